@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from jinwei.api import api
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("orgs/", include("orgs.urls")),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

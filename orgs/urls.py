@@ -1,0 +1,23 @@
+from django.urls import path
+
+from orgs import views
+
+app_name = "orgs"
+
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("search/", views.search, name="search"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("<int:pk>/", views.organization_detail, name="detail"),
+    path("<int:pk>/children/", views.tree_children, name="children"),
+    path("<int:parent_pk>/new/", views.organization_create, name="create"),
+    path("<int:pk>/edit/", views.organization_edit, name="edit"),
+    path("<int:pk>/move/", views.organization_move, name="move"),
+    path("<int:pk>/dissolve/", views.organization_dissolve, name="dissolve"),
+    path("<int:pk>/merge/", views.organization_merge, name="merge"),
+    path("<int:pk>/facts/new/", views.facts_edit, name="facts_new"),
+    path("<int:pk>/facts/<int:year>/", views.facts_edit, name="facts_edit"),
+    path("<int:pk>/audit/", views.audit, name="audit"),
+    path("<int:pk>/roles/", views.roles, name="roles"),
+    path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
+]

@@ -1,0 +1,238 @@
+"""Pages of the organization tree: parse, authorize, call one service or selector, render."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.forms import add_service_errors
+from orgs import access, selectors, services
+from orgs.forms import (
+    AuditFilterForm,
+    DissolveForm,
+    FactsForm,
+    MergeForm,
+    MoveForm,
+    OrganizationForm,
+    RoleAssignmentForm,
+    UserForm,
+)
+
+
+@login_required
+def tree(request):
+    """The tree browser: the user's top organizations; children load on demand."""
+    roots = selectors.organization_roots(user=request.user)
+    return render(request, "orgs/tree.html", {"roots": roots})
+
+
+@login_required
+def tree_children(request, pk: int):
+    """An htmx fragment: one page of an organization's subordinates."""
+    parent = access.get_organization_for(request.user, pk)
+    offset_text = request.GET.get("offset", "0")
+    offset = int(offset_text) if offset_text.isdigit() else 0
+    page = settings.TREE_CHILDREN_PAGE
+    children = selectors.organization_children(user=request.user, parent=parent, offset=offset, limit=page + 1)
+    return render(
+        request,
+        "orgs/_tree_children.html",
+        {"parent": parent, "children": children[:page], "more": len(children) > page, "next_offset": offset + page},
+    )
+
+
+@login_required
+def search(request):
+    query = request.GET.get("q", "")
+    results = selectors.organization_search(user=request.user, query=query)
+    template = "orgs/_search_results.html" if request.headers.get("HX-Request") else "orgs/search.html"
+    return render(request, template, {"query": query, "results": results})
+
+
+@login_required
+def organization_detail(request, pk: int):
+    organization = access.get_organization_for(request.user, pk)
+    context = {
+        "organization": organization,
+        "ancestors": selectors.organization_ancestors(user=request.user, organization=organization),
+        "children": selectors.organization_children(user=request.user, parent=organization, limit=50),
+        "subtree_count": selectors.organization_subtree_count(organization=organization),
+        "facts": selectors.facts_list(user=request.user, organization=organization),
+        "roles": selectors.role_assignment_list(user=request.user, organization=organization),
+        "recent_events": selectors.audit_event_list(user=request.user, organization=organization)[:10],
+        "can_manage": access.can_manage(request.user, organization),
+        "can_edit_facts": access.can_edit_facts(request.user, organization),
+    }
+    return render(request, "orgs/detail.html", context)
+
+
+def _form_page(request, template: str, form, organization=None, **extra):
+    return render(request, template, {"form": form, "organization": organization, **extra})
+
+
+@login_required
+def organization_create(request, parent_pk: int):
+    parent = access.get_organization_for(request.user, parent_pk, access.MANAGE)
+    form = OrganizationForm(request.POST or None, initial={"sector": parent.sector})
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = services.organization_create(actor=request.user, parent=parent, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s was created.") % {"name": organization.name})
+            return redirect("orgs:detail", pk=organization.pk)
+    return _form_page(request, "orgs/form.html", form, parent, title=_("New subordinate organization"))
+
+
+@login_required
+def organization_edit(request, pk: int):
+    organization = access.get_organization_for(request.user, pk, access.MANAGE)
+    form = OrganizationForm(request.POST) if request.method == "POST" else OrganizationForm.for_organization(organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(actor=request.user, organization=organization, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect("orgs:detail", pk=organization.pk)
+    return _form_page(request, "orgs/form.html", form, organization, title=_("Edit organization"))
+
+
+@login_required
+def organization_move(request, pk: int):
+    organization = access.get_organization_for(request.user, pk, access.MANAGE)
+    form = MoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        new_parent = form.cleaned_data["new_parent"]
+        if not access.can_view(request.user, new_parent):
+            form.add_error("new_parent", _("No organization has the official code %(code)s.") % {"code": request.POST.get("new_parent")})
+        else:
+            try:
+                services.organization_move(actor=request.user, organization=organization, new_parent=new_parent,
+                                           reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("%(name)s was moved.") % {"name": organization.name})
+                return redirect("orgs:detail", pk=organization.pk)
+    return _form_page(request, "orgs/form.html", form, organization, title=_("Move organization"))
+
+
+@login_required
+def organization_dissolve(request, pk: int):
+    organization = access.get_organization_for(request.user, pk, access.MANAGE)
+    form = DissolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_dissolve(actor=request.user, organization=organization, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s was dissolved.") % {"name": organization.name})
+            return redirect("orgs:detail", pk=organization.pk)
+    return _form_page(request, "orgs/form.html", form, organization, title=_("Dissolve organization"))
+
+
+@login_required
+def organization_merge(request, pk: int):
+    organization = access.get_organization_for(request.user, pk, access.MANAGE)
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["target"]
+        if not access.can_view(request.user, target):
+            form.add_error("target", _("No organization has the official code %(code)s.") % {"code": request.POST.get("target")})
+        else:
+            try:
+                services.organization_merge(actor=request.user, source=organization, target=target,
+                                            merged_on=form.cleaned_data["merged_on"], reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("%(name)s was merged.") % {"name": organization.name})
+                return redirect("orgs:detail", pk=target.pk)
+    return _form_page(request, "orgs/form.html", form, organization, title=_("Merge organization"))
+
+
+@login_required
+def facts_edit(request, pk: int, year: int | None = None):
+    organization = access.get_organization_for(request.user, pk, access.EDIT_FACTS)
+    existing = selectors.facts_list(user=request.user, organization=organization).filter(year=year).first() if year else None
+    if request.method == "POST":
+        form = FactsForm(request.POST)
+    elif existing:
+        form = FactsForm.for_facts(existing)
+    else:
+        form = FactsForm(initial={"year": year})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.facts_save(actor=request.user, organization=organization, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The basic facts were saved."))
+            return redirect("orgs:detail", pk=organization.pk)
+    return _form_page(request, "orgs/form.html", form, organization, title=_("Basic facts"))
+
+
+@login_required
+def audit(request, pk: int):
+    organization = access.get_organization_for(request.user, pk)
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.audit_event_list(user=request.user, organization=organization, **{k: v for k, v in filters.items() if v})
+    page = Paginator(events, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "orgs/audit.html", {"organization": organization, "form": form, "page": page})
+
+
+@login_required
+def roles(request, pk: int):
+    organization = access.get_organization_for(request.user, pk)
+    form = RoleAssignmentForm(request.POST or None)
+    if request.method == "POST":
+        access.check(request.user, organization, access.MANAGE)
+        if form.is_valid():
+            try:
+                services.role_assignment_create(actor=request.user, user=form.cleaned_data["username"],
+                                                organization=organization, role=form.cleaned_data["role"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The role was assigned."))
+                return redirect("orgs:roles", pk=organization.pk)
+    context = {
+        "organization": organization,
+        "form": form,
+        "assignments": selectors.role_assignment_list(user=request.user, organization=organization),
+        "can_manage": access.can_manage(request.user, organization),
+    }
+    return render(request, "orgs/roles.html", context)
+
+
+@login_required
+@require_POST
+def role_revoke(request, pk: int):
+    assignment = access.get_role_assignment_for(request.user, pk, access.MANAGE)
+    services.role_assignment_delete(actor=request.user, assignment=assignment)
+    messages.success(request, _("The role was removed."))
+    return redirect("orgs:roles", pk=assignment.organization_id)
+
+
+@login_required
+def user_create(request):
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The user %(name)s was created; now give them a role.") % {"name": user.username})
+            return redirect("home")
+    return _form_page(request, "orgs/form.html", form, None, title=_("New user"))

@@ -1,0 +1,9 @@
+// The tree browser: a toggle loads its children once through htmx, and collapses them again.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest(".tree .toggle[aria-expanded]");
+  if (!button) return;
+  var open = button.getAttribute("aria-expanded") === "true";
+  if (open) button.parentElement.querySelector(":scope > ul").innerHTML = "";
+  button.setAttribute("aria-expanded", open ? "false" : "true");
+  button.textContent = open ? "+" : "−";
+});
