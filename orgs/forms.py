@@ -23,11 +23,13 @@ class OrganizationForm(forms.Form):
         return cls(initial=initial, **kwargs)
 
 
-class OrganizationCodeField(forms.CharField):
+class OrganizationCodeField(forms.Field):
     """An organization picked by its official code (a dropdown cannot hold a million organizations)."""
 
+    widget = forms.TextInput
+
     def to_python(self, value):
-        code = super().to_python(value).strip()
+        code = str(value or "").strip()
         if not code:
             return None
         organization = Organization.objects.filter(code=code).first()
@@ -37,7 +39,7 @@ class OrganizationCodeField(forms.CharField):
 
 
 class MoveForm(forms.Form):
-    new_parent = OrganizationCodeField(label=_("New parent organization (official code)"), max_length=64)
+    new_parent = OrganizationCodeField(label=_("New parent organization (official code)"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
@@ -47,7 +49,7 @@ class DissolveForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    target = OrganizationCodeField(label=_("Merge into (official code)"), max_length=64)
+    target = OrganizationCodeField(label=_("Merge into (official code)"))
     merged_on = forms.DateField(label=_("Merged on"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
