@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "ninja",
     "core",
     "orgs",
+    "standards",
 ]
 
 MIDDLEWARE = [

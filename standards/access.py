@@ -1,0 +1,65 @@
+"""Who may see or change standards and score sheets, written once on top of orgs.access.
+
+* A standard is visible to everyone whose scope lies under its issuer (a branch sees the standards
+  its superiors issued) and to everyone who sees the issuer; it is managed by the issuer's
+  administrators.
+* A score sheet is visible with its organization. The self-assessment (组织自评) is entered by
+  those who keep the organization's facts (its secretary, administrators above); the superior's
+  assessment (上级党组织评定) by those who decide on it (下管一级, orgs.access.can_decide).
+"""
+
+from django.db.models import Q
+from django.http import Http404
+
+from orgs import access as org_access
+from orgs import paths
+from standards.choices import AssessorKind
+
+
+def standard_scope_q(user) -> Q:
+    if user.is_authenticated and user.is_superuser:
+        return Q()
+    above = {pk for root in org_access.scope_paths(user) for pk in paths.ancestor_ids(root)}
+    return Q(issuer_id__in=above) | org_access.scope_q(user, prefix="issuer__")
+
+
+def get_standard_for(user, pk, action: str = org_access.VIEW):
+    """The standard if the user may see it (404 otherwise) and, for MANAGE, manage its issuer (403)."""
+    from standards.models import Standard
+
+    try:
+        standard = Standard.objects.select_related("issuer").filter(standard_scope_q(user)).get(pk=int(pk))
+    except (Standard.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if action != org_access.VIEW:
+        org_access.check(user, standard.issuer, org_access.MANAGE)
+    return standard
+
+
+def can_enter(user, organization, assessor_kind: str) -> bool:
+    if assessor_kind == AssessorKind.SELF:
+        return org_access.can_edit_facts(user, organization)
+    return org_access.can_decide(user, organization)
+
+
+def check_enter(user, organization, assessor_kind: str) -> None:
+    org_access.check(user, organization, org_access.VIEW)
+    if not can_enter(user, organization, assessor_kind):
+        from django.core.exceptions import PermissionDenied
+        from django.utils.translation import gettext as _
+
+        raise PermissionDenied(_("You may not enter this score sheet for %(name)s.") % {"name": organization.name})
+
+
+def get_sheet_for(user, pk, action: str = org_access.VIEW):
+    """A score sheet, visible with its organization; ``edit`` also needs the right to enter it."""
+    from standards.models import ScoreSheet
+
+    try:
+        sheet = ScoreSheet.objects.select_related("organization", "standard").get(pk=int(pk))
+    except (ScoreSheet.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    org_access.check(user, sheet.organization, org_access.VIEW)
+    if action == "edit":
+        check_enter(user, sheet.organization, sheet.assessor_kind)
+    return sheet

@@ -1,0 +1,100 @@
+"""Reads on standards and score sheets."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from standards import access
+from standards.models import Deduction, Item, ScoreSheet, Standard, VetoClause, VetoMark
+from standards.structure import IndicatorData, ItemChange, ItemData, StandardData, VetoData, diff
+
+
+def standard_structure(*, standard: Standard) -> StandardData:
+    """The standard's content as plain data (for edits, Excel and diffs)."""
+    indicators = []
+    items_by_indicator: dict[int, list[ItemData]] = {}
+    for item in Item.objects.filter(indicator__standard=standard).order_by("indicator__position", "position"):
+        items_by_indicator.setdefault(item.indicator_id, []).append(ItemData(
+            code=item.code, text=item.text, max_points=item.max_points, deduction_kind=item.deduction_kind,
+            deduction_points=item.deduction_points, guidance=item.guidance, is_editable_default=item.is_editable_default))
+    for indicator in standard.indicators.order_by("position"):
+        indicators.append(IndicatorData(name=indicator.name, items=tuple(items_by_indicator.get(indicator.pk, []))))
+    vetoes = tuple(VetoData(text=v.text, trigger=v.trigger, threshold=v.threshold)
+                   for v in VetoClause.objects.filter(standard=standard).order_by("position"))
+    return StandardData(indicators=tuple(indicators), vetoes=vetoes)
+
+
+def standard_list(*, user, sector: str = "", year: int | None = None) -> QuerySet[Standard]:
+    """Standards the user may see: issued above them or inside their scope."""
+    standards = Standard.objects.filter(access.standard_scope_q(user)).select_related("issuer", "derived_from")
+    if sector:
+        standards = standards.filter(sector=sector)
+    if year:
+        standards = standards.filter(year=year)
+    return standards.order_by("-year", "sector", "issuer__path", "-version")
+
+
+def standard_differences(*, standard: Standard) -> tuple[Standard | None, list[ItemChange]]:
+    """How the standard differs from the one it came from (its parent standard, else its previous version)."""
+    base = standard.derived_from or standard.previous_version
+    if base is None:
+        return None, []
+    return base, diff(standard_structure(standard=base), standard_structure(standard=standard))
+
+
+def standard_for(*, organization, year: int) -> Standard | None:
+    """The standard that applies to an organization in a year: the nearest issuer above it, latest version."""
+    from orgs import paths
+
+    issuer_ids = [*paths.ancestor_ids(organization.path), organization.pk]
+    candidates = Standard.objects.filter(issuer_id__in=issuer_ids, sector=organization.sector, year=year)
+    return candidates.select_related("issuer").order_by("-issuer__depth", "-version").first()
+
+
+@dataclass
+class ItemLine:
+    item: Item
+    deductions: list[Deduction]
+    score: Decimal
+
+
+@dataclass
+class IndicatorLines:
+    name: str
+    max_points: Decimal
+    score: Decimal
+    items: list[ItemLine]
+
+
+@dataclass
+class Explanation:
+    indicators: list[IndicatorLines]
+    vetoes: list[VetoMark]
+
+
+def sheet_explanation(*, user, sheet: ScoreSheet) -> Explanation:
+    """Every item with its deductions and score, and every veto: what made the sheet's result."""
+    access.get_sheet_for(user, sheet.pk)
+    deductions: dict[int, list[Deduction]] = {}
+    for deduction in sheet.deductions.select_related("created_by").order_by("id"):
+        deductions.setdefault(deduction.item_id, []).append(deduction)
+    indicators: dict[int, IndicatorLines] = {}
+    for item in Item.objects.filter(indicator__standard=sheet.standard_id).select_related("indicator").order_by(
+            "indicator__position", "position"):
+        taken = deductions.get(item.pk, [])
+        score = max(Decimal(0), item.max_points - sum((d.points for d in taken), Decimal(0)))
+        line = indicators.setdefault(item.indicator_id, IndicatorLines(item.indicator.name, Decimal(0), Decimal(0), []))
+        line.items.append(ItemLine(item, taken, score))
+        line.max_points += item.max_points
+        line.score += score
+    vetoes = list(sheet.veto_marks.select_related("clause", "created_by").order_by("clause__position"))
+    return Explanation(indicators=list(indicators.values()), vetoes=vetoes)
+
+
+def sheets_for_organization(*, user, organization, standard: Standard) -> dict[str, ScoreSheet]:
+    """The self-assessment and the superior's sheet of an organization under a standard, by assessor kind."""
+    from orgs import access as org_access
+
+    org_access.check(user, organization, org_access.VIEW)
+    return {sheet.assessor_kind: sheet for sheet in ScoreSheet.objects.filter(organization=organization, standard=standard)}

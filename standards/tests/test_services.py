@@ -1,0 +1,172 @@
+"""Standards and score sheets on the real database."""
+
+import dataclasses
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from core.models import AuditEvent
+from orgs import services as org_services
+from standards import selectors, services
+from standards.models import Deduction, ScoreSheet, Standard
+from standards.structure import IndicatorData, ItemData, StandardData
+from standards.tests.factories import SMALL, make_standard
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def standard(world):
+    return make_standard(world.county_admin, world.county)
+
+
+def item(standard, code):
+    return standard.indicators.get(items__code=code).items.get(code=code)
+
+
+def with_secretary(world):
+    org_services.organization_update(actor=world.admin_a, organization=world.branch_a1, secretary="廖仁旺")
+    world.branch_a1.refresh_from_db()
+
+
+def test_maximums_must_add_up_to_100_and_nothing_is_saved(world):
+    broken = dataclasses.replace(SMALL, indicators=SMALL.indicators[:1])
+    with pytest.raises(ValidationError) as caught:
+        make_standard(world.county_admin, world.county, data=broken)
+    assert any("50" in message for message in caught.value.message_dict["structure"])
+    assert not Standard.objects.exists()
+
+
+def test_deduction_rule_past_maximum_is_named(world):
+    bad_item = ItemData("9.9", "x", D(5), "fixed", D(6))
+    data = StandardData((IndicatorData("A", (bad_item, ItemData("9.8", "y", D(95), "fixed", D(1)))),))
+    with pytest.raises(ValidationError) as caught:
+        make_standard(world.county_admin, world.county, data=data)
+    assert any("9.9" in message for message in caught.value.message_dict["structure"])
+
+
+def test_self_assessment_runs_total_grade_stars(world, standard):
+    with_secretary(world)
+    sheet = services.score_sheet_open(actor=world.secretary_a1, organization=world.branch_a1, standard=standard,
+                                      assessor_kind="self")
+    assert (sheet.total, sheet.grade, sheet.stars) == (D(100), "advanced", 5)
+    services.deduction_add(actor=world.secretary_a1, sheet=sheet, item=item(standard, "1.1"), occurrences=3, reason="缺培训")
+    services.deduction_add(actor=world.secretary_a1, sheet=sheet, item=item(standard, "1.1"), occurrences=3, reason="又缺")
+    sheet.refresh_from_db()
+    assert sheet.total == D(70) and sheet.grade == "average" and sheet.stars == 2  # 1.1 runs out at 0: −30, not −30
+    deduction = services.deduction_add(actor=world.secretary_a1, sheet=sheet, item=item(standard, "2.1"), occurrences=2,
+                                       reason="任务未完成")
+    sheet.refresh_from_db()
+    assert sheet.total == D(50) and sheet.grade == "lagging" and sheet.stars == 0
+    services.deduction_remove(actor=world.secretary_a1, deduction=deduction)
+    sheet.refresh_from_db()
+    assert sheet.total == D(70)
+    assert AuditEvent.objects.filter(object_id=str(sheet.pk), action="sheet.deduct").count() == 3
+    standard.refresh_from_db()
+    assert standard.is_frozen
+
+
+def test_bad_deductions_are_refused_and_nothing_changes(world, standard):
+    with_secretary(world)
+    sheet = services.score_sheet_open(actor=world.secretary_a1, organization=world.branch_a1, standard=standard,
+                                      assessor_kind="self")
+    for occurrences, reason, field in ((0, "x", "occurrences"), (-1, "x", "occurrences"), (7, "x", "occurrences"),
+                                       (1, " ", "reason")):
+        with pytest.raises(ValidationError) as caught:
+            services.deduction_add(actor=world.secretary_a1, sheet=sheet, item=item(standard, "1.1"),
+                                   occurrences=occurrences, reason=reason)
+        assert field in caught.value.message_dict
+        assert "1.1" in caught.value.message_dict[field][0]
+    assert not Deduction.objects.exists()
+    sheet.refresh_from_db()
+    assert sheet.total == D(100)
+
+
+def test_veto_always_wins_and_explanation_lists_it(world, standard):
+    with_secretary(world)
+    sheet = services.score_sheet_open(actor=world.reviewer_a, organization=world.branch_a1, standard=standard,
+                                      assessor_kind="superior")
+    clause = standard.vetoes.get(position=1)
+    with pytest.raises(ValidationError):
+        services.veto_mark(actor=world.reviewer_a, sheet=sheet, clause=clause, evidence="")
+    mark = services.veto_mark(actor=world.reviewer_a, sheet=sheet, clause=clause, evidence="信访局通报")
+    sheet.refresh_from_db()
+    assert (sheet.total, sheet.grade, sheet.stars, sheet.vetoed) == (D(100), "lagging", 0, True)
+    explanation = selectors.sheet_explanation(user=world.reviewer_a, sheet=sheet)
+    assert [m.clause.text for m in explanation.vetoes] == ["近一年来出现严重群体性事件的"]
+    assert [line.name for line in explanation.indicators] == ["党组织带头人", "工作业绩"]
+    services.veto_unmark(actor=world.reviewer_a, mark=mark)
+    sheet.refresh_from_db()
+    assert sheet.grade == "advanced" and not sheet.vetoed
+
+
+def test_data_vetoes_set_themselves_off(world, standard):
+    sheet = services.score_sheet_open(actor=world.secretary_a1, organization=world.branch_a1, standard=standard,
+                                      assessor_kind="self")
+    assert sheet.vetoed and sheet.veto_marks.get().automatic  # the branch has no secretary on record
+    with pytest.raises(PermissionDenied):
+        services.veto_unmark(actor=world.secretary_a1, mark=sheet.veto_marks.get())
+    with_secretary(world)
+    sheet = services.sheet_apply_satisfaction(actor=world.secretary_a1, sheet=sheet, satisfaction=D("0.55"))
+    assert sheet.vetoed
+    assert [m.clause.position for m in sheet.veto_marks.order_by("clause__position")] == [3]
+    sheet = services.sheet_apply_satisfaction(actor=world.secretary_a1, sheet=sheet, satisfaction=D("0.80"))
+    assert not sheet.vetoed and sheet.grade == "advanced"
+
+
+def test_who_may_enter_which_sheet(world, standard):
+    with pytest.raises(PermissionDenied):  # a reviewer decides on the branch, not its self-assessment
+        services.score_sheet_open(actor=world.reviewer_a, organization=world.branch_a1, standard=standard, assessor_kind="self")
+    with pytest.raises(PermissionDenied):  # 下管一级: the branch does not judge itself as its superior
+        services.score_sheet_open(actor=world.secretary_a1, organization=world.branch_a1, standard=standard,
+                                  assessor_kind="superior")
+    with pytest.raises(Http404):
+        services.score_sheet_open(actor=world.admin_b, organization=world.branch_a1, standard=standard, assessor_kind="self")
+    assert not ScoreSheet.objects.exists()
+
+
+def test_frozen_standard_revision_makes_a_new_version_with_a_diff(world, standard):
+    services.score_sheet_open(actor=world.secretary_a1, organization=world.branch_a1, standard=standard, assessor_kind="self")
+    first = SMALL.indicators[0]
+    changed = dataclasses.replace(SMALL, indicators=(
+        dataclasses.replace(first, items=(dataclasses.replace(first.items[0], max_points=D(25)),
+                                          dataclasses.replace(first.items[1], max_points=D(25)))),
+        SMALL.indicators[1]))
+    revised = services.standard_revise(actor=world.county_admin, standard=standard, data=changed, reason="调整分值")
+    assert revised.pk != standard.pk and revised.version == 2 and revised.previous_version == standard
+    assert selectors.standard_structure(standard=standard) == SMALL
+    base, changes = selectors.standard_differences(standard=revised)
+    assert base == standard
+    assert {(c.code, c.change, c.fields["max_points"]) for c in changes} == {("1.1", "changed", (D(30), D(25))),
+                                                                               ("1.2", "changed", (D(20), D(25)))}
+
+
+def test_derived_standard_shows_its_differences(world, standard):
+    derived = services.standard_derive(actor=world.admin_a, source=standard, issuer=world.town_a)
+    assert selectors.standard_differences(standard=derived) == (standard, [])
+    with pytest.raises(Http404):
+        services.standard_derive(actor=world.admin_a, source=standard, issuer=world.town_b)
+    with pytest.raises(ValidationError):
+        services.standard_derive(actor=world.county_admin, source=derived, issuer=world.county)
+    assert selectors.standard_for(organization=world.branch_a1, year=2026) == derived
+    assert selectors.standard_for(organization=world.branch_b1, year=2026) == standard
+
+
+def test_correction_rescores_every_sheet(world, standard):
+    with_secretary(world)
+    sheet = services.score_sheet_open(actor=world.secretary_a1, organization=world.branch_a1, standard=standard,
+                                      assessor_kind="self")
+    services.deduction_add(actor=world.secretary_a1, sheet=sheet, item=item(standard, "2.1"), occurrences=2, reason="x")
+    sheet.refresh_from_db()
+    assert sheet.total == D(80)
+    second = SMALL.indicators[1]
+    corrected = dataclasses.replace(SMALL, indicators=(
+        SMALL.indicators[0], dataclasses.replace(second, items=(dataclasses.replace(second.items[0], deduction_points=D(15)),))))
+    with pytest.raises(ValidationError):
+        services.standard_correct(actor=world.county_admin, standard=standard, data=corrected, reason="")
+    changed = services.standard_correct(actor=world.county_admin, standard=standard, data=corrected, reason="扣分标准笔误")
+    sheet.refresh_from_db()
+    assert changed == 1 and sheet.total == D(70) and sheet.grade == "average"
+    assert Deduction.objects.get().points == D(30)
