@@ -5,6 +5,7 @@ from jinwei.api import api
 urlpatterns = [
     path("", include("core.urls")),
     path("orgs/", include("orgs.urls")),
+    path("standards/", include("standards.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

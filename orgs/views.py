@@ -66,8 +66,20 @@ def organization_detail(request, pk: int):
         "recent_events": selectors.audit_event_list(user=request.user, organization=organization)[:10],
         "can_manage": access.can_manage(request.user, organization),
         "can_edit_facts": access.can_edit_facts(request.user, organization),
+        **_scoring_context(request.user, organization),
     }
     return render(request, "orgs/detail.html", context)
+
+
+def _scoring_context(user, organization) -> dict:
+    """The standard that applies this year and the organization's score sheets under it."""
+    from django.utils import timezone
+
+    from standards import selectors as standard_selectors
+
+    standard = standard_selectors.standard_for(organization=organization, year=timezone.localdate().year)
+    sheets = standard_selectors.sheets_for_organization(user=user, organization=organization, standard=standard) if standard else {}
+    return {"standard": standard, "sheets": sheets}
 
 
 def _form_page(request, template: str, form, organization=None, **extra):

@@ -49,6 +49,14 @@ class Standard(models.Model):
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
 
+    def band_labels(self) -> list[tuple[str, str]]:
+        """(grade label, minimum score) from the top grade down, for display."""
+        return [(Grade(band["grade"]).label, band["min_score"]) for band in self.bands]
+
+    def quota_labels(self) -> list[tuple[str, bool, str]]:
+        """(grade label, is a cap, share as a percentage), for display."""
+        return [(Grade(q["grade"]).label, q["at_most"], f"{float(q['share']) * 100:g}%") for q in self.quotas]
+
 
 class Indicator(models.Model):
     """指标: one of the seven (党组织带头人, 工作思路, 工作制度, 活动阵地, 保障机制, 工作业绩, 群众评价)."""

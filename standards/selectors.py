@@ -57,6 +57,7 @@ class ItemLine:
     item: Item
     deductions: list[Deduction]
     score: Decimal
+    other_score: Decimal | None = None  # the other assessor's score of the same item, side by side
 
 
 @dataclass

@@ -132,3 +132,12 @@ def diff(before: StandardData, after: StandardData) -> list[ItemChange]:
         if code not in new:
             changes.append(ItemChange(code, "removed", {name: (getattr(item, name), None) for name in ITEM_FIELDS}))
     return changes
+
+
+def replace_item(data: StandardData, code: str, **changes) -> StandardData:
+    """The same standard with one item's fields changed."""
+    from dataclasses import replace
+
+    return replace(data, indicators=tuple(
+        replace(indicator, items=tuple(replace(item, **changes) if item.code == code else item for item in indicator.items))
+        for indicator in data.indicators))

@@ -1,0 +1,511 @@
+"""A standard's structure as an Excel sheet people edit, and back.
+
+``standard_to_xlsx`` writes one worksheet laid out like the official table (title, issuer line,
+header row, one row per item with the indicator merged over its items, a 合计 row, then the
+直接定为后进情形 section). ``standard_from_xlsx`` reads such a sheet back, forgiving of what people
+do in Excel (rows and columns moved, cells merged or repeated, numbers typed as full-width text)
+and naming the cell of every problem. Both are pure conversions: nothing is saved here, callers
+pass the result to ``standards.services``.
+
+The sheet's own headers and titles are fixed Chinese text (the official table), not translated
+strings; the error messages are translated.
+"""
+
+import math
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable
+from decimal import Decimal
+from io import BytesIO
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from standards.choices import DeductionKind, VetoTrigger
+from standards.structure import IndicatorData, ItemData, StandardData, VetoData, validate
+
+SHEET_TITLE = "评价标准"
+TOTAL_LABEL = "合计"
+VETO_SECTION_TITLE = "直接定为后进情形"
+
+# Item columns as written: (key, header, width). Reading finds them by header, in any order.
+ITEM_COLUMNS = (
+    ("indicator", "指标", 16),
+    ("code", "编号", 8),
+    ("text", "评分要点", 42),
+    ("max_points", "分值", 8),
+    ("deduction_kind", "扣分方式", 11),
+    ("deduction_points", "每次扣分", 11),
+    ("guidance", "评分说明", 32),
+)
+ITEM_HEADERS = {key: header for key, header, _width in ITEM_COLUMNS}
+REQUIRED_ITEM_KEYS = ("indicator", "code", "text", "max_points", "deduction_kind", "deduction_points")
+LAST_COLUMN = len(ITEM_COLUMNS)
+
+# Veto columns as written: (key, header, first column, last column); 情形 spans 编号 to 扣分方式.
+VETO_COLUMNS = (("number", "序号", 1, 1), ("text", "情形", 2, 5), ("trigger", "触发方式", 6, 6), ("threshold", "阈值", 7, 7))
+VETO_HEADERS = {key: header for key, header, _first, _last in VETO_COLUMNS}
+
+DEDUCTION_LABELS = {DeductionKind.PER_OCCURRENCE: "每次扣分", DeductionKind.FIXED: "一次扣分"}
+TRIGGER_LABELS = {VetoTrigger.MANUAL: "人工认定", VetoTrigger.SATISFACTION_BELOW: "满意度低于", VetoTrigger.NO_SECRETARY: "无书记"}
+
+# What people type, normalized by ``_label`` (no spaces, half-width, lower case) → the key it means.
+ITEM_HEADER_ALIASES = {
+    "indicator": ("指标", "评价指标", "考核指标", "指标名称"),
+    "code": ("编号", "项目编号", "要点编号"),
+    "text": ("评分要点", "评价要点", "考核要点", "评分项目"),
+    "max_points": ("分值", "标准分", "满分", "分数"),
+    "deduction_kind": ("扣分方式", "扣分方法"),
+    "deduction_points": ("每次扣分", "扣分", "扣分分值", "扣分值"),
+    "guidance": ("评分说明", "说明", "备注", "评分细则"),
+}
+VETO_HEADER_ALIASES = {
+    "number": ("序号",),
+    "text": ("情形", "后进情形", "直接定为后进情形"),
+    "trigger": ("触发方式", "认定方式"),
+    "threshold": ("阈值", "满意度阈值"),
+}
+DEDUCTION_ALIASES = {
+    DeductionKind.PER_OCCURRENCE: ("每次扣分", "按次", "按次扣分", "每次", "per_occurrence"),
+    DeductionKind.FIXED: ("一次扣分", "固定", "固定扣分", "一次性扣分", "fixed"),
+}
+TRIGGER_ALIASES = {
+    VetoTrigger.MANUAL: ("人工认定", "人工", "manual"),
+    VetoTrigger.SATISFACTION_BELOW: ("满意度低于", "满意度", "satisfaction_below"),
+    VetoTrigger.NO_SECRETARY: ("无书记", "没有书记", "无党组织书记", "no_secretary"),
+}
+TOTAL_LABELS = ("合计", "总计", "总分")
+NOTE_PREFIXES = ("注:", "备注:", "说明:")
+
+THIN = Side(style="thin")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+WRAP = Alignment(wrap_text=True, vertical="center")
+WRAP_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+CENTERED_KEYS = {"indicator", "code", "max_points", "deduction_kind", "deduction_points"}
+LINE_HEIGHT = 15  # points per line of 11-point text
+
+
+# ---------------------------------------------------------------- writing
+
+
+def standard_to_xlsx(*, title: str, issuer_name: str, sector_label: str, year: int, data: StandardData) -> bytes:
+    """The standard as an .xlsx file people can edit and send back to ``standard_from_xlsx``."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    workbook.properties.title = title
+    for column, (_key, _header, width) in enumerate(ITEM_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+    _merged_line(sheet, 1, title, Font(size=16, bold=True), Alignment(horizontal="center", vertical="center"))
+    sheet.row_dimensions[1].height = 30
+    _merged_line(sheet, 2, f"发布单位：{issuer_name}　领域：{sector_label}　年度：{year}", Font(), WRAP)
+
+    header_row = 3
+    for column, (_key, header, _width) in enumerate(ITEM_COLUMNS, start=1):
+        _header_cell(sheet, header_row, column, header)
+
+    row = header_row + 1
+    first_item_row = row
+    for indicator in data.indicators:
+        group_start = row
+        for item in indicator.items:
+            values = {"indicator": indicator.name, "code": item.code, "text": item.text, "max_points": item.max_points,
+                      "deduction_kind": DEDUCTION_LABELS.get(item.deduction_kind, item.deduction_kind),
+                      "deduction_points": item.deduction_points, "guidance": item.guidance}
+            for column, (key, _header, _width) in enumerate(ITEM_COLUMNS, start=1):
+                cell = _body_cell(sheet, row, column, values[key], centered=key in CENTERED_KEYS)
+                if key == "code":
+                    cell.number_format = "@"  # keeps "1.10" from becoming the number 1.1 when edited
+            _fit_height(sheet, row, {column: values[key] for column, (key, _h, _w) in enumerate(ITEM_COLUMNS, start=1)
+                                     if key != "indicator"})
+            row += 1
+        if row - group_start > 1:
+            sheet.merge_cells(start_row=group_start, start_column=1, end_row=row - 1, end_column=1)
+    last_item_row = row - 1
+
+    points_column = get_column_letter(_column_of("max_points"))
+    for column in range(1, LAST_COLUMN + 1):
+        _body_cell(sheet, row, column, None)
+    _body_cell(sheet, row, 1, TOTAL_LABEL, centered=True).font = Font(bold=True)
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=_column_of("max_points") - 1)
+    total = f"=SUM({points_column}{first_item_row}:{points_column}{last_item_row})" if last_item_row >= first_item_row else 0
+    _body_cell(sheet, row, _column_of("max_points"), total, centered=True).font = Font(bold=True)
+
+    kind_column = get_column_letter(_column_of("deduction_kind"))
+    _add_list_validation(sheet, DEDUCTION_LABELS.values(), f"{kind_column}{first_item_row}:{kind_column}{last_item_row}",
+                         first_item_row <= last_item_row)
+
+    row += 2  # one blank row before the veto section
+    _merged_line(sheet, row, VETO_SECTION_TITLE, Font(bold=True), Alignment(vertical="center"))
+    row += 1
+    for _key, header, first, last in VETO_COLUMNS:
+        for column in range(first, last + 1):
+            _header_cell(sheet, row, column, header if column == first else None)
+        if last > first:
+            sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    first_veto_row = row + 1
+    for number, veto in enumerate(data.vetoes, start=1):
+        row += 1
+        values = {"number": number, "text": veto.text, "trigger": TRIGGER_LABELS.get(veto.trigger, veto.trigger),
+                  "threshold": veto.threshold}
+        for key, _header, first, last in VETO_COLUMNS:
+            for column in range(first, last + 1):
+                cell = _body_cell(sheet, row, column, values[key] if column == first else None, centered=key != "text")
+            if last > first:
+                sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+            if key == "threshold":
+                cell.number_format = "0%"
+        _fit_height(sheet, row, {2: veto.text}, width=sum(w for _k, _h, w in ITEM_COLUMNS[1:5]))
+    trigger_column = get_column_letter(VETO_COLUMNS[2][2])
+    _add_list_validation(sheet, TRIGGER_LABELS.values(), f"{trigger_column}{first_veto_row}:{trigger_column}{row}",
+                         first_veto_row <= row)
+
+    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as needed
+    sheet.print_options.horizontalCentered = True
+
+    output = BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _column_of(key: str) -> int:
+    return next(n for n, (k, _h, _w) in enumerate(ITEM_COLUMNS, start=1) if k == key)
+
+
+def _merged_line(sheet, row: int, text: str, font: Font, alignment: Alignment) -> None:
+    cell = sheet.cell(row, 1, text)
+    cell.font = font
+    cell.alignment = alignment
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=LAST_COLUMN)
+
+
+def _header_cell(sheet, row: int, column: int, text):
+    cell = sheet.cell(row, column, text)
+    cell.font = Font(bold=True)
+    cell.alignment = WRAP_CENTER
+    cell.border = BORDER
+    cell.fill = HEADER_FILL
+    return cell
+
+
+def _body_cell(sheet, row: int, column: int, value, *, centered: bool = False):
+    cell = sheet.cell(row, column, value)
+    cell.alignment = WRAP_CENTER if centered else WRAP
+    cell.border = BORDER
+    return cell
+
+
+def _add_list_validation(sheet, choices: Iterable[str], cells: str, any_rows: bool) -> None:
+    """A drop-down of the fixed choices, refusing anything else typed in."""
+    if not any_rows:
+        return
+    listed = "、".join(choices)
+    validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                                showErrorMessage=True, errorTitle="请从列表中选择", error=f"请选择：{listed}")
+    validation.add(cells)
+    sheet.add_data_validation(validation)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text)
+
+
+def _fit_height(sheet, row: int, values: dict[int, object], *, width: float | None = None) -> None:
+    """Set a row tall enough for its wrapped text; Excel does not grow rows of a generated file itself."""
+    lines = 1
+    for column, value in values.items():
+        if value is None:
+            continue
+        column_width = width or sheet.column_dimensions[get_column_letter(column)].width
+        usable = max(column_width - 1, 1)
+        lines = max(lines, sum(max(1, math.ceil(_display_width(part) / usable)) for part in str(value).split("\n")))
+    if lines > 1:
+        sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 3
+
+
+# ---------------------------------------------------------------- reading
+
+
+def standard_from_xlsx(file) -> StandardData:
+    """A standard's structure read from an .xlsx sheet (a path, bytes or an uploaded file).
+
+    Raises ``ValidationError({"file": [...]})``: one message when the file is not a workbook or
+    has no header row; otherwise every cell that cannot be read, each named by row and column.
+    Only when every cell reads are the structure's own rules (``structure.validate``) checked, so
+    a total is never reported over rows that could not be read.
+    """
+    sheet = _open_sheet(file)
+    grid = _grid(sheet)
+    header = _find_header(grid, ITEM_HEADER_ALIASES, REQUIRED_ITEM_KEYS)
+    if header is None:
+        raise ValidationError({"file": [_(
+            "No header row found: the sheet needs a row with the columns %(columns)s."
+        ) % {"columns": "、".join(ITEM_HEADERS[key] for key in REQUIRED_ITEM_KEYS)}]})
+    header_row, item_columns = header
+    if missing := [key for key in REQUIRED_ITEM_KEYS if key not in item_columns]:
+        raise ValidationError({"file": [_(
+            "Row %(row)d looks like the header row but lacks the columns %(columns)s."
+        ) % {"row": header_row + 1, "columns": "、".join(ITEM_HEADERS[key] for key in missing)}]})
+
+    veto_section = next((n for n in range(header_row + 1, len(grid)) if _is_veto_section_title(grid[n])), None)
+    veto_header = _find_header(grid, VETO_HEADER_ALIASES, ("text", "trigger"), start=header_row + 1)
+    items_end = min(n for n in (veto_section, veto_header and veto_header[0], len(grid)) if n is not None)
+
+    problems: list[str] = []
+    indicators = _read_items(grid, header_row + 1, items_end, item_columns, problems)
+    vetoes: list[VetoData] = []
+    if veto_header is not None:
+        vetoes = _read_vetoes(grid, veto_header[0] + 1, veto_header[1], problems)
+    elif veto_section is not None and any(_has_content(row) for row in grid[veto_section + 1:]):
+        problems.append(_("Row %(row)d: the section %(section)s needs a header row with the columns %(columns)s.") % {
+            "row": veto_section + 1, "section": VETO_SECTION_TITLE,
+            "columns": "、".join(header for _key, header, _f, _l in VETO_COLUMNS)})
+    if problems:
+        raise ValidationError({"file": problems})
+
+    data = StandardData(indicators=tuple(indicators), vetoes=tuple(vetoes))
+    if problems := validate(data):
+        raise ValidationError({"file": problems})
+    return data
+
+
+def _not_a_workbook() -> ValidationError:
+    return ValidationError({"file": [_(
+        "The file could not be read as an Excel workbook (.xlsx). If it is an .xls or CSV file, "
+        "open it in Excel, save it as .xlsx and upload it again."
+    )]})
+
+
+def _open_sheet(file):
+    """The sheet holding the standard: the one named 评价标准, else the first with a header row."""
+    if isinstance(file, bytes | bytearray):
+        file = BytesIO(file)
+    elif hasattr(file, "seek"):
+        file.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # openpyxl warns about Excel features it drops
+            workbook = load_workbook(file, data_only=True)  # cached values of formulas, as Excel shows them
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, EOFError) as error:
+        raise _not_a_workbook() from error
+    sheets = sorted(workbook.worksheets, key=lambda s: _label(s.title) != SHEET_TITLE)
+    for sheet in sheets:
+        if _find_header(_grid(sheet), ITEM_HEADER_ALIASES, REQUIRED_ITEM_KEYS) is not None:
+            return sheet
+    return sheets[0]
+
+
+def _grid(sheet) -> list[list]:
+    """The sheet's values, with every cell of a merged range holding the range's value (as people see it)."""
+    grid = [list(row) for row in sheet.iter_rows(values_only=True)]
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row > len(grid):
+            continue
+        value = grid[merged.min_row - 1][merged.min_col - 1]
+        for row in range(merged.min_row, min(merged.max_row, len(grid)) + 1):
+            cells = grid[row - 1]
+            for column in range(merged.min_col, min(merged.max_col, len(cells)) + 1):
+                cells[column - 1] = value
+    return grid
+
+
+def _label(value) -> str:
+    """A cell as a label to compare: half-width, no spaces or line breaks, lower case."""
+    if value is None:
+        return ""
+    return "".join(unicodedata.normalize("NFKC", str(value)).split()).lower()
+
+
+def _find_header(grid, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...], *, start: int = 0):
+    """(row index, {key: column index}) of the first row holding the required labels; or, when none
+    does, of the row holding most of them (at least three), so the caller can name what is missing."""
+    lookup = {_label(alias): key for key, names in aliases.items() for alias in names}
+    best = None
+    for index in range(start, len(grid)):
+        columns: dict[str, int] = {}
+        for column, value in enumerate(grid[index]):
+            key = lookup.get(_label(value))
+            if key is not None and key not in columns:
+                columns[key] = column
+        if all(key in columns for key in required):
+            return index, columns
+        found = sum(key in columns for key in required)
+        if found >= 3 and (best is None or found > best[2]):
+            best = (index, columns, found)
+    return best[:2] if best else None
+
+
+def _is_veto_section_title(row) -> bool:
+    labels = [_label(value) for value in row if _label(value)]
+    return bool(labels) and labels[0].startswith(_label(VETO_SECTION_TITLE)) and len(set(labels)) == 1
+
+
+def _has_content(row) -> bool:
+    return any(_label(value) for value in row)
+
+
+def _is_note(row) -> bool:
+    first = next((_label(value) for value in row if _label(value)), "")
+    return first.startswith(NOTE_PREFIXES)
+
+
+def _is_total(row) -> bool:
+    return any(_label(value) in TOTAL_LABELS for value in row)
+
+
+def _cell_text(value, *, single_line: bool) -> str:
+    """A text cell as people mean it: no spaces at either end of a line; a single-line field (a name,
+    a code) joins lines Excel wrapped by hand, without a space between Chinese characters."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        value = _number_text(value)
+    lines = [line.strip() for line in str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [line for line in lines if line]
+    if not single_line:
+        return "\n".join(lines)
+    text = ""
+    for line in lines:
+        if text and (text[-1].isascii() or line[0].isascii()):
+            text += " "
+        text += " ".join(line.split())
+    return text
+
+
+def _number_text(value: float) -> str:
+    """A float as people typed it: 1.1 → "1.1", 2.0 → "2"."""
+    text = repr(round(value, 9))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _to_number(value, *, percent: bool = False) -> Decimal | None:
+    """A number from a cell: numbers as they are; text with full-width digits, spaces, a trailing 分
+    (or, for a share, a trailing %) read too. None when the cell holds no number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(_number_text(value)) if math.isfinite(value) else None
+    if not isinstance(value, str):
+        return None
+    text = _label(value).replace(",", "")
+    scale = Decimal(1)
+    if percent and text.endswith("%"):
+        text, scale = text[:-1], Decimal(100)
+    text = text.removesuffix("分")
+    if not text or not all(char in "0123456789.+-" for char in text):
+        return None
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return None
+    return number / scale if number.is_finite() else None
+
+
+def _choice(value, aliases: dict[str, tuple[str, ...]]) -> str | None:
+    label = _label(value)
+    return next((key for key, names in aliases.items() if label in {_label(name) for name in names}), None)
+
+
+def _cell_problem(problems: list[str], message: str, row: int, column: int, header: str, value=None) -> None:
+    problems.append(message % {"row": row + 1, "column": get_column_letter(column + 1), "header": header,
+                               "value": "" if value is None else str(value).strip()})
+
+
+def _read_items(grid, start: int, end: int, columns: dict[str, int], problems: list[str]) -> list[IndicatorData]:
+    """Indicators with their items, in the sheet's order; an indicator name carries down to the rows
+    below it until another appears, and rows of one name gather into one indicator."""
+    def cell(row, key):
+        column = columns.get(key)
+        return grid[row][column] if column is not None and column < len(grid[row]) else None
+
+    groups: dict[str, list[ItemData]] = {}
+    current = ""
+    for row in range(start, end):
+        if not _has_content(grid[row]) or _is_total(grid[row]) or _is_note(grid[row]):
+            continue
+        name = _cell_text(cell(row, "indicator"), single_line=True)
+        if name:
+            current = name
+        item_keys = [key for key in columns if key != "indicator"]
+        if not any(_label(cell(row, key)) for key in item_keys):
+            continue  # a row naming only the indicator: a group heading
+        if not current:
+            _cell_problem(problems, _("Row %(row)d, column %(column)s (%(header)s): the cell is empty."),
+                          row, columns["indicator"], ITEM_HEADERS["indicator"])
+        values = {}
+        for key in ("code", "text"):
+            values[key] = _cell_text(cell(row, key), single_line=key == "code")
+            if not values[key]:
+                _cell_problem(problems, _("Row %(row)d, column %(column)s (%(header)s): the cell is empty."),
+                              row, columns[key], ITEM_HEADERS[key])
+        for key in ("max_points", "deduction_points"):
+            raw = cell(row, key)
+            values[key] = _to_number(raw)
+            if values[key] is None:
+                message = (_("Row %(row)d, column %(column)s (%(header)s): the cell is empty.") if not _label(raw)
+                           else _('Row %(row)d, column %(column)s (%(header)s): "%(value)s" is not a number.'))
+                _cell_problem(problems, message, row, columns[key], ITEM_HEADERS[key], raw)
+        raw = cell(row, "deduction_kind")
+        values["deduction_kind"] = _choice(raw, DEDUCTION_ALIASES)
+        if values["deduction_kind"] is None:
+            problems.append(_(
+                'Row %(row)d, column %(column)s (%(header)s): "%(value)s" is not a deduction rule; choose %(choices)s.'
+            ) % {"row": row + 1, "column": get_column_letter(columns["deduction_kind"] + 1),
+                 "header": ITEM_HEADERS["deduction_kind"], "value": "" if raw is None else str(raw).strip(),
+                 "choices": "、".join(DEDUCTION_LABELS.values())})
+        values["guidance"] = _cell_text(cell(row, "guidance"), single_line=False)
+        groups.setdefault(current, []).append(ItemData(
+            code=values["code"], text=values["text"], max_points=values["max_points"],
+            deduction_kind=values["deduction_kind"], deduction_points=values["deduction_points"],
+            guidance=values["guidance"],
+        ))
+    return [IndicatorData(name, tuple(items)) for name, items in groups.items()]
+
+
+def _read_vetoes(grid, start: int, columns: dict[str, int], problems: list[str]) -> list[VetoData]:
+    """Veto clauses below their header row; an empty 触发方式 means 人工认定, a share may be typed as 60%."""
+    def cell(row, key):
+        column = columns.get(key)
+        return grid[row][column] if column is not None and column < len(grid[row]) else None
+
+    vetoes = []
+    for row in range(start, len(grid)):
+        if not _has_content(grid[row]) or _is_note(grid[row]):
+            continue
+        text = _cell_text(cell(row, "text"), single_line=False)
+        raw_trigger, raw_threshold = cell(row, "trigger"), cell(row, "threshold")
+        if not text and not _label(raw_trigger) and not _label(raw_threshold):
+            continue  # only a number in 序号: a row left for another clause
+        if not text:
+            _cell_problem(problems, _("Row %(row)d, column %(column)s (%(header)s): the cell is empty."),
+                          row, columns["text"], VETO_HEADERS["text"])
+        trigger = _choice(raw_trigger, TRIGGER_ALIASES) if _label(raw_trigger) else VetoTrigger.MANUAL
+        if trigger is None:
+            problems.append(_(
+                'Row %(row)d, column %(column)s (%(header)s): "%(value)s" is not a trigger; choose %(choices)s.'
+            ) % {"row": row + 1, "column": get_column_letter(columns["trigger"] + 1), "header": VETO_HEADERS["trigger"],
+                 "value": str(raw_trigger).strip(), "choices": "、".join(TRIGGER_LABELS.values())})
+        threshold = None
+        if _label(raw_threshold):
+            threshold = _to_number(raw_threshold, percent=True)
+            if threshold is None:
+                _cell_problem(problems, _('Row %(row)d, column %(column)s (%(header)s): "%(value)s" is not a number.'),
+                              row, columns["threshold"], VETO_HEADERS["threshold"], raw_threshold)
+        vetoes.append(VetoData(text=text, trigger=trigger or "", threshold=threshold))
+    return vetoes

@@ -1,0 +1,113 @@
+"""Standards and score-sheet pages: access generated per page, and the sheet's running result."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from core.testing import Endpoint, access_tests
+from orgs import services as org_services
+from standards import services
+from standards.models import ScoreSheet
+from standards.tests.factories import make_standard
+
+
+@pytest.fixture
+def world(world):
+    """The shared World, with a standard issued by the county and a branch secretary on record."""
+    world.standard = make_standard(world.county_admin, world.county)
+    world.standard_b = services.standard_derive(actor=world.admin_b, source=world.standard, issuer=world.town_b)
+    org_services.organization_update(actor=world.admin_a, organization=world.branch_a1, secretary="廖仁旺")
+    org_services.organization_update(actor=world.admin_b, organization=world.branch_b1, secretary="唐辉")
+    return world
+
+
+def sheet_url(branch: str, kind: str = "self"):
+    return lambda world: reverse("standards:sheet", args=[getattr(world, branch).pk, world.standard.pk, kind])
+
+
+def standard_url(name: str, attr: str = "standard"):
+    return lambda world: reverse(name, args=[getattr(world, attr).pk])
+
+
+ENDPOINTS = [
+    Endpoint("standards:list", lambda world: reverse("standards:list")),
+    *(Endpoint(name, standard_url(name), outside_url=standard_url(name, "standard_b"))
+      for name in ("standards:detail", "standards:export", "standards:derive")),
+    Endpoint("standards:export[secretary]", standard_url("standards:export"), insider="secretary_a1",
+             outside_url=standard_url("standards:export", "standard_b")),
+    Endpoint("standards:sheet[self]", sheet_url("branch_a1"), insider="secretary_a1", outside_url=sheet_url("branch_b1")),
+    Endpoint("standards:sheet[superior]", sheet_url("branch_a1", "superior"), insider="reviewer_a",
+             outside_url=sheet_url("branch_b1", "superior")),
+]
+
+test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
+
+
+@pytest.mark.django_db
+def test_secretary_fills_the_sheet_and_sees_the_grade_change(client, world):
+    client.force_login(world.secretary_a1)
+    url = sheet_url("branch_a1")(world)
+    assert client.post(url).status_code == 302
+    sheet = ScoreSheet.objects.get(organization=world.branch_a1, assessor_kind="self")
+    item = world.standard.indicators.get(position=2).items.get()
+    response = client.post(reverse("standards:deduct", args=[sheet.pk, item.pk]), {"occurrences": 3, "reason": "未完成任务"},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-total="70.0"' in body and 'data-grade="average"' in body and "未完成任务" in body
+    response = client.post(reverse("standards:deduct", args=[sheet.pk, item.pk]), {"occurrences": 9, "reason": "x"},
+                           HTTP_HX_REQUEST="true")
+    assert "2.1" in response.content.decode() and 'data-total="70.0"' in response.content.decode()
+    response = client.post(reverse("standards:deduct", args=[sheet.pk, item.pk]), {"occurrences": 1, "reason": ""},
+                           HTTP_HX_REQUEST="true")
+    assert 'data-total="70.0"' in response.content.decode()
+    sheet.refresh_from_db()
+    assert sheet.total == D(70)
+
+
+@pytest.mark.django_db
+def test_superior_sees_the_self_assessment_beside_its_own(client, world):
+    secretary_sheet = services.score_sheet_open(actor=world.secretary_a1, organization=world.branch_a1,
+                                                standard=world.standard, assessor_kind="self")
+    item = world.standard.indicators.get(position=1).items.get(code="1.1")
+    services.deduction_add(actor=world.secretary_a1, sheet=secretary_sheet, item=item, occurrences=1, reason="x")
+    client.force_login(world.reviewer_a)
+    url = sheet_url("branch_a1", "superior")(world)
+    client.post(url)
+    page = client.get(url).content.decode()
+    assert 'class="other-score">25.0<' in page
+    sheet = ScoreSheet.objects.get(assessor_kind="superior")
+    clause = world.standard.vetoes.get(position=1)
+    response = client.post(reverse("standards:veto", args=[sheet.pk, clause.pk]), {"evidence": "信访局通报"},
+                           HTTP_HX_REQUEST="true")
+    assert 'data-grade="lagging"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_secretary_cannot_post_to_the_superior_sheet(client, world):
+    sheet = services.score_sheet_open(actor=world.reviewer_a, organization=world.branch_a1, standard=world.standard,
+                                      assessor_kind="superior")
+    item = world.standard.indicators.get(position=2).items.get()
+    client.force_login(world.secretary_a1)
+    response = client.post(reverse("standards:deduct", args=[sheet.pk, item.pk]), {"occurrences": 1, "reason": "x"})
+    assert response.status_code == 403
+    client.force_login(world.admin_b)
+    response = client.post(reverse("standards:deduct", args=[sheet.pk, item.pk]), {"occurrences": 1, "reason": "x"})
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_editing_a_frozen_item_makes_a_new_version(client, world):
+    services.score_sheet_open(actor=world.secretary_a1, organization=world.branch_a1, standard=world.standard, assessor_kind="self")
+    client.force_login(world.county_admin)
+    url = reverse("standards:item_edit", args=[world.standard.pk, "1.2"])
+    data = {"text": "班子健全，分工明确", "max_points": "20", "deduction_kind": "fixed", "deduction_points": "10", "guidance": ""}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    new = world.standard.next_versions.get()
+    assert response["Location"] == reverse("standards:detail", args=[new.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "班子健全，分工明确" in page
+    response = client.post(url, data | {"max_points": "25"})
+    assert response.status_code == 200 and "100" in str(response.context["form"].errors)
