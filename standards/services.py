@@ -250,18 +250,19 @@ def sheets_rescore(*, standard: Standard, sheet_ids: list[int] | None = None) ->
                                       .order_by().iterator(chunk_size=20000)):
         taken[sheet_id][item_id] = points
     vetoed = set(marks.values_list("sheet_id", flat=True))
-    pristine = rules.score_sheet([rules.ItemInput(str(pk), mx) for pk, mx in maxima.items()], scheme=scheme,
-                                 star_bands=star_bands)
+    untouched = {False: None, True: None}
     groups: dict[tuple, list[int]] = defaultdict(list)
     for pk, total, grade, stars, was_vetoed in sheets.values_list("pk", "total", "grade", "stars", "vetoed").iterator(
             chunk_size=20000):
-        if pk in taken or pk in vetoed:
-            items = [rules.ItemInput(str(item_id), mx, (taken[pk][item_id],) if item_id in taken.get(pk, {}) else ())
-                     for item_id, mx in maxima.items()]
-            result = rules.score_sheet(items, scheme=scheme, star_bands=star_bands, vetoes=("veto",) if pk in vetoed else ())
+        is_vetoed = pk in vetoed
+        if pk in taken:
+            result = rules.score_from_deductions(maxima, taken[pk], scheme=scheme, star_bands=star_bands, vetoed=is_vetoed)
         else:
-            result = pristine
-        new = (result.total, result.grade, result.stars, result.vetoed)
+            if untouched[is_vetoed] is None:
+                untouched[is_vetoed] = rules.score_from_deductions(maxima, {}, scheme=scheme, star_bands=star_bands,
+                                                                   vetoed=is_vetoed)
+            result = untouched[is_vetoed]
+        new = (*result, is_vetoed)
         if new != (total, grade, stars, was_vetoed):
             groups[new].append(pk)
     changed = 0

@@ -119,3 +119,14 @@ def test_quota_failure_exactly_when_share_is_broken(grades, share):
             assert grades.count("advanced") - failures[cap].by <= share * n
     else:
         assert not failures
+
+
+@given(sheets(), st.booleans())
+def test_batch_scoring_equals_sheet_scoring(items, vetoed):
+    from standards.rules import score_from_deductions
+
+    maxima = {item.key: item.max_points for item in items}
+    taken = {item.key: sum(item.deductions, D(0)) for item in items if item.deductions}
+    one = score_sheet(items, scheme=defaults.THREE_GRADES, star_bands=defaults.STAR_BANDS, vetoes=("v",) if vetoed else ())
+    assert score_from_deductions(maxima, taken, scheme=defaults.THREE_GRADES, star_bands=defaults.STAR_BANDS,
+                                 vetoed=vetoed) == (one.total, one.grade, one.stars)

@@ -170,3 +170,16 @@ def test_correction_rescores_every_sheet(world, standard):
     sheet.refresh_from_db()
     assert changed == 1 and sheet.total == D(70) and sheet.grade == "average"
     assert Deduction.objects.get().points == D(30)
+
+
+@pytest.mark.parametrize("sector", ["village", "community", "agency", "public_institution", "soe", "financial",
+                                    "non_public_enterprise", "social_org", "university", "street_committee",
+                                    "remote_education_site"])
+def test_built_in_standard_for_every_sector(world, sector):
+    standard = services.standard_create_default(actor=world.county_admin, issuer=world.county, sector=sector, year=2026)
+    data = selectors.standard_structure(standard=standard)
+    assert [indicator.name for indicator in data.indicators] == [
+        "党组织带头人", "工作思路", "工作制度", "活动阵地", "保障机制", "工作业绩", "群众评价"]
+    assert sum(item.max_points for item in data.items()) == D(100)
+    assert standard.scheme == ("remote_sites" if sector == "remote_education_site" else "three_grades")
+    assert data.vetoes
