@@ -79,7 +79,9 @@ def _scoring_context(user, organization) -> dict:
 
     standard = standard_selectors.standard_for(organization=organization, year=timezone.localdate().year)
     sheets = standard_selectors.sheets_for_organization(user=user, organization=organization, standard=standard) if standard else {}
-    return {"standard": standard, "sheets": sheets}
+    quotas = [(used, standard_selectors.quota_report(user=user, organization=organization, standard=used))
+              for used in standard_selectors.standards_used_below(organization=organization)]
+    return {"standard": standard, "sheets": sheets, "quotas": quotas}
 
 
 def _form_page(request, template: str, form, organization=None, **extra):

@@ -99,3 +99,41 @@ def sheets_for_organization(*, user, organization, standard: Standard) -> dict[s
 
     org_access.check(user, organization, org_access.VIEW)
     return {sheet.assessor_kind: sheet for sheet in ScoreSheet.objects.filter(organization=organization, standard=standard)}
+
+
+def standards_used_below(*, organization) -> QuerySet[Standard]:
+    """The standards under which the organization's direct subordinates have score sheets."""
+    return Standard.objects.filter(sheets__organization__parent=organization).distinct().order_by("sector", "-year")
+
+
+@dataclass
+class QuotaLine:
+    grade_label: str
+    at_most: bool
+    share_percent: str
+    count: int
+    total: int
+    limit: int
+    by: int
+
+
+def quota_report(*, user, organization, standard: Standard) -> list[QuotaLine]:
+    """The standard's quota rules over the grades of an organization's direct subordinates.
+
+    Each subordinate counts once, by its superior's sheet where there is one, else its own.
+    An empty list means every rule holds.
+    """
+    from orgs import access as org_access
+    from standards.choices import AssessorKind, Grade
+    from standards.rules import QuotaRule, quota_check
+
+    org_access.check(user, organization, org_access.VIEW)
+    grades: dict[int, str] = {}
+    sheets = ScoreSheet.objects.filter(standard=standard, organization__parent=organization,
+                                       organization__dissolved_on__isnull=True)
+    for org_id, kind, grade in sheets.values_list("organization_id", "assessor_kind", "grade"):
+        if kind == AssessorKind.SUPERIOR or org_id not in grades:
+            grades[org_id] = grade
+    rules = [QuotaRule(q["grade"], Decimal(str(q["share"])), q["at_most"]) for q in standard.quotas]
+    return [QuotaLine(Grade(f.rule.grade).label, f.rule.at_most, f"{float(f.rule.share) * 100:g}%", f.count, f.total,
+                      f.limit, f.by) for f in quota_check(list(grades.values()), rules)]

@@ -130,7 +130,7 @@ def test_layout_for_people_and_printing():
     assert sheet.column_dimensions["C"].width > sheet.column_dimensions["B"].width
     lists = {str(rule.sqref): rule.formula1 for rule in sheet.data_validations.dataValidation}
     assert lists == {"E4:E6": '"每次扣分,一次扣分"', "F11:F13": '"人工认定,满意度低于,无书记"'}
-    assert sheet.page_setup.paperSize == sheet.PAPERSIZE_A4
+    assert sheet.page_setup.paperSize == 9  # A4
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
     assert sheet.print_title_rows == "$3:$3"

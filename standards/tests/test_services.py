@@ -183,3 +183,15 @@ def test_built_in_standard_for_every_sector(world, sector):
     assert sum(item.max_points for item in data.items()) == D(100)
     assert standard.scheme == ("remote_sites" if sector == "remote_education_site" else "three_grades")
     assert data.vetoes
+
+
+def test_quota_report_names_the_rule_and_the_shortfall(world, standard):
+    for branch in (world.branch_a1, world.branch_a2):
+        org_services.organization_update(actor=world.admin_a, organization=branch, secretary="书记")
+        branch.refresh_from_db()
+        services.score_sheet_open(actor=world.reviewer_a, organization=branch, standard=standard, assessor_kind="superior")
+    report = selectors.quota_report(user=world.reviewer_a, organization=world.town_a, standard=standard)
+    # Two branches, both 先进: the 30% cap allows 0 of 2 → over by 2; the 5% floor on 后进 needs 1 → short by 1.
+    assert [(line.at_most, line.count, line.limit, line.by) for line in report] == [(True, 2, 0, 2), (False, 0, 1, 1)]
+    with pytest.raises(Http404):
+        selectors.quota_report(user=world.admin_b, organization=world.town_a, standard=standard)

@@ -111,3 +111,12 @@ def test_editing_a_frozen_item_makes_a_new_version(client, world):
     assert "班子健全，分工明确" in page
     response = client.post(url, data | {"max_points": "25"})
     assert response.status_code == 200 and "100" in str(response.context["form"].errors)
+
+
+@pytest.mark.django_db
+def test_organization_page_shows_the_quota_check_of_its_subordinates(client, world):
+    services.score_sheet_open(actor=world.reviewer_a, organization=world.branch_a1, standard=world.standard,
+                              assessor_kind="superior")
+    client.force_login(world.reviewer_a)
+    [(used, failures)] = client.get(reverse("orgs:detail", args=[world.town_a.pk])).context["quotas"]
+    assert used == world.standard and [(f.at_most, f.by) for f in failures] == [(True, 1), (False, 1)]
