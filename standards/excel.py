@@ -177,6 +177,8 @@ def standard_to_xlsx(*, title: str, issuer_name: str, sector_label: str, year: i
     sheet.page_setup.fitToHeight = 0  # as many pages down as needed
     sheet.print_options.horizontalCentered = True
 
+    workbook.calculation.fullCalcOnLoad = True  # openpyxl stores no cached value for the 合计 formula
+
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -248,8 +250,7 @@ def standard_from_xlsx(file) -> StandardData:
     Only when every cell reads are the structure's own rules (``structure.validate``) checked, so
     a total is never reported over rows that could not be read.
     """
-    sheet = _open_sheet(file)
-    grid = _grid(sheet)
+    grid = _open_grid(file)
     header = _find_header(grid, ITEM_HEADER_ALIASES, REQUIRED_ITEM_KEYS)
     if header is None:
         raise ValidationError({"file": [_(
@@ -290,8 +291,9 @@ def _not_a_workbook() -> ValidationError:
     )]})
 
 
-def _open_sheet(file):
-    """The sheet holding the standard: the one named 评价标准, else the first with a header row."""
+def _open_grid(file) -> list[list]:
+    """The values of the sheet holding the standard: the one named 评价标准, else the first with a
+    header row, else the first."""
     if isinstance(file, bytes | bytearray):
         file = BytesIO(file)
     elif hasattr(file, "seek"):
@@ -302,11 +304,8 @@ def _open_sheet(file):
             workbook = load_workbook(file, data_only=True)  # cached values of formulas, as Excel shows them
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, EOFError) as error:
         raise _not_a_workbook() from error
-    sheets = sorted(workbook.worksheets, key=lambda s: _label(s.title) != SHEET_TITLE)
-    for sheet in sheets:
-        if _find_header(_grid(sheet), ITEM_HEADER_ALIASES, REQUIRED_ITEM_KEYS) is not None:
-            return sheet
-    return sheets[0]
+    grids = [_grid(sheet) for sheet in sorted(workbook.worksheets, key=lambda s: _label(s.title) != SHEET_TITLE)]
+    return next((grid for grid in grids if _find_header(grid, ITEM_HEADER_ALIASES, REQUIRED_ITEM_KEYS)), grids[0])
 
 
 def _grid(sheet) -> list[list]:
@@ -422,90 +421,90 @@ def _choice(value, aliases: dict[str, tuple[str, ...]]) -> str | None:
     return next((key for key, names in aliases.items() if label in {_label(name) for name in names}), None)
 
 
-def _cell_problem(problems: list[str], message: str, row: int, column: int, header: str, value=None) -> None:
-    problems.append(message % {"row": row + 1, "column": get_column_letter(column + 1), "header": header,
-                               "value": "" if value is None else str(value).strip()})
+class _Rows:
+    """The cells of one table (item rows or veto rows) by row and column key, and the problems found
+    in them, each naming its cell."""
+
+    def __init__(self, grid, columns: dict[str, int], headers: dict[str, str], problems: list[str]):
+        self.grid, self.columns, self.headers, self.problems = grid, columns, headers, problems
+
+    def raw(self, row: int, key: str):
+        column = self.columns.get(key)
+        return self.grid[row][column] if column is not None and column < len(self.grid[row]) else None
+
+    def blank(self, row: int, key: str) -> bool:
+        return not _label(self.raw(row, key))
+
+    def report(self, message: str, row: int, key: str, **extra) -> None:
+        value = self.raw(row, key)
+        self.problems.append(message % {"row": row + 1, "column": get_column_letter(self.columns[key] + 1),
+                                        "header": self.headers[key], "value": "" if value is None else str(value).strip(),
+                                        **extra})
+
+    def text(self, row: int, key: str, *, single_line: bool = False, required: bool = True) -> str:
+        text = _cell_text(self.raw(row, key), single_line=single_line)
+        if required and not text:
+            self.report(_("Row %(row)d, column %(column)s (%(header)s): the cell is empty."), row, key)
+        return text
+
+    def number(self, row: int, key: str, *, percent: bool = False) -> Decimal | None:
+        number = _to_number(self.raw(row, key), percent=percent)
+        if number is None and self.blank(row, key):
+            self.report(_("Row %(row)d, column %(column)s (%(header)s): the cell is empty."), row, key)
+        elif number is None:
+            self.report(_('Row %(row)d, column %(column)s (%(header)s): "%(value)s" is not a number.'), row, key)
+        return number
+
+    def choice(self, row: int, key: str, aliases: dict[str, tuple[str, ...]], message: str, labels: Iterable[str]):
+        choice = _choice(self.raw(row, key), aliases)
+        if choice is None and self.blank(row, key):
+            self.report(_("Row %(row)d, column %(column)s (%(header)s): the cell is empty."), row, key)
+        elif choice is None:
+            self.report(message, row, key, choices="、".join(labels))
+        return choice
 
 
 def _read_items(grid, start: int, end: int, columns: dict[str, int], problems: list[str]) -> list[IndicatorData]:
     """Indicators with their items, in the sheet's order; an indicator name carries down to the rows
     below it until another appears, and rows of one name gather into one indicator."""
-    def cell(row, key):
-        column = columns.get(key)
-        return grid[row][column] if column is not None and column < len(grid[row]) else None
-
+    cells = _Rows(grid, columns, ITEM_HEADERS, problems)
     groups: dict[str, list[ItemData]] = {}
     current = ""
     for row in range(start, end):
         if not _has_content(grid[row]) or _is_total(grid[row]) or _is_note(grid[row]):
             continue
-        name = _cell_text(cell(row, "indicator"), single_line=True)
-        if name:
-            current = name
-        item_keys = [key for key in columns if key != "indicator"]
-        if not any(_label(cell(row, key)) for key in item_keys):
+        current = cells.text(row, "indicator", single_line=True, required=False) or current
+        if all(cells.blank(row, key) for key in columns if key != "indicator"):
             continue  # a row naming only the indicator: a group heading
         if not current:
-            _cell_problem(problems, _("Row %(row)d, column %(column)s (%(header)s): the cell is empty."),
-                          row, columns["indicator"], ITEM_HEADERS["indicator"])
-        values = {}
-        for key in ("code", "text"):
-            values[key] = _cell_text(cell(row, key), single_line=key == "code")
-            if not values[key]:
-                _cell_problem(problems, _("Row %(row)d, column %(column)s (%(header)s): the cell is empty."),
-                              row, columns[key], ITEM_HEADERS[key])
-        for key in ("max_points", "deduction_points"):
-            raw = cell(row, key)
-            values[key] = _to_number(raw)
-            if values[key] is None:
-                message = (_("Row %(row)d, column %(column)s (%(header)s): the cell is empty.") if not _label(raw)
-                           else _('Row %(row)d, column %(column)s (%(header)s): "%(value)s" is not a number.'))
-                _cell_problem(problems, message, row, columns[key], ITEM_HEADERS[key], raw)
-        raw = cell(row, "deduction_kind")
-        values["deduction_kind"] = _choice(raw, DEDUCTION_ALIASES)
-        if values["deduction_kind"] is None:
-            problems.append(_(
-                'Row %(row)d, column %(column)s (%(header)s): "%(value)s" is not a deduction rule; choose %(choices)s.'
-            ) % {"row": row + 1, "column": get_column_letter(columns["deduction_kind"] + 1),
-                 "header": ITEM_HEADERS["deduction_kind"], "value": "" if raw is None else str(raw).strip(),
-                 "choices": "、".join(DEDUCTION_LABELS.values())})
-        values["guidance"] = _cell_text(cell(row, "guidance"), single_line=False)
+            cells.text(row, "indicator")  # reports the empty cell
         groups.setdefault(current, []).append(ItemData(
-            code=values["code"], text=values["text"], max_points=values["max_points"],
-            deduction_kind=values["deduction_kind"], deduction_points=values["deduction_points"],
-            guidance=values["guidance"],
+            code=cells.text(row, "code", single_line=True),
+            text=cells.text(row, "text"),
+            max_points=cells.number(row, "max_points"),
+            deduction_kind=cells.choice(row, "deduction_kind", DEDUCTION_ALIASES, _(
+                'Row %(row)d, column %(column)s (%(header)s): "%(value)s" is not a deduction rule; choose %(choices)s.'
+            ), DEDUCTION_LABELS.values()),
+            deduction_points=cells.number(row, "deduction_points"),
+            guidance=cells.text(row, "guidance", required=False),
         ))
     return [IndicatorData(name, tuple(items)) for name, items in groups.items()]
 
 
 def _read_vetoes(grid, start: int, columns: dict[str, int], problems: list[str]) -> list[VetoData]:
     """Veto clauses below their header row; an empty 触发方式 means 人工认定, a share may be typed as 60%."""
-    def cell(row, key):
-        column = columns.get(key)
-        return grid[row][column] if column is not None and column < len(grid[row]) else None
-
+    cells = _Rows(grid, columns, VETO_HEADERS, problems)
     vetoes = []
     for row in range(start, len(grid)):
         if not _has_content(grid[row]) or _is_note(grid[row]):
             continue
-        text = _cell_text(cell(row, "text"), single_line=False)
-        raw_trigger, raw_threshold = cell(row, "trigger"), cell(row, "threshold")
-        if not text and not _label(raw_trigger) and not _label(raw_threshold):
+        if all(cells.blank(row, key) for key in ("text", "trigger", "threshold")):
             continue  # only a number in 序号: a row left for another clause
-        if not text:
-            _cell_problem(problems, _("Row %(row)d, column %(column)s (%(header)s): the cell is empty."),
-                          row, columns["text"], VETO_HEADERS["text"])
-        trigger = _choice(raw_trigger, TRIGGER_ALIASES) if _label(raw_trigger) else VetoTrigger.MANUAL
-        if trigger is None:
-            problems.append(_(
-                'Row %(row)d, column %(column)s (%(header)s): "%(value)s" is not a trigger; choose %(choices)s.'
-            ) % {"row": row + 1, "column": get_column_letter(columns["trigger"] + 1), "header": VETO_HEADERS["trigger"],
-                 "value": str(raw_trigger).strip(), "choices": "、".join(TRIGGER_LABELS.values())})
-        threshold = None
-        if _label(raw_threshold):
-            threshold = _to_number(raw_threshold, percent=True)
-            if threshold is None:
-                _cell_problem(problems, _('Row %(row)d, column %(column)s (%(header)s): "%(value)s" is not a number.'),
-                              row, columns["threshold"], VETO_HEADERS["threshold"], raw_threshold)
+        text = cells.text(row, "text")
+        trigger = VetoTrigger.MANUAL if cells.blank(row, "trigger") else cells.choice(
+            row, "trigger", TRIGGER_ALIASES,
+            _('Row %(row)d, column %(column)s (%(header)s): "%(value)s" is not a trigger; choose %(choices)s.'),
+            TRIGGER_LABELS.values())
+        threshold = None if cells.blank(row, "threshold") else cells.number(row, "threshold", percent=True)
         vetoes.append(VetoData(text=text, trigger=trigger or "", threshold=threshold))
     return vetoes
