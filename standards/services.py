@@ -287,6 +287,7 @@ def _sheet_state(sheet: ScoreSheet) -> dict:
 @transaction.atomic
 def score_sheet_open(*, actor, organization: Organization, standard: Standard, assessor_kind: str) -> ScoreSheet:
     """The organization's sheet for this standard and assessor, made on first use; using a standard freezes it."""
+    organization = Organization.objects.get(pk=organization.pk)  # its current data sets off data-bound vetoes
     access.check_enter(actor, organization, assessor_kind)
     if assessor_kind not in AssessorKind.values:
         raise ValidationError({"assessor_kind": _("Assessed by: choose self-assessment or the superior's assessment.")})
