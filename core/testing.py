@@ -111,16 +111,18 @@ class Endpoint:
     insider: str = "admin_a"
     outside_url: Callable | None = None
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    data: dict | Callable = field(default_factory=dict)  # or a function of the World
     api: bool = False
     ok: tuple = (200,)
 
 
-def _request(client, endpoint: Endpoint, url: str):
+def _request(client, endpoint: Endpoint, url: str, world=None):
+    data = endpoint.data(world) if callable(endpoint.data) else endpoint.data
     if endpoint.method == "get":
-        return client.get(url, endpoint.data)
-    return getattr(client, endpoint.method)(url, endpoint.data, content_type="application/json") if endpoint.api \
-        else getattr(client, endpoint.method)(url, endpoint.data)
+        return client.get(url, data)
+    if endpoint.api:
+        return getattr(client, endpoint.method)(url, data, content_type="application/json")
+    return getattr(client, endpoint.method)(url, data)
 
 
 def access_tests(endpoints: list[Endpoint]):
@@ -132,7 +134,7 @@ def access_tests(endpoints: list[Endpoint]):
 
     @parametrize
     def test_anonymous(client, world, endpoint):
-        response = _request(client, endpoint, endpoint.url(world))
+        response = _request(client, endpoint, endpoint.url(world), world)
         if endpoint.api:
             assert response.status_code == 401
         else:
@@ -141,14 +143,14 @@ def access_tests(endpoints: list[Endpoint]):
     @parametrize
     def test_no_role(client, world, endpoint):
         client.force_login(world.norole)
-        response = _request(client, endpoint, endpoint.url(world))
+        response = _request(client, endpoint, endpoint.url(world), world)
         expected = (404,) if endpoint.outside_url else endpoint.ok
         assert response.status_code in expected, response.content[:300]
 
     @parametrize
     def test_inside(client, world, endpoint):
         client.force_login(getattr(world, endpoint.insider))
-        response = _request(client, endpoint, endpoint.url(world))
+        response = _request(client, endpoint, endpoint.url(world), world)
         assert response.status_code in endpoint.ok, response.content[:500]
 
     @parametrize
@@ -156,7 +158,7 @@ def access_tests(endpoints: list[Endpoint]):
         if endpoint.outside_url is None:
             pytest.skip("this endpoint shows no single object")
         client.force_login(getattr(world, endpoint.insider))
-        response = _request(client, endpoint, endpoint.outside_url(world))
+        response = _request(client, endpoint, endpoint.outside_url(world), world)
         assert response.status_code == 404, response.content[:300]
 
     return test_anonymous, test_no_role, test_inside, test_outside

@@ -50,7 +50,7 @@ def _require(condition: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _clean_organization_data(data: dict[str, Any], *, exclude_pk: int | None = None) -> dict[str, Any]:
+def _clean_organization_data(data: dict[str, Any], *, actor, exclude_pk: int | None = None) -> dict[str, Any]:
     """Normalize and validate organization fields; raises ValidationError naming each bad field."""
     cleaned = dict(data)
     errors: dict[str, str] = {}
@@ -64,11 +64,13 @@ def _clean_organization_data(data: dict[str, Any], *, exclude_pk: int | None = N
             errors["code"] = _("Official code: please enter the organization's official code.")
         else:
             clash = Organization.objects.filter(code=cleaned["code"]).exclude(pk=exclude_pk).first()
-            if clash is not None:
+            if clash is not None and access.can_view(actor, clash):
                 errors["code"] = _("Official code: %(code)s is already used by %(name)s.") % {
                     "code": cleaned["code"],
                     "name": clash.name,
                 }
+            elif clash is not None:  # outside the actor's scope: say it is taken, not by whom
+                errors["code"] = _("Official code: %(code)s is already used.") % {"code": cleaned["code"]}
     if "kind" in cleaned and cleaned["kind"] not in OrganizationKind.values:
         errors["kind"] = _("Kind: %(value)s is not a kind of organization.") % {"value": cleaned["kind"]}
     if "sector" in cleaned and cleaned["sector"] not in Sector.values:
@@ -114,7 +116,7 @@ def organization_create(*, actor, parent: Organization | None, **data: Any) -> O
     if missing:
         raise ValidationError({name: _("%(field)s: this field is required.") % {
             "field": Organization._meta.get_field(name).verbose_name} for name in missing})
-    cleaned = _clean_organization_data({name: data.get(name, "") for name in ORGANIZATION_FIELDS} | {
+    cleaned = _clean_organization_data(actor=actor, data={name: data.get(name, "") for name in ORGANIZATION_FIELDS} | {
         "established_on": data.get("established_on")})
     organization = Organization(parent=parent, depth=0 if parent is None else parent.depth + 1, **cleaned)
     # The path holds the organization's own id, known only after the insert.
@@ -145,7 +147,7 @@ def organization_update(*, actor, organization: Organization, reason: str = "", 
     unknown = set(data) - set(ORGANIZATION_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
-    cleaned = _clean_organization_data(data, exclude_pk=organization.pk)
+    cleaned = _clean_organization_data(data, actor=actor, exclude_pk=organization.pk)
     changes = changed_fields(organization, cleaned)
     if not changes:
         return organization

@@ -53,8 +53,12 @@ def test_duplicate_code_is_refused_and_nothing_saved(world):
         services.organization_create(actor=world.admin_a, parent=world.town_a, name="重复", code=world.branch_b1.code,
                                      kind=OrganizationKind.BRANCH, sector=Sector.VILLAGE)
     assert "code" in caught.value.message_dict
-    assert world.branch_b1.name in caught.value.message_dict["code"][0]
+    assert world.branch_b1.name not in caught.value.message_dict["code"][0]  # outside admin_a's scope: not named
     assert (Organization.objects.count(), AuditEvent.objects.count()) == before
+    with pytest.raises(ValidationError) as caught:
+        services.organization_create(actor=world.admin_a, parent=world.town_a, name="重复", code=world.branch_a2.code,
+                                     kind=OrganizationKind.BRANCH, sector=Sector.VILLAGE)
+    assert world.branch_a2.name in caught.value.message_dict["code"][0]
     world.town_a.refresh_from_db()
     assert world.town_a.children_count == 2
 
