@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "core",
     "orgs",
     "standards",
+    "cycles",
 ]
 
 MIDDLEWARE = [

@@ -69,6 +69,15 @@ def scope_q(user, prefix: str = "") -> Q:
     return q
 
 
+def scope_or_above_q(user, prefix: str) -> Q:
+    """Rows tied (through ``prefix``, e.g. "issuer__") to an organization inside the user's scope or
+    above it: a branch sees the standards and cycles its superiors issued for it."""
+    if user.is_authenticated and user.is_superuser:
+        return Q()
+    above = {pk for root in scope_paths(user) for pk in paths.ancestor_ids(root)}
+    return Q(**{f"{prefix}id__in": above}) | scope_q(user, prefix=prefix)
+
+
 def can_view(user, organization) -> bool:
     if user.is_authenticated and user.is_superuser:
         return True
@@ -93,6 +102,13 @@ def can_edit_facts(user, organization) -> bool:
     return can_manage(user, organization) or any(
         role == Role.SECRETARY and pk == organization.pk for _path, role, pk in user_roles(user)
     )
+
+
+def can_decide_below(user, level) -> bool:
+    """An administrator or reviewer role on the level itself: it decides on its direct subordinates."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return any(role in DECIDING_ROLES and pk == level.pk for _path, role, pk in user_roles(user))
 
 
 def can_decide(user, organization) -> bool:

@@ -12,15 +12,11 @@ from django.db.models import Q
 from django.http import Http404
 
 from orgs import access as org_access
-from orgs import paths
 from standards.choices import AssessorKind
 
 
 def standard_scope_q(user) -> Q:
-    if user.is_authenticated and user.is_superuser:
-        return Q()
-    above = {pk for root in org_access.scope_paths(user) for pk in paths.ancestor_ids(root)}
-    return Q(issuer_id__in=above) | org_access.scope_q(user, prefix="issuer__")
+    return org_access.scope_or_above_q(user, "issuer__")
 
 
 def get_standard_for(user, pk, action: str = org_access.VIEW):

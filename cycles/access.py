@@ -1,0 +1,75 @@
+"""Who may see and act in a cycle, on top of orgs.access (下管一级 written once there).
+
+* A cycle is visible to everyone inside its owner's subtree and above it.
+* An organization records its own steps and submits (its secretary, administrators above).
+* Its direct superior determines its grade or returns it (orgs.access.can_decide).
+* The level above the superior approves the superior's list, and alone may reopen what it
+  approved; for the owner's direct subordinates that is the owner's administrators.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from orgs import access as org_access
+
+
+def cycle_scope_q(user):
+    return org_access.scope_or_above_q(user, "owner__")
+
+
+def get_cycle_for(user, pk, action: str = org_access.VIEW):
+    from cycles.models import Cycle
+
+    try:
+        cycle = Cycle.objects.select_related("owner").filter(cycle_scope_q(user)).get(pk=int(pk))
+    except (Cycle.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if action == org_access.MANAGE:
+        org_access.check(user, cycle.owner, org_access.MANAGE)
+    return cycle
+
+
+def get_grading_for(user, pk):
+    """A grading, visible with its organization (404 otherwise)."""
+    from cycles.models import Grading
+
+    try:
+        grading = Grading.objects.select_related("cycle__owner", "organization__parent").get(pk=int(pk))
+    except (Grading.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    org_access.check(user, grading.organization, org_access.VIEW)
+    return grading
+
+
+def can_record(user, grading) -> bool:
+    return org_access.can_edit_facts(user, grading.organization)
+
+
+def can_decide(user, grading) -> bool:
+    return org_access.can_decide(user, grading.organization)
+
+
+def can_approve_list(user, cycle, level) -> bool:
+    """The level above ``level`` approves its list; the owner's administrators approve the owner's own."""
+    if level.pk == cycle.owner_id:
+        return org_access.can_manage(user, level)
+    return org_access.can_decide(user, level)
+
+
+def can_submit_list(user, level) -> bool:
+    return org_access.can_decide_below(user, level)
+
+
+def can_reopen(user, grading) -> bool:
+    """Approved data is reopened by the level that approved it."""
+    parent = grading.organization.parent
+    return parent is not None and can_approve_list(user, grading.cycle, parent)
+
+
+def require(user, allowed: bool, organization) -> None:
+    """404 outside the user's scope (as for a missing object), 403 inside it when not allowed."""
+    if not org_access.can_view(user, organization):
+        raise Http404
+    if not allowed:
+        raise PermissionDenied(_("You may not do this on %(name)s.") % {"name": organization.name})

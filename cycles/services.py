@@ -1,0 +1,555 @@
+"""The yearly cycle and the grading workflow: each transition is one service with its guards.
+
+Every service runs in one transaction, locks the row it moves (so of two reviewers acting at
+once exactly one wins and the other is told what happened), keeps the level tallies current,
+and writes its audit event. Refusals are ValidationError or PermissionDenied with a Chinese
+message; nothing partial is saved.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.services import audit_record
+from cycles import access, tallies
+from cycles.choices import OWN_STEPS, PRESETS, GradingState, ListState, Step
+from cycles.models import Cycle, CycleStandard, DepartmentInput, Grading, LevelList, StepRecord, SurveyAnswer
+from orgs import access as org_access
+from orgs.models import Organization
+from standards import defaults as standard_defaults
+from standards.choices import AssessorKind, Grade
+from standards.models import ScoreSheet, Standard
+from standards.rules import QuotaRule, quota_check
+
+VOTE_KEYS = ("agree", "disagree", "abstain")
+
+
+def _contribution(grading: Grading) -> set:
+    return tallies.contribution(state=grading.state, sector=grading.organization.sector,
+                                final_grade=grading.final_grade, final_stars=grading.final_stars)
+
+
+def _state(grading: Grading) -> dict:
+    return {"state": grading.state, "declared_grade": grading.declared_grade, "final_grade": grading.final_grade,
+            "final_stars": grading.final_stars}
+
+
+def _locked(grading: Grading) -> Grading:
+    return Grading.objects.select_for_update().select_related("cycle__owner", "organization__parent").get(pk=grading.pk)
+
+
+def _refuse(field: str, message: str) -> None:
+    raise ValidationError({field: message})
+
+
+def _save_transition(*, actor, grading: Grading, before_keys: set, before: dict, action: str, reason: str = "",
+                     fields: list[str]) -> Grading:
+    grading.save(update_fields=[*fields, "updated_at"])
+    tallies.apply(cycle=grading.cycle, changes=[(grading.organization.path, before_keys, _contribution(grading))])
+    audit_record(actor=actor, obj=grading, organization=grading.organization, action=action, before=before,
+                 after=_state(grading), reason=reason)
+    return grading
+
+
+# Cycle ------------------------------------------------------------------------------------------
+
+
+def _clean_dates(values: dict, allowed: set[str], field: str) -> dict[str, str]:
+    cleaned = {}
+    for key, value in (values or {}).items():
+        if str(key) not in allowed:
+            _refuse(field, _("%(key)s is not a step or level of this cycle.") % {"key": key})
+        if value in (None, ""):
+            continue
+        try:
+            cleaned[str(key)] = (value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))).isoformat()
+        except ValueError:
+            _refuse(field, _("%(key)s: %(value)s is not a date (YYYY-MM-DD).") % {"key": key, "value": value})
+    return cleaned
+
+
+@transaction.atomic
+def cycle_open(*, actor, owner: Organization, year: int, name: str, steps: list[str] | None = None,
+               preset: str = "chenghua", deadlines: dict | None = None, list_deadlines: dict | None = None,
+               standards: dict[str, Standard] | None = None, quotas: list[dict] | None = None, notice: str = "",
+               survey_enabled: bool = False, lock_after_deadline: bool = True) -> Cycle:
+    """Open the year's cycle for the owner's subtree: one grading per active organization below it."""
+    owner = Organization.objects.select_for_update().get(pk=owner.pk)
+    org_access.check(actor, owner, org_access.MANAGE)
+    if preset not in PRESETS and steps is None:
+        _refuse("preset", _("Steps: %(value)s is not a preset.") % {"value": preset})
+    steps = list(steps if steps is not None else PRESETS[preset])
+    if not steps or any(step not in Step.values for step in steps):
+        _refuse("steps", _("Steps: choose among the grading steps."))
+    steps = [step.value for step in Step if step.value in steps]  # the seeds' order, whatever order was given
+    if Step.SUPERIOR_DECISION not in steps:
+        _refuse("steps", _("Steps: the superior's determination cannot be left out."))
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        _refuse("year", _("Year: %(value)s is not a valid year.") % {"value": year})
+    if not name.strip():
+        _refuse("name", _("Name: please name the cycle."))
+    if Cycle.objects.filter(owner=owner, year=year).exists():
+        _refuse("year", _("Year: %(name)s already has a cycle for %(year)d.") % {"name": owner.name, "year": year})
+    cleaned_deadlines = _clean_dates(deadlines, set(steps), "deadlines")
+    cleaned_lists = _clean_dates(list_deadlines, {str(n) for n in range(1, 12)}, "list_deadlines")
+    for sector, standard in (standards or {}).items():
+        if standard.sector != sector or not owner.path.startswith(standard.issuer.path) and \
+                not standard.issuer.path.startswith(owner.path):
+            _refuse("standards", _("Standard %(name)s does not fit sector %(sector)s of this cycle.") % {
+                "name": standard.name, "sector": sector})
+    cycle = Cycle.objects.create(
+        owner=owner, year=year, name=name.strip(), steps=steps, deadlines=cleaned_deadlines, list_deadlines=cleaned_lists,
+        quotas=quotas if quotas is not None else [
+            {"grade": q.grade, "share": str(q.share), "at_most": q.at_most} for q in standard_defaults.QUOTAS["three_grades"]],
+        notice=notice, survey_enabled=survey_enabled, lock_after_deadline=lock_after_deadline, opened_by=actor)
+    CycleStandard.objects.bulk_create(CycleStandard(cycle=cycle, sector=s, standard=st) for s, st in (standards or {}).items())
+    _create_gradings(cycle)
+    audit_record(actor=actor, obj=cycle, organization=owner, action="cycle.open",
+                 after={"year": year, "steps": steps, "deadlines": cleaned_deadlines})
+    return cycle
+
+
+def _create_gradings(cycle: Cycle) -> None:
+    """One grading per active organization under the owner, and the levels' first tallies, in two statements each."""
+    q = connection.ops.quote_name
+    org_table, grading_table = q(Organization._meta.db_table), q(Grading._meta.db_table)
+    tally_table = q(tallies.Tally._meta.db_table)
+    now = timezone.now()
+    owner = cycle.owner
+    from orgs import paths
+
+    low, high = owner.path, paths.successor(owner.path)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {grading_table} (cycle_id, organization_id, state, declared_grade, final_grade, decision_reason, "
+            f"return_reason, updated_at) SELECT %s, id, %s, '', '', '', '', %s FROM {org_table} "
+            f"WHERE path > %s AND path < %s AND dissolved_on IS NULL",
+            [cycle.pk, GradingState.PREPARING, now, low, high])
+        # Every grading starts as "preparing": a level counts its active descendants, a kept-current column.
+        cursor.execute(
+            f"INSERT INTO {tally_table} (cycle_id, organization_id, dimension, {q('key')}, {q('count')}) "
+            f"SELECT %s, id, %s, %s, descendants_count FROM {org_table} "
+            f"WHERE path >= %s AND path < %s AND dissolved_on IS NULL AND descendants_count > 0",
+            [cycle.pk, tallies.STATE, GradingState.PREPARING, low, high])
+
+
+def grading_ensure(*, cycle: Cycle, organization: Organization) -> Grading:
+    """The organization's grading in the cycle; one is added for an organization created after the cycle opened."""
+    grading = Grading.objects.filter(cycle=cycle, organization=organization).first()
+    if grading is not None:
+        return grading
+    if not organization.path.startswith(cycle.owner.path) or organization.pk == cycle.owner_id:
+        raise ValidationError({"organization": _("%(name)s is not graded in this cycle.") % {"name": organization.name}})
+    with transaction.atomic():
+        grading, created = Grading.objects.get_or_create(cycle=cycle, organization=organization)
+        if created:
+            tallies.apply(cycle=cycle, changes=[(organization.path, set(), _contribution(grading))])
+    return grading
+
+
+@transaction.atomic
+def cycle_update(*, actor, cycle: Cycle, deadlines: dict | None = None, list_deadlines: dict | None = None,
+                 notice: str | None = None, quotas: list[dict] | None = None, reason: str = "") -> Cycle:
+    """Change a cycle's deadlines, notice or quota rules (e.g. extend a deadline)."""
+    cycle = Cycle.objects.select_for_update().select_related("owner").get(pk=cycle.pk)
+    org_access.check(actor, cycle.owner, org_access.MANAGE)
+    before = {"deadlines": cycle.deadlines, "list_deadlines": cycle.list_deadlines, "quotas": cycle.quotas}
+    if deadlines is not None:
+        cycle.deadlines = _clean_dates(deadlines, set(cycle.steps), "deadlines")
+    if list_deadlines is not None:
+        cycle.list_deadlines = _clean_dates(list_deadlines, {str(n) for n in range(1, 12)}, "list_deadlines")
+    if notice is not None:
+        cycle.notice = notice
+    if quotas is not None:
+        cycle.quotas = quotas
+    cycle.save()
+    audit_record(actor=actor, obj=cycle, organization=cycle.owner, action="cycle.update", before=before,
+                 after={"deadlines": cycle.deadlines, "list_deadlines": cycle.list_deadlines, "quotas": cycle.quotas},
+                 reason=reason)
+    return cycle
+
+
+# The organization's own steps -------------------------------------------------------------------
+
+
+def _deadline(cycle: Cycle, step: str) -> datetime.date | None:
+    value = cycle.deadlines.get(step)
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _check_open_step(cycle: Cycle, step: str, today: datetime.date) -> None:
+    deadline = _deadline(cycle, step)
+    if cycle.lock_after_deadline and deadline and today > deadline:
+        _refuse("step", _("%(step)s closed on %(date)s; ask %(owner)s to extend the deadline.") % {
+            "step": Step(step).label, "date": deadline.isoformat(), "owner": cycle.owner.name})
+
+
+def _scheme_grades(cycle: Cycle, organization: Organization) -> list[str]:
+    standard = _standard_for(cycle, organization)
+    if standard is not None:
+        return [band["grade"] for band in standard.bands]
+    return [band.grade for band in standard_defaults.THREE_GRADES.bands]
+
+
+def _standard_for(cycle: Cycle, organization: Organization) -> Standard | None:
+    link = CycleStandard.objects.filter(cycle=cycle, sector=organization.sector).select_related("standard").first()
+    return link.standard if link else None
+
+
+@transaction.atomic
+def step_record(*, actor, grading: Grading, step: str, held_on: datetime.date, participants: int = 0,
+                grade: str = "", votes: dict | None = None, notes: str = "", attachment=None) -> StepRecord:
+    """Record one of the organization's own steps, in the cycle's order, before its deadline."""
+    grading = _locked(grading)
+    access.require(actor, access.can_record(actor, grading), grading.organization)
+    cycle = grading.cycle
+    if step not in OWN_STEPS or not cycle.requires(step):
+        _refuse("step", _("%(step)s is not a step the organization records in this cycle.") % {"step": step})
+    if grading.state not in (GradingState.PREPARING, GradingState.RETURNED):
+        _refuse("step", _("%(name)s has already submitted; its steps can change only if the superior returns them.")
+                % {"name": grading.organization.name})
+    _check_open_step(cycle, step, timezone.localdate())
+    own_steps = [s for s in cycle.steps if s in OWN_STEPS]
+    recorded = set(grading.records.values_list("step", flat=True))
+    missing = [s for s in own_steps[: own_steps.index(step)] if s not in recorded]
+    if missing:
+        _refuse("step", _("%(step)s comes after %(missing)s, which is not recorded yet.") % {
+            "step": Step(step).label, "missing": Step(missing[0]).label})
+    errors = {}
+    votes = {key: value for key, value in (votes or {}).items() if value not in (None, "")}
+    for key, value in votes.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            errors["votes"] = _("Vote counts: %(key)s must be a whole number of 0 or more.") % {"key": key}
+    if not isinstance(participants, int) or participants < 0:
+        errors["participants"] = _("Participants: enter a whole number of 0 or more.")
+    grades = _scheme_grades(cycle, grading.organization)
+    if step == Step.SELF_ASSESSMENT:
+        sheet = _self_sheet(cycle, grading.organization)
+        if sheet is not None:
+            grade = sheet.grade
+        if grade not in grades:
+            errors["grade"] = _("Result: enter the self-assessment's score sheet or choose a grade.")
+    elif step == Step.MEETING_REVIEW:
+        if set(votes) - set(VOTE_KEYS) or not votes:
+            errors["votes"] = _("Vote counts: give agree, disagree and abstain for the declared grade.")
+    elif grade and grade not in grades:
+        errors["grade"] = _("Result: %(value)s is not a grade of this standard.") % {"value": grade}
+    elif not grade and not votes:
+        errors["grade"] = _("Result: choose a grade or enter the vote counts.")
+    elif votes and set(votes) - set(grades):
+        errors["votes"] = _("Vote counts: give a count for grades of this standard only.")
+    if errors:
+        raise ValidationError(errors)
+    if step not in (Step.SELF_ASSESSMENT, Step.MEETING_REVIEW) and not grade and votes:
+        grade = max(votes, key=lambda key: (votes[key], -grades.index(key)))  # the grade with most votes
+    record, created = StepRecord.objects.update_or_create(
+        grading=grading, step=step,
+        defaults={"held_on": held_on, "participants": participants, "grade": grade, "votes": votes, "notes": notes.strip(),
+                  "attachment": attachment or "", "needs_work": "", "recorded_by": actor})
+    if step == Step.SELF_ASSESSMENT:
+        sheet = _self_sheet(cycle, grading.organization)
+        grading.declared_grade = grade
+        grading.self_total = sheet.total if sheet else None
+        grading.save(update_fields=["declared_grade", "self_total", "updated_at"])
+    audit_record(actor=actor, obj=grading, organization=grading.organization, action=f"step.{step}",
+                 after={"grade": grade, "votes": votes, "participants": participants, "held_on": held_on.isoformat()},
+                 reason=notes)
+    return record
+
+
+def _self_sheet(cycle: Cycle, organization: Organization) -> ScoreSheet | None:
+    standard = _standard_for(cycle, organization)
+    if standard is None:
+        return None
+    return ScoreSheet.objects.filter(organization=organization, standard=standard, assessor_kind=AssessorKind.SELF).first()
+
+
+@transaction.atomic
+def grading_submit(*, actor, grading: Grading) -> Grading:
+    """The organization submits its declaration to its superior once its own steps are all recorded."""
+    grading = _locked(grading)
+    access.require(actor, access.can_record(actor, grading), grading.organization)
+    if grading.state not in (GradingState.PREPARING, GradingState.RETURNED):
+        _refuse("state", _("%(name)s's grading is %(state)s; it cannot be submitted now.") % {
+            "name": grading.organization.name, "state": grading.get_state_display()})
+    records = {r.step: r for r in grading.records.all()}
+    for step in (s for s in grading.cycle.steps if s in OWN_STEPS):
+        if step not in records:
+            _refuse("state", _("%(step)s is not recorded yet.") % {"step": Step(step).label})
+        if records[step].needs_work:
+            _refuse("state", _("%(step)s was returned and is not recorded again yet.") % {"step": Step(step).label})
+    if not grading.declared_grade:
+        last = [records[s] for s in grading.cycle.steps if s in records and records[s].grade]
+        grading.declared_grade = last[-1].grade if last else ""
+    before, before_keys = _state(grading), _contribution(grading)
+    grading.state = GradingState.SUBMITTED
+    grading.return_reason = ""
+    return _save_transition(actor=actor, grading=grading, before_keys=before_keys, before=before, action="grading.submit",
+                            fields=["state", "declared_grade", "return_reason"])
+
+
+# The superior -----------------------------------------------------------------------------------
+
+
+def _level_list_locked(cycle: Cycle, level_id: int) -> LevelList | None:
+    return LevelList.objects.select_for_update().filter(cycle=cycle, organization_id=level_id).first()
+
+
+def _check_list_open(grading: Grading) -> None:
+    level_list = _level_list_locked(grading.cycle, grading.organization.parent_id)
+    if level_list and level_list.state in (ListState.SUBMITTED, ListState.APPROVED):
+        _refuse("state", _("%(level)s has already submitted its list; it must be returned before a determination changes.")
+                % {"level": grading.organization.parent.name})
+
+
+@transaction.atomic
+def grading_return(*, actor, grading: Grading, reasons: dict[str, str]) -> Grading:
+    """The superior returns a submission, with a reason on each step that needs work (the others stand)."""
+    grading = _locked(grading)
+    access.require(actor, access.can_decide(actor, grading), grading.organization)
+    if grading.state not in (GradingState.SUBMITTED, GradingState.DECIDED):
+        _refuse("state", _("%(name)s's grading is %(state)s; only a submitted or determined grading can be returned.") % {
+            "name": grading.organization.name, "state": grading.get_state_display()})
+    _check_list_open(grading)
+    reasons = {step: reason.strip() for step, reason in (reasons or {}).items() if reason and reason.strip()}
+    if not reasons:
+        _refuse("reasons", _("Reasons: say what needs work on at least one step."))
+    records = {r.step: r for r in grading.records.select_for_update()}
+    for step, reason in reasons.items():
+        if step not in records:
+            _refuse("reasons", _("%(step)s has no record to return.") % {"step": step})
+        records[step].needs_work = reason
+        records[step].save(update_fields=["needs_work"])
+    before, before_keys = _state(grading), _contribution(grading)
+    grading.state = GradingState.RETURNED
+    grading.final_grade, grading.final_stars = "", None
+    grading.return_reason = "；".join(f"{Step(step).label}：{reason}" for step, reason in reasons.items())
+    return _save_transition(actor=actor, grading=grading, before_keys=before_keys, before=before, action="grading.return",
+                            reason=grading.return_reason, fields=["state", "final_grade", "final_stars", "return_reason"])
+
+
+def _stars_for(cycle: Cycle, grading: Grading, grade: str) -> int:
+    """Stars from the superior's score sheet, else the self-assessment's, read in the standard's star bands."""
+    from standards import services as standard_services
+    from standards.rules import stars_for
+
+    standard = _standard_for(cycle, grading.organization)
+    if standard is None:
+        return 0
+    sheet = (ScoreSheet.objects.filter(organization=grading.organization, standard=standard, assessor_kind=AssessorKind.SUPERIOR)
+             .first() or _self_sheet(cycle, grading.organization))
+    if sheet is None or grade == standard.bands[-1]["grade"]:
+        return 0
+    stars = stars_for(sheet.total, standard_services.star_bands_of(standard), vetoed=sheet.vetoed)
+    band_grade = standard_services.scheme_of(standard)
+    from standards.rules import grade_for
+
+    return stars if grade_for(sheet.total, band_grade, vetoed=sheet.vetoed) == grade else 0
+
+
+@transaction.atomic
+def grading_decide(*, actor, grading: Grading, grade: str, reason: str = "") -> Grading:
+    """上级党组织评定: the superior sets the grade; a grade other than the declared one needs a reason."""
+    grading = _locked(grading)
+    access.require(actor, access.can_decide(actor, grading), grading.organization)
+    if grading.state not in (GradingState.SUBMITTED, GradingState.DECIDED):
+        _refuse("state", _("%(name)s's grading is %(state)s; it cannot be determined now.") % {
+            "name": grading.organization.name, "state": grading.get_state_display()})
+    _check_list_open(grading)
+    _check_open_step(grading.cycle, Step.SUPERIOR_DECISION, timezone.localdate())
+    grades = _scheme_grades(grading.cycle, grading.organization)
+    if grade not in grades:
+        _refuse("grade", _("Grade: %(value)s is not a grade of this standard.") % {"value": grade})
+    if grade != grading.declared_grade and not reason.strip():
+        _refuse("reason", _("Reason: the grade differs from the declared %(declared)s; please say why.") % {
+            "declared": Grade(grading.declared_grade).label if grading.declared_grade else "—"})
+    before, before_keys = _state(grading), _contribution(grading)
+    grading.state = GradingState.DECIDED
+    grading.final_grade = grade
+    grading.final_stars = _stars_for(grading.cycle, grading, grade)
+    grading.decision_reason = reason.strip()
+    grading.decided_by, grading.decided_at = actor, timezone.now()
+    return _save_transition(actor=actor, grading=grading, before_keys=before_keys, before=before, action="grading.decide",
+                            reason=reason, fields=["state", "final_grade", "final_stars", "decision_reason", "decided_by",
+                                                   "decided_at"])
+
+
+@transaction.atomic
+def department_input_record(*, actor, grading: Grading, department: str, score: Decimal, comment: str = "") -> DepartmentInput:
+    """An input from another department (目督办, 信访局, 民政局) to a street committee's grading."""
+    grading = _locked(grading)
+    access.require(actor, access.can_decide(actor, grading), grading.organization)
+    if not department.strip():
+        _refuse("department", _("Department: please name the department."))
+    if score is None or not Decimal(0) <= Decimal(score) <= Decimal(100):
+        _refuse("score", _("Score: enter a score from 0 to 100."))
+    record, _created = DepartmentInput.objects.update_or_create(
+        grading=grading, department=department.strip(), defaults={"score": score, "comment": comment, "recorded_by": actor})
+    audit_record(actor=actor, obj=grading, organization=grading.organization, action="grading.department_input",
+                 after={"department": department.strip(), "score": str(score)}, reason=comment)
+    return record
+
+
+def combined_score(grading: Grading) -> Decimal | None:
+    """The street committee's self-assessed score combined with the departments' inputs: their mean."""
+    scores = [grading.self_total] if grading.self_total is not None else []
+    scores += list(grading.inputs.values_list("score", flat=True))
+    if not scores:
+        return None
+    from standards.rules import round_score
+
+    return round_score(sum(scores, Decimal(0)) / len(scores))
+
+
+# Level lists ------------------------------------------------------------------------------------
+
+
+def _subordinate_gradings(cycle: Cycle, level: Organization):
+    return Grading.objects.filter(cycle=cycle, organization__parent=level, organization__dissolved_on__isnull=True)
+
+
+def list_quota_failures(*, cycle: Cycle, level: Organization):
+    """The cycle's quota rules over the level's determinations: which fail, by how many."""
+    grades = [g for g in _subordinate_gradings(cycle, level).values_list("final_grade", flat=True) if g]
+    rules = [QuotaRule(q["grade"], Decimal(str(q["share"])), bool(q["at_most"])) for q in cycle.quotas]
+    return quota_check(grades, rules)
+
+
+def _level_list(cycle: Cycle, level: Organization) -> LevelList:
+    level_list = _level_list_locked(cycle, level.pk)
+    if level_list is None:
+        level_list = LevelList.objects.create(cycle=cycle, organization=level)
+        level_list = LevelList.objects.select_for_update().get(pk=level_list.pk)
+    return level_list
+
+
+@transaction.atomic
+def level_list_submit(*, actor, cycle: Cycle, level: Organization, exception: str = "") -> LevelList:
+    """A level reports its list upward: every subordinate determined, and the quotas kept, or a written exception."""
+    level = Organization.objects.get(pk=level.pk)
+    access.require(actor, access.can_submit_list(actor, level), level)
+    level_list = _level_list(cycle, level)
+    if level_list.state in (ListState.SUBMITTED, ListState.APPROVED):
+        _refuse("state", _("%(level)s's list is already %(state)s.") % {"level": level.name,
+                                                                        "state": level_list.get_state_display()})
+    undecided = _subordinate_gradings(cycle, level).exclude(state__in=[GradingState.DECIDED, GradingState.APPROVED])
+    count = undecided.count()
+    problems = []
+    if count:
+        problems.append(_("%(count)d subordinates are not determined yet.") % {"count": count})
+    for failure in list_quota_failures(cycle=cycle, level=level):
+        problems.append(_("Quota %(grade)s %(sign)s %(share)s%%: %(count)d of %(total)d, off by %(by)d.") % {
+            "grade": Grade(failure.rule.grade).label, "sign": "≤" if failure.rule.at_most else "≥",
+            "share": f"{float(failure.rule.share) * 100:g}", "count": failure.count, "total": failure.total, "by": failure.by})
+    if problems and not exception.strip():
+        raise ValidationError({"exception": problems + [_("Submit anyway only with a written exception.")]})
+    level_list.state = ListState.SUBMITTED
+    level_list.exception = exception.strip() if problems else ""
+    level_list.submitted_by, level_list.submitted_at = actor, timezone.now()
+    level_list.save()
+    audit_record(actor=actor, obj=level_list, organization=level, action="list.submit",
+                 after={"problems": problems}, reason=level_list.exception)
+    return level_list
+
+
+@transaction.atomic
+def level_list_return(*, actor, level_list: LevelList, reasons: dict[int, str]) -> LevelList:
+    """The level above returns a list, with a reason on each determination that needs work; the others stand."""
+    level_list = LevelList.objects.select_for_update().select_related("cycle__owner", "organization").get(pk=level_list.pk)
+    cycle, level = level_list.cycle, level_list.organization
+    access.require(actor, access.can_approve_list(actor, cycle, level), level)
+    if level_list.state != ListState.SUBMITTED:
+        _refuse("state", _("%(level)s's list is %(state)s; only a submitted list can be returned.") % {
+            "level": level.name, "state": level_list.get_state_display()})
+    reasons = {int(pk): text.strip() for pk, text in (reasons or {}).items() if text and text.strip()}
+    if not reasons:
+        _refuse("reasons", _("Reasons: say which determinations need work, and why."))
+    gradings = {g.pk: g for g in _subordinate_gradings(cycle, level).select_for_update().select_related("organization")
+                .filter(pk__in=reasons)}
+    if set(reasons) - set(gradings):
+        _refuse("reasons", _("Reasons: some of the gradings named are not in this list."))
+    changes = []
+    for pk, text in reasons.items():
+        grading = gradings[pk]
+        before_keys = _contribution(grading)
+        grading.state, grading.final_grade, grading.final_stars = GradingState.SUBMITTED, "", None
+        grading.return_reason = text
+        grading.save(update_fields=["state", "final_grade", "final_stars", "return_reason", "updated_at"])
+        changes.append((grading.organization.path, before_keys, _contribution(grading)))
+        audit_record(actor=actor, obj=grading, organization=grading.organization, action="grading.list_return",
+                     before={"state": GradingState.DECIDED}, after=_state(grading), reason=text)
+    tallies.apply(cycle=cycle, changes=changes)
+    level_list.state, level_list.return_reason = ListState.RETURNED, "；".join(reasons.values())
+    level_list.decided_by, level_list.decided_at = actor, timezone.now()
+    level_list.save()
+    audit_record(actor=actor, obj=level_list, organization=level, action="list.return", reason=level_list.return_reason)
+    return level_list
+
+
+@transaction.atomic
+def level_list_approve(*, actor, level_list: LevelList) -> LevelList:
+    """审核: the level above approves the list; every determination in it is approved and locked at once."""
+    level_list = LevelList.objects.select_for_update().select_related("cycle__owner", "organization").get(pk=level_list.pk)
+    cycle, level = level_list.cycle, level_list.organization
+    access.require(actor, access.can_approve_list(actor, cycle, level), level)
+    if level_list.state != ListState.SUBMITTED:
+        _refuse("state", _("%(level)s's list is %(state)s; only a submitted list can be approved.") % {
+            "level": level.name, "state": level_list.get_state_display()})
+    decided = _subordinate_gradings(cycle, level).select_for_update().filter(state=GradingState.DECIDED)
+    rows = list(decided.values_list("pk", "organization__path", "organization__sector", "final_grade", "final_stars"))
+    now = timezone.now()
+    Grading.objects.filter(pk__in=[row[0] for row in rows]).update(
+        state=GradingState.APPROVED, approved_by=actor, approved_at=now, updated_at=now)
+    tallies.apply(cycle=cycle, changes=[
+        (path, tallies.contribution(state=GradingState.DECIDED, sector=sector, final_grade=grade, final_stars=stars),
+         tallies.contribution(state=GradingState.APPROVED, sector=sector, final_grade=grade, final_stars=stars))
+        for _pk, path, sector, grade, stars in rows])
+    level_list.state = ListState.APPROVED
+    level_list.decided_by, level_list.decided_at = actor, now
+    level_list.save()
+    audit_record(actor=actor, obj=level_list, organization=level, action="list.approve", after={"approved": len(rows)})
+    return level_list
+
+
+@transaction.atomic
+def grading_reopen(*, actor, grading: Grading, reason: str) -> Grading:
+    """Reopen an approved grading: only the level that approved it, with a reason; its list opens again."""
+    grading = _locked(grading)
+    access.require(actor, access.can_reopen(actor, grading), grading.organization)
+    if grading.state != GradingState.APPROVED:
+        _refuse("state", _("%(name)s's grading is %(state)s; only an approved grading is reopened.") % {
+            "name": grading.organization.name, "state": grading.get_state_display()})
+    if not reason.strip():
+        _refuse("reason", _("Reason: please say why the approved grading is reopened."))
+    LevelList.objects.filter(cycle=grading.cycle, organization_id=grading.organization.parent_id).update(
+        state=ListState.RETURNED, return_reason=reason.strip())
+    before, before_keys = _state(grading), _contribution(grading)
+    grading.state = GradingState.DECIDED
+    grading.approved_by, grading.approved_at = None, None
+    return _save_transition(actor=actor, grading=grading, before_keys=before_keys, before=before, action="grading.reopen",
+                            reason=reason, fields=["state", "approved_by", "approved_at"])
+
+
+# Status survey ----------------------------------------------------------------------------------
+
+SURVEY_FIELDS = ("setup", "leadership", "rules", "reporting_line", "funds_and_venue", "role_played", "report")
+
+
+@transaction.atomic
+def survey_save(*, actor, cycle: Cycle, organization: Organization, **answers: str) -> SurveyAnswer:
+    """现状调查: the six questions and the short report, for one organization (when the cycle asks for it)."""
+    if not cycle.survey_enabled:
+        _refuse("cycle", _("This cycle has no status survey."))
+    org_access.check(actor, organization, org_access.EDIT_FACTS)
+    unknown = set(answers) - set(SURVEY_FIELDS)
+    if unknown:
+        _refuse(sorted(unknown)[0], _("This field cannot be changed here."))
+    answer, _created = SurveyAnswer.objects.update_or_create(
+        cycle=cycle, organization=organization,
+        defaults={**{name: (answers.get(name) or "").strip() for name in SURVEY_FIELDS}, "updated_by": actor})
+    audit_record(actor=actor, obj=answer, organization=organization, action="survey.save")
+    return answer
