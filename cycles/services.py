@@ -39,7 +39,7 @@ def _state(grading: Grading) -> dict:
 
 
 def _locked(grading: Grading) -> Grading:
-    return Grading.objects.select_for_update().select_related("cycle__owner", "organization__parent").get(pk=grading.pk)
+    return Grading.objects.select_for_update(of=("self",)).select_related("cycle__owner", "organization__parent").get(pk=grading.pk)
 
 
 def _refuse(field: str, message: str) -> None:
@@ -155,7 +155,7 @@ def grading_ensure(*, cycle: Cycle, organization: Organization) -> Grading:
 def cycle_update(*, actor, cycle: Cycle, deadlines: dict | None = None, list_deadlines: dict | None = None,
                  notice: str | None = None, quotas: list[dict] | None = None, reason: str = "") -> Cycle:
     """Change a cycle's deadlines, notice or quota rules (e.g. extend a deadline)."""
-    cycle = Cycle.objects.select_for_update().select_related("owner").get(pk=cycle.pk)
+    cycle = Cycle.objects.select_for_update(of=("self",)).select_related("owner").get(pk=cycle.pk)
     org_access.check(actor, cycle.owner, org_access.MANAGE)
     before = {"deadlines": cycle.deadlines, "list_deadlines": cycle.list_deadlines, "quotas": cycle.quotas}
     if deadlines is not None:
@@ -352,10 +352,19 @@ def _stars_for(cycle: Cycle, grading: Grading, grade: str) -> int:
 
 
 @transaction.atomic
-def grading_decide(*, actor, grading: Grading, grade: str, reason: str = "") -> Grading:
-    """上级党组织评定: the superior sets the grade; a grade other than the declared one needs a reason."""
+def grading_decide(*, actor, grading: Grading, grade: str, reason: str = "", revise: bool = False) -> Grading:
+    """上级党组织评定: the superior sets the grade; a grade other than the declared one needs a reason.
+
+    A determination is changed only on purpose (``revise``), so of two reviewers deciding the same
+    submission at once the second is told it was already determined instead of overwriting it.
+    """
     grading = _locked(grading)
     access.require(actor, access.can_decide(actor, grading), grading.organization)
+    if grading.state == GradingState.DECIDED and not revise:
+        _refuse("state", _("%(name)s was already determined as %(grade)s by %(user)s at %(time)s.") % {
+            "name": grading.organization.name, "grade": grading.get_final_grade_display(),
+            "user": grading.decided_by.get_username() if grading.decided_by else "—",
+            "time": timezone.localtime(grading.decided_at).strftime("%Y-%m-%d %H:%M") if grading.decided_at else "—"})
     if grading.state not in (GradingState.SUBMITTED, GradingState.DECIDED):
         _refuse("state", _("%(name)s's grading is %(state)s; it cannot be determined now.") % {
             "name": grading.organization.name, "state": grading.get_state_display()})
@@ -459,7 +468,7 @@ def level_list_submit(*, actor, cycle: Cycle, level: Organization, exception: st
 @transaction.atomic
 def level_list_return(*, actor, level_list: LevelList, reasons: dict[int, str]) -> LevelList:
     """The level above returns a list, with a reason on each determination that needs work; the others stand."""
-    level_list = LevelList.objects.select_for_update().select_related("cycle__owner", "organization").get(pk=level_list.pk)
+    level_list = LevelList.objects.select_for_update(of=("self",)).select_related("cycle__owner", "organization").get(pk=level_list.pk)
     cycle, level = level_list.cycle, level_list.organization
     access.require(actor, access.can_approve_list(actor, cycle, level), level)
     if level_list.state != ListState.SUBMITTED:
@@ -468,7 +477,7 @@ def level_list_return(*, actor, level_list: LevelList, reasons: dict[int, str]) 
     reasons = {int(pk): text.strip() for pk, text in (reasons or {}).items() if text and text.strip()}
     if not reasons:
         _refuse("reasons", _("Reasons: say which determinations need work, and why."))
-    gradings = {g.pk: g for g in _subordinate_gradings(cycle, level).select_for_update().select_related("organization")
+    gradings = {g.pk: g for g in _subordinate_gradings(cycle, level).select_for_update(of=("self",)).select_related("organization")
                 .filter(pk__in=reasons)}
     if set(reasons) - set(gradings):
         _refuse("reasons", _("Reasons: some of the gradings named are not in this list."))
@@ -493,7 +502,7 @@ def level_list_return(*, actor, level_list: LevelList, reasons: dict[int, str]) 
 @transaction.atomic
 def level_list_approve(*, actor, level_list: LevelList) -> LevelList:
     """审核: the level above approves the list; every determination in it is approved and locked at once."""
-    level_list = LevelList.objects.select_for_update().select_related("cycle__owner", "organization").get(pk=level_list.pk)
+    level_list = LevelList.objects.select_for_update(of=("self",)).select_related("cycle__owner", "organization").get(pk=level_list.pk)
     cycle, level = level_list.cycle, level_list.organization
     access.require(actor, access.can_approve_list(actor, cycle, level), level)
     if level_list.state != ListState.SUBMITTED:

@@ -86,7 +86,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("JINWEI_TEST_SQLITE")
+    # Tests use a file, not memory: threads and the live server then share one database, and
+    # SQLite's busy timeout (not shared-cache table locks) serializes concurrent writers.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
+        "JINWEI_TEST_SQLITE", str(DATA_DIR / f"test-jinwei-{os.getpid()}.sqlite3"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

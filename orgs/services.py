@@ -369,7 +369,7 @@ def role_assignment_create(*, actor, user, organization: Organization, role: str
 @transaction.atomic
 def role_assignment_delete(*, actor, assignment: RoleAssignment, reason: str = "") -> None:
     """Take a role away."""
-    assignment = RoleAssignment.objects.select_for_update().select_related("organization", "user").get(pk=assignment.pk)
+    assignment = RoleAssignment.objects.select_for_update(of=("self",)).select_related("organization", "user").get(pk=assignment.pk)
     access.check(actor, assignment.organization, access.MANAGE)
     audit_record(actor=actor, obj=assignment, organization=assignment.organization, action="role.revoke",
                  before={"user": assignment.user.get_username(), "role": assignment.role}, reason=reason)

@@ -310,7 +310,7 @@ def score_sheet_open(*, actor, organization: Organization, standard: Standard, a
 
 
 def _locked_sheet(actor, sheet: ScoreSheet) -> ScoreSheet:
-    sheet = ScoreSheet.objects.select_for_update().select_related("organization", "standard").get(pk=sheet.pk)
+    sheet = ScoreSheet.objects.select_for_update(of=("self",)).select_related("organization", "standard").get(pk=sheet.pk)
     access.check_enter(actor, sheet.organization, sheet.assessor_kind)
     return sheet
 
@@ -416,7 +416,7 @@ def _apply_data_vetoes(*, actor, sheet: ScoreSheet, satisfaction: Decimal | None
 @transaction.atomic
 def sheet_apply_satisfaction(*, actor, sheet: ScoreSheet, satisfaction: Decimal) -> ScoreSheet:
     """Record a satisfaction rate (0–1) from a ballot: satisfaction-bound veto clauses follow it."""
-    sheet = ScoreSheet.objects.select_for_update().select_related("organization", "standard").get(pk=sheet.pk)
+    sheet = ScoreSheet.objects.select_for_update(of=("self",)).select_related("organization", "standard").get(pk=sheet.pk)
     if not Decimal(0) <= satisfaction <= Decimal(1):
         raise ValidationError({"satisfaction": _("Satisfaction must be a share between 0 and 1.")})
     before = _sheet_state(sheet)

@@ -154,6 +154,10 @@ def test_list_return_per_determination_and_reopen_by_the_approver(world, cycle):
     assert grading(cycle, world.branch_a1).state == GradingState.DECIDED
     assert grading(cycle, world.branch_a2).state == GradingState.SUBMITTED
     services.grading_decide(actor=world.reviewer_a, grading=grading(cycle, world.branch_a2), grade="average", reason="补齐材料")
+    with pytest.raises(ValidationError):  # determined already: a change must be meant
+        services.grading_decide(actor=world.reviewer_a, grading=grading(cycle, world.branch_a1), grade="lagging", reason="x")
+    services.grading_decide(actor=world.reviewer_a, grading=grading(cycle, world.branch_a1), grade="average", reason="复核",
+                            revise=True)
     level_list = services.level_list_submit(actor=world.reviewer_a, cycle=cycle, level=world.town_a, exception="比例说明")
     services.level_list_approve(actor=world.county_admin, level_list=level_list)
     with pytest.raises(PermissionDenied):
@@ -209,17 +213,19 @@ def test_random_workflow_keeps_tallies_exact(world, cycle):
                 (world.branch_b1, world.admin_b, world.admin_b), (world.branch_b2, world.admin_b, world.admin_b)]
     for branch, recorder, _decider in branches:
         record_own_steps(world, cycle, branch, recorder)
+    actions = [
+        lambda g, recorder, decider: services.grading_decide(
+            actor=decider, grading=g, grade=rng.choice(["advanced", "average", "lagging"]), reason="r",
+            revise=rng.random() < 0.5),
+        lambda g, recorder, decider: services.grading_return(actor=decider, grading=g, reasons={"member_review": "r"}),
+        lambda g, recorder, decider: services.step_record(actor=recorder, grading=g, step="member_review", held_on=TODAY,
+                                                          grade="average"),
+        lambda g, recorder, decider: services.grading_submit(actor=recorder, grading=g),
+    ]
     for _ in range(40):
         branch, recorder, decider = rng.choice(branches)
-        g = grading(cycle, branch)
         try:
-            rng.choice([
-                lambda: services.grading_decide(actor=decider, grading=g, grade=rng.choice(["advanced", "average", "lagging"]),
-                                                reason="r"),
-                lambda: services.grading_return(actor=decider, grading=g, reasons={"member_review": "r"}),
-                lambda: services.step_record(actor=recorder, grading=g, step="member_review", held_on=TODAY, grade="average"),
-                lambda: services.grading_submit(actor=recorder, grading=g),
-            ])()
+            rng.choice(actions)(grading(cycle, branch), recorder, decider)
         except ValidationError:
             pass
     assert_tallies(cycle)
