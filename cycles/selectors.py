@@ -1,0 +1,128 @@
+"""Reads of cycles: progress per level, overdue lists, each user's to-dos, an organization's history."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cycles import access, tallies
+from cycles.choices import OWN_STEPS, GradingState, ListState, Step
+from cycles.models import Cycle, Grading, LevelList
+from orgs import access as org_access
+from orgs import paths
+
+
+def cycle_list(*, user) -> QuerySet[Cycle]:
+    """Cycles opened above the user or inside their scope."""
+    return Cycle.objects.filter(access.cycle_scope_q(user)).select_related("owner").order_by("-year", "owner__path")
+
+
+def level_summary(*, user, cycle: Cycle, level) -> dict[str, dict[str, int]]:
+    """A level's kept-current counts (by state, by sector × grade, by stars): a read of a few rows."""
+    org_access.check(user, level, org_access.VIEW)
+    return tallies.level_counts(cycle=cycle, organization=level)
+
+
+def subordinate_gradings(*, user, cycle: Cycle, level) -> QuerySet[Grading]:
+    """The gradings of a level's direct subordinates, with what the level needs to act on them."""
+    org_access.check(user, level, org_access.VIEW)
+    return (Grading.objects.filter(cycle=cycle, organization__parent=level, organization__dissolved_on__isnull=True)
+            .select_related("organization", "decided_by").order_by("organization__code"))
+
+
+def level_list_of(*, cycle: Cycle, level) -> LevelList | None:
+    return LevelList.objects.filter(cycle=cycle, organization=level).first()
+
+
+def next_step(cycle: Cycle, grading: Grading, recorded: set[str]) -> str | None:
+    """The step the organization has to record next, or None once its own steps are done."""
+    for step in cycle.steps:
+        if step in OWN_STEPS and step not in recorded:
+            return step
+    return None
+
+
+def _deadline(cycle: Cycle, step: str) -> datetime.date | None:
+    value = cycle.deadlines.get(step)
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def own_steps_deadline(cycle: Cycle) -> datetime.date | None:
+    """The last day for an organization's own steps: the deadline of the last of them."""
+    dates = [_deadline(cycle, step) for step in cycle.steps if step in OWN_STEPS]
+    dates = [d for d in dates if d]
+    return max(dates) if dates else None
+
+
+@dataclass
+class Overdue:
+    grading: Grading
+    what: str
+    deadline: datetime.date
+
+
+def overdue_list(*, user, cycle: Cycle, level, limit: int = 200) -> list[Overdue]:
+    """Gradings in the level's subtree past a deadline: own steps not submitted, or submissions not determined."""
+    org_access.check(user, level, org_access.VIEW)
+    today = timezone.localdate()
+    subtree = Q(organization__path__gt=level.path, organization__path__lt=paths.successor(level.path))
+    found = []
+    own_deadline = own_steps_deadline(cycle)
+    gradings = Grading.objects.filter(subtree, cycle=cycle).select_related("organization").order_by("organization__path")
+    if own_deadline and today > own_deadline:
+        for grading in gradings.filter(state__in=[GradingState.PREPARING, GradingState.RETURNED])[:limit]:
+            found.append(Overdue(grading, str(GradingState(grading.state).label), own_deadline))
+    decision_deadline = _deadline(cycle, Step.SUPERIOR_DECISION)
+    if decision_deadline and today > decision_deadline:
+        for grading in gradings.filter(state=GradingState.SUBMITTED)[: max(limit - len(found), 0)]:
+            found.append(Overdue(grading, str(Step.SUPERIOR_DECISION.label), decision_deadline))
+    return found
+
+
+@dataclass
+class Todo:
+    kind: str  # "record", "decide", "approve", "resubmit"
+    cycle: Cycle
+    organization: object
+    grading: Grading | None = None
+    level_list: LevelList | None = None
+    deadline: datetime.date | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.deadline and timezone.localdate() > self.deadline)
+
+
+def todo_list(*, user, limit: int = 50) -> list[Todo]:
+    """What awaits the user now: steps to record, submissions to determine, lists to approve."""
+    from orgs.access import DECIDING_ROLES, user_roles
+    from orgs.choices import Role
+
+    todos: list[Todo] = []
+    roles = user_roles(user)
+    open_cycles = Cycle.objects.filter(access.cycle_scope_q(user), state="open").select_related("owner")
+    own_orgs = [pk for _path, role, pk in roles if role in (Role.SECRETARY, Role.ADMIN)]
+    deciding_levels = [pk for _path, role, pk in roles if role in DECIDING_ROLES]
+    for cycle in open_cycles:
+        for grading in (Grading.objects.filter(cycle=cycle, organization_id__in=own_orgs,
+                                               state__in=[GradingState.PREPARING, GradingState.RETURNED])
+                        .select_related("organization")[:limit]):
+            kind = "resubmit" if grading.state == GradingState.RETURNED else "record"
+            todos.append(Todo(kind, cycle, grading.organization, grading=grading, deadline=own_steps_deadline(cycle)))
+        for grading in (Grading.objects.filter(cycle=cycle, organization__parent_id__in=deciding_levels,
+                                               state=GradingState.SUBMITTED).select_related("organization")[:limit]):
+            todos.append(Todo("decide", cycle, grading.organization, grading=grading,
+                              deadline=_deadline(cycle, Step.SUPERIOR_DECISION)))
+        approvable = LevelList.objects.filter(cycle=cycle, state=ListState.SUBMITTED).filter(
+            Q(organization__parent_id__in=deciding_levels) | Q(organization=cycle.owner)).select_related("organization")
+        for level_list in approvable[:limit]:
+            if access.can_approve_list(user, cycle, level_list.organization):
+                todos.append(Todo("approve", cycle, level_list.organization, level_list=level_list))
+    return todos[:limit]
+
+
+def grading_history(*, user, organization) -> QuerySet[Grading]:
+    """An organization's gradings across years, the latest first."""
+    org_access.check(user, organization, org_access.VIEW)
+    return Grading.objects.filter(organization=organization).select_related("cycle").order_by("-cycle__year")
