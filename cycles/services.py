@@ -208,7 +208,8 @@ def step_record(*, actor, grading: Grading, step: str, held_on: datetime.date, p
     access.require(actor, access.can_record(actor, grading), grading.organization)
     cycle = grading.cycle
     if step not in OWN_STEPS or not cycle.requires(step):
-        _refuse("step", _("%(step)s is not a step the organization records in this cycle.") % {"step": step})
+        _refuse("step", _("%(step)s is not a step the organization records in this cycle.") % {
+            "step": Step(step).label if step in Step.values else step})
     if grading.state not in (GradingState.PREPARING, GradingState.RETURNED):
         _refuse("step", _("%(name)s has already submitted; its steps can change only if the superior returns them.")
                 % {"name": grading.organization.name})
@@ -321,7 +322,8 @@ def grading_return(*, actor, grading: Grading, reasons: dict[str, str]) -> Gradi
     records = {r.step: r for r in grading.records.select_for_update()}
     for step, reason in reasons.items():
         if step not in records:
-            _refuse("reasons", _("%(step)s has no record to return.") % {"step": step})
+            label = Step(step).label if step in Step.values else step
+            _refuse("reasons", _("%(step)s has no record to return.") % {"step": label})
         records[step].needs_work = reason
         records[step].save(update_fields=["needs_work"])
     before, before_keys = _state(grading), _contribution(grading)
