@@ -1,12 +1,32 @@
-from django.contrib.auth import get_user_model
+"""``manage.py load_demo``: the demo organizations, facts and logins (orgs.demo); safe to run again."""
+
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from orgs.demo import demo_load
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (placeholder until the demo tree lands)."
+    help = _(
+        "Load the demo: Lanshan county's sample ledger (2012) and a district shaped like Chenghua, with a "
+        "superuser and demo users; only what is missing is added."
+    )
 
     def handle(self, *args, **options):
-        User = get_user_model()
-        if not User.objects.filter(username="admin").exists():
-            User.objects.create_superuser("admin", password="jinwei-admin")
-        self.stdout.write("admin / jinwei-admin")
+        result = demo_load()
+        if result.changed:
+            self.stdout.write(self.style.SUCCESS(_(
+                "Demo loaded: %(organizations)d organizations, %(facts)d yearly basic facts, %(users)d users and "
+                "%(roles)d role assignments added."
+            ) % {"organizations": result.organizations, "facts": result.facts, "users": result.users,
+                 "roles": result.roles}))
+        else:
+            self.stdout.write(_("Nothing changed: the demo data is already loaded."))
+        self.stdout.write("")
+        self.stdout.write(_("Demo logins (user name / password / role / organization):"))
+        for login in result.logins:
+            line = f"  {login.username} / {login.password} / {login.role}（{login.title}）/ {login.organization}"
+            if login.existed:
+                # The password shown is the demo's; someone may have changed it since.
+                line += "  " + _("(existing user: password not changed)")
+            self.stdout.write(line)

@@ -1,0 +1,294 @@
+"""Benchmark of the organization tree at national scale: load, counts, listings, pages, search.
+
+A script, not a test: it prints its figures (docs/benchmarks.md records them). It works on the
+database the settings give (``DATABASE_URL`` for PostgreSQL, ``JINWEI_DATA_DIR`` for the SQLite
+file): run ``manage.py migrate`` there first, and use a database of its own — it writes a
+synthetic tree of ``--count`` organizations under the root code ``BENCH`` (kept afterwards, and
+reused by the next run, which then skips the load), plus a superuser ``bench_admin`` and a county
+administrator ``bench_county``.
+
+    DATABASE_URL=postgres://jinwei:jinwei@127.0.0.1:5432/jinwei_bench .venv/bin/python bench/tree_bench.py
+    JINWEI_DATA_DIR=/tmp/jinwei-bench .venv/bin/python bench/tree_bench.py
+
+Targets (DESIGN.md "Scale we build for"): children listing and subtree count under 50 ms at
+1,000,000 organizations on PostgreSQL; loading 1,000,000 in under 2 minutes.
+"""
+
+import argparse
+import contextlib
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinwei.settings")
+# Production runs without DEBUG; with it Django also keeps every query's SQL.
+os.environ.setdefault("JINWEI_DEBUG", "false")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Q  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from orgs import selectors, services  # noqa: E402
+from orgs.choices import Role  # noqa: E402
+from orgs.models import Organization  # noqa: E402
+from orgs.synthetic import organization_counts_recount, synthetic_tree_create  # noqa: E402
+
+ROOT_CODE = "BENCH"
+TARGET_MS = 50.0
+
+
+def machine() -> list[str]:
+    """What the figures were measured on."""
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "?"
+    try:
+        kilobytes = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kilobytes / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT version()")
+            database = cursor.fetchone()[0].split(" on ")[0]
+            cursor.execute("SHOW shared_buffers")
+            database += f", shared_buffers {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            database = f"SQLite {cursor.fetchone()[0]} (WAL), file {connection.settings_dict['NAME']}"
+    return [
+        f"machine: {cpu}, {os.cpu_count()} cores, {memory} RAM, {platform.system()} {platform.release()}",
+        f"python {platform.python_version()}, Django {django.get_version()}, database: {database}",
+    ]
+
+
+def timed(function, runs: int) -> tuple[float, float, float, object]:
+    """(first, median, max) in milliseconds over ``runs`` calls, and the last result."""
+    times = []
+    result = None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = function()
+        times.append((time.perf_counter() - started) * 1000)
+    return times[0], statistics.median(times), max(times), result
+
+
+def row(label: str, figures: tuple[float, float, float, object], note: str = "", target: float | None = None) -> None:
+    first, median, worst, _result = figures
+    verdict = ""
+    if target is not None:
+        verdict = "  ok" if median < target else f"  MISSES {target:.0f} ms"
+    print(f"  {label:<58} median {median:8.1f} ms  first {first:8.1f}  max {worst:8.1f}{verdict}  {note}")
+
+
+def explain(queryset) -> str:
+    """The engine's plan for a queryset (with actual times on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        return queryset.explain(analyze=True, buffers=True)
+    return queryset.explain()
+
+
+def pick_nodes(root: Organization) -> dict[str, Organization]:
+    """The root, a county of typical size, and the unit with the most direct subordinates."""
+    counties = list(
+        Organization.objects.subtree(root.path).filter(depth=root.depth + 2, sector="regional").order_by("code")
+    )
+    mean = statistics.mean(county.descendants_count for county in counties)
+    county = min(counties, key=lambda county: abs(county.descendants_count - mean))
+    widest = Organization.objects.subtree(root.path).order_by("-children_count", "code").first()
+    return {"root": root, "county": county, "widest unit": widest}
+
+
+def users(county: Organization):
+    User = get_user_model()
+    admin = User.objects.filter(username="bench_admin").first() or User.objects.create_superuser(
+        "bench_admin", password="bench-admin-pass-1"
+    )
+    scoped = User.objects.filter(username="bench_county").first()
+    if scoped is None:
+        scoped = services.user_create(actor=admin, username="bench_county", password="bench-county-pass-1")
+        services.role_assignment_create(actor=admin, user=scoped, organization=county, role=Role.ADMIN)
+    return admin, scoped
+
+
+def search_figures(searches, runs: int) -> None:
+    """The search selector's time, and its code and name queries' times apart (as the selector builds them)."""
+    for label, user, query in searches:
+        figures = timed(lambda user=user, query=query: selectors.organization_search(user=user, query=query), runs)
+        visible = Organization.objects.visible_to(user)
+        by_code = timed(lambda visible=visible, query=query: list(
+            visible.filter(code__startswith=query).order_by("code")[:50]), runs)
+        by_name = timed(lambda visible=visible, query=query: list(
+            visible.filter(Q(name__contains=query) | Q(short_name__contains=query)).order_by("path")[:50]), runs)
+        row(label, figures, f"{len(figures[3])} found; code query {by_code[1]:.1f} ms, name query {by_name[1]:.1f} ms")
+
+
+@contextlib.contextmanager
+def proposed_search_indexes():
+    """Indexes that would make search indexed, created for the measurement and dropped afterwards.
+
+    PostgreSQL: trigram GIN indexes (pg_trgm) on name and short_name serve ``LIKE '%…%'`` for
+    queries of three characters or more (the code prefix already has Django's varchar_pattern_ops
+    index). SQLite: its LIKE is case-insensitive, so a prefix LIKE can use only an index with the
+    NOCASE collation on code; names stay a full scan (that would need FTS5 and another query).
+    """
+    table = connection.ops.quote_name(Organization._meta.db_table)
+    if connection.vendor == "postgresql":
+        created = ["bench_whatif_name_trgm", "bench_whatif_short_name_trgm"]
+        statements = [
+            "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+            f"CREATE INDEX bench_whatif_name_trgm ON {table} USING gin (name gin_trgm_ops)",
+            f"CREATE INDEX bench_whatif_short_name_trgm ON {table} USING gin (short_name gin_trgm_ops)",
+            f"ANALYZE {table}",
+        ]
+        described = "pg_trgm GIN indexes on name and short_name"
+    else:
+        created = ["bench_whatif_code_nocase"]
+        statements = [f"CREATE INDEX bench_whatif_code_nocase ON {table} (code COLLATE NOCASE)", f"ANALYZE {table}"]
+        described = "an index on code COLLATE NOCASE"
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    print(f"  (built in {time.perf_counter() - started:.1f} s)")
+    try:
+        yield described
+    finally:
+        with connection.cursor() as cursor:
+            for name in created:
+                cursor.execute(f"DROP INDEX {name}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=9, help="runs per figure; the median is reported")
+    parser.add_argument("--explain", action="store_true", help="print the query plans behind the figures")
+    parser.add_argument("--what-if", action="store_true",
+                        help="measure search again with the indexes proposed in docs/benchmarks.md, then drop them")
+    options = parser.parse_args()
+
+    print("== Jinwei tree benchmark")
+    for line in machine():
+        print(line)
+
+    root = Organization.objects.filter(code=ROOT_CODE).first()
+    if root is None:
+        print(f"\n== load: {options.count:,} organizations (generate_tree, seed {options.seed})")
+        result = synthetic_tree_create(count=options.count, seed=options.seed, root_code=ROOT_CODE)
+        print(f"  generate and write    {result.seconds_write:7.1f} s")
+        print(f"  commit (FK checks…)   {result.seconds_commit:7.1f} s")
+        print(f"  statistics            {result.seconds_statistics:7.1f} s")
+        verdict = "ok" if result.seconds < 120 else "MISSES 120 s"
+        print(f"  total                 {result.seconds:7.1f} s  {verdict}  ({result.seconds / result.count * 1e6:.1f} µs "
+              f"per organization; per depth {result.levels})")
+        root = Organization.objects.get(pk=result.root_id)
+    else:
+        print(f"\n== load: skipped, reusing {ROOT_CODE} ({root.descendants_count + 1:,} organizations)")
+    total = Organization.objects.count()
+    print(f"  organizations in the table: {total:,}")
+
+    recount = organization_counts_recount()
+    print(f"\n== integrity: recount of every children_count/descendants_count with SQL: {recount.seconds:.1f} s, "
+          f"{recount.mismatched} mismatched, {recount.shape_problems} depth/path problems")
+
+    nodes = pick_nodes(root)
+    admin, scoped = users(nodes["county"])
+    runs = options.runs
+    print("\n== nodes")
+    for label, node in nodes.items():
+        print(f"  {label:<12} {node.code:<22} {node.name}  depth {node.depth}, {node.children_count:,} children, "
+              f"{node.descendants_count:,} below")
+
+    print(f"\n== subtree count (target < {TARGET_MS:.0f} ms on PostgreSQL)")
+    for label, node in nodes.items():
+        if label == "widest unit":
+            continue
+        row(f"{label}: kept-current column (selector)", timed(
+            lambda node=node: selectors.organization_subtree_count(
+                organization=Organization.objects.only("descendants_count", "dissolved_on").get(pk=node.pk)), runs),
+            target=TARGET_MS)
+        figures = timed(lambda node=node: Organization.objects.subtree(node.path).count(), runs)
+        row(f"{label}: indexed range COUNT(*)", figures, f"= {figures[3]:,}")
+        figures = timed(lambda node=node: Organization.objects.subtree(node.path).active().count(), runs)
+        row(f"{label}: range COUNT(*) of active ones", figures, f"= {figures[3]:,}")
+
+    print(f"\n== children listing, first page of {selectors.settings.TREE_CHILDREN_PAGE} by code")
+    for label, node in nodes.items():
+        figures = timed(lambda node=node: selectors.organization_children(user=admin, parent=node, limit=200), runs)
+        row(f"{label}", figures, f"{len(figures[3])} rows", target=TARGET_MS)
+
+    print("\n== pages (test Client, logged in as a superuser; whole request incl. session and template)")
+    client = Client()
+    client.force_login(admin)
+    pages = [("/orgs/ (tree)", "/orgs/")]
+    for label, node in nodes.items():
+        pages += [(f"/orgs/<{label}>/children/", f"/orgs/{node.pk}/children/"),
+                  (f"/orgs/<{label}>/ (detail)", f"/orgs/{node.pk}/")]
+    for label, url in pages:
+        queries = []
+        # Counted with a wrapper: the request_started signal empties connection.queries.
+        with connection.execute_wrapper(
+            lambda execute, sql, *args, queries=queries: queries.append(sql) or execute(sql, *args)
+        ):
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        row(label, timed(lambda url=url: client.get(url), runs), f"{len(queries)} queries")
+
+    county = nodes["county"]
+    sample = Organization.objects.subtree(county.path).filter(depth=county.depth + 2).order_by("code")[7]
+    searches = [
+        ("superuser, code prefix of the county", admin, county.code),
+        ("superuser, code prefix of one branch", admin, sample.code),
+        (f"superuser, name part {sample.name[:3]!r}", admin, sample.name[:3]),
+        (f"superuser, two characters {sample.name[:2]!r}", admin, sample.name[:2]),
+        (f"superuser, whole name {sample.name!r}", admin, sample.name),
+        ("superuser, a name nobody has", admin, "无此组织名称"),
+        (f"county admin, name part {sample.name[:3]!r}", scoped, sample.name[:3]),
+        ("county admin, a name nobody has", scoped, "无此组织名称"),
+    ]
+    print("\n== search: selector organization_search (code prefix, then name contains; 50 results), "
+          "and its two queries apart")
+    search_figures(searches, runs)
+    figures = timed(lambda: client.get("/orgs/search/", {"q": sample.name[:3]}), runs)
+    row(f"page /orgs/search/?q={sample.name[:3]}", figures)
+
+    if options.what_if:
+        with proposed_search_indexes() as described:
+            print(f"\n== search again, with {described} (dropped afterwards)")
+            search_figures(searches, runs)
+
+    if options.explain:
+        print("\n== plans")
+        visible = Organization.objects.visible_to(admin)
+        plans = {
+            "subtree COUNT (county)": Organization.objects.subtree(county.path),
+            "children of the widest unit": Organization.objects.filter(
+                parent=nodes["widest unit"], dissolved_on__isnull=True).order_by("code")[:201],
+            "search by code prefix": visible.filter(code__startswith=county.code).order_by("code")[:50],
+            "search by name (superuser)": visible.filter(name__contains="无此组织名称").order_by("path")[:50],
+            "search by name (county admin)": Organization.objects.visible_to(scoped).filter(
+                name__contains="无此组织名称").order_by("path")[:50],
+        }
+        for label, queryset in plans.items():
+            print(f"-- {label}\n{explain(queryset)}\n")
+
+
+if __name__ == "__main__":
+    main()
