@@ -7,3 +7,9 @@ document.addEventListener("click", function (event) {
   button.setAttribute("aria-expanded", open ? "false" : "true");
   button.textContent = open ? "+" : "−";
 });
+
+// Children that arrive after their node was collapsed again (a quick second click) stay out.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var source = event.detail.requestConfig.elt;  // the element that asked, not where the answer goes
+  if (source.matches(".tree .toggle[aria-expanded='false']")) event.detail.shouldSwap = false;
+});
