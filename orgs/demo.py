@@ -428,7 +428,7 @@ DEMO_USERS = [
     DemoUser("chenghua_admin", "chenghua-admin-2012", "刘晓燕", Role.ADMIN, CHENGHUA_DISTRICT, "成华区委组织部干部"),
     DemoUser("mzw_reviewer", "mengzhuiwan-review-2012", "陈志强", Role.REVIEWER, MENGZHUIWAN, "猛追湾街道党工委组织委员"),
     DemoUser("chenghua_observer", "chenghua-observer-2012", "周敏", Role.OBSERVER, CHENGHUA_DISTRICT,
-             "成华区委组织部督查组（只读）"),
+             "成华区委组织部督查组"),
 ]
 
 
@@ -511,7 +511,7 @@ def demo_load(*, year: int | None = None) -> DemoLoadResult:
 
     User = get_user_model()
     result.logins.append(DemoLogin(ADMIN_USERNAME, ADMIN_PASSWORD, _("System administrator (superuser)"),
-                                   _("all organizations"), "系统管理员", not admin_created))
+                                   _("all organizations"), "", not admin_created))
     for spec in DEMO_USERS:
         user = User.objects.filter(username=spec.username).first()
         existed = user is not None

@@ -25,7 +25,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(_("Demo logins (user name / password / role / organization):"))
         for login in result.logins:
-            line = f"  {login.username} / {login.password} / {login.role}（{login.title}）/ {login.organization}"
+            role = f"{login.role}（{login.title}）" if login.title else login.role
+            line = f"  {login.username} / {login.password} / {role} / {login.organization}"
             if login.existed:
                 # The password shown is the demo's; someone may have changed it since.
                 line += "  " + _("(existing user: password not changed)")
