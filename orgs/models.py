@@ -44,6 +44,7 @@ class Organization(models.Model):
         null=True,
         blank=True,
         related_name="children",
+        db_index=False,  # org_children_idx (parent, code) serves every lookup by parent
     )
     path = models.CharField(_("tree path"), max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)

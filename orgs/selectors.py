@@ -1,6 +1,7 @@
 """Reads on the organization tree. Every list goes through ``visible_to`` (orgs.access)."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -8,6 +9,8 @@ from django.db.models import Q, QuerySet
 from core.models import AuditEvent
 from orgs import access, paths
 from orgs.models import Organization, OrganizationFacts, RoleAssignment
+
+CODE_LIKE = re.compile(r"[0-9A-Za-z._-]+")
 
 
 def organization_roots(*, user) -> QuerySet[Organization]:
@@ -30,13 +33,21 @@ def organization_children(
 
 
 def organization_search(*, user, query: str, limit: int = 50) -> list[Organization]:
-    """Organizations in the user's scope whose code starts with, or name contains, the query."""
+    """Organizations in the user's scope whose code starts with, or name contains, the query.
+
+    A query of letters, digits and dashes only is first taken as an official code (an index
+    range); names are searched when the query has other characters (Chinese names) or no code
+    matched. On PostgreSQL the name search uses trigram indexes (migration
+    0002_name_trigram_search); on SQLite it scans, which a county's size allows.
+    """
     query = " ".join(query.replace("\u3000", " ").split())
     if not query:
         return []
-    compact = query.replace(" ", "")
     visible = Organization.objects.visible_to(user)
-    by_code = list(visible.filter(code__startswith=query).order_by("code")[:limit])
+    by_code = list(visible.filter(code__gte=query, code__lt=query + "\uffff").order_by("code")[:limit])
+    if by_code and CODE_LIKE.fullmatch(query):
+        return by_code
+    compact = query.replace(" ", "")
     seen = {org.pk for org in by_code}
     by_name = visible.filter(Q(name__contains=query) | Q(name__contains=compact) | Q(short_name__contains=query))
     found = by_code + [org for org in by_name.order_by("path")[: limit + len(seen)] if org.pk not in seen]

@@ -119,3 +119,23 @@ def test_dissolve_and_merge_pages(client, world):
     assert response.status_code == 302
     group.refresh_from_db()
     assert group.parent == world.branch_a1
+
+
+def test_search_takes_a_code_like_query_as_a_code_and_chinese_as_a_name(client, world):
+    from core.testing import make_org
+
+    named_like_a_code = make_org(world.town_a, name=f"{world.branch_a1.code} 临时党支部")
+    client.force_login(world.admin_a)
+    assert client.get(reverse("orgs:search"), {"q": world.branch_a1.code}).context["results"] == [world.branch_a1]
+    assert client.get(reverse("orgs:search"), {"q": "临时"}).context["results"] == [named_like_a_code]
+
+
+def test_name_search_has_trigram_indexes_on_postgresql(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram indexes exist on PostgreSQL only; SQLite scans")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'orgs_organization'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"org_name_trgm_idx", "org_short_name_trgm_idx"} <= names
