@@ -126,3 +126,59 @@ def grading_history(*, user, organization) -> QuerySet[Grading]:
     """An organization's gradings across years, the latest first."""
     org_access.check(user, organization, org_access.VIEW)
     return Grading.objects.filter(organization=organization).select_related("cycle").order_by("-cycle__year")
+
+
+def grading_deadline(cycle: Cycle, grading: Grading) -> datetime.date | None:
+    """The deadline the grading is working to now: its own steps while preparing or returned, the
+    superior's determination once submitted (the same reading as overdue_list)."""
+    if grading.state in (GradingState.PREPARING, GradingState.RETURNED):
+        return own_steps_deadline(cycle)
+    if grading.state == GradingState.SUBMITTED:
+        return _deadline(cycle, Step.SUPERIOR_DECISION)
+    return None
+
+
+def grading_standard(*, grading: Grading):
+    """The standard the cycle uses for the grading's sector; None when it names none (default grades)."""
+    from cycles import services
+
+    return services._standard_for(grading.cycle, grading.organization)
+
+
+def grading_grades(*, grading: Grading) -> list[str]:
+    """The grades a step or the superior may give this organization: its standard's, else the default three."""
+    from cycles import services
+
+    return services._scheme_grades(grading.cycle, grading.organization)
+
+
+def grading_events(*, user, grading: Grading):
+    """The audit events of one grading (steps, submission, determination, returns, approval), newest first."""
+    from orgs import selectors as org_selectors
+
+    return org_selectors.audit_event_list(user=user, organization=grading.organization).filter(
+        object_type=Grading._meta.label_lower, object_id=str(grading.pk))
+
+
+def levels_of(*, user, cycle: Cycle) -> list:
+    """The levels the user acts for in a cycle: organizations inside the cycle's subtree (its owner
+    included) where the user reviews or administers; the owner for administrators above it."""
+    from orgs.access import DECIDING_ROLES, user_roles
+    from orgs.models import Organization
+
+    owner = cycle.owner
+    ids = [pk for path, role, pk in user_roles(user) if role in DECIDING_ROLES and path.startswith(owner.path)]
+    levels = list(Organization.objects.filter(pk__in=ids, dissolved_on__isnull=True).order_by("path"))
+    if not levels and org_access.can_manage(user, owner):
+        levels = [owner]
+    return levels
+
+
+def sectors_below(*, user, organization) -> list[str]:
+    """The sectors of the active organizations below one: a cycle chooses a standard for each."""
+    from orgs.models import Organization
+
+    org_access.check(user, organization, org_access.VIEW)
+    return list(Organization.objects.filter(path__gt=organization.path, path__lt=paths.successor(organization.path),
+                                            dissolved_on__isnull=True)
+                .order_by("sector").values_list("sector", flat=True).distinct())

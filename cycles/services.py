@@ -17,7 +17,16 @@ from django.utils.translation import gettext as _
 from core.services import audit_record
 from cycles import access, tallies
 from cycles.choices import OWN_STEPS, PRESETS, GradingState, ListState, Step
-from cycles.models import Cycle, CycleStandard, DepartmentInput, Grading, LevelList, StepRecord, SurveyAnswer
+from cycles.models import (
+    Cycle,
+    CycleAttachment,
+    CycleStandard,
+    DepartmentInput,
+    Grading,
+    LevelList,
+    StepRecord,
+    SurveyAnswer,
+)
 from orgs import access as org_access
 from orgs.models import Organization
 from standards import defaults as standard_defaults
@@ -171,6 +180,19 @@ def cycle_update(*, actor, cycle: Cycle, deadlines: dict | None = None, list_dea
                  after={"deadlines": cycle.deadlines, "list_deadlines": cycle.list_deadlines, "quotas": cycle.quotas},
                  reason=reason)
     return cycle
+
+
+@transaction.atomic
+def cycle_attachment_add(*, actor, cycle: Cycle, title: str, file) -> CycleAttachment:
+    """Attach a file (实施方案, 附件) to the deployment notice that everyone in the subtree sees."""
+    cycle = Cycle.objects.select_for_update(of=("self",)).select_related("owner").get(pk=cycle.pk)
+    org_access.check(actor, cycle.owner, org_access.MANAGE)
+    if not file:
+        _refuse("file", _("File: please choose the file to attach."))
+    title = (title or "").strip() or file.name.rsplit("/", 1)[-1]
+    attachment = CycleAttachment.objects.create(cycle=cycle, title=title[:200], file=file)
+    audit_record(actor=actor, obj=cycle, organization=cycle.owner, action="cycle.attachment", after={"title": attachment.title})
+    return attachment
 
 
 # The organization's own steps -------------------------------------------------------------------

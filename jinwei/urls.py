@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("orgs/", include("orgs.urls")),
     path("standards/", include("standards.urls")),
+    path("cycles/", include("cycles.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors
+from cycles import selectors as cycle_selectors
 from orgs import access, selectors, services
 from orgs.forms import (
     AuditFilterForm,
@@ -67,6 +68,7 @@ def organization_detail(request, pk: int):
         "can_manage": access.can_manage(request.user, organization),
         "can_edit_facts": access.can_edit_facts(request.user, organization),
         **_scoring_context(request.user, organization),
+        "grading_history": cycle_selectors.grading_history(user=request.user, organization=organization)[:20],
     }
     return render(request, "orgs/detail.html", context)
 

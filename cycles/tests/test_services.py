@@ -229,3 +229,42 @@ def test_random_workflow_keeps_tallies_exact(world, cycle):
         except ValidationError:
             pass
     assert_tallies(cycle)
+
+
+def test_notice_attachment_by_the_owners_administrators(world, cycle, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    attachment = services.cycle_attachment_add(actor=world.county_admin, cycle=cycle, title=" ",
+                                               file=SimpleUploadedFile("实施方案.txt", b"x"))
+    assert attachment.title == "实施方案.txt" and attachment.file.read() == b"x"
+    assert AuditEvent.objects.filter(action="cycle.attachment").exists()
+    with pytest.raises(ValidationError) as caught:
+        services.cycle_attachment_add(actor=world.county_admin, cycle=cycle, title="x", file=None)
+    assert "file" in caught.value.message_dict
+    with pytest.raises(Http404):  # the county is outside a town administrator's scope
+        services.cycle_attachment_add(actor=world.admin_a, cycle=cycle, title="x", file=SimpleUploadedFile("a", b"a"))
+
+
+def test_page_reads_levels_sectors_grades_and_deadlines(world, cycle):
+    from cycles import selectors
+
+    assert selectors.levels_of(user=world.county_admin, cycle=cycle) == [world.county]
+    assert selectors.levels_of(user=world.reviewer_a, cycle=cycle) == [world.town_a]
+    assert selectors.levels_of(user=world.secretary_a1, cycle=cycle) == []
+    assert selectors.sectors_below(user=world.county_admin, organization=world.county) == ["regional", "village"]
+    assert selectors.sectors_below(user=world.admin_a, organization=world.town_a) == ["village"]
+    g = grading(cycle, world.branch_a1)
+    assert selectors.grading_grades(grading=g) == ["advanced", "average", "lagging"]
+    assert selectors.grading_standard(grading=g) == cycle.standards.get().standard
+    assert selectors.grading_standard(grading=grading(cycle, world.town_a)) is None
+    assert selectors.grading_deadline(cycle, g) is None
+    services.cycle_update(actor=world.county_admin, cycle=cycle, deadlines={"member_review": "2026-03-01",
+                                                                           "meeting_review": "2026-04-01",
+                                                                           "superior_decision": "2026-05-01"})
+    cycle.refresh_from_db()
+    assert selectors.grading_deadline(cycle, g) == datetime.date(2026, 4, 1)
+    g.state = GradingState.SUBMITTED
+    assert selectors.grading_deadline(cycle, g) == datetime.date(2026, 5, 1)
+    g.state = GradingState.DECIDED
+    assert selectors.grading_deadline(cycle, g) is None
