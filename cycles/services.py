@@ -116,6 +116,9 @@ def cycle_open(*, actor, owner: Organization, year: int, name: str, steps: list[
             {"grade": q.grade, "share": str(q.share), "at_most": q.at_most} for q in standard_defaults.QUOTAS["three_grades"]],
         notice=notice, survey_enabled=survey_enabled, lock_after_deadline=lock_after_deadline, opened_by=actor)
     CycleStandard.objects.bulk_create(CycleStandard(cycle=cycle, sector=s, standard=st) for s, st in (standards or {}).items())
+    # A standard a cycle uses is frozen: changing it from now on makes a new version (standards.services).
+    Standard.objects.filter(pk__in=[st.pk for st in (standards or {}).values()], frozen_at__isnull=True).update(
+        frozen_at=timezone.now())
     _create_gradings(cycle)
     audit_record(actor=actor, obj=cycle, organization=owner, action="cycle.open",
                  after={"year": year, "steps": steps, "deadlines": cleaned_deadlines})

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.files import file_download
 from core.forms import add_service_errors
 from cycles import access, selectors, services
 from cycles.choices import OWN_STEPS, PRESETS, GradingState, ListState, Preset, Step
@@ -255,7 +256,7 @@ def notice_attachment(request, pk: int):
     if attachment is None:
         raise Http404
     access.get_cycle_for(request.user, attachment.cycle_id)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1])
+    return file_download(attachment.file)
 
 
 # Level lists ------------------------------------------------------------------------------------
@@ -494,7 +495,7 @@ def step_attachment(request, pk: int, step: str):
     record = StepRecord.objects.filter(grading=grading, step=step).first()
     if record is None or not record.attachment:
         raise Http404
-    return FileResponse(record.attachment.open("rb"), as_attachment=True, filename=record.attachment.name.rsplit("/", 1)[-1])
+    return file_download(record.attachment)
 
 
 # Status survey ----------------------------------------------------------------------------------

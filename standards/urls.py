@@ -16,4 +16,6 @@ urlpatterns = [
     path("deductions/<int:pk>/remove/", views.deduction_remove, name="undeduct"),
     path("sheets/<int:sheet_pk>/vetoes/<int:clause_pk>/mark/", views.veto_mark, name="veto"),
     path("veto-marks/<int:pk>/remove/", views.veto_unmark, name="unveto"),
+    path("deductions/<int:pk>/evidence/", views.deduction_evidence, name="deduction_evidence"),
+    path("veto-marks/<int:pk>/evidence/", views.veto_evidence, name="veto_evidence"),
 ]

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.files import file_download
 from core.forms import add_service_errors
 from orgs import access as org_access
 from orgs.choices import Sector
@@ -250,3 +251,23 @@ def veto_unmark(request, pk: int):
     sheet = access.get_sheet_for(request.user, mark.sheet_id, "edit")
     services.veto_unmark(actor=request.user, mark=mark)
     return _sheet_response(request, sheet)
+
+
+@login_required
+def deduction_evidence(request, pk: int):
+    """A deduction's evidence file, for those who may see its sheet."""
+    deduction = Deduction.objects.filter(pk=pk).first()
+    if deduction is None:
+        raise Http404
+    access.get_sheet_for(request.user, deduction.sheet_id)
+    return file_download(deduction.evidence)
+
+
+@login_required
+def veto_evidence(request, pk: int):
+    """A veto mark's evidence file, for those who may see its sheet."""
+    mark = VetoMark.objects.filter(pk=pk).first()
+    if mark is None:
+        raise Http404
+    access.get_sheet_for(request.user, mark.sheet_id)
+    return file_download(mark.evidence_file)

@@ -50,6 +50,7 @@ def test_open_creates_a_grading_per_organization_and_counts(world, cycle):
     assert tallies.level_counts(cycle=cycle, organization=world.county)["state"] == {"preparing": 6}
     assert tallies.level_counts(cycle=cycle, organization=world.town_a)["state"] == {"preparing": 2}
     assert_tallies(cycle)
+    assert cycle.standards.get().standard.is_frozen  # in use by a cycle: a change makes a new version
     with pytest.raises(ValidationError):
         services.cycle_open(actor=world.county_admin, owner=world.county, year=2026, name="again")
     with pytest.raises(PermissionDenied):

@@ -120,3 +120,25 @@ def test_organization_page_shows_the_quota_check_of_its_subordinates(client, wor
     client.force_login(world.reviewer_a)
     [(used, failures)] = client.get(reverse("orgs:detail", args=[world.town_a.pk])).context["quotas"]
     assert used == world.standard and [(f.at_most, f.by) for f in failures] == [(True, 1), (False, 1)]
+
+
+@pytest.mark.django_db
+def test_evidence_files_are_downloaded_only_by_those_who_see_the_sheet(client, world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    sheet = services.score_sheet_open(actor=world.secretary_a1, organization=world.branch_a1, standard=world.standard,
+                                      assessor_kind="self")
+    item = world.standard.indicators.get(position=2).items.get()
+    client.force_login(world.secretary_a1)
+    evidence = SimpleUploadedFile("会议记录.pdf", b"%PDF-1.4 minutes", content_type="application/pdf")
+    client.post(reverse("standards:deduct", args=[sheet.pk, item.pk]), {"occurrences": 1, "reason": "缺会议记录",
+                                                                         "evidence": evidence})
+    deduction = sheet.deductions.get()
+    url = reverse("standards:deduction_evidence", args=[deduction.pk])
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 minutes"
+    client.force_login(world.reviewer_a)
+    assert client.get(url).status_code == 200
+    client.force_login(world.admin_b)
+    assert client.get(url).status_code == 404
