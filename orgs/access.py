@@ -112,9 +112,11 @@ def can_decide_below(user, level) -> bool:
 
 
 def can_decide(user, organization) -> bool:
-    """下管一级: a level decides on its direct subordinates only."""
+    """下管一级: a level decides on its direct subordinates only (a system administrator on any)."""
+    if user.is_authenticated and user.is_superuser:
+        return True
     if organization.parent_id is None:
-        return user.is_authenticated and user.is_superuser
+        return False
     return any(role in DECIDING_ROLES and pk == organization.parent_id for _path, role, pk in user_roles(user))
 
 

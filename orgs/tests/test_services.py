@@ -243,6 +243,7 @@ def test_one_level_down_decides(world):
     assert access.can_decide(world.county_admin, world.town_a)
     assert not access.can_decide(world.county_admin, world.branch_a1)
     assert not access.can_decide(world.secretary_a1, world.branch_a1)
+    assert access.can_decide(system_user(), world.branch_a1)  # a system administrator acts for any level
 
 
 def test_visible_to_is_the_union_of_subtrees(world):

@@ -13,8 +13,13 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        from django.contrib.auth import get_user_model
+
+        from cycles.demo import demo_cycles_load  # the cycles build on the organizations
+
         result = demo_load()
-        if result.changed:
+        opened = demo_cycles_load(admin=get_user_model().objects.get(username="admin"))
+        if result.changed or opened:
             self.stdout.write(self.style.SUCCESS(_(
                 "Demo loaded: %(organizations)d organizations, %(facts)d yearly basic facts, %(users)d users and "
                 "%(roles)d role assignments added."
@@ -22,6 +27,8 @@ class Command(BaseCommand):
                  "roles": result.roles}))
         else:
             self.stdout.write(_("Nothing changed: the demo data is already loaded."))
+        for name in opened:
+            self.stdout.write(_("Demo cycle opened: %(name)s") % {"name": name})
         self.stdout.write("")
         self.stdout.write(_("Demo logins (user name / password / role / organization):"))
         for login in result.logins:
