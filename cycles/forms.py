@@ -76,6 +76,7 @@ class CycleOpenForm(_DeadlineFields):
 
     def __init__(self, *args, user, owner=None, year=None, sectors=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["owner"].user = user
         self.add_deadline_fields()
         self.sectors = list(sectors)
         for sector in self.sectors:

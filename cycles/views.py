@@ -86,9 +86,7 @@ def cycle_open(request):
     valid = request.method == "POST" and all([form.is_valid(), quotas.is_valid()])  # both, to show every error
     if valid:
         owner = form.cleaned_data["owner"]
-        if not org_access.can_view(request.user, owner):
-            form.add_error("owner", _("No organization has the official code %(code)s.") % {"code": request.POST.get("owner")})
-        elif not org_access.can_manage(request.user, owner):
+        if not org_access.can_manage(request.user, owner):
             form.add_error("owner", _("You do not administer %(name)s, so you cannot open its cycle.") % {"name": owner.name})
         else:
             data = form.cleaned_data

@@ -24,21 +24,34 @@ class OrganizationForm(forms.Form):
 
 
 class OrganizationCodeField(forms.Field):
-    """An organization picked by its official code (a dropdown cannot hold a million organizations)."""
+    """An organization picked by its official code (a dropdown cannot hold a million organizations),
+    among those the form's user may see: any other code reads as unknown, as a 404 would."""
 
     widget = forms.TextInput
+    user = None  # set by ScopedForm
 
     def to_python(self, value):
         code = str(value or "").strip()
         if not code:
             return None
-        organization = Organization.objects.filter(code=code).first()
+        visible = Organization.objects.visible_to(self.user) if self.user is not None else Organization.objects.none()
+        organization = visible.filter(code=code).first()
         if organization is None:
             raise forms.ValidationError(_("No organization has the official code %(code)s.") % {"code": code})
         return organization
 
 
-class MoveForm(forms.Form):
+class ScopedForm(forms.Form):
+    """A form whose organization-code fields reach only the organizations its user may see."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, OrganizationCodeField):
+                field.user = user
+
+
+class MoveForm(ScopedForm):
     new_parent = OrganizationCodeField(label=_("New parent organization (official code)"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -48,7 +61,7 @@ class DissolveForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class MergeForm(forms.Form):
+class MergeForm(ScopedForm):
     target = OrganizationCodeField(label=_("Merge into (official code)"))
     merged_on = forms.DateField(label=_("Merged on"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

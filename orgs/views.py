@@ -123,20 +123,16 @@ def organization_edit(request, pk: int):
 @login_required
 def organization_move(request, pk: int):
     organization = access.get_organization_for(request.user, pk, access.MANAGE)
-    form = MoveForm(request.POST or None)
+    form = MoveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        new_parent = form.cleaned_data["new_parent"]
-        if not access.can_view(request.user, new_parent):
-            form.add_error("new_parent", _("No organization has the official code %(code)s.") % {"code": request.POST.get("new_parent")})
+        try:
+            services.organization_move(actor=request.user, organization=organization,
+                                       new_parent=form.cleaned_data["new_parent"], reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
         else:
-            try:
-                services.organization_move(actor=request.user, organization=organization, new_parent=new_parent,
-                                           reason=form.cleaned_data["reason"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("%(name)s was moved.") % {"name": organization.name})
-                return redirect("orgs:detail", pk=organization.pk)
+            messages.success(request, _("%(name)s was moved.") % {"name": organization.name})
+            return redirect("orgs:detail", pk=organization.pk)
     return _form_page(request, "orgs/form.html", form, organization, title=_("Move organization"))
 
 
@@ -158,20 +154,17 @@ def organization_dissolve(request, pk: int):
 @login_required
 def organization_merge(request, pk: int):
     organization = access.get_organization_for(request.user, pk, access.MANAGE)
-    form = MergeForm(request.POST or None)
+    form = MergeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         target = form.cleaned_data["target"]
-        if not access.can_view(request.user, target):
-            form.add_error("target", _("No organization has the official code %(code)s.") % {"code": request.POST.get("target")})
+        try:
+            services.organization_merge(actor=request.user, source=organization, target=target,
+                                        merged_on=form.cleaned_data["merged_on"], reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
         else:
-            try:
-                services.organization_merge(actor=request.user, source=organization, target=target,
-                                            merged_on=form.cleaned_data["merged_on"], reason=form.cleaned_data["reason"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("%(name)s was merged.") % {"name": organization.name})
-                return redirect("orgs:detail", pk=target.pk)
+            messages.success(request, _("%(name)s was merged.") % {"name": organization.name})
+            return redirect("orgs:detail", pk=target.pk)
     return _form_page(request, "orgs/form.html", form, organization, title=_("Merge organization"))
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from orgs.choices import Sector
-from orgs.forms import OrganizationCodeField
+from orgs.forms import OrganizationCodeField, ScopedForm
 from standards.choices import AssessorKind, DeductionKind
 
 
@@ -11,13 +11,13 @@ class StandardFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
 
 
-class DefaultStandardForm(forms.Form):
+class DefaultStandardForm(ScopedForm):
     issuer = OrganizationCodeField(label=_("Issued by (official code)"))
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
 
-class DeriveForm(forms.Form):
+class DeriveForm(ScopedForm):
     issuer = OrganizationCodeField(label=_("Issued by (official code)"))
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
 

@@ -32,14 +32,11 @@ def standard_list(request):
     filters = StandardFilterForm(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     standards = selectors.standard_list(user=request.user, sector=criteria.get("sector") or "", year=criteria.get("year"))
-    form = DefaultStandardForm(request.POST or None)
+    form = DefaultStandardForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        issuer = form.cleaned_data["issuer"]
-        if not org_access.can_view(request.user, issuer):
-            raise Http404
         try:
-            standard = services.standard_create_default(actor=request.user, issuer=issuer, sector=form.cleaned_data["sector"],
-                                                        year=form.cleaned_data["year"])
+            standard = services.standard_create_default(actor=request.user, issuer=form.cleaned_data["issuer"],
+                                                        sector=form.cleaned_data["sector"], year=form.cleaned_data["year"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -59,8 +56,6 @@ def standard_detail(request, pk: int):
         "base": base,
         "changes": changes,
         "can_manage": org_access.can_manage(request.user, standard.issuer),
-        "derive_form": DeriveForm(),
-        "import_form": ImportForm(),
     }
     return render(request, "standards/detail.html", context)
 
@@ -68,20 +63,16 @@ def standard_detail(request, pk: int):
 @login_required
 def standard_derive(request, pk: int):
     standard = access.get_standard_for(request.user, pk)
-    form = DeriveForm(request.POST or None)
+    form = DeriveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        issuer = form.cleaned_data["issuer"]
-        if not org_access.can_view(request.user, issuer):
-            form.add_error("issuer", _("No organization has the official code %(code)s.") % {"code": request.POST.get("issuer")})
+        try:
+            derived = services.standard_derive(actor=request.user, source=standard, issuer=form.cleaned_data["issuer"],
+                                               name=form.cleaned_data["name"])
+        except ValidationError as error:
+            add_service_errors(form, error)
         else:
-            try:
-                derived = services.standard_derive(actor=request.user, source=standard, issuer=issuer,
-                                                   name=form.cleaned_data["name"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Your own standard was derived; adjust its items as you need."))
-                return redirect("standards:detail", pk=derived.pk)
+            messages.success(request, _("Your own standard was derived; adjust its items as you need."))
+            return redirect("standards:detail", pk=derived.pk)
     return render(request, "standards/form.html", {"form": form, "standard": standard, "title": _("Derive a standard")})
 
 
