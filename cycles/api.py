@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
@@ -268,7 +269,8 @@ class GradingReturnIn(InputSchema):
 class DecideIn(InputSchema):
     grade: Grade = labelled(Grading, "final_grade")
     reason: str = labelled(Grading, "decision_reason", "", description="Required when the grade differs from the declared one.")
-    revise: bool = Field(False, description="Change a determination already made (otherwise a second one is refused).")
+    revise: bool = Field(False, title=gettext_lazy("Change the determination already made"),
+                         description="Change a determination already made (otherwise a second one is refused).")
 
 
 class DepartmentInputIn(InputSchema):
