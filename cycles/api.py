@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import Http404
-from django.utils.translation import gettext_lazy
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
