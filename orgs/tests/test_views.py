@@ -139,3 +139,12 @@ def test_name_search_has_trigram_indexes_on_postgresql(db):
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'orgs_organization'")
         names = {row[0] for row in cursor.fetchall()}
     assert {"org_name_trgm_idx", "org_short_name_trgm_idx"} <= names
+
+
+def test_audit_page_names_actions_in_words(client, world):
+    from django.utils import translation
+
+    client.force_login(world.admin_a)
+    response = client.get(reverse("orgs:audit", args=[world.branch_a1.pk]))
+    with translation.override("zh-hans"):
+        assert "新建党组织" in response.content.decode()
