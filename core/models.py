@@ -2,7 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 # What each audit action code means, for people reading an audit page.
 ACTION_LABELS = {
     "organization.create": _("Organization created"),
