@@ -465,6 +465,21 @@ def overdue_list(request, cycle_id: CycleId, level_id: LevelId):
             for item in selectors.overdue_list(user=request.user, cycle=cycle, level=level)]
 
 
+class OverdueListOut(Schema):
+    level_id: int
+    level_name: str
+    state: str
+    deadline: datetime.date
+
+
+@router.get("/{cycle_id}/levels/{level_id}/overdue-lists", response=list[OverdueListOut])
+def overdue_lists(request, cycle_id: CycleId, level_id: LevelId):
+    """Levels in the subtree whose list is not submitted past its deadline (at most 200)."""
+    cycle, level = _cycle_and_level(request, cycle_id, level_id)
+    return [{"level_id": item.level.pk, "level_name": item.level.name, "state": item.state, "deadline": item.deadline}
+            for item in selectors.overdue_lists(user=request.user, cycle=cycle, level=level)]
+
+
 @router.get("/{cycle_id}/levels/{level_id}/list", response=LevelListOut)
 def level_list_detail(request, cycle_id: CycleId, level_id: LevelId):
     """The level's list of its subordinates' determinations: where it stands, and the quota rules it breaks now."""

@@ -81,6 +81,34 @@ def overdue_list(*, user, cycle: Cycle, level, limit: int = 200) -> list[Overdue
 
 
 @dataclass
+class OverdueList:
+    level: object
+    deadline: datetime.date
+    state: str  # the list's state, in words
+
+
+def overdue_lists(*, user, cycle: Cycle, level, limit: int = 200) -> list[OverdueList]:
+    """Levels in the subtree whose list is not submitted past its deadline (the cycle's
+    ``list_deadlines``, by depth below the owner: Chenghua's lists "于4月18日前…报区委组织部审核")."""
+    from orgs.models import Organization
+
+    org_access.check(user, level, org_access.VIEW)
+    today = timezone.localdate()
+    reported = LevelList.objects.filter(cycle=cycle, state__in=[ListState.SUBMITTED, ListState.APPROVED])
+    states = dict(LevelList.objects.filter(cycle=cycle).values_list("organization_id", "state"))
+    found: list[OverdueList] = []
+    for offset, value in sorted(cycle.list_deadlines.items(), key=lambda item: int(item[0])):
+        deadline = datetime.date.fromisoformat(value)
+        if today <= deadline or len(found) >= limit:
+            continue
+        late = (Organization.objects.subtree(level.path).active()
+                .filter(depth=cycle.owner.depth + int(offset), children_count__gt=0)
+                .exclude(pk__in=reported.values("organization_id")).order_by("path")[: limit - len(found)])
+        found += [OverdueList(org, deadline, str(ListState(states.get(org.pk, ListState.OPEN)).label)) for org in late]
+    return found
+
+
+@dataclass
 class Todo:
     kind: str  # "record", "decide", "approve", "resubmit"
     cycle: Cycle

@@ -200,6 +200,7 @@ def _level_context(request, cycle, level, submit_form=None) -> dict:
         "can_submit_list": access.can_submit_list(user, level),
         "submit_form": submit_form or ListSubmitForm(),
         "overdue": selectors.overdue_list(user=user, cycle=cycle, level=level, limit=100),
+        "overdue_lists": selectors.overdue_lists(user=user, cycle=cycle, level=level, limit=100),
         "list_states": ListState,
     }
 

@@ -177,6 +177,8 @@ ENDPOINTS = [
                insider="secretary_a1"),
     cycles_api("get", "levels/{town}/gradings", lambda w, out: (level_url(w, out, "/gradings"), {}), insider="reviewer_a"),
     cycles_api("get", "levels/{town}/overdue", lambda w, out: (level_url(w, out, "/overdue"), {}), insider="admin_a"),
+    cycles_api("get", "levels/{town}/overdue-lists", lambda w, out: (level_url(w, out, "/overdue-lists"), {}),
+               insider="admin_a"),
     cycles_api("get", "levels/{town}/list", lambda w, out: (level_url(w, out, "/list"), {}), insider="reviewer_a"),
     cycles_api("post", "levels/{town}/list/submit",
                lambda w, out: (level_url(w, out, "/list/submit"), {"exception": "两个支部尚未评定"}), insider="reviewer_a"),

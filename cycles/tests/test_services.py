@@ -269,3 +269,21 @@ def test_page_reads_levels_sectors_grades_and_deadlines(world, cycle):
     assert selectors.grading_deadline(cycle, g) == datetime.date(2026, 5, 1)
     g.state = GradingState.DECIDED
     assert selectors.grading_deadline(cycle, g) is None
+
+
+def test_lists_past_their_deadline_are_overdue(world, cycle):
+    from cycles import selectors
+
+    assert selectors.overdue_lists(user=world.county_admin, cycle=cycle, level=world.county) == []
+    services.cycle_update(actor=world.county_admin, cycle=cycle, list_deadlines={"1": "2000-04-18"})
+    cycle.refresh_from_db()
+    late = selectors.overdue_lists(user=world.county_admin, cycle=cycle, level=world.county)
+    assert [item.level for item in late] == [world.town_a, world.town_b]
+    for branch, actor in ((world.branch_a1, world.secretary_a1), (world.branch_a2, world.admin_a)):
+        record_own_steps(world, cycle, branch, actor)
+        services.grading_decide(actor=world.reviewer_a, grading=grading(cycle, branch), grade="average", reason="r")
+    services.level_list_submit(actor=world.reviewer_a, cycle=cycle, level=world.town_a, exception="说明")
+    late = selectors.overdue_lists(user=world.county_admin, cycle=cycle, level=world.county)
+    assert [item.level for item in late] == [world.town_b]
+    with pytest.raises(Http404):
+        selectors.overdue_lists(user=world.admin_b, cycle=cycle, level=world.town_a)
