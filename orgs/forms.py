@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
+from core.models import ACTION_LABELS
 from orgs.choices import OrganizationKind, Role, Sector, VenueStatus
 from orgs.models import Organization, OrganizationFacts
 
@@ -109,6 +110,7 @@ class UserForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Actor (user name)"), required=False)
-    action = forms.CharField(label=_("Action"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False,
+                               choices=[("", "—"), *sorted(ACTION_LABELS.items(), key=lambda item: item[0])])
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())

@@ -211,13 +211,13 @@ def test_organization_page_shows_breadcrumbs_facts_by_year_and_audit(browsing, w
     expect(facts.nth(1)).to_contain_text("乡村振兴示范点")
 
     recent = page.get_by_role("heading", name=zh("Recent changes")).locator("xpath=following-sibling::table[1]")
-    expect(recent.locator("tbody tr", has_text="facts.create")).to_have_count(2)
-    expect(recent.locator("tbody tr", has_text="organization.create")).to_have_count(1)
+    expect(recent.locator("tbody tr", has_text=zh("Basic facts recorded"))).to_have_count(2)
+    expect(recent.locator("tbody tr", has_text=zh("Organization created"))).to_have_count(1)
     tab.shot("detail")
 
     page.locator(".actions").get_by_role("link", name=zh("Audit"), exact=True).click()
     page.wait_for_url(tab.url(f"/orgs/{world.branch_a1.pk}/audit/"))
-    expect(page.locator("table.audit tbody tr", has_text="facts.create")).to_have_count(2)
+    expect(page.locator("table.audit tbody tr", has_text=zh("Basic facts recorded"))).to_have_count(2)
     tab.shot("audit")
 
     page.go_back()
@@ -264,7 +264,7 @@ def test_edit_shows_the_field_named_error_then_saves_and_audits(browsing, world)
 
     page.locator(".actions").get_by_role("link", name=zh("Audit"), exact=True).click()
     page.wait_for_url(tab.url(f"/orgs/{branch.pk}/audit/"))
-    update = page.locator("table.audit tbody tr", has_text="organization.update")
+    update = page.locator("table.audit tbody tr", has_text=zh("Organization edited"))
     expect(update).to_have_count(1)
     expect(update).to_contain_text("admin_a")
     expect(update.locator("td").nth(4)).to_contain_text(old_code)
