@@ -28,7 +28,6 @@ The PostgreSQL database is created on first use; both databases are migrated by 
 import argparse
 import datetime
 import os
-import platform
 import random
 import statistics
 import sys
@@ -52,6 +51,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.common import ensure_database, machine  # noqa: E402
 from cycles import selectors, services, tallies  # noqa: E402
 from cycles.choices import GradingState, ListState  # noqa: E402
 from cycles.models import (  # noqa: E402
@@ -81,42 +81,6 @@ GRADES = ("advanced", "average", "lagging")
 
 
 # Shared ---------------------------------------------------------------------------------------
-
-
-def machine() -> list[str]:
-    """What the figures were measured on."""
-    cpu = "?"
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    try:
-        memory = f"{int(Path('/proc/meminfo').read_text().split()[1]) / 1024 / 1024:.1f} GiB"
-    except (OSError, ValueError, IndexError):
-        memory = "?"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT version()")
-            database = cursor.fetchone()[0].split(" on ")[0]
-            cursor.execute("SHOW shared_buffers")
-            database += f", shared_buffers {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("SELECT sqlite_version()")
-            database = f"SQLite {cursor.fetchone()[0]} (WAL), file {connection.settings_dict['NAME']}"
-    return [f"machine: {cpu}, {os.cpu_count()} cores, {memory} RAM, {platform.system()} {platform.release()}",
-            f"python {platform.python_version()}, Django {django.get_version()}, database: {database}"]
-
-
-def ensure_database() -> None:
-    """Create the PostgreSQL benchmark database on first use (the role may create databases)."""
-    import psycopg
-
-    settings_db = connection.settings_dict
-    with psycopg.connect(host=settings_db["HOST"], port=settings_db["PORT"] or 5432, user=settings_db["USER"],
-                         password=settings_db["PASSWORD"], dbname="postgres", autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [settings_db["NAME"]]).fetchone():
-            admin.execute(f'CREATE DATABASE "{settings_db["NAME"]}"')
 
 
 def user(username: str, *, superuser: bool = False, roles=()):

@@ -33,6 +33,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.common import ensure_database  # noqa: E402
 from orgs.models import Organization  # noqa: E402
 from orgs.synthetic import synthetic_tree_create  # noqa: E402
 from standards import defaults, rules, selectors, services  # noqa: E402
@@ -118,17 +119,6 @@ def pure_throughput(n: int) -> tuple[float, float]:
         rules.score_from_deductions(maxima, taken, scheme=defaults.THREE_GRADES, star_bands=defaults.STAR_BANDS, vetoed=False)
     batch = n / (time.perf_counter() - started)
     return full, batch
-
-
-def ensure_database() -> None:
-    """Create the benchmark database on first use (the role may create databases)."""
-    import psycopg
-
-    settings_db = connection.settings_dict
-    with psycopg.connect(host=settings_db["HOST"], port=settings_db["PORT"] or 5432, user=settings_db["USER"],
-                         password=settings_db["PASSWORD"], dbname="postgres", autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [settings_db["NAME"]]).fetchone():
-            admin.execute(f'CREATE DATABASE "{settings_db["NAME"]}"')
 
 
 def main() -> None:

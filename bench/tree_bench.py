@@ -17,7 +17,6 @@ Targets (DESIGN.md "Scale we build for"): children listing and subtree count und
 import argparse
 import contextlib
 import os
-import platform
 import statistics
 import sys
 import time
@@ -37,6 +36,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench.common import machine  # noqa: E402
 from orgs import selectors, services  # noqa: E402
 from orgs.choices import Role  # noqa: E402
 from orgs.models import Organization  # noqa: E402
@@ -44,37 +44,6 @@ from orgs.synthetic import organization_counts_recount, synthetic_tree_create  #
 
 ROOT_CODE = "BENCH"
 TARGET_MS = 50.0
-
-
-def machine() -> list[str]:
-    """What the figures were measured on."""
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = "?"
-    try:
-        kilobytes = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f"{kilobytes / 1024 / 1024:.1f} GiB"
-    except (OSError, ValueError, IndexError):
-        pass
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT version()")
-            database = cursor.fetchone()[0].split(" on ")[0]
-            cursor.execute("SHOW shared_buffers")
-            database += f", shared_buffers {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("SELECT sqlite_version()")
-            database = f"SQLite {cursor.fetchone()[0]} (WAL), file {connection.settings_dict['NAME']}"
-    return [
-        f"machine: {cpu}, {os.cpu_count()} cores, {memory} RAM, {platform.system()} {platform.release()}",
-        f"python {platform.python_version()}, Django {django.get_version()}, database: {database}",
-    ]
 
 
 def timed(function, runs: int) -> tuple[float, float, float, object]:
