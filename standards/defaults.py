@@ -31,6 +31,5 @@ QUOTAS = {
     "remote_sites": (QuotaRule("excellent_site", D("0.30"), at_most=True),),  # "优秀站点比例原则上不超过30%"
 }
 
-# Member and public satisfaction below these shares vetoes the grade (seeds/002): communities 60%,
-# agencies, public institutions and social organizations 50%.
-SATISFACTION_VETO = {"community": D("0.60"), "agency": D("0.50"), "public_institution": D("0.50"), "social_org": D("0.50")}
+# The satisfaction thresholds of the veto clauses (seeds/002: communities 60%; agencies, public
+# institutions, social organizations 50%) live on each clause: standards/default_items.py.
