@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "orgs",
     "standards",
     "cycles",
+    "ballots",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ballots.choices import QuestionKind, SessionPurpose, SessionState
+
+
+class BallotSession(models.Model):
+    """One anonymous vote (无记名投票/测评): a grading step's ballot or a satisfaction survey of an
+    organization, open from ``opens_at`` to ``closes_at`` to holders of one-time codes.
+
+    ``tallies`` stay empty until ``ballots.services.session_close`` counts them (sealed results);
+    ``quorum`` is the number of ballots below which the count is not passed on.
+    """
+
+    organization = models.ForeignKey("orgs.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,
+                                     related_name="ballot_sessions")
+    grading = models.ForeignKey("cycles.Grading", verbose_name=_("grading"), on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="ballot_sessions")
+    purpose = models.CharField(_("purpose"), max_length=32, choices=SessionPurpose.choices)
+    question_kind = models.CharField(_("question"), max_length=16, choices=QuestionKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    quorum = models.PositiveIntegerField(_("quorum"), default=0)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    closed = models.BooleanField(_("closed"), default=False)
+    tallied_at = models.DateTimeField(_("counted at"), null=True, blank=True)
+    tallies = models.JSONField(_("results"), default=dict, blank=True)
+    delivered = models.BooleanField(_("passed on to the grading"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("ballot session")
+        verbose_name_plural = _("ballot sessions")
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="ballot_session_closes_after_opening"),
+            models.CheckConstraint(condition=Q(closed=False) | Q(tallied_at__isnull=False),
+                                   name="ballot_session_closed_is_counted"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def state(self) -> str:
+        if self.closed:
+            return SessionState.CLOSED
+        now = timezone.now()
+        if now < self.opens_at:
+            return SessionState.SCHEDULED
+        return SessionState.OPEN if now < self.closes_at else SessionState.ENDED
+
+
+class BallotCode(models.Model):
+    """A one-time voting code (投票码) handed out on paper. Only a keyed hash of the code is kept,
+    and nothing links it to the ballot it cast: ``used`` is all that changes."""
+
+    session = models.ForeignKey(BallotSession, verbose_name=_("ballot session"), on_delete=models.CASCADE,
+                                related_name="codes")
+    code_hash = models.CharField(_("code hash"), max_length=64)
+    used = models.BooleanField(_("used"), default=False)
+
+    class Meta:
+        verbose_name = _("ballot code")
+        verbose_name_plural = _("ballot codes")
+        constraints = [models.UniqueConstraint(fields=["session", "code_hash"], name="ballot_code_unique_in_session")]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.pk}"
+
+
+class Ballot(models.Model):
+    """One anonymous ballot: its session and its answer, nothing else (no code, time, address or
+    browser), so no stored data tells who cast it or when within the session."""
+
+    session = models.ForeignKey(BallotSession, verbose_name=_("ballot session"), on_delete=models.CASCADE,
+                                related_name="ballots")
+    answer = models.CharField(_("answer"), max_length=32)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.answer}"
