@@ -6,6 +6,7 @@ subtree, outside it (404, the same as a missing object).
 """
 
 import itertools
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -162,3 +163,28 @@ def access_tests(endpoints: list[Endpoint]):
         assert response.status_code == 404, response.content[:300]
 
     return test_anonymous, test_no_role, test_inside, test_outside
+
+
+def race(*calls):
+    """Run the calls at the same moment in threads, each on its own database connection; return what
+    each returned or raised, in order (for tests of two people acting at once)."""
+    from django.db import connection
+
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - the outcome is what the test looks at
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n, call)) for n, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results

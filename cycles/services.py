@@ -360,22 +360,19 @@ def grading_return(*, actor, grading: Grading, reasons: dict[str, str]) -> Gradi
 
 
 def _stars_for(cycle: Cycle, grading: Grading, grade: str) -> int:
-    """Stars from the superior's score sheet, else the self-assessment's, read in the standard's star bands."""
+    """Stars from the superior's score sheet, else the self-assessment's, read in the standard's star
+    bands — only when the sheet's own grade is the grade determined (otherwise the score says nothing)."""
     from standards import services as standard_services
-    from standards.rules import stars_for
+    from standards.rules import grade_for, stars_for
 
     standard = _standard_for(cycle, grading.organization)
     if standard is None:
         return 0
     sheet = (ScoreSheet.objects.filter(organization=grading.organization, standard=standard, assessor_kind=AssessorKind.SUPERIOR)
              .first() or _self_sheet(cycle, grading.organization))
-    if sheet is None or grade == standard.bands[-1]["grade"]:
+    if sheet is None or grade_for(sheet.total, standard_services.scheme_of(standard), vetoed=sheet.vetoed) != grade:
         return 0
-    stars = stars_for(sheet.total, standard_services.star_bands_of(standard), vetoed=sheet.vetoed)
-    band_grade = standard_services.scheme_of(standard)
-    from standards.rules import grade_for
-
-    return stars if grade_for(sheet.total, band_grade, vetoed=sheet.vetoed) == grade else 0
+    return stars_for(sheet.total, standard_services.star_bands_of(standard), vetoed=sheet.vetoed)
 
 
 @transaction.atomic

@@ -4,47 +4,23 @@ Real threads on real connections: on PostgreSQL the conditional UPDATE of the co
 on SQLite the database's single writer does.
 """
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from ballots import services
 from ballots.models import Ballot, BallotCode
 from ballots.tests.factories import make_session
+from core.testing import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 50
-
-
-def race(calls):
-    """Run the calls at once in threads; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test looks at
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n, call)) for n, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def test_fifty_casts_with_one_code_exactly_one_accepted(world):
     session = make_session(world.secretary_a1, world.branch_a1)
     (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
     answers = ["satisfied", "dissatisfied"] * (THREADS // 2)
-    results = race([lambda a=a: services.ballot_cast(session_id=session.pk, code=code, answer=a) for a in answers])
+    results = race(*[lambda a=a: services.ballot_cast(session_id=session.pk, code=code, answer=a) for a in answers])
     refused = [r for r in results if isinstance(r, ValidationError)]
     accepted = [r for r in results if r is None]
     assert len(accepted) == 1 and len(refused) == THREADS - 1, [r for r in results if r is not None and r not in refused]

@@ -5,13 +5,11 @@ database's single writer does).
 """
 
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
-from core.testing import make_user
+from core.testing import make_user, race
 from cycles import services
 from cycles.models import Grading, LevelList
 from orgs.choices import Role
@@ -19,28 +17,6 @@ from standards.tests.factories import make_standard
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TODAY = datetime.date.today()
-
-
-def race(*calls):
-    """Run the calls at once in threads; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test looks at
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n, call)) for n, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 @pytest.fixture
