@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "standards",
     "cycles",
     "ballots",
+    "ledger",
 ]
 
 MIDDLEWARE = [
