@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "standards",
     "cycles",
     "ballots",
-    "ledger",
+    "ledgers",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ urlpatterns = [
     path("orgs/", include("orgs.urls")),
     path("standards/", include("standards.urls")),
     path("cycles/", include("cycles.urls")),
-    path("ledger/", include("ledger.urls")),
+    path("ledgers/", include("ledgers.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class LedgerConfig(AppConfig):
-    name = "ledger"
+class LedgersConfig(AppConfig):
+    name = "ledgers"
     verbose_name = _("Ledger")
