@@ -37,6 +37,8 @@ ACTION_LABELS = {
     "list.return": _("List returned"),
     "list.approve": _("List approved"),
     "survey.save": _("Status survey saved"),
+    "ledger.entry": _("Rectification entry saved"),
+    "ledger.import": _("Ledger imported"),
 }
 
 

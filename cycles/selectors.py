@@ -11,6 +11,8 @@ from cycles.choices import OWN_STEPS, GradingState, ListState, Step
 from cycles.models import Cycle, Grading, LevelList
 from orgs import access as org_access
 from orgs import paths
+from orgs.choices import Sector
+from standards.choices import Grade
 
 
 def cycle_list(*, user) -> QuerySet[Cycle]:
@@ -19,9 +21,36 @@ def cycle_list(*, user) -> QuerySet[Cycle]:
 
 
 def level_summary(*, user, cycle: Cycle, level) -> dict[str, dict[str, int]]:
-    """A level's kept-current counts (by state, by sector × grade, by stars): a read of a few rows."""
+    """A level's kept-current counts (by state, sector × grade, stars, own step): a read of a few rows."""
     org_access.check(user, level, org_access.VIEW)
     return tallies.level_counts(cycle=cycle, organization=level)
+
+
+def summary_tables(*, cycle: Cycle, counts: dict[str, dict[str, int]]) -> dict:
+    """A level's counts as the summary tables show them: states, sector × grade, stars, own steps."""
+    return {
+        "state_counts": [(GradingState(key).label, key, count) for key, count in counts["state"].items()],
+        "grade_table": _grade_table(counts["grade"]),
+        "star_counts": sorted(((int(key), count) for key, count in counts["stars"].items()), reverse=True),
+        "step_counts": [(Step(step).label, counts["step"].get(step, 0)) for step in cycle.steps if step in OWN_STEPS],
+    }
+
+
+def _grade_table(grade_counts: dict[str, int]) -> dict:
+    """Sector × grade counts ("village:advanced": 3) as rows of a small table."""
+    sectors, grades, cells = [], [], {}
+    for key, count in grade_counts.items():
+        sector, grade = key.split(":", 1)
+        if sector not in sectors:
+            sectors.append(sector)
+        if grade not in grades:
+            grades.append(grade)
+        cells[(sector, grade)] = count
+    order = list(Grade.values)
+    grades.sort(key=order.index)
+    rows = [(Sector(sector).label if sector in Sector.values else sector,
+             [cells.get((sector, grade), 0) for grade in grades]) for sector in sorted(sectors)]
+    return {"grades": [Grade(grade).label for grade in grades], "rows": rows}
 
 
 def subordinate_gradings(*, user, cycle: Cycle, level) -> QuerySet[Grading]:

@@ -272,10 +272,13 @@ def step_record(*, actor, grading: Grading, step: str, held_on: datetime.date, p
         raise ValidationError(errors)
     if step not in (Step.SELF_ASSESSMENT, Step.MEETING_REVIEW) and not grade and votes:
         grade = max(votes, key=lambda key: (votes[key], -grades.index(key)))  # the grade with most votes
+    was_done = grading.records.filter(step=step, needs_work="").exists()
     record, created = StepRecord.objects.update_or_create(
         grading=grading, step=step,
         defaults={"held_on": held_on, "participants": participants, "grade": grade, "votes": votes, "notes": notes.strip(),
                   "attachment": attachment or "", "needs_work": "", "recorded_by": actor})
+    if not was_done:
+        tallies.apply(cycle=cycle, changes=[(grading.organization.path, set(), {(tallies.STEP, step)})])
     if step == Step.SELF_ASSESSMENT:
         sheet = _self_sheet(cycle, grading.organization)
         grading.declared_grade = grade
@@ -345,12 +348,16 @@ def grading_return(*, actor, grading: Grading, reasons: dict[str, str]) -> Gradi
     if not reasons:
         _refuse("reasons", _("Reasons: say what needs work on at least one step."))
     records = {r.step: r for r in grading.records.select_for_update()}
+    undone = set()
     for step, reason in reasons.items():
         if step not in records:
             label = Step(step).label if step in Step.values else step
             _refuse("reasons", _("%(step)s has no record to return.") % {"step": label})
+        if not records[step].needs_work:
+            undone.add((tallies.STEP, step))
         records[step].needs_work = reason
         records[step].save(update_fields=["needs_work"])
+    tallies.apply(cycle=grading.cycle, changes=[(grading.organization.path, undone, set())])
     before, before_keys = _state(grading), _contribution(grading)
     grading.state = GradingState.RETURNED
     grading.final_grade, grading.final_stars = "", None

@@ -1,6 +1,7 @@
 """Kept-current counts per level: each grading adds one to every level above it, per dimension.
 
-A grading's contribution is a few keys — its state, its sector × final grade, its stars.
+A grading's contribution is a few keys — its state, its sector × final grade, its stars — and
+one key per own step it has recorded and not had returned (the "by step" roll-up).
 A change moves the contribution from the old keys to the new ones at every ancestor inside the
 cycle's subtree, in one upsert statement per batch ("INSERT … ON CONFLICT … DO UPDATE SET count =
 count + excluded.count", the same SQL on SQLite and PostgreSQL). A level's summary is then a read
@@ -15,7 +16,7 @@ from django.db import connection
 from cycles.models import Tally
 from orgs import paths
 
-STATE, GRADE, STARS = "state", "grade", "stars"
+STATE, GRADE, STARS, STEP = "state", "grade", "stars", "step"
 
 
 def contribution(*, state: str, sector: str, final_grade: str, final_stars: int | None) -> set[tuple[str, str]]:
@@ -61,7 +62,7 @@ def apply(*, cycle, changes: Iterable[tuple[str, set, set]]) -> None:
 
 def level_counts(*, cycle, organization) -> dict[str, dict[str, int]]:
     """A level's counts by dimension: {"state": {"preparing": 12, …}, "grade": {"village:advanced": 3, …}, …}."""
-    counts: dict[str, dict[str, int]] = {STATE: {}, GRADE: {}, STARS: {}}
+    counts: dict[str, dict[str, int]] = {STATE: {}, GRADE: {}, STARS: {}, STEP: {}}
     for dimension, key, count in Tally.objects.filter(cycle=cycle, organization=organization, count__gt=0).values_list(
             "dimension", "key", "count"):
         counts.setdefault(dimension, {})[key] = count
@@ -70,7 +71,7 @@ def level_counts(*, cycle, organization) -> dict[str, dict[str, int]]:
 
 def recount(*, cycle) -> dict[tuple[int, str, str], int]:
     """The counts as the detail rows give them, by range scans per level: for checks, not for pages."""
-    from cycles.models import Grading
+    from cycles.models import Grading, StepRecord
 
     expected: Counter = Counter()
     owner_path = cycle.owner.path
@@ -79,6 +80,10 @@ def recount(*, cycle) -> dict[tuple[int, str, str], int]:
         for level in levels_above(organization_path=path, owner_path=owner_path):
             for dimension, key in contribution(state=state, sector=sector, final_grade=grade, final_stars=stars):
                 expected[(level, dimension, key)] += 1
+    for path, step in StepRecord.objects.filter(grading__cycle=cycle, needs_work="").values_list(
+            "grading__organization__path", "step"):
+        for level in levels_above(organization_path=path, owner_path=owner_path):
+            expected[(level, STEP, step)] += 1
     return dict(expected)
 
 

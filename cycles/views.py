@@ -189,9 +189,7 @@ def _level_context(request, cycle, level, submit_form=None) -> dict:
     failures = services.list_quota_failures(cycle=cycle, level=level)
     return {
         "level": level,
-        "state_counts": [(GradingState(key).label, key, count) for key, count in counts["state"].items()],
-        "grade_table": _grade_table(counts["grade"]),
-        "star_counts": sorted(((int(key), count) for key, count in counts["stars"].items()), reverse=True),
+        **selectors.summary_tables(cycle=cycle, counts=counts),
         "gradings": gradings,
         "level_list": selectors.level_list_of(cycle=cycle, level=level),
         "list_deadline": list_deadline,
@@ -210,23 +208,6 @@ def _quota_lines(failures) -> list[dict]:
     return [{"grade_label": Grade(f.rule.grade).label if f.rule.grade in Grade.values else f.rule.grade,
              "at_most": f.rule.at_most, "share_percent": f"{float(f.rule.share) * 100:g}%", "count": f.count,
              "total": f.total, "limit": f.limit, "by": f.by} for f in failures]
-
-
-def _grade_table(grade_counts: dict[str, int]) -> dict:
-    """Sector × grade counts ("village:advanced": 3) as rows of a small table."""
-    sectors, grades, cells = [], [], {}
-    for key, count in grade_counts.items():
-        sector, grade = key.split(":", 1)
-        if sector not in sectors:
-            sectors.append(sector)
-        if grade not in grades:
-            grades.append(grade)
-        cells[(sector, grade)] = count
-    order = list(Grade.values)
-    grades.sort(key=order.index)
-    rows = [(Sector(sector).label if sector in Sector.values else sector,
-             [cells.get((sector, grade), 0) for grade in grades]) for sector in sorted(sectors)]
-    return {"grades": [Grade(grade).label for grade in grades], "rows": rows}
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.db.models import FilteredRelation, Q
 from cycles.models import Cycle, Grading
 from orgs.choices import VenueStatus
 from orgs.models import Organization
+from standards.choices import Grade
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class LedgerRow:
     venue_expected_completion: datetime.date | None
     main_features: str
     problems: str
+    state: str
     declared_grade: str
     superior_grade: str
     final_stars: int | None
@@ -62,6 +64,18 @@ class LedgerRow:
         """A level with subordinates (a township's committee): the official tables print it as a
         group row, its name alone above its branches (土市乡 in the Lanshan sample)."""
         return self.children_count > 0
+
+    @property
+    def declared_label(self) -> str:
+        return grade_label(self.declared_grade)
+
+    @property
+    def superior_label(self) -> str:
+        return grade_label(self.superior_grade)
+
+    @property
+    def target_label(self) -> str:
+        return grade_label(self.target_grade)
 
     @property
     def basic_facts(self) -> str:
@@ -86,6 +100,11 @@ FACTS_PARTS = (
     ("college_members", "大专及以上党员{}人"),
     ("leadership_size", "班子成员{}人"),
 )
+
+
+def grade_label(grade: str) -> str:
+    """A grade as people write it (好, 较好, 先进…), in the page's language."""
+    return str(Grade(grade).label) if grade in Grade.values else grade
 
 
 def basic_facts_text(row) -> str:
@@ -128,6 +147,7 @@ _FIELDS = {
     "venue_expected_completion": "year_facts__venue_expected_completion",
     "main_features": "year_facts__main_features",
     "problems": "year_facts__problems",
+    "state": "state",
     "declared_grade": "declared_grade",
     "superior_grade": "final_grade",
     "final_stars": "final_stars",
@@ -165,14 +185,26 @@ def ledger_queryset(*, cycle: Cycle, organization: Organization, filters: Ledger
     return gradings.order_by("organization__path")
 
 
-def ledger_rows(*, cycle: Cycle, organization: Organization, filters: LedgerFilters = LedgerFilters(),
-                chunk_size: int = 2000) -> Iterator[LedgerRow]:
-    """The ledger's rows, streamed (a 100,000-row ledger never sits in memory as model objects)."""
+def _as_rows(values) -> Iterator[LedgerRow]:
     names = list(_FIELDS)
-    for values in ledger_queryset(cycle=cycle, organization=organization, filters=filters).values_list(
-            *_FIELDS.values()).iterator(chunk_size=chunk_size):
-        row = dict(zip(names, values, strict=True))
+    for value_tuple in values:
+        row = dict(zip(names, value_tuple, strict=True))
         for field in _TEXT_FIELDS:
             if row[field] is None:
                 row[field] = ""
         yield LedgerRow(**row)
+
+
+def ledger_rows(*, cycle: Cycle, organization: Organization, filters: LedgerFilters = LedgerFilters(),
+                chunk_size: int = 2000) -> Iterator[LedgerRow]:
+    """The ledger's rows, streamed (a 100,000-row ledger never sits in memory as model objects)."""
+    values = ledger_queryset(cycle=cycle, organization=organization, filters=filters).values_list(*_FIELDS.values())
+    return _as_rows(values.iterator(chunk_size=chunk_size))
+
+
+def ledger_page(*, cycle: Cycle, organization: Organization, filters: LedgerFilters = LedgerFilters(),
+                offset: int = 0, limit: int = 100) -> tuple[list[LedgerRow], int]:
+    """One page of the ledger and the number of rows the filters leave."""
+    queryset = ledger_queryset(cycle=cycle, organization=organization, filters=filters)
+    values = queryset.values_list(*_FIELDS.values())[offset:offset + limit]
+    return list(_as_rows(values)), queryset.count()

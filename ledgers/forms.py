@@ -1,0 +1,50 @@
+"""Forms of the ledger pages. ``LedgerFilterForm`` is the one filter definition of a ledger: the
+page, its exports and print pages, and the API all read their filters through it."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput
+from ledgers.selectors import LedgerFilters
+from orgs.choices import Sector
+from standards.choices import Grade
+
+
+def _optional(choices) -> list[tuple[str, str]]:
+    return [("", _("All")), *choices]
+
+
+class LedgerFilterForm(forms.Form):
+    sector = forms.ChoiceField(label=_("Sector"), required=False, choices=_optional(Sector.choices))
+    declared_grade = forms.ChoiceField(label=_("Declared grade"), required=False, choices=_optional(Grade.choices))
+    superior_grade = forms.ChoiceField(label=_("Superior's grade"), required=False, choices=_optional(Grade.choices))
+    target_grade = forms.ChoiceField(label=_("Upgrade target"), required=False, choices=_optional(Grade.choices))
+    q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
+
+    def filters(self) -> LedgerFilters:
+        """The filters chosen; unknown values are dropped rather than refused (a shared link keeps working)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return LedgerFilters(sector=data.get("sector", ""), declared_grade=data.get("declared_grade", ""),
+                             superior_grade=data.get("superior_grade", ""), target_grade=data.get("target_grade", ""),
+                             query=data.get("q", "").strip())
+
+
+def ledger_filters(params) -> LedgerFilters:
+    """Filters from a query string (a page's GET, an export link, an API call)."""
+    return LedgerFilterForm(params).filters()
+
+
+class LedgerEntryForm(forms.Form):
+    target_grade = forms.ChoiceField(label=_("Upgrade target"), required=False)
+    measures = forms.CharField(label=_("Measures"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput)
+    deadline_text = forms.CharField(label=_("Deadline as written"), required=False, max_length=64,
+                                    help_text=_("As the ledger prints it, e.g. 2012年底; empty prints the date."))
+    assisting_unit = forms.CharField(label=_("Assisting unit"), required=False, max_length=200)
+    liaison_leader = forms.CharField(label=_("Liaison leader"), required=False, max_length=64)
+    responsible_person = forms.CharField(label=_("Responsible person"), required=False, max_length=64)
+
+    def __init__(self, *args, grades: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_grade"].choices = [("", "—"), *((grade, Grade(grade).label) for grade in grades)]

@@ -1,0 +1,181 @@
+"""The ledger page, the rectification entry, and the roll-up against the detail rows."""
+
+import datetime
+import random
+from collections import Counter
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.urls import reverse
+
+from core.models import AuditEvent
+from core.testing import Endpoint, access_tests, make_user
+from cycles import services as cycle_services
+from cycles import tallies
+from cycles.models import Grading
+from cycles.tests.test_services import record_own_steps
+from ledgers import selectors, services
+from ledgers.forms import ledger_filters
+from ledgers.models import LedgerEntry
+from orgs.choices import Role
+from orgs.models import OrganizationFacts
+
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def world(world):
+    world.cycle = cycle_services.cycle_open(actor=world.county_admin, owner=world.county, year=2026, name="2026年分类定级")
+    OrganizationFacts.objects.create(organization=world.branch_a1, year=2026, members_total=30, probationary_members=2,
+                                     female_members=5, leadership_size=3, mobile_members=4, venue_status="built",
+                                     main_features="班子团结", problems="1、党员老化；\n2、阵地小。")
+    return world
+
+
+def save(world, branch, actor=None, **values):
+    return services.ledger_entry_save(actor=actor or world.admin_a, cycle=world.cycle, organization=branch, **values)
+
+
+def test_entry_is_saved_audited_and_unchanged_saves_nothing(world):
+    entry = save(world, world.branch_a1, target_grade="advanced", measures="1、发展2名青年党员；\n2、建好阵地。",
+                 deadline=datetime.date(2026, 12, 31), deadline_text="2026年底", assisting_unit="县委统战部",
+                 liaison_leader="赵志坚", responsible_person="廖仁旺")
+    assert entry.measures.endswith("建好阵地。") and entry.updated_by == world.admin_a
+    assert AuditEvent.objects.filter(action="ledger.entry").count() == 1
+    save(world, world.branch_a1, target_grade="advanced", measures="1、发展2名青年党员；\n2、建好阵地。",
+         deadline=datetime.date(2026, 12, 31), deadline_text="2026年底", assisting_unit="县委统战部",
+         liaison_leader="赵志坚", responsible_person="廖仁旺")
+    assert AuditEvent.objects.filter(action="ledger.entry").count() == 1
+    save(world, world.branch_a1, target_grade="advanced", liaison_leader="曾强生")
+    event = AuditEvent.objects.filter(action="ledger.entry").latest("pk")
+    assert event.before["liaison_leader"] == "赵志坚" and event.after["liaison_leader"] == "曾强生"
+
+
+def test_entry_refuses_a_grade_outside_the_scheme_and_people_outside(world):
+    with pytest.raises(ValidationError) as caught:
+        save(world, world.branch_a1, target_grade="good")  # 好 is Hunan's scheme, not this cycle's
+    assert "target_grade" in caught.value.message_dict
+    with pytest.raises(Http404):
+        save(world, world.branch_b1, actor=world.admin_a, target_grade="advanced")
+    with pytest.raises(Http404):  # a secretary sees their own branch only
+        save(world, world.branch_a2, actor=world.secretary_a1, target_grade="advanced")
+    observer = make_user("observer_a", roles=[(world.town_a, Role.OBSERVER)])
+    with pytest.raises(PermissionDenied):
+        save(world, world.branch_a2, actor=observer, target_grade="advanced")
+    save(world, world.branch_a1, actor=world.secretary_a1, target_grade="advanced")  # their own branch
+    save(world, world.branch_a2, actor=world.reviewer_a, target_grade="advanced")  # the superior
+    assert LedgerEntry.objects.count() == 2
+
+
+def test_rows_join_facts_gradings_and_entries(world):
+    save(world, world.branch_a1, target_grade="advanced", deadline=datetime.date(2026, 12, 31))
+    rows = {row.code: row for row in selectors.ledger_rows(cycle=world.cycle, organization=world.town_a)}
+    assert set(rows) == {world.town_a.code, world.branch_a1.code, world.branch_a2.code}
+    row = rows[world.branch_a1.code]
+    assert row.basic_facts == "支部共有党员30人，其中预备党员2人，女党员5人，班子成员3人。"
+    assert (row.mobile_members, row.venue, row.target_label, row.deadline_display) == (4, "已建", "先进", "2026年12月31日")
+    assert rows[world.town_a.code].is_group and not row.is_group
+    assert rows[world.branch_a2.code].basic_facts == "" and rows[world.branch_a2.code].measures == ""
+
+
+def test_filters_are_read_once_for_page_export_and_api(world):
+    save(world, world.branch_a1, target_grade="advanced")
+    filters = ledger_filters({"target_grade": "advanced", "sector": "nonsense"})
+    assert filters.target_grade == "advanced" and filters.sector == ""
+    rows = list(selectors.ledger_rows(cycle=world.cycle, organization=world.county, filters=filters))
+    assert [row.code for row in rows] == [world.branch_a1.code]
+    by_name = selectors.ledger_rows(cycle=world.cycle, organization=world.county, filters=ledger_filters({"q": "甲二"}))
+    assert [row.code for row in by_name] == [world.branch_a2.code]
+
+
+def test_ledger_page_shows_rows_summary_and_edit_links(client, world):
+    save(world, world.branch_a1, target_grade="advanced", measures="建好阵地")
+    observer = make_user("observer_a", roles=[(world.town_a, Role.OBSERVER)])
+    client.force_login(world.reviewer_a)
+    response = client.get(reverse("ledgers:ledger", args=[world.cycle.pk, world.town_a.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "甲一村党支部" in page and "甲二村党支部" in page and "乙一村党支部" not in page
+    assert "建好阵地" in page and "支部共有党员30人" in page
+    assert reverse("ledgers:entry", args=[world.cycle.pk, world.branch_a1.pk]) in page
+    client.force_login(observer)
+    page = client.get(reverse("ledgers:ledger", args=[world.cycle.pk, world.town_a.pk])).content.decode()
+    assert "甲一村党支部" in page and reverse("ledgers:entry", args=[world.cycle.pk, world.branch_a1.pk]) not in page
+    filtered = client.get(reverse("ledgers:ledger", args=[world.cycle.pk, world.town_a.pk]), {"q": "甲二"}).content.decode()
+    assert "甲二村党支部" in filtered and "建好阵地" not in filtered
+
+
+def test_entry_page_saves_and_names_bad_fields(client, world):
+    client.force_login(world.secretary_a1)
+    url = reverse("ledgers:entry", args=[world.cycle.pk, world.branch_a1.pk])
+    response = client.post(url, {"target_grade": "advanced", "measures": "1、建好阵地", "deadline": "2026-12-31",
+                                 "deadline_text": "", "assisting_unit": "县检察院", "liaison_leader": "杨书郎",
+                                 "responsible_person": "黄玉生"})
+    assert response.status_code == 302
+    assert LedgerEntry.objects.get(organization=world.branch_a1).assisting_unit == "县检察院"
+    response = client.post(url, {"target_grade": "advanced", "deadline": "2026-13-45"})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    assert LedgerEntry.objects.get(organization=world.branch_a1).deadline == datetime.date(2026, 12, 31)
+
+
+def _roll_up_from_rows(world, level) -> dict[str, Counter]:
+    counts = {"state": Counter(), "grade": Counter(), "stars": Counter()}
+    for row in selectors.ledger_rows(cycle=world.cycle, organization=level):
+        if row.organization_id == level.pk:
+            continue  # a level's summary counts what is below it
+        counts["state"][row.state] += 1
+        if row.superior_grade:
+            counts["grade"][f"{row.sector}:{row.superior_grade}"] += 1
+            counts["stars"][str(row.final_stars or 0)] += 1
+    return counts
+
+
+def test_roll_up_matches_the_detail_rows_after_random_work(world):
+    rng = random.Random(6)
+    branches = [(world.branch_a1, world.secretary_a1, world.reviewer_a), (world.branch_a2, world.admin_a, world.reviewer_a),
+                (world.branch_b1, world.admin_b, world.admin_b), (world.branch_b2, world.admin_b, world.admin_b)]
+    for branch, recorder, _decider in branches:
+        record_own_steps(world, world.cycle, branch, recorder)
+
+    def grading(branch):
+        return Grading.objects.get(cycle=world.cycle, organization=branch)
+
+    actions = [
+        lambda b, recorder, decider: cycle_services.grading_decide(
+            actor=decider, grading=grading(b), grade=rng.choice(["advanced", "average", "lagging"]), reason="r",
+            revise=True),
+        lambda b, recorder, decider: cycle_services.grading_return(actor=decider, grading=grading(b),
+                                                                   reasons={"member_review": "r"}),
+        lambda b, recorder, decider: cycle_services.step_record(actor=recorder, grading=grading(b), step="member_review",
+                                                                held_on=TODAY, grade="average"),
+        lambda b, recorder, decider: cycle_services.grading_submit(actor=recorder, grading=grading(b)),
+        lambda b, recorder, decider: save(world, b, actor=recorder, target_grade=rng.choice(["advanced", "average"])),
+    ]
+    for _ in range(80):
+        branch, recorder, decider = rng.choice(branches)
+        try:
+            rng.choice(actions)(branch, recorder, decider)
+        except ValidationError:
+            pass
+    for level in (world.county, world.town_a, world.town_b):
+        stored = tallies.level_counts(cycle=world.cycle, organization=level)
+        expected = _roll_up_from_rows(world, level)
+        for dimension in ("state", "grade", "stars"):
+            assert stored[dimension] == dict(expected[dimension]), (level.name, dimension)
+    assert tallies.stored(cycle=world.cycle) == tallies.recount(cycle=world.cycle)  # the by-step counts too
+
+
+def ledger_url(level: str):
+    return lambda world: reverse("ledgers:ledger", args=[world.cycle.pk, getattr(world, level).pk])
+
+
+def entry_url(branch: str):
+    return lambda world: reverse("ledgers:entry", args=[world.cycle.pk, getattr(world, branch).pk])
+
+
+ENDPOINTS = [
+    Endpoint("ledgers:ledger", ledger_url("town_a"), outside_url=ledger_url("town_b")),
+    Endpoint("ledgers:entry", entry_url("branch_a1"), outside_url=entry_url("branch_b1"), ok=(200, 403)),
+]
+test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
