@@ -179,3 +179,34 @@ ENDPOINTS = [
     Endpoint("ledgers:entry", entry_url("branch_a1"), outside_url=entry_url("branch_b1"), ok=(200, 403)),
 ]
 test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
+
+
+def test_api_rows_use_the_page_filters_and_entry_errors_name_the_field(client, world):
+    client.force_login(world.admin_a)
+    save(world, world.branch_a1, target_grade="advanced", measures="建好阵地")
+    url = f"/api/ledgers/{world.cycle.pk}/{world.town_a.pk}/rows"
+    body = client.get(url).json()
+    assert body["count"] == 3 and [item["name"] for item in body["items"]] == ["甲镇党委", "甲一村党支部", "甲二村党支部"]
+    assert body["items"][1]["basic_facts"].startswith("支部共有党员30人") and body["items"][0]["is_group"]
+    filtered = client.get(url, {"target_grade": "advanced"}).json()
+    assert filtered["count"] == 1 and filtered["items"][0]["measures"] == "建好阵地"
+    assert client.get(f"/api/ledgers/{world.cycle.pk}/{world.town_b.pk}/rows").status_code == 404
+    entry_url = f"/api/ledgers/{world.cycle.pk}/{world.branch_a2.pk}/entry"
+    assert client.get(entry_url).status_code == 204
+    response = client.put(entry_url, {"target_grade": "good"}, content_type="application/json")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "target_grade"
+    response = client.put(entry_url, {"target_grade": "average", "liaison_leader": "杨书郎"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["liaison_leader"] == "杨书郎"
+    assert client.get(entry_url).json()["target_grade"] == "average"
+
+
+API_ENDPOINTS = [
+    Endpoint("api rows", lambda w: f"/api/ledgers/{w.cycle.pk}/{w.town_a.pk}/rows", api=True,
+             outside_url=lambda w: f"/api/ledgers/{w.cycle.pk}/{w.town_b.pk}/rows"),
+    Endpoint("api entry", lambda w: f"/api/ledgers/{w.cycle.pk}/{w.branch_a1.pk}/entry", api=True, ok=(200, 204),
+             outside_url=lambda w: f"/api/ledgers/{w.cycle.pk}/{w.branch_b1.pk}/entry"),
+    Endpoint("api entry save", lambda w: f"/api/ledgers/{w.cycle.pk}/{w.branch_a1.pk}/entry", api=True, method="put",
+             data={"target_grade": "advanced"}, ok=(200, 403),
+             outside_url=lambda w: f"/api/ledgers/{w.cycle.pk}/{w.branch_b1.pk}/entry"),
+]
+test_api_anonymous, test_api_no_role, test_api_inside, test_api_outside = access_tests(API_ENDPOINTS)
