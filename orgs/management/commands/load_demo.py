@@ -16,10 +16,13 @@ class Command(BaseCommand):
         from django.contrib.auth import get_user_model
 
         from cycles.demo import demo_cycles_load  # the cycles build on the organizations
+        from ledgers.demo import demo_ledger_load  # and the ledger on the cycles
 
         result = demo_load()
-        opened = demo_cycles_load(admin=get_user_model().objects.get(username="admin"))
-        if result.changed or opened:
+        admin = get_user_model().objects.get(username="admin")
+        opened = demo_cycles_load(admin=admin)
+        entries = demo_ledger_load(admin=admin)
+        if result.changed or opened or entries:
             self.stdout.write(self.style.SUCCESS(_(
                 "Demo loaded: %(organizations)d organizations, %(facts)d yearly basic facts, %(users)d users and "
                 "%(roles)d role assignments added."
