@@ -70,15 +70,15 @@ def test_unknown_tampered_and_malformed_codes_get_the_same_answer(world, session
 def test_not_yet_open_and_ended_sessions_refuse(world):
     later = make_session(world.secretary_a1, world.branch_a1, opens_in=30)
     (code,) = services.codes_generate(actor=world.secretary_a1, session=later, count=1)
-    assert "code" in refusal(lambda: services.ballot_cast(session_id=later.pk, code=code, answer="satisfied"))
+    assert "session" in refusal(lambda: services.ballot_cast(session_id=later.pk, code=code, answer="satisfied"))
     ended = make_session(world.secretary_a1, world.branch_a1)
     (late,) = services.codes_generate(actor=world.secretary_a1, session=ended, count=1)
     BallotSession.objects.filter(pk=ended.pk).update(closes_at=timezone.now() - datetime.timedelta(seconds=1))
-    assert "code" in refusal(lambda: services.ballot_cast(session_id=ended.pk, code=late, answer="satisfied"))
+    assert "session" in refusal(lambda: services.ballot_cast(session_id=ended.pk, code=late, answer="satisfied"))
     closed = make_session(world.secretary_a1, world.branch_a1)
     (unused,) = services.codes_generate(actor=world.secretary_a1, session=closed, count=1)
     services.session_close(actor=world.secretary_a1, session=closed)
-    assert "code" in refusal(lambda: services.ballot_cast(session_id=closed.pk, code=unused, answer="satisfied"))
+    assert "session" in refusal(lambda: services.ballot_cast(session_id=closed.pk, code=unused, answer="satisfied"))
     assert not Ballot.objects.exists() and not BallotCode.objects.filter(used=True).exists()
 
 
@@ -117,7 +117,7 @@ def test_nothing_stored_links_a_ballot_to_its_code_or_time(world, session):
         code_rows = cursor.fetchall()
         cursor.execute(f"SELECT * FROM {connection.ops.quote_name(Ballot._meta.db_table)}")
         ballot_rows = cursor.fetchall()
-    assert sorted(column.name for column in ballot_columns) == ["answer", "id", "session_id"]
+    assert sorted(column.name for column in ballot_columns) == ["answer", "id", "receipt", "session_id"]
     assert {table for _column, (_field, table) in relations.items()} == {BallotSession._meta.db_table}
     stored = " ".join(str(value) for row in code_rows + ballot_rows for value in row)
     assert not any(code in stored or code.lower() in stored for code in codes)
