@@ -149,7 +149,7 @@ def _slip_sheets(request, session, codes: list[str]) -> list[list[dict]]:
     for code in codes:
         shown = services.grouped(code)
         qr = segno.make(f"{vote_url}#{shown}", error="m")
-        slips.append({"code": shown, "qr": qr.svg_inline(scale=1, border=2, omitsize=True, xmldecl=False)})
+        slips.append({"code": shown, "qr": qr.svg_inline(scale=1, border=2, omitsize=True)})
     return [slips[n:n + SLIPS_PER_PAGE] for n in range(0, len(slips), SLIPS_PER_PAGE)]
 
 
@@ -158,6 +158,7 @@ SLIPS_PER_PAGE = 18
 
 @login_required
 @require_POST
+@never_cache
 def codes_generate(request, pk: int):
     """Issue codes and hand them out once, in this one answer: the A4 slip sheet to print and the
     list to download (a data: link in the same page). Only keyed hashes are stored, so there is no
