@@ -10,6 +10,7 @@ import datetime
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Router, Schema, Status
@@ -136,9 +137,11 @@ def session_create(request, payload: SessionIn):
     """Schedule a ballot for an organization (a step's ballot names its grading)."""
     organization = org_access.get_organization_for(request.user, payload.organization)
     grading = cycle_access.get_grading_for(request.user, payload.grading) if payload.grading is not None else None
+    opens_at, closes_at = (moment if timezone.is_aware(moment) else timezone.make_aware(moment)  # local time when unmarked
+                           for moment in (payload.opens_at, payload.closes_at))
     session = services.session_create(
         actor=request.user, organization=organization, purpose=payload.purpose, grading=grading, title=payload.title,
-        opens_at=payload.opens_at, closes_at=payload.closes_at, quorum=payload.quorum)
+        opens_at=opens_at, closes_at=closes_at, quorum=payload.quorum)
     return Status(201, session)
 
 
