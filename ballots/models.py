@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -21,6 +23,8 @@ class BallotSession(models.Model):
                                 blank=True, related_name="ballot_sessions")
     purpose = models.CharField(_("purpose"), max_length=32, choices=SessionPurpose.choices)
     question_kind = models.CharField(_("question"), max_length=16, choices=QuestionKind.choices)
+    # Fixed when the session is created, so a cast checks its answer against the session row alone.
+    answers = models.JSONField(_("answers offered"), default=list)
     title = models.CharField(_("title"), max_length=200)
     quorum = models.PositiveIntegerField(_("quorum"), default=0)
     opens_at = models.DateTimeField(_("opens at"))
@@ -73,17 +77,78 @@ class BallotCode(models.Model):
         return f"{self.session} · {self.pk}"
 
 
-class Ballot(models.Model):
-    """One anonymous ballot: its session and its answer, nothing else (no code, time, address or
-    browser), so no stored data tells who cast it or when within the session."""
+def random_key() -> uuid.UUID:
+    return uuid.uuid4()
 
+
+class Ballot(models.Model):
+    """One anonymous ballot: its session, its answer and the receipt its voter was shown, nothing
+    else (no code, time, address or browser), so no stored data tells who cast it or when within
+    the session. The key is random, so the order of keys is not the order of casting."""
+
+    id = models.UUIDField(primary_key=True, default=random_key, editable=False)
     session = models.ForeignKey(BallotSession, verbose_name=_("ballot session"), on_delete=models.CASCADE,
                                 related_name="ballots")
     answer = models.CharField(_("answer"), max_length=32)
+    receipt = models.CharField(_("receipt"), max_length=16)
 
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
+        constraints = [models.UniqueConstraint(fields=["session", "receipt"], name="ballot_receipt_unique_in_session")]
 
     def __str__(self) -> str:
         return f"{self.session} · {self.answer}"
+
+
+class PaperTally(models.Model):
+    """The counts of a session's paper ballots (纸质选票), entered by hand by one person and
+    confirmed by a second, different one; only confirmed tallies are added to the count at close."""
+
+    session = models.ForeignKey(BallotSession, verbose_name=_("ballot session"), on_delete=models.CASCADE,
+                                related_name="paper_tallies")
+    counts = models.JSONField(_("counts per answer"))
+    issued = models.PositiveIntegerField(_("paper ballots handed out"))
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("paper ballot tally")
+        verbose_name_plural = _("paper ballot tallies")
+        ordering = ["entered_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(confirmed_by=F("entered_by")), name="paper_tally_confirmed_by_another"),
+            models.CheckConstraint(condition=Q(confirmed_by__isnull=True) | Q(confirmed_at__isnull=False),
+                                   name="paper_tally_confirmed_has_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.pk}"
+
+    @property
+    def ballots(self) -> int:
+        return sum(self.counts.values())
+
+
+class CodeGuesses(models.Model):
+    """Wrong codes tried from one client (a keyed hash of its address; the address itself is never
+    kept). Only refusals are counted: a successful ballot leaves no trace here. After a few
+    failures each refusal asks the client to wait; after more it is blocked for a while."""
+
+    client = models.CharField(_("client"), max_length=64, primary_key=True)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    window_started_at = models.DateTimeField(_("counting since"))
+    refuse_until = models.DateTimeField(_("refused until"), null=True, blank=True)
+    blocked = models.BooleanField(_("blocked"), default=False)
+    expires_at = models.DateTimeField(_("forgotten at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("wrong codes from one client")
+        verbose_name_plural = _("wrong codes from clients")
+
+    def __str__(self) -> str:
+        return self.client[:8]

@@ -11,22 +11,24 @@ import datetime
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ballots import access
 from ballots.choices import PURPOSE_KIND, PURPOSE_STEP, Agreement, QuestionKind, Satisfaction, SessionPurpose
-from ballots.models import Ballot, BallotCode, BallotSession
+from ballots.models import Ballot, BallotCode, BallotSession, CodeGuesses, PaperTally
 from core.services import audit_record
 from cycles import selectors as cycle_selectors
 from cycles import services as cycle_services
 from cycles.models import Grading
-from orgs import access as org_access
 from orgs.models import Organization
 from standards import services as standard_services
 from standards.models import ScoreSheet
@@ -35,27 +37,51 @@ from standards.models import ScoreSheet
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
 MAX_CODES = 5000
+# A receipt is shorter: it only has to be told apart from the other receipts of its session.
+RECEIPT_LENGTH = 8
+
+# Guessing codes from one client (settings may override each number): after SLOW_AFTER wrong codes
+# within WINDOW_MINUTES each refusal asks to wait WAIT_SECONDS; after BLOCK_AFTER the client is
+# refused for BLOCK_MINUTES.
+GUESS_DEFAULTS = {
+    "BALLOT_GUESS_WINDOW_MINUTES": 10,
+    "BALLOT_GUESS_SLOW_AFTER": 5,
+    "BALLOT_GUESS_WAIT_SECONDS": 10,
+    "BALLOT_GUESS_BLOCK_AFTER": 20,
+    "BALLOT_GUESS_BLOCK_MINUTES": 60,
+}
+
+
+def guess_setting(name: str) -> int:
+    return int(getattr(settings, name, GUESS_DEFAULTS[name]))
 
 
 def _refuse(field: str, message: str) -> None:
     raise ValidationError({field: message})
 
 
-def _may_run(actor, organization: Organization) -> bool:
-    """Those who record the organization's steps, or its superior who decides on it, run its ballots."""
-    return org_access.can_edit_facts(actor, organization) or org_access.can_decide(actor, organization)
-
-
 def _require(actor, organization: Organization) -> None:
-    if not org_access.can_view(actor, organization):
-        raise Http404
-    if not _may_run(actor, organization):
-        raise PermissionDenied(_("You may not do this on %(name)s.") % {"name": organization.name})
+    access.require(actor, organization, access.RUN)
 
 
 def code_hash(code: str) -> str:
     """The keyed hash kept instead of a code: without the secret key a stolen table gives no codes."""
     return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+def client_key(address: str | None) -> str:
+    """The keyed hash that stands for a client's address in the guess counters (the address is never kept)."""
+    return hmac.new(settings.SECRET_KEY.encode(), b"ballot-client:" + (address or "").encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def grouped(code: str, size: int = 5) -> str:
+    """A code or receipt as printed and shown: ABCDE-FGHIJ."""
+    return "-".join(code[n:n + size] for n in range(0, len(code), size))
+
+
+def normalized_receipt(receipt) -> str:
+    return receipt.strip().upper().replace("-", "").replace(" ", "") if isinstance(receipt, str) else ""
 
 
 def _normalized_code(code) -> str | None:
@@ -69,7 +95,13 @@ def _normalized_code(code) -> str | None:
 
 
 def session_answers(session: BallotSession) -> list[str]:
-    """The answers a ballot of this session may give."""
+    """The answers a ballot of this session may give (kept on the session when it is created)."""
+    if session.answers:
+        return list(session.answers)
+    return _answers_for(session)
+
+
+def _answers_for(session: BallotSession) -> list[str]:
     if session.question_kind == QuestionKind.SATISFACTION:
         return list(Satisfaction.values)
     if session.question_kind == QuestionKind.AGREEMENT:
@@ -103,10 +135,12 @@ def session_create(*, actor, organization: Organization, purpose: str, opens_at:
         _refuse("closes_at", _("Closing time: it must come after the opening time."))
     if not isinstance(quorum, int) or isinstance(quorum, bool) or quorum < 0:
         _refuse("quorum", _("Quorum: enter a whole number of 0 or more."))
-    session = BallotSession.objects.create(
+    session = BallotSession(
         organization=organization, grading=grading, purpose=purpose, question_kind=PURPOSE_KIND[SessionPurpose(purpose)],
         title=(title.strip() or f"{organization.name} · {SessionPurpose(purpose).label}")[:200], quorum=quorum,
         opens_at=opens_at, closes_at=closes_at, created_by=actor)
+    session.answers = _answers_for(session)
+    session.save()
     audit_record(actor=actor, obj=session, organization=organization, action="ballot.session_create",
                  after={"purpose": purpose, "quorum": quorum, "opens_at": opens_at.isoformat(),
                         "closes_at": closes_at.isoformat()})
@@ -139,45 +173,167 @@ def codes_generate(*, actor, session: BallotSession, count: int) -> list[str]:
     return sorted(codes)
 
 
-def ballot_cast(*, session_id: int, code: str, answer: str) -> None:
-    """Cast one anonymous ballot with a one-time code. No actor: whoever holds a code votes once.
+class GuessesLimited(ValidationError):
+    """A refusal before the code is even looked at: this client tried too many wrong codes."""
+
+    def __init__(self, *, until: datetime.datetime, blocked: bool):
+        self.until = until
+        self.blocked = blocked
+        self.wait_seconds = max(1, int((until - timezone.now()).total_seconds() + 0.999))
+        if blocked:
+            message = _("Too many wrong codes were tried from this device, so it may not vote until %(time)s. "
+                        "If you hold a valid code, please ask the ballot's organizers for help.") % {
+                "time": timezone.localtime(until).strftime("%H:%M")}
+        else:
+            message = _("Too many wrong codes were tried from this device. Please wait %(seconds)d seconds "
+                        "and try again.") % {"seconds": self.wait_seconds}
+        super().__init__({"code": message})
+
+
+@dataclass(frozen=True)
+class Cast:
+    """What a voter takes away: the receipt to find in the published list, and the session voted in."""
+
+    receipt: str
+    session: BallotSession
+
+    @property
+    def receipt_display(self) -> str:
+        return grouped(self.receipt, 4)
+
+
+# The session row and, in the same statement, whether this client must wait. On PostgreSQL the row
+# is taken FOR SHARE: casts share it and never wait on each other, while session_close's FOR UPDATE
+# waits for the casts under way and the casts after it see the session closed. (Django's
+# select_for_update has no shared mode.) SQLite runs one writer at a time (transaction_mode
+# IMMEDIATE in settings), which orders casts and the close the same way.
+# Caveat: PostgreSQL lets new share lockers in while an exclusive locker waits, so a close run
+# during a steady stream of casts waits for a gap between them (seen in test_concurrency); closing
+# after the closing time, when casts are refused anyway and short, is the usual case.
+_CAST_SQL = (
+    "SELECT s.*, (SELECT g.refuse_until FROM {guesses} g WHERE g.client = %s AND g.refuse_until > %s) "
+    "AS refuse_until, (SELECT g.blocked FROM {guesses} g WHERE g.client = %s) AS blocked "
+    "FROM {sessions} s WHERE s.id = %s"
+)
+
+
+def _session_for_cast(session_id: int, client: str | None):
+    """The session, shared-locked on PostgreSQL, and until when this client is refused (or None)."""
+    sql = _CAST_SQL.format(guesses=connection.ops.quote_name(CodeGuesses._meta.db_table),
+                           sessions=connection.ops.quote_name(BallotSession._meta.db_table))
+    if connection.vendor == "postgresql":
+        sql += " FOR SHARE OF s"
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = list(BallotSession.objects.raw(sql, [client or "", now, client or "", session_id]))
+    if not rows:
+        raise Http404
+    session = rows[0]
+    refuse_until = session.refuse_until
+    if isinstance(refuse_until, str):  # SQLite answers a sub-select's time as text
+        refuse_until = datetime.datetime.fromisoformat(refuse_until)
+    if refuse_until is not None and timezone.is_naive(refuse_until):
+        refuse_until = timezone.make_aware(refuse_until, datetime.UTC)
+    return session, refuse_until, bool(session.blocked)
+
+
+def ballot_cast(*, session_id: int, code: str, answer: str, client: str | None = None) -> Cast:
+    """Cast one anonymous ballot with a one-time code and return its receipt. No actor: whoever
+    holds a code votes once; ``client`` is the keyed hash of the voter's address (``client_key``),
+    used only to count wrong codes.
 
     Unknown, mistyped, forged and used codes are refused alike, so a refusal tells nothing about
-    which codes exist. The code is spent by a conditional UPDATE (``used = false``) in the
-    transaction that inserts the ballot: of many requests with one code exactly one changes a row.
+    which codes exist; a refused answer leaves the code unused. The code is spent by a conditional
+    UPDATE (``used = false``) in the transaction that inserts the ballot: of many requests with one
+    code exactly one changes a row. A successful cast is three statements: the session read (with
+    the client's guess counter), the code update, the ballot insert.
     """
-    invalid_code = _("This code is not valid for this ballot or has already been used.")
     try:
-        session = BallotSession.objects.select_related("grading__cycle", "grading__organization").get(pk=int(session_id))
-    except (BallotSession.DoesNotExist, ValueError, TypeError):
+        session_id = int(session_id)
+    except (ValueError, TypeError):
         raise Http404 from None
-    if answer not in session_answers(session):
-        _refuse("answer", _("Answer: please choose one of the answers offered."))
-    normalized = _normalized_code(code)
-    if normalized is None:
-        _refuse("code", invalid_code)
-    with transaction.atomic():
-        # The session row lock orders casts against session_close, so no ballot slips in after the count.
-        session = BallotSession.objects.select_for_update().get(pk=session.pk)
-        now = timezone.now()
-        if now < session.opens_at:
-            _refuse("code", _("This ballot opens at %(time)s.") % {
-                "time": timezone.localtime(session.opens_at).strftime("%Y-%m-%d %H:%M")})
-        if session.closed or now >= session.closes_at:
-            _refuse("code", _("This ballot has ended."))
-        spent = BallotCode.objects.filter(session=session, code_hash=code_hash(normalized), used=False).update(used=True)
-        if spent != 1:
-            _refuse("code", invalid_code)
-        Ballot.objects.create(session=session, answer=answer)
+    for _attempt in range(3):  # a receipt drawn twice in one session (about 1 in 10⁵ per session): draw again
+        try:
+            return _cast(session_id=session_id, code=code, answer=answer, client=client)
+        except IntegrityError:
+            continue
+    raise IntegrityError("three receipts drawn twice in a row")
 
 
-def count_ballots(*, answers: list[str], cast: list[str], issued: int, kind: str, quorum: int) -> dict:
-    """The sealed results of a session, from plain data: counts per answer (zeros included),
-    turnout (ballots / codes issued) and, for satisfaction, (满意 + 基本满意) / ballots."""
+def _cast(*, session_id: int, code, answer, client: str | None) -> Cast:
+    invalid_code = _("This code is not valid for this ballot or has already been used.")
+    wrong_code = False
+    try:
+        with transaction.atomic():
+            session, refuse_until, blocked = _session_for_cast(session_id, client)
+            if refuse_until is not None:
+                raise GuessesLimited(until=refuse_until, blocked=blocked)
+            now = timezone.now()
+            if session.closed or now >= session.closes_at:
+                _refuse("session", _("This ballot has ended."))
+            if now < session.opens_at:
+                _refuse("session", _("This ballot opens at %(time)s.") % {
+                    "time": timezone.localtime(session.opens_at).strftime("%Y-%m-%d %H:%M")})
+            if not isinstance(answer, str) or answer not in session_answers(session):
+                _refuse("answer", _("Answer: please choose one of the answers offered."))
+            normalized = _normalized_code(code)
+            wrong_code = normalized is None or BallotCode.objects.filter(
+                session_id=session_id, code_hash=code_hash(normalized), used=False).update(used=True) != 1
+            if wrong_code:
+                _refuse("code", invalid_code)
+            receipt = "".join(secrets.choice(CODE_ALPHABET) for _n in range(RECEIPT_LENGTH))
+            Ballot.objects.create(session_id=session_id, answer=answer, receipt=receipt)
+    except GuessesLimited:
+        if client:
+            guess_failed(client=client)  # hammering while asked to wait counts too
+        raise
+    except ValidationError:
+        if wrong_code and client:
+            guess_failed(client=client)
+        raise
+    return Cast(receipt=receipt, session=session)
+
+
+def guess_failed(*, client: str) -> CodeGuesses:
+    """Count one wrong code from a client; slow it after a few, block it after more (settings)."""
+    now = timezone.now()
+    window = datetime.timedelta(minutes=guess_setting("BALLOT_GUESS_WINDOW_MINUTES"))
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                guesses = CodeGuesses.objects.select_for_update().filter(client=client).first()
+                if guesses is None:
+                    guesses = CodeGuesses.objects.create(client=client, failures=0, window_started_at=now, expires_at=now)
+                if guesses.window_started_at + window <= now and not (guesses.blocked and guesses.refuse_until and guesses.refuse_until > now):
+                    guesses.failures, guesses.window_started_at, guesses.blocked = 0, now, False
+                guesses.failures += 1
+                if guesses.failures >= guess_setting("BALLOT_GUESS_BLOCK_AFTER"):
+                    guesses.blocked = True
+                    guesses.refuse_until = max(guesses.refuse_until or now, now + datetime.timedelta(
+                        minutes=guess_setting("BALLOT_GUESS_BLOCK_MINUTES")))
+                elif guesses.failures >= guess_setting("BALLOT_GUESS_SLOW_AFTER"):
+                    guesses.refuse_until = now + datetime.timedelta(seconds=guess_setting("BALLOT_GUESS_WAIT_SECONDS"))
+                guesses.expires_at = max(guesses.window_started_at + window, guesses.refuse_until or now)
+                guesses.save()
+                # Counters past their time are forgotten (the index on expires_at keeps this cheap).
+                CodeGuesses.objects.filter(expires_at__lt=now - window).delete()
+                return guesses
+        except IntegrityError:  # two first failures at once: the other one created the row
+            continue
+    raise IntegrityError("guess counter")
+
+
+def count_ballots(*, answers: list[str], electronic: dict[str, int], paper: list[dict], issued: int,
+                  kind: str, quorum: int) -> dict:
+    """The sealed results of a session, from plain data: counts per answer (zeros included) of the
+    electronic ballots and the confirmed paper tallies, turnout (ballots / codes and paper ballots
+    handed out) and, for satisfaction, (满意 + 基本满意) / ballots."""
     counts = {answer: 0 for answer in answers}
-    for answer in cast:
-        counts[answer] = counts.get(answer, 0) + 1
-    ballots = len(cast)
+    for answer, number in electronic.items():
+        counts[answer] = counts.get(answer, 0) + number
+    for tally in paper:
+        for answer, number in tally.items():
+            counts[answer] = counts.get(answer, 0) + number
+    ballots = sum(counts.values())
     satisfaction = None
     if kind == QuestionKind.SATISFACTION and ballots:
         content = counts[Satisfaction.SATISFIED] + counts[Satisfaction.BASICALLY_SATISFIED]
@@ -185,6 +341,8 @@ def count_ballots(*, answers: list[str], cast: list[str], issued: int, kind: str
     return {
         "counts": counts,
         "ballots": ballots,
+        "electronic": sum(electronic.values()),
+        "paper": ballots - sum(electronic.values()),
         "issued": issued,
         "turnout": str((Decimal(ballots) / issued).quantize(Decimal("0.0001"))) if issued else None,
         "satisfaction": satisfaction,
@@ -197,16 +355,25 @@ def count_ballots(*, answers: list[str], cast: list[str], issued: int, kind: str
 def session_close(*, actor, session: BallotSession) -> BallotSession:
     """Close the ballot (at or before its closing time), count it once, and pass the results on:
     a step's vote counts to the grading's step record, a satisfaction rate to the organization's
-    score sheets under the cycle's standard (which sets off a satisfaction veto clause below its threshold)."""
+    score sheets under the cycle's standard (which sets off a satisfaction veto clause below its threshold).
+
+    The session row is locked FOR UPDATE: the count waits for the casts under way (they hold it
+    FOR SHARE) and every cast after it finds the session closed, so each accepted ballot is counted.
+    Paper tallies count only once a second person has confirmed them.
+    """
     session = _locked(session)
     _require(actor, session.organization)
     if session.closed:
         _refuse("closed", _("This ballot is already closed and counted."))
     if timezone.now() < session.opens_at:
         _refuse("closed", _("This ballot has not opened yet."))
-    cast = list(session.ballots.values_list("answer", flat=True))
-    session.tallies = count_ballots(answers=session_answers(session), cast=cast, issued=session.codes.count(),
-                                    kind=session.question_kind, quorum=session.quorum)
+    electronic = dict(session.ballots.values_list("answer").annotate(number=Count("pk")).order_by())
+    confirmed = list(session.paper_tallies.filter(confirmed_by__isnull=False))
+    session.tallies = count_ballots(
+        answers=session_answers(session), electronic=electronic, paper=[tally.counts for tally in confirmed],
+        issued=session.codes.count() + sum(tally.issued for tally in confirmed), kind=session.question_kind,
+        quorum=session.quorum)
+    session.tallies["unconfirmed_tallies"] = session.paper_tallies.filter(confirmed_by__isnull=True).count()
     session.closed = True
     session.tallied_at = timezone.now()
     session.delivered = session.tallies["quorum_met"] and _deliver(actor=actor, session=session)
@@ -214,6 +381,73 @@ def session_close(*, actor, session: BallotSession) -> BallotSession:
     audit_record(actor=actor, obj=session, organization=session.organization, action="ballot.close",
                  after=session.tallies | {"delivered": session.delivered})
     return session
+
+
+def _paper_counts(session: BallotSession, counts) -> dict[str, int]:
+    answers = session_answers(session)
+    if not isinstance(counts, dict) or set(counts) - set(answers):
+        _refuse("counts", _("Counts: give a number for the answers of this ballot only."))
+    cleaned = {}
+    for answer in answers:
+        number = counts.get(answer, 0)
+        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+            _refuse(answer, _("Count: enter a whole number of 0 or more."))
+        cleaned[answer] = number
+    if not sum(cleaned.values()):
+        _refuse("counts", _("Counts: the paper ballots counted add up to nothing."))
+    return cleaned
+
+
+@transaction.atomic
+def paper_tally_enter(*, actor, session: BallotSession, counts: dict, issued: int | None = None) -> PaperTally:
+    """Enter the counts of a session's paper ballots (纸质选票), to be confirmed by a second person."""
+    session = _locked(session)
+    _require(actor, session.organization)
+    if session.closed:
+        _refuse("counts", _("This ballot is already closed and counted."))
+    cleaned = _paper_counts(session, counts)
+    ballots = sum(cleaned.values())
+    if issued is None:
+        issued = ballots
+    if not isinstance(issued, int) or isinstance(issued, bool) or issued < ballots:
+        _refuse("issued", _("Paper ballots handed out: at least as many as were counted (%(ballots)d).") % {
+            "ballots": ballots})
+    tally = PaperTally.objects.create(session=session, counts=cleaned, issued=issued, entered_by=actor)
+    audit_record(actor=actor, obj=session, organization=session.organization, action="ballot.paper_enter",
+                 after={"tally": tally.pk, "counts": cleaned, "issued": issued})
+    return tally
+
+
+@transaction.atomic
+def paper_tally_confirm(*, actor, tally: PaperTally) -> PaperTally:
+    """A second person confirms a paper tally; its counts then join the count at close."""
+    session = _locked(tally.session)
+    _require(actor, session.organization)
+    tally = PaperTally.objects.select_for_update().get(pk=tally.pk)
+    if session.closed:
+        _refuse("tally", _("This ballot is already closed and counted."))
+    if tally.confirmed_by_id is not None:
+        _refuse("tally", _("This tally is already confirmed."))
+    if tally.entered_by_id == actor.pk:
+        _refuse("tally", _("A tally is confirmed by a second person, not by the one who entered it."))
+    tally.confirmed_by, tally.confirmed_at = actor, timezone.now()
+    tally.save(update_fields=["confirmed_by", "confirmed_at"])
+    audit_record(actor=actor, obj=session, organization=session.organization, action="ballot.paper_confirm",
+                 after={"tally": tally.pk, "counts": tally.counts, "entered_by": tally.entered_by.get_username()})
+    return tally
+
+
+@transaction.atomic
+def paper_tally_discard(*, actor, tally: PaperTally) -> None:
+    """Withdraw a paper tally not yet confirmed (a mistyped count is discarded and entered again)."""
+    session = _locked(tally.session)
+    _require(actor, session.organization)
+    tally = PaperTally.objects.select_for_update().get(pk=tally.pk)
+    if session.closed or tally.confirmed_by_id is not None:
+        _refuse("tally", _("A confirmed tally or one of a closed ballot cannot be withdrawn."))
+    audit_record(actor=actor, obj=session, organization=session.organization, action="ballot.paper_discard",
+                 before={"tally": tally.pk, "counts": tally.counts, "issued": tally.issued})
+    tally.delete()
 
 
 def _deliver(*, actor, session: BallotSession) -> bool:

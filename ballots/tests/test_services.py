@@ -7,11 +7,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ballots import selectors, services
-from ballots.models import Ballot, BallotCode, BallotSession
+from ballots.models import Ballot, BallotCode, BallotSession, CodeGuesses
 from ballots.tests.factories import make_session
+from core.models import AuditEvent
 from cycles import services as cycle_services
 from cycles.models import Grading, StepRecord
 from orgs import services as org_services
@@ -70,15 +72,15 @@ def test_unknown_tampered_and_malformed_codes_get_the_same_answer(world, session
 def test_not_yet_open_and_ended_sessions_refuse(world):
     later = make_session(world.secretary_a1, world.branch_a1, opens_in=30)
     (code,) = services.codes_generate(actor=world.secretary_a1, session=later, count=1)
-    assert "code" in refusal(lambda: services.ballot_cast(session_id=later.pk, code=code, answer="satisfied"))
+    assert "session" in refusal(lambda: services.ballot_cast(session_id=later.pk, code=code, answer="satisfied"))
     ended = make_session(world.secretary_a1, world.branch_a1)
     (late,) = services.codes_generate(actor=world.secretary_a1, session=ended, count=1)
     BallotSession.objects.filter(pk=ended.pk).update(closes_at=timezone.now() - datetime.timedelta(seconds=1))
-    assert "code" in refusal(lambda: services.ballot_cast(session_id=ended.pk, code=late, answer="satisfied"))
+    assert "session" in refusal(lambda: services.ballot_cast(session_id=ended.pk, code=late, answer="satisfied"))
     closed = make_session(world.secretary_a1, world.branch_a1)
     (unused,) = services.codes_generate(actor=world.secretary_a1, session=closed, count=1)
     services.session_close(actor=world.secretary_a1, session=closed)
-    assert "code" in refusal(lambda: services.ballot_cast(session_id=closed.pk, code=unused, answer="satisfied"))
+    assert "session" in refusal(lambda: services.ballot_cast(session_id=closed.pk, code=unused, answer="satisfied"))
     assert not Ballot.objects.exists() and not BallotCode.objects.filter(used=True).exists()
 
 
@@ -117,7 +119,7 @@ def test_nothing_stored_links_a_ballot_to_its_code_or_time(world, session):
         code_rows = cursor.fetchall()
         cursor.execute(f"SELECT * FROM {connection.ops.quote_name(Ballot._meta.db_table)}")
         ballot_rows = cursor.fetchall()
-    assert sorted(column.name for column in ballot_columns) == ["answer", "id", "session_id"]
+    assert sorted(column.name for column in ballot_columns) == ["answer", "id", "receipt", "session_id"]
     assert {table for _column, (_field, table) in relations.items()} == {BallotSession._meta.db_table}
     stored = " ".join(str(value) for row in code_rows + ballot_rows for value in row)
     assert not any(code in stored or code.lower() in stored for code in codes)
@@ -179,3 +181,116 @@ def test_who_may_run_a_ballot(world, grading):
         make_session(world.secretary_a1, world.branch_a1, minutes=0)
     session = make_session(world.secretary_a1, world.branch_a1)
     assert "count" in refusal(lambda: services.codes_generate(actor=world.secretary_a1, session=session, count=0))
+
+
+# Receipts, the lean cast, paper tallies, guessing ------------------------------------------------
+
+
+def test_each_ballot_gets_a_random_receipt_stored_beside_its_answer(world, session):
+    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=5)
+    casts = [services.ballot_cast(session_id=session.pk, code=code, answer="satisfied") for code in codes]
+    receipts = [cast.receipt for cast in casts]
+    assert len(set(receipts)) == 5
+    assert all(len(r) == services.RECEIPT_LENGTH and set(r) <= set(services.CODE_ALPHABET) for r in receipts)
+    assert not any(r in code or code.startswith(r[:4]) and code[4:8] == r[4:] for r, code in zip(receipts, codes, strict=True))
+    assert sorted(Ballot.objects.values_list("receipt", flat=True)) == sorted(receipts)
+    assert casts[0].receipt_display == f"{receipts[0][:4]}-{receipts[0][4:]}"
+    assert selectors.receipt_list(session=session) is None  # published only once closed
+    services.session_close(actor=world.secretary_a1, session=session)
+    session.refresh_from_db()
+    assert selectors.receipt_list(session=session) == sorted(receipts)
+
+
+def test_a_cast_is_three_statements(world, session):
+    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+    with CaptureQueriesContext(connection) as queries:
+        services.ballot_cast(session_id=session.pk, code=code, answer="satisfied", client=services.client_key("10.0.0.1"))
+    statements = [q["sql"] for q in queries.captured_queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) == 3, statements
+    select, update, insert = statements
+    assert select.startswith("SELECT") and update.startswith("UPDATE") and insert.startswith("INSERT")
+    if connection.vendor == "postgresql":
+        assert select.endswith("FOR SHARE OF s")  # a shared lock: casts never wait on each other
+    assert "FOR UPDATE" not in select
+
+
+def test_paper_tallies_count_once_a_second_person_confirms_them(world, session):
+    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=2)
+    services.ballot_cast(session_id=session.pk, code=codes[0], answer="satisfied")
+    tally = services.paper_tally_enter(actor=world.secretary_a1, session=session,
+                                       counts={"satisfied": 3, "dissatisfied": 1}, issued=5)
+    assert tally.counts == {"satisfied": 3, "basically_satisfied": 0, "dissatisfied": 1}
+    assert "tally" in refusal(lambda: services.paper_tally_confirm(actor=world.secretary_a1, tally=tally))
+    with pytest.raises(Http404):
+        services.paper_tally_confirm(actor=world.admin_b, tally=tally)
+    unconfirmed = services.paper_tally_enter(actor=world.reviewer_a, session=session, counts={"dissatisfied": 7})
+    tally = services.paper_tally_confirm(actor=world.admin_a, tally=tally)
+    assert tally.confirmed_by == world.admin_a and tally.confirmed_at is not None
+    assert "tally" in refusal(lambda: services.paper_tally_confirm(actor=world.reviewer_a, tally=tally))  # once
+    session = services.session_close(actor=world.secretary_a1, session=session)
+    results = session.tallies
+    assert results["counts"] == {"satisfied": 4, "basically_satisfied": 0, "dissatisfied": 1}
+    assert (results["ballots"], results["electronic"], results["paper"], results["issued"]) == (5, 1, 4, 7)
+    assert results["unconfirmed_tallies"] == 1 and D(results["satisfaction"]) == D("0.8")
+    assert "tally" in refusal(lambda: services.paper_tally_confirm(actor=world.admin_a, tally=unconfirmed))
+    actions = list(AuditEvent.objects.filter(action__startswith="ballot.paper").values_list("action", flat=True))
+    assert sorted(actions) == ["ballot.paper_confirm", "ballot.paper_enter", "ballot.paper_enter"]
+
+
+def test_paper_tally_refusals(world, session):
+    for counts, field in (({"advanced": 2}, "counts"), ({"satisfied": -1}, "satisfied"), ({"satisfied": "2"}, "satisfied"),
+                          ({}, "counts"), ([], "counts")):
+        assert field in refusal(lambda c=counts: services.paper_tally_enter(actor=world.secretary_a1, session=session,
+                                                                           counts=c)), counts
+    assert "issued" in refusal(lambda: services.paper_tally_enter(actor=world.secretary_a1, session=session,
+                                                                  counts={"satisfied": 3}, issued=2))
+    tally = services.paper_tally_enter(actor=world.secretary_a1, session=session, counts={"satisfied": 3})
+    assert tally.issued == 3
+    services.paper_tally_discard(actor=world.secretary_a1, tally=tally)
+    assert not session.paper_tallies.exists()
+
+
+def test_guessing_is_slowed_then_blocked_and_a_success_stores_nothing(world, session, settings):
+    settings.BALLOT_GUESS_SLOW_AFTER, settings.BALLOT_GUESS_BLOCK_AFTER = 3, 6
+    good, spare = services.codes_generate(actor=world.secretary_a1, session=session, count=2)
+    client, other = services.client_key("203.0.113.7"), services.client_key("203.0.113.8")
+    services.ballot_cast(session_id=session.pk, code=spare, answer="satisfied", client=client)
+    assert not CodeGuesses.objects.exists()  # a success leaves no trace
+    for _n in range(2):
+        assert type(caught(lambda: services.ballot_cast(session_id=session.pk, code="ZZZZZZZZZZ", answer="satisfied",
+                                                        client=client))) is ValidationError
+    slowed = caught(lambda: services.ballot_cast(session_id=session.pk, code="ZZZZZZZZZZ", answer="satisfied",
+                                                 client=client))
+    assert type(slowed) is ValidationError  # the third wrong code is refused as wrong, and slows what follows
+    waiting = caught(lambda: services.ballot_cast(session_id=session.pk, code=good, answer="satisfied", client=client))
+    assert isinstance(waiting, services.GuessesLimited) and not waiting.blocked and 0 < waiting.wait_seconds <= 10
+    assert not BallotCode.objects.get(code_hash=services.code_hash(good)).used  # the good code was not even tried
+    # Another client is not slowed.
+    assert type(caught(lambda: services.ballot_cast(session_id=session.pk, code="ZZZZZZZZZZ", answer="satisfied",
+                                                    client=other))) is ValidationError
+    CodeGuesses.objects.filter(client=client).update(refuse_until=timezone.now() - datetime.timedelta(seconds=1))
+    for _n in range(2):
+        caught(lambda: services.ballot_cast(session_id=session.pk, code="ZZZZZZZZZZ", answer="satisfied", client=client))
+    blocked = caught(lambda: services.ballot_cast(session_id=session.pk, code=good, answer="satisfied", client=client))
+    assert isinstance(blocked, services.GuessesLimited) and blocked.blocked and blocked.wait_seconds > 50 * 60
+    guesses = CodeGuesses.objects.get(client=client)
+    assert guesses.blocked and guesses.failures == 7 and "203.0.113.7" not in str(CodeGuesses.objects.values_list())
+    # A wrong answer or a closed session is not a guess.
+    assert not CodeGuesses.objects.filter(client=services.client_key("198.51.100.1")).exists()
+    refusal(lambda: services.ballot_cast(session_id=session.pk, code=good, answer="nope",
+                                         client=services.client_key("198.51.100.1")))
+    assert not CodeGuesses.objects.filter(client=services.client_key("198.51.100.1")).exists()
+
+
+def test_an_unknown_session_is_not_found(world):
+    for session_id in (999999, "x", None):
+        with pytest.raises(Http404):
+            services.ballot_cast(session_id=session_id, code="ABCDEFGHJK", answer="satisfied")
+
+
+def caught(call):
+    try:
+        call()
+    except Exception as error:  # noqa: BLE001 - the refusal is what the test looks at
+        return error
+    raise AssertionError("no refusal")

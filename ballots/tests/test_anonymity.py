@@ -1,0 +1,61 @@
+"""Anonymity, checked on what the database holds after people voted through the phone page: no
+address, browser, time or code beside a ballot, and keys that do not give away the order of casting."""
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.urls import reverse
+
+from ballots import services
+from ballots.models import Ballot
+from ballots.tests.factories import make_session
+from core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+AGENT = "Mozilla/5.0 (Linux; Android 14; 测试手机) Mobile"
+
+
+def table_text() -> str:
+    """Every row of every ballots table, and every audit event, as one text."""
+    tables = [model._meta.db_table for model in apps.get_app_config("ballots").get_models()]
+    tables.append(AuditEvent._meta.db_table)
+    rows = []
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            rows.extend(cursor.fetchall())
+    return " ".join(str(value) for row in rows for value in row)
+
+
+def test_the_database_after_voting_holds_no_voter(client, world):
+    session = make_session(world.secretary_a1, world.branch_a1)
+    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=24)
+    events_before = AuditEvent.objects.count()
+    receipts = []
+    for number, code in enumerate(codes):
+        response = client.post(reverse("ballots:vote", args=[session.pk]),
+                               {"code": code, "answer": ["satisfied", "dissatisfied", "basically_satisfied"][number % 3]},
+                               REMOTE_ADDR=f"198.51.100.{number + 1}", HTTP_USER_AGENT=AGENT)
+        assert response.status_code == 200
+        receipts.append(response.context["receipt"].replace("-", ""))
+    client.post(reverse("ballots:vote", args=[session.pk]), {"code": "ZZZZZZZZZZ", "answer": "satisfied"},
+                REMOTE_ADDR="198.51.100.200", HTTP_USER_AGENT=AGENT)  # a wrong code: counted, but not by address
+    assert AuditEvent.objects.count() == events_before  # casting writes no audit event
+
+    stored = table_text()
+    for code in codes:
+        assert code not in stored and services.grouped(code) not in stored
+    assert "198.51.100." not in stored and "Mozilla" not in stored and "测试手机" not in stored
+
+    # A ballot is its session, its answer and its receipt: no time, address, browser or code columns.
+    with connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(cursor, Ballot._meta.db_table)
+        relations = connection.introspection.get_relations(cursor, Ballot._meta.db_table)
+    assert sorted(column.name for column in columns) == ["answer", "id", "receipt", "session_id"]
+    assert [table for _field, table in relations.values()] == [session._meta.db_table]
+
+    # The keys are random: sorted by key, the ballots are not in the order they were cast.
+    by_key = list(Ballot.objects.order_by("pk").values_list("receipt", flat=True))
+    assert sorted(by_key) == sorted(receipts) and by_key != receipts
+    # Nor are the receipts sequential or derived from the codes.
+    assert sorted(receipts) != receipts and not any(r[:5] == c[:5] for r, c in zip(receipts, codes, strict=True))

@@ -1,0 +1,208 @@
+"""The voters' pages (no login) and the staff pages, through HTTP."""
+
+import datetime
+import logging
+import re
+from urllib.parse import unquote
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.views.debug import SafeExceptionReporterFilter
+
+from ballots import services
+from ballots.models import Ballot, BallotCode, BallotSession, PaperTally
+from ballots.tests.factories import make_session
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def session(world):
+    return make_session(world.secretary_a1, world.branch_a1)
+
+
+def vote(client, session, code, answer="satisfied", address="192.0.2.10"):
+    return client.post(reverse("ballots:vote", args=[session.pk]), {"code": code, "answer": answer},
+                       REMOTE_ADDR=address)
+
+
+# Voting ----------------------------------------------------------------------------------------
+
+
+def test_the_voting_page_needs_no_login_and_sets_no_cookie(client, session):
+    response = client.get(reverse("ballots:vote", args=[session.pk]))
+    assert response.status_code == 200 and not response.cookies
+    page = response.content.decode()
+    assert 'name="code"' in page and page.count('type="radio" name="answer"') == 3
+    assert "<img" not in page and "<link" not in page and len(response.content) < 8000  # light on a slow connection
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_vote_answers_with_its_receipt_directly(client, session, world):
+    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+    with CaptureQueriesContext(connection) as queries:
+        response = vote(client, session, f"{code[:5]}-{code[5:]}".lower())
+    assert response.status_code == 200 and not response.cookies
+    receipt = Ballot.objects.get().receipt
+    assert f"{receipt[:4]}-{receipt[4:]}" in response.content.decode()
+    assert reverse("ballots:receipts", args=[session.pk]) in response.content.decode()
+    # The cast is the only database work: no user, no session, no counter for a success.
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "auth_user" not in tables and "django_session" not in tables
+    assert len([q for q in queries.captured_queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))]) == 3
+
+
+def test_wrong_codes_get_one_answer_and_a_wrong_answer_keeps_the_code(client, session, world):
+    code, used = services.codes_generate(actor=world.secretary_a1, session=session, count=2)
+    assert vote(client, session, used).status_code == 200
+    other = make_session(world.secretary_a1, world.branch_a1)
+    (elsewhere,) = services.codes_generate(actor=world.secretary_a1, session=other, count=1)
+    tampered = code[:-1] + ("A" if code[-1] != "A" else "B")
+    messages = set()
+    for wrong in (used, tampered, "ZZZZZZZZZZ", "12", "", elsewhere):
+        response = vote(client, session, wrong, address=f"192.0.2.{len(messages) + 50}")
+        assert response.status_code == 400
+        messages.add(re.search(r'<p class="error" role="alert">(.*?)</p>', response.content.decode()).group(1))
+    assert len(messages) == 1
+    for answer in ("", "advanced", "satisfied'--"):
+        response = vote(client, session, code, answer=answer)
+        assert response.status_code == 400 and response.context["errors"].keys() == {"answer"}
+    assert client.post(reverse("ballots:vote", args=[session.pk]), {"code": code}).status_code == 400
+    assert not BallotCode.objects.get(code_hash=services.code_hash(code)).used
+    assert vote(client, session, code).status_code == 200
+
+
+def test_closed_and_not_yet_open_sessions_say_so(client, world):
+    later = make_session(world.secretary_a1, world.branch_a1, opens_in=30)
+    (code,) = services.codes_generate(actor=world.secretary_a1, session=later, count=1)
+    page = client.get(reverse("ballots:vote", args=[later.pk]))
+    assert 'name="code"' not in page.content.decode() and timezone.localtime(later.opens_at).strftime("%H:%M") in \
+        page.content.decode()
+    assert vote(client, later, code).status_code == 409
+    ended = make_session(world.secretary_a1, world.branch_a1)
+    (late,) = services.codes_generate(actor=world.secretary_a1, session=ended, count=1)
+    services.session_close(actor=world.secretary_a1, session=ended)
+    assert vote(client, ended, late).status_code == 409
+    assert reverse("ballots:receipts", args=[ended.pk]) in client.get(reverse("ballots:vote", args=[ended.pk])).content.decode()
+    assert client.get(reverse("ballots:vote", args=[999999])).status_code == 404
+    assert not BallotCode.objects.filter(used=True).exists()
+
+
+def test_guessing_from_one_address_is_slowed_then_blocked(client, session, world, settings):
+    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+    statuses = [vote(client, session, "ZZZZZZZZZZ").status_code for _n in range(settings_value(settings, "SLOW_AFTER"))]
+    assert statuses == [400] * len(statuses)
+    slowed = vote(client, session, code)
+    assert slowed.status_code == 429 and 0 < int(slowed["Retry-After"]) <= 10
+    assert vote(client, session, code, address="192.0.2.99").status_code == 200  # another address is not slowed
+    for _n in range(20):
+        response = vote(client, session, "ZZZZZZZZZZ")
+    assert response.status_code == 429 and int(response["Retry-After"]) > 50 * 60
+
+
+def settings_value(settings, name):
+    return services.guess_setting(f"BALLOT_GUESS_{name}")
+
+
+def test_the_code_is_kept_out_of_logs_and_error_reports(client, session, world, caplog):
+    code, wrong = "ZZZZZZZZZZ", services.codes_generate(actor=world.secretary_a1, session=session, count=1)[0]
+    with caplog.at_level(logging.DEBUG):
+        vote(client, session, code)
+        vote(client, session, wrong, answer="dissatisfied")
+    assert caplog.records  # Django logs the refused request…
+    assert not any(c in record.getMessage() for record in caplog.records for c in (code, wrong))  # …without a code
+    from django.test import RequestFactory
+
+    from ballots import views
+
+    request = RequestFactory().post("/v/1/", {"code": wrong, "answer": "satisfied"})
+    views.vote(request, session.pk)
+    assert SafeExceptionReporterFilter().get_post_parameters(request)["code"] != wrong
+
+
+def test_receipts_are_published_once_closed_without_answers(client, session, world):
+    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=3)
+    receipts = [services.ballot_cast(session_id=session.pk, code=c, answer=a).receipt_display
+                for c, a in zip(codes, ["satisfied", "dissatisfied", "satisfied"], strict=True)]
+    page = client.get(reverse("ballots:receipts", args=[session.pk])).content.decode()
+    assert not any(r in page for r in receipts)
+    services.session_close(actor=world.secretary_a1, session=session)
+    page = client.get(reverse("ballots:receipts", args=[session.pk])).content.decode()
+    listed = re.findall(r'<li data-receipt="([A-Z0-9-]+)">', page)
+    assert listed == sorted(receipts)
+    assert "satisfied" not in page.lower().replace("data-", "")  # receipts only, never an answer beside them
+
+
+# Staff pages -------------------------------------------------------------------------------------
+
+
+def test_scheduling_issuing_slips_and_closing(client, world):
+    client.force_login(world.secretary_a1)
+    now = timezone.localtime()
+    response = client.post(reverse("ballots:list", args=[world.branch_a1.pk]), {
+        "purpose": "satisfaction", "title": "群众满意度测评", "quorum": "1",
+        "opens_at": (now - datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (now + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")})
+    session = BallotSession.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("ballots:detail", args=[session.pk])
+    assert session.title == "群众满意度测评" and session.answers == ["satisfied", "basically_satisfied", "dissatisfied"]
+    assert "群众满意度测评" in client.get(reverse("ballots:list", args=[world.branch_a1.pk])).content.decode()
+
+    slips = client.post(reverse("ballots:codes", args=[session.pk]), {"count": "20"})
+    assert slips.status_code == 200 and "no-store" in slips["Cache-Control"]
+    page = slips.content.decode()
+    shown = re.findall(r'<div class="code">([A-Z0-9]{5}-[A-Z0-9]{5})</div>', page)
+    assert len(shown) == 20 and page.count('<section class="sheet">') == 2 and page.count("<svg") == 20
+    assert "@page{size:A4" in page and "dashed" in page
+    download = unquote(re.search(r'href="data:text/csv;charset=utf-8,([^"]+)"', page).group(1))
+    assert all(f"{code},http://testserver/v/{session.pk}/#{code}" in download for code in shown)
+    assert BallotCode.objects.filter(session=session).count() == 20
+    assert not any(code.replace("-", "") in str(list(BallotCode.objects.values_list())) for code in shown)
+
+    assert vote(client, session, shown[0]).status_code == 200  # a printed code votes
+    detail = client.get(reverse("ballots:detail", args=[session.pk])).content.decode()
+    assert 'class="muted sealed"' in detail and 'class="count"' not in detail  # sealed: no counts before the close
+    assert client.post(reverse("ballots:close", args=[session.pk])).status_code == 302
+    detail = client.get(reverse("ballots:detail", args=[session.pk])).content.decode()
+    assert 'class="count">1<' in detail and reverse("ballots:receipts", args=[session.pk]) in detail
+    assert client.post(reverse("ballots:close", args=[session.pk])).status_code == 400  # once
+
+
+def test_paper_tallies_on_the_page(client, session, world):
+    client.force_login(world.secretary_a1)
+    response = client.post(reverse("ballots:paper", args=[session.pk]),
+                           {"satisfied": "4", "basically_satisfied": "1", "dissatisfied": "0", "issued": "6"})
+    assert response.status_code == 302
+    tally = PaperTally.objects.get()
+    assert tally.counts == {"satisfied": 4, "basically_satisfied": 1, "dissatisfied": 0} and tally.issued == 6
+    client.post(reverse("ballots:paper_confirm", args=[tally.pk]))
+    tally.refresh_from_db()
+    assert tally.confirmed_by is None  # not by the one who entered it
+    client.force_login(world.admin_a)
+    client.post(reverse("ballots:paper_confirm", args=[tally.pk]))
+    tally.refresh_from_db()
+    assert tally.confirmed_by == world.admin_a
+    bad = client.post(reverse("ballots:paper", args=[session.pk]), {"satisfied": "-1", "basically_satisfied": "0",
+                                                                     "dissatisfied": "0"})
+    assert bad.status_code == 400 and PaperTally.objects.count() == 1
+
+
+def test_the_grading_page_links_to_its_ballots(client, world):
+    from cycles import services as cycle_services
+    from cycles.models import Grading
+    from standards.tests.factories import make_standard
+
+    standard = make_standard(world.county_admin, world.county)
+    cycle = cycle_services.cycle_open(actor=world.county_admin, owner=world.county, year=2026, name="2026年分类定级",
+                                      standards={"village": standard}, preset="chenghua")
+    grading = Grading.objects.get(cycle=cycle, organization=world.branch_a1)
+    session = make_session(world.secretary_a1, world.branch_a1, purpose="public_rating", grading=grading)
+    client.force_login(world.secretary_a1)
+    page = client.get(reverse("cycles:grading", args=[grading.pk])).content.decode()
+    assert f"{reverse('ballots:list', args=[world.branch_a1.pk])}?grading={grading.pk}" in page
+    assert reverse("ballots:detail", args=[session.pk]) in page
+    form = client.get(reverse("ballots:list", args=[world.branch_a1.pk]), {"grading": grading.pk}).context["form"]
+    assert form["grading"].value() == str(grading.pk)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from ballots import views
+
+app_name = "ballots"
+
+urlpatterns = [
+    # Voters' pages: short addresses, typed from a slip.
+    path("v/<int:session_id>/", views.vote, name="vote"),
+    path("v/<int:session_id>/receipts/", views.receipts, name="receipts"),
+    # Staff pages.
+    path("ballots/orgs/<int:org_pk>/", views.session_list, name="list"),
+    path("ballots/<int:pk>/", views.session_detail, name="detail"),
+    path("ballots/<int:pk>/codes/", views.codes_generate, name="codes"),
+    path("ballots/<int:pk>/close/", views.session_close, name="close"),
+    path("ballots/<int:pk>/paper/", views.paper_tally_enter, name="paper"),
+    path("ballots/paper/<int:pk>/confirm/", views.paper_tally_confirm, name="paper_confirm"),
+    path("ballots/paper/<int:pk>/discard/", views.paper_tally_discard, name="paper_discard"),
+]
