@@ -40,22 +40,6 @@ MAX_CODES = 5000
 # A receipt is shorter: it only has to be told apart from the other receipts of its session.
 RECEIPT_LENGTH = 8
 
-# Guessing codes from one client (settings may override each number): after SLOW_AFTER wrong codes
-# within WINDOW_MINUTES each refusal asks to wait WAIT_SECONDS; after BLOCK_AFTER the client is
-# refused for BLOCK_MINUTES.
-GUESS_DEFAULTS = {
-    "BALLOT_GUESS_WINDOW_MINUTES": 10,
-    "BALLOT_GUESS_SLOW_AFTER": 5,
-    "BALLOT_GUESS_WAIT_SECONDS": 10,
-    "BALLOT_GUESS_BLOCK_AFTER": 20,
-    "BALLOT_GUESS_BLOCK_MINUTES": 60,
-}
-
-
-def guess_setting(name: str) -> int:
-    return int(getattr(settings, name, GUESS_DEFAULTS[name]))
-
-
 def _refuse(field: str, message: str) -> None:
     raise ValidationError({field: message})
 
@@ -296,7 +280,7 @@ def _cast(*, session_id: int, code, answer, client: str | None) -> Cast:
 def guess_failed(*, client: str) -> CodeGuesses:
     """Count one wrong code from a client; slow it after a few, block it after more (settings)."""
     now = timezone.now()
-    window = datetime.timedelta(minutes=guess_setting("BALLOT_GUESS_WINDOW_MINUTES"))
+    window = datetime.timedelta(minutes=settings.BALLOT_GUESS_WINDOW_MINUTES)
     for _attempt in range(2):
         try:
             with transaction.atomic():
@@ -306,12 +290,12 @@ def guess_failed(*, client: str) -> CodeGuesses:
                 if guesses.window_started_at + window <= now and not (guesses.blocked and guesses.refuse_until and guesses.refuse_until > now):
                     guesses.failures, guesses.window_started_at, guesses.blocked = 0, now, False
                 guesses.failures += 1
-                if guesses.failures >= guess_setting("BALLOT_GUESS_BLOCK_AFTER"):
+                if guesses.failures >= settings.BALLOT_GUESS_BLOCK_AFTER:
                     guesses.blocked = True
                     guesses.refuse_until = max(guesses.refuse_until or now, now + datetime.timedelta(
-                        minutes=guess_setting("BALLOT_GUESS_BLOCK_MINUTES")))
-                elif guesses.failures >= guess_setting("BALLOT_GUESS_SLOW_AFTER"):
-                    guesses.refuse_until = now + datetime.timedelta(seconds=guess_setting("BALLOT_GUESS_WAIT_SECONDS"))
+                        minutes=settings.BALLOT_GUESS_BLOCK_MINUTES))
+                elif guesses.failures >= settings.BALLOT_GUESS_SLOW_AFTER:
+                    guesses.refuse_until = now + datetime.timedelta(seconds=settings.BALLOT_GUESS_WAIT_SECONDS)
                 guesses.expires_at = max(guesses.window_started_at + window, guesses.refuse_until or now)
                 guesses.save()
                 # Counters past their time are forgotten (the index on expires_at keeps this cheap).

@@ -142,6 +142,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 
+# Guessing ballot codes from one client (ballots): after SLOW_AFTER wrong codes within WINDOW_MINUTES
+# each refusal asks to wait WAIT_SECONDS; after BLOCK_AFTER the client is refused for BLOCK_MINUTES.
+BALLOT_GUESS_WINDOW_MINUTES = int(os.environ.get("JINWEI_BALLOT_GUESS_WINDOW_MINUTES", "10"))
+BALLOT_GUESS_SLOW_AFTER = int(os.environ.get("JINWEI_BALLOT_GUESS_SLOW_AFTER", "5"))
+BALLOT_GUESS_WAIT_SECONDS = int(os.environ.get("JINWEI_BALLOT_GUESS_WAIT_SECONDS", "10"))
+BALLOT_GUESS_BLOCK_AFTER = int(os.environ.get("JINWEI_BALLOT_GUESS_BLOCK_AFTER", "20"))
+BALLOT_GUESS_BLOCK_MINUTES = int(os.environ.get("JINWEI_BALLOT_GUESS_BLOCK_MINUTES", "60"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
