@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ledgers import views
 
 app_name = "ledgers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:cycle_pk>/<int:org_pk>/import/", views.import_start, name="import"),
+    path("jobs/<int:pk>/", views.job_detail, name="job"),
+    path("jobs/<int:pk>/progress/", views.job_progress, name="job_progress"),
+    path("jobs/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+]
