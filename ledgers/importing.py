@@ -93,11 +93,13 @@ def _date(year: int, month: int, day: int | None = None) -> datetime.date:
 
 
 def parse_whole_number(value) -> int:
-    if isinstance(value, int) and value >= 0:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
     text = squeeze(str(value)).removesuffix("人").removesuffix("名")
     if text.isdigit():
         return int(text)
+    if re.fullmatch(r"\d+\.0+", text):  # 11.0, as some programs write a whole number
+        return int(text.split(".")[0])
     raise BadValue(_("%(value)s is not a whole number of 0 or more.") % {"value": value})
 
 
