@@ -289,6 +289,7 @@ def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename:
     targets = _targets(cycle, level)
     matcher = _Matcher(targets)
     grades_for = _scheme_grades(cycle)
+    all_grades = sorted({grade for target in targets for grade in grades_for(target.sector)})
     can_edit = _can_edit(actor, level)
     matched_ids = set()
     existing_facts = {values["organization_id"]: values for values in OrganizationFacts.objects.filter(
@@ -305,7 +306,8 @@ def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename:
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done, total)
         target = _match(reading, matcher, sheet_row, level)
-        if target is None:
+        if target is None:  # its values are still checked, so that one upload shows every problem
+            _plan(reading, sheet_row, None, all_grades, None, None, cycle.year)
             continue
         number = sheet_row.number
         if target.organization_id in seen:
@@ -379,10 +381,13 @@ def _given(values: dict, key: str) -> bool:
     return values.get(key) not in (None, "")
 
 
-def _plan(reading: Reading, sheet_row, target: Target, grades: list[str], facts: dict | None,
+def _plan(reading: Reading, sheet_row, target: Target | None, grades: list[str], facts: dict | None,
           entry: dict | None, year: int) -> RowPlan | None:
-    """The row's changes against what is stored; None when a value cannot be read (the problem is recorded)."""
+    """The row's changes against what is stored; None when a value cannot be read (the problem is recorded).
+    Without a ``target`` (an unknown organization) only the values themselves are checked."""
     values, number = sheet_row.values, sheet_row.number
+    if target is None:
+        target = Target(0, 0, "", "", "", "", "", 0, "", "", "", "")
     plan = RowPlan(row=number, target=target, facts_id=facts["id"] if facts else None,
                    entry_id=entry["id"] if entry else None)
     bad = False
@@ -437,7 +442,9 @@ def _plan(reading: Reading, sheet_row, target: Target, grades: list[str], facts:
             given[key] = str(values[key])
     if given and not bad:
         current = {name: facts[name] for name in FACT_FIELDS} if facts else None
-        if current is None and "members_total" not in given:
+        if not target.organization_id:
+            pass
+        elif current is None and "members_total" not in given:
             refuse("basic_facts" if "basic_facts" in reading.columns else _name_key(reading),
                    _("%(name)s has no basic facts for %(year)d yet; write its 基本情况 (支部共有党员N人…).") % {
                        "name": target.name, "year": year})
@@ -480,7 +487,7 @@ def _plan(reading: Reading, sheet_row, target: Target, grades: list[str], facts:
                                          "assisting_unit": "", "liaison_leader": "", "responsible_person": ""}) | entry_given
         if current_entry is None or after_entry != current_entry:
             plan.entry = after_entry
-    return None if bad else plan
+    return None if bad or not target.organization_id else plan
 
 
 # Commit --------------------------------------------------------------------------------------
