@@ -291,7 +291,6 @@ def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename:
     grades_for = _scheme_grades(cycle)
     all_grades = sorted({grade for target in targets for grade in grades_for(target.sector)})
     can_edit = _can_edit(actor, level)
-    matched_ids = set()
     existing_facts = {values["organization_id"]: values for values in OrganizationFacts.objects.filter(
         year=cycle.year, organization__path__startswith=level.path).values("id", "organization_id", *FACT_FIELDS)
         .iterator(chunk_size=5000)}
@@ -319,13 +318,12 @@ def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename:
             reading.problem(_("You may not change the facts of %(name)s.") % {"name": target.name}, row=number,
                             key=_name_key(reading))
             continue
-        matched_ids.add(target.organization_id)
+        counts["matched"] += 1
         plan = _plan(reading, sheet_row, target, grades_for(target.sector),
                      existing_facts.get(target.organization_id), existing_entries.get(target.organization_id), cycle.year)
         if plan is None:
             continue
         preview.plans.append(plan)
-        counts["matched"] += 1
         changed = False
         if plan.organization:
             counts["organizations_changed"] += 1
