@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -67,6 +67,7 @@ FACT_PATTERNS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # typed ledgers repeat their wordings row after row
 def parse_basic_facts(text: str) -> dict[str, int]:
     """"支部共有党员75人，其中预备党员7人，…，班子成员5人。" → the six counts; a part not written is 0."""
     squeezed = squeeze(text)
@@ -103,6 +104,7 @@ def parse_whole_number(value) -> int:
     raise BadValue(_("%(value)s is not a whole number of 0 or more.") % {"value": value})
 
 
+@functools.lru_cache(maxsize=4096)  # typed ledgers repeat their wordings row after row
 def parse_venue(value) -> tuple[str, datetime.date | None]:
     """活动场所情况: 已建 → built; "2012年8月完工" → under construction until the month's end; 没有/未建 → none."""
     text = squeeze(str(value))
@@ -118,6 +120,7 @@ def parse_venue(value) -> tuple[str, datetime.date | None]:
     raise BadValue(_("write 已建, 没有, or the month the venue will be finished (2012年8月完工)."))
 
 
+@functools.lru_cache(maxsize=4096)  # typed ledgers repeat their wordings row after row
 def parse_deadline(value) -> tuple[datetime.date, str]:
     """整改时限 → (the date it means, the text as written, kept when it is not a plain date)."""
     if isinstance(value, datetime.date):
@@ -155,8 +158,7 @@ def grade_label(code: str) -> str:
 
 
 def parse_grade(value, allowed: list[str]) -> str:
-    words = _grade_words()
-    code = words.get(squeeze(str(value)).lower())
+    code = _grade_words().get(squeeze(str(value)).lower())
     if code is None or code not in allowed:
         raise BadValue(_("%(value)s is not a grade of this organization's standard (%(grades)s).") % {
             "value": value, "grades": "、".join(grade_label(grade) for grade in allowed)})
@@ -530,38 +532,57 @@ def _batches(items: list, size: int = BATCH_SIZE):
         yield items[start:start + size]
 
 
+def _statement(model, verb: str, fields: list[str]) -> str:
+    """One INSERT or UPDATE … WHERE id of ``fields``, for ``executemany``: Django's bulk_update builds a
+    CASE per field per row, a hundred times slower at 100,000 rows than one prepared statement."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = [quote(model._meta.get_field(name).column) for name in fields]
+    if verb == "insert":
+        return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    return f"UPDATE {table} SET {', '.join(f'{column} = %s' for column in columns)} WHERE {quote('id')} = %s"
+
+
+def _db_value(value):
+    """A value as the driver takes it: dates through the backend's adapter, choices as plain strings."""
+    if isinstance(value, datetime.date):
+        return connection.ops.adapt_datefield_value(value)
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
 def _write(actor, cycle: Cycle, plans: list[RowPlan], progress: Progress | None, rows: int) -> None:
-    now = timezone.now()
-    organizations = [Organization(pk=plan.target.organization_id, updated_at=now,
-                                  **{name: plan.organization.get(name, getattr(plan.target, name))
-                                     for name in ORGANIZATION_FIELDS})
-                     for plan in plans if plan.organization]
-    new_facts = [OrganizationFacts(organization_id=plan.target.organization_id, year=cycle.year, updated_at=now,
-                                   **plan.facts) for plan in plans if plan.facts is not None and plan.facts_id is None]
-    changed_facts = [OrganizationFacts(pk=plan.facts_id, organization_id=plan.target.organization_id, year=cycle.year,
-                                       updated_at=now, **plan.facts)
-                     for plan in plans if plan.facts is not None and plan.facts_id is not None]
-    new_entries = [LedgerEntry(cycle=cycle, organization_id=plan.target.organization_id, updated_by=actor, **plan.entry)
-                   for plan in plans if plan.entry is not None and plan.entry_id is None]
-    changed_entries = [LedgerEntry(pk=plan.entry_id, cycle=cycle, organization_id=plan.target.organization_id,
-                                   updated_by=actor, updated_at=now, **plan.entry)
-                       for plan in plans if plan.entry is not None and plan.entry_id is not None]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    organization_fields = [*ORGANIZATION_FIELDS, "updated_at"]
+    facts_fields = [*FACT_FIELDS, "updated_at"]
+    entry_fields = [*ENTRY_FIELDS, "updated_by", "updated_at"]
     work = [
-        (organizations, lambda batch: Organization.objects.bulk_update(batch, [*ORGANIZATION_FIELDS, "updated_at"])),
-        (new_facts, lambda batch: OrganizationFacts.objects.bulk_create(batch)),
-        (changed_facts, lambda batch: OrganizationFacts.objects.bulk_update(batch, [*FACT_FIELDS, "updated_at"])),
-        (new_entries, lambda batch: LedgerEntry.objects.bulk_create(batch)),
-        (changed_entries, lambda batch: LedgerEntry.objects.bulk_update(batch, [*ENTRY_FIELDS, "updated_by",
-                                                                               "updated_at"])),
+        (_statement(Organization, "update", organization_fields),
+         [[plan.organization.get(name, getattr(plan.target, name)) for name in ORGANIZATION_FIELDS]
+          + [now, plan.target.organization_id] for plan in plans if plan.organization]),
+        (_statement(OrganizationFacts, "insert", ["organization", "year", *facts_fields]),
+         [[plan.target.organization_id, cycle.year, *(_db_value(plan.facts[name]) for name in FACT_FIELDS), now]
+          for plan in plans if plan.facts is not None and plan.facts_id is None]),
+        (_statement(OrganizationFacts, "update", facts_fields),
+         [[*(_db_value(plan.facts[name]) for name in FACT_FIELDS), now, plan.facts_id]
+          for plan in plans if plan.facts is not None and plan.facts_id is not None]),
+        (_statement(LedgerEntry, "insert", ["cycle", "organization", *entry_fields]),
+         [[cycle.pk, plan.target.organization_id, *(_db_value(plan.entry[name]) for name in ENTRY_FIELDS),
+           actor.pk, now] for plan in plans if plan.entry is not None and plan.entry_id is None]),
+        (_statement(LedgerEntry, "update", entry_fields),
+         [[*(_db_value(plan.entry[name]) for name in ENTRY_FIELDS), actor.pk, now, plan.entry_id]
+          for plan in plans if plan.entry is not None and plan.entry_id is not None]),
     ]
-    total = sum(len(items) for items, _write in work) or 1
+    total = sum(len(values) for _sql, values in work) or 1
     written = 0
-    for items, write in work:
-        for batch in _batches(items):
-            write(batch)
-            written += len(batch)
-            if progress is not None:
-                progress(rows + rows * written // total, 2 * rows)
+    with connection.cursor() as cursor:
+        for sql, values in work:
+            for batch in _batches(values):
+                cursor.executemany(sql, batch)
+                written += len(batch)
+                if progress is not None:
+                    progress(rows + rows * written // total, 2 * rows)
 
 
 # Jobs: the pages and the API run the preview and the commit through ledgers.jobs -------------

@@ -11,7 +11,6 @@ number as the spreadsheet shows it and each value's column letter, for messages.
 import csv
 import datetime
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -29,12 +28,11 @@ NAME_KEYS = frozenset({"name", "code", "secretary", "first_secretary", "assistin
 # Long texts keep their line breaks; short values lose every space.
 TEXT_KEYS = frozenset({"basic_facts", "main_features", "problems", "measures"})
 ALL_COLUMNS: tuple[Column, ...] = (*HUNAN_COLUMNS, CODE_COLUMN)
-_WHITESPACE = re.compile(r"\s+")  # str patterns match full-width spaces (U+3000) and NBSP too
 
 
 def squeeze(text: str) -> str:
-    """Remove every whitespace character, full-width ones and line breaks included."""
-    return _WHITESPACE.sub("", text)
+    """Remove every whitespace character, full-width ones (U+3000) and line breaks included."""
+    return "".join(text.split())
 
 
 def _header_index() -> dict[str, str]:
@@ -224,17 +222,28 @@ def find_header(grid: list[list]) -> tuple[list[int], dict[str, int]]:
 
 def normalize(key: str, value):
     """A cell's value as the import reads it: names without spaces, texts with their line breaks kept."""
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.date() if isinstance(value, datetime.datetime) else value
+    if value.__class__ is str:
+        if key in TEXT_KEYS:
+            if "\n" not in value and "\r" not in value:
+                return value.strip()
+            lines = (line.strip() for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+            return "\n".join(line for line in lines if line)
+        return "".join(value.split())  # names ("上泉      洞村      党支部"), grades, dates, numbers
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, (int, float)):
         return int(value) if float(value).is_integer() else value
-    text = _cell_text(value)
-    if key in TEXT_KEYS:
-        lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-        return "\n".join(line for line in lines if line)
-    return squeeze(text)  # names ("上泉      洞村      党支部"), grades, dates, numbers
+    return squeeze(_cell_text(value))
+
+
+def _is_filled(value) -> bool:
+    if value.__class__ is str:
+        return bool(value) and not value.isspace()
+    return value is not None
 
 
 def _is_note(first_text: str) -> bool:
@@ -242,26 +251,36 @@ def _is_note(first_text: str) -> bool:
 
 
 def rows_from_grid(grid: list[list], reading: Reading) -> None:
-    """Fill ``reading.rows`` with the data rows under the header: group rows set the group of the rows below."""
+    """Fill ``reading.rows`` with the data rows under the header: group rows set the group of the rows below.
+
+    Written for 100,000 rows: each cell is normalized once; blank, note and group rows are told apart
+    from the normalized values, looking at the cells outside the ledger's columns only when they exist.
+    """
     start = reading.header_rows[-1]  # the 1-based number of the last header row is the 0-based index after it
     columns = reading.columns
-    name_index = columns.get("name")
-    key_indexes = [(key, index) for key, index in columns.items()]
+    key_indexes = list(columns.items())
+    mapped = set(columns.values())
+    needed = max(mapped) + 1
     group, group_code, group_row = "", "", None
     for offset, raw in enumerate(grid[start:]):
         number = start + offset + 1  # 1-based, as the spreadsheet shows it
-        texts = [_cell_text(value).strip() for value in raw]
-        filled = [index for index, text in enumerate(texts) if squeeze(text)]
-        if not filled:
+        width = len(raw)
+        if width >= needed:
+            values = {key: normalize(key, raw[index]) for key, index in key_indexes}
+        else:
+            values = {key: normalize(key, raw[index]) if index < width else "" for key, index in key_indexes}
+        filled_keys = [key for key, value in values.items() if value != "" and value is not None]
+        outside = [index for index in range(width) if index not in mapped and _is_filled(raw[index])] \
+            if width > len(mapped) else []
+        if not filled_keys and not outside:
             continue
-        if _is_note(texts[filled[0]]):
-            break
-        values = {key: normalize(key, raw[index]) if index < len(raw) else "" for key, index in key_indexes}
-        data_keys = [key for key, value in values.items() if value not in ("", None) and key not in ("name", "code")]
-        outside = [index for index in filled if index not in columns.values()]
-        if not data_keys and not outside and name_index is not None and values.get("name"):
-            group, group_code, group_row = values["name"], str(values.get("code") or ""), number
-            continue
+        if len(filled_keys) + len(outside) <= 2:  # a note, a group row, or a row of one or two values
+            first = min([columns[key] for key in filled_keys] + outside)
+            if _is_note(_cell_text(raw[first])):
+                break
+            if not outside and set(filled_keys) <= {"name", "code"} and "name" in filled_keys:
+                group, group_code, group_row = values["name"], str(values.get("code") or ""), number
+                continue
         reading.rows.append(SheetRow(number=number, values=values, group=group, group_code=group_code,
                                      group_row=group_row))
 
