@@ -377,15 +377,12 @@ def _match(reading: Reading, matcher: _Matcher, sheet_row, level: Organization) 
     return None
 
 
-def _given(values: dict, key: str) -> bool:
-    return values.get(key) not in (None, "")
-
-
 def _plan(reading: Reading, sheet_row, target: Target | None, grades: list[str], facts: dict | None,
           entry: dict | None, year: int) -> RowPlan | None:
     """The row's changes against what is stored; None when a value cannot be read (the problem is recorded).
     Without a ``target`` (an unknown organization) only the values themselves are checked."""
-    values, number = sheet_row.values, sheet_row.number
+    number = sheet_row.number
+    values = {key: value for key, value in sheet_row.values.items() if value != "" and value is not None}
     if target is None:
         target = Target(0, 0, "", "", "", "", "", 0, "", "", "", "")
     plan = RowPlan(row=number, target=target, facts_id=facts["id"] if facts else None,
@@ -399,7 +396,7 @@ def _plan(reading: Reading, sheet_row, target: Target | None, grades: list[str],
 
     # Grades: compared with the grading, never written.
     for key, recorded in (("declared_grade", target.declared_grade), ("superior_grade", target.final_grade)):
-        if _given(values, key):
+        if key in values:
             try:
                 grade = parse_grade(values[key], grades)
             except BadValue as error:
@@ -413,7 +410,7 @@ def _plan(reading: Reading, sheet_row, target: Target | None, grades: list[str],
 
     # The organization's own fields.
     for key in ORGANIZATION_FIELDS:
-        if _given(values, key):
+        if key in values:
             text = str(values[key])
             if len(text) > Organization._meta.get_field(key).max_length:
                 refuse(key, _("at most %(limit)d characters.") % {"limit": Organization._meta.get_field(key).max_length})
@@ -422,23 +419,23 @@ def _plan(reading: Reading, sheet_row, target: Target | None, grades: list[str],
 
     # The year's basic facts.
     given: dict = {}
-    if _given(values, "basic_facts"):
+    if "basic_facts" in values:
         try:
             given.update(parse_basic_facts(str(values["basic_facts"])))
         except BadValue as error:
             refuse("basic_facts", str(error))
-    if _given(values, "mobile_members"):
+    if "mobile_members" in values:
         try:
             given["mobile_members"] = parse_whole_number(values["mobile_members"])
         except BadValue as error:
             refuse("mobile_members", str(error))
-    if _given(values, "venue"):
+    if "venue" in values:
         try:
             given["venue_status"], given["venue_expected_completion"] = parse_venue(values["venue"])
         except BadValue as error:
             refuse("venue", str(error))
     for key in ("main_features", "problems"):
-        if _given(values, key):
+        if key in values:
             given[key] = str(values[key])
     if given and not bad:
         current = {name: facts[name] for name in FACT_FIELDS} if facts else None
@@ -464,18 +461,18 @@ def _plan(reading: Reading, sheet_row, target: Target | None, grades: list[str],
 
     # The cycle's ledger entry.
     entry_given: dict = {}
-    if _given(values, "target_grade"):
+    if "target_grade" in values:
         try:
             entry_given["target_grade"] = parse_grade(values["target_grade"], grades)
         except BadValue as error:
             refuse("target_grade", str(error))
-    if _given(values, "deadline"):
+    if "deadline" in values:
         try:
             entry_given["deadline"], entry_given["deadline_text"] = parse_deadline(values["deadline"])
         except BadValue as error:
             refuse("deadline", str(error))
     for key in ("measures", "assisting_unit", "liaison_leader", "responsible_person"):
-        if _given(values, key):
+        if key in values:
             text = str(values[key])
             limit = getattr(LedgerEntry._meta.get_field(key), "max_length", None)
             if limit and len(text) > limit:
