@@ -69,11 +69,11 @@ def _make_progress(job: LedgerJob) -> Progress:
 
 
 def _finish(job: LedgerJob, *, state: str, result: dict, problems: list) -> None:
+    """Store the outcome with one UPDATE: the request thread may be refreshing the same job object meanwhile."""
     done, total = _running.get(job.pk, (job.done, job.total))
-    job.state, job.result, job.problems = state, result, problems
-    job.done, job.total = (total, total) if state == LedgerJob.State.DONE else (min(done, total), total)
-    job.finished_at = timezone.now()
-    job.save(update_fields=["state", "result", "problems", "done", "total", "finished_at"])
+    done = total if state == LedgerJob.State.DONE else min(done, total)
+    LedgerJob.objects.filter(pk=job.pk).update(state=state, result=result, problems=problems, done=done, total=total,
+                                               finished_at=timezone.now())
 
 
 def _execute(job: LedgerJob, work: Work) -> None:
