@@ -5,7 +5,9 @@ cycle, and only for an organization inside the cycle's subtree. An organization'
 entry is written by those who keep its facts (its secretary, administrators above) or by its superior.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from cycles import access as cycle_access
 from orgs import access as org_access
@@ -24,3 +26,24 @@ def get_ledger_for(user, cycle_pk, organization_pk, action: str = org_access.VIE
 def can_edit_entry(user, organization) -> bool:
     """Its secretary and administrators above it, or its superior (下管一级)."""
     return org_access.can_edit_facts(user, organization) or org_access.can_decide(user, organization)
+
+
+def can_import(user, level) -> bool:
+    """Who may import a ledger into a level: whoever may edit the level's own facts (its administrators
+    above, its secretary); each row is checked again against its own organization."""
+    return org_access.can_edit_facts(user, level)
+
+
+def get_ledger_job_for(user, pk):
+    """A ledger job: 404 unless its level is in the user's scope; 403 for someone else's job
+    unless the user administers its level."""
+    from ledgers.models import LedgerJob
+
+    try:
+        job = LedgerJob.objects.select_related("organization", "cycle__owner", "created_by").get(pk=int(pk))
+    except (LedgerJob.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    org_access.check(user, job.organization, org_access.VIEW)
+    if job.created_by_id != user.pk and not org_access.can_manage(user, job.organization):
+        raise PermissionDenied(_("This file was uploaded by someone else."))
+    return job

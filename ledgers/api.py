@@ -1,20 +1,101 @@
 """The ledger's JSON API, on the same access rules, filters, selectors and services as the pages.
 
-Rows are filtered by the same ``LedgerFilterForm`` as the page and the exports, so what a user filters
-is what they get; an organization outside the user's scope (or the cycle's subtree) answers 404.
+Rows (``/ledgers/{cycle}/{organization}/rows``) are filtered by the same ``LedgerFilterForm`` as the
+page and the exports, so what a user filters is what they get; an organization's rectification entry
+is read and written at ``…/entry``. POST ``/ledgers/imports`` uploads a file (multipart: ``cycle``,
+``level``, ``file``) and starts its check; GET ``/ledgers/jobs/{id}`` reads a job's state, progress
+and problems (poll it while it runs); POST ``/ledgers/imports/{id}/commit`` imports the checked file:
+every row, or nothing. A cycle, level or job outside the user's scope answers 404; inside it, 403
+when not allowed.
 """
 
 import datetime
 
-from ninja import Field, Path, Query, Router, Schema, Status
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja import Field, File, Form, Path, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from jinwei.api import MAX_PAGE_SIZE
-from ledgers import access, selectors, services
+from ledgers import access, importing, jobs, selectors, services
 from ledgers.forms import ledger_filters
-from ledgers.models import LedgerEntry
+from ledgers.models import LedgerEntry, LedgerJob
 from standards.choices import Grade
 
 router = Router(tags=["ledgers"])
+
+JobId = Path[int, {"title": LedgerJob._meta.verbose_name}]
+
+
+class ProblemOut(Schema):
+    row: int | None = Field(description="The row as the spreadsheet numbers it (1-based); null for the whole file.")
+    column: str = Field(description="The column letter, e.g. D.")
+    header: str = Field(description="The column's header, e.g. 基本情况.")
+    message: str
+    blocking: bool = Field(description="false for a warning that does not stop the import.")
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    stage: str = Field(description="preview (the check) or commit (the import).")
+    state: str = Field(description="queued, running, done or failed.")
+    done: int
+    total: int
+    filename: str
+    cycle_id: int | None
+    level_id: int
+    problems: list[ProblemOut]
+    result: dict = Field(description="counts: rows, matched, facts_new, facts_changed, entries_new, entries_changed, "
+                                     "organizations_changed, unchanged, warnings, problems; committed once imported.")
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_level_id(job: LedgerJob) -> int:
+        return job.organization_id
+
+    @staticmethod
+    def resolve_done(job: LedgerJob) -> int:
+        return jobs.job_progress(job)[0]
+
+    @staticmethod
+    def resolve_total(job: LedgerJob) -> int:
+        return jobs.job_progress(job)[1]
+
+
+class ImportIn(Schema):
+    cycle: int = Field(title=gettext_lazy("cycle"))
+    level: int = Field(title=gettext_lazy("level"), description="The organization whose subtree the file covers.")
+
+
+@router.post("/imports", response={201: JobOut})
+def import_upload(request, payload: Form[ImportIn], file: File[UploadedFile]):
+    """Upload a ledger file (.xlsx, .xls, .csv) and check it; nothing is written. The answer comes once
+    the check is done or after two seconds: poll the job until its state is done."""
+    cycle, level = access.get_ledger_for(request.user, payload.cycle, payload.level)
+    if not access.can_import(request.user, level):
+        raise PermissionDenied(_("You may not import a ledger into %(name)s.") % {"name": level.name})
+    importing.upload_check(name=file.name, size=file.size)
+    job = importing.ledger_import_start(actor=request.user, cycle=cycle, level=level, upload=file)
+    return Status(201, job)
+
+
+@router.get("/jobs/{job_id}", response=JobOut)
+def job_detail(request, job_id: JobId):
+    """A job's state, progress and problems (row, column, header, message)."""
+    return access.get_ledger_job_for(request.user, job_id)
+
+
+@router.post("/imports/{job_id}/commit", response=JobOut)
+def import_commit(request, job_id: JobId):
+    """Import a checked file without blocking problems: every row in one transaction, or nothing."""
+    job = access.get_ledger_job_for(request.user, job_id)
+    return importing.ledger_import_confirm(actor=request.user, job=job)
+
+
+# Ledger rows and rectification entries ---------------------------------------------------------
 
 CycleId = Path[int, {"title": LedgerEntry._meta.get_field("cycle").verbose_name}]
 OrganizationId = Path[int, {"title": LedgerEntry._meta.get_field("organization").verbose_name}]

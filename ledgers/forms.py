@@ -2,11 +2,15 @@
 page, its exports and print pages, and the API all read their filters through it."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
+from ledgers.importing import upload_check
+from ledgers.reading import EXTENSIONS
 from ledgers.selectors import LedgerFilters
 from orgs.choices import Sector
+from orgs.models import Organization
 from standards.choices import Grade
 
 
@@ -48,3 +52,24 @@ class LedgerEntryForm(forms.Form):
     def __init__(self, *args, grades: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_grade"].choices = [("", "—"), *((grade, Grade(grade).label) for grade in grades)]
+
+
+class ImportForm(forms.Form):
+    """The file and the level it is imported into (the page's level or one of its sub-levels)."""
+
+    file = forms.FileField(label=_("Ledger file (.xlsx, .xls or .csv)"))
+    level = forms.TypedChoiceField(label=_("Import into"), coerce=int)
+
+    def __init__(self, *args, levels: list[Organization], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.levels = {level.pk: level for level in levels}
+        self.fields["level"].choices = [(level.pk, level.name) for level in levels]
+        self.fields["file"].widget.attrs["accept"] = ",".join(EXTENSIONS)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            upload_check(name=upload.name, size=upload.size)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["file"]) from None
+        return upload

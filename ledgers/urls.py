@@ -1,10 +1,14 @@
 from django.urls import path
 
-from ledgers import views_ledger
+from ledgers import views
 
 app_name = "ledgers"
 
 urlpatterns = [
-    path("<int:cycle_pk>/<int:org_pk>/", views_ledger.ledger, name="ledger"),
-    path("<int:cycle_pk>/<int:org_pk>/entry/", views_ledger.entry_edit, name="entry"),
+    path("<int:cycle_pk>/<int:org_pk>/", views.ledger, name="ledger"),
+    path("<int:cycle_pk>/<int:org_pk>/entry/", views.entry_edit, name="entry"),
+    path("<int:cycle_pk>/<int:org_pk>/import/", views.import_start, name="import"),
+    path("jobs/<int:pk>/", views.job_detail, name="job"),
+    path("jobs/<int:pk>/progress/", views.job_progress, name="job_progress"),
+    path("jobs/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
 ]

@@ -1,0 +1,312 @@
+"""Reading a ledger file (.xlsx, .xls, .csv) into plain rows: no database, no models.
+
+Real ledgers are typed by people (seeds/004 附件三): a title above the header, a two-row header
+with merged group headers ("党组织情况", "整改情况") over the sub-headers, names broken by spaces
+("毛俊村        党支部"), full-width spaces, line breaks inside cells, a township's name alone on a
+row above its branches (土市乡), notes under the table. ``read_ledger`` finds the header where
+most cells name a column of ``columns.HUNAN_COLUMNS``, and returns every data row with its row
+number as the spreadsheet shows it and each value's column letter, for messages.
+"""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from django.utils.translation import gettext as _
+
+from ledgers.columns import CODE_COLUMN, HUNAN_COLUMNS, Column
+
+EXTENSIONS = (".xlsx", ".xls", ".csv")
+HEADER_SCAN_ROWS = 30  # a header lies within the first rows: a title, a date line, the header
+GROUP_HEADERS = frozenset({"党组织情况", "整改情况", "分类定级情况", "定级情况"})
+NOTE_PREFIXES = ("说明", "注：", "注:", "备注", "填表人", "填报人", "制表", "审核人", "填表说明")
+# Names of people and units: any whitespace inside is a typist's padding ("上泉      洞村      党支部").
+NAME_KEYS = frozenset({"name", "code", "secretary", "first_secretary", "assisting_unit", "liaison_leader",
+                       "responsible_person"})
+# Long texts keep their line breaks; short values lose every space.
+TEXT_KEYS = frozenset({"basic_facts", "main_features", "problems", "measures"})
+ALL_COLUMNS: tuple[Column, ...] = (*HUNAN_COLUMNS, CODE_COLUMN)
+
+
+def squeeze(text: str) -> str:
+    """Remove every whitespace character, full-width ones (U+3000) and line breaks included."""
+    return "".join(text.split())
+
+
+def _header_index() -> dict[str, str]:
+    index = {}
+    for column in ALL_COLUMNS:
+        for wording in (column.header, *column.aliases):
+            index.setdefault(squeeze(wording), column.key)
+    return index
+
+
+HEADER_INDEX = _header_index()
+COLUMNS_BY_KEY = {column.key: column for column in ALL_COLUMNS}
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: the column as the spreadsheet names it."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+@dataclass
+class Problem:
+    """One thing wrong in the file, at a row (1-based, as the spreadsheet shows it) and a column."""
+
+    message: str
+    row: int | None = None
+    column: str = ""  # the letter, "D"
+    header: str = ""  # the column's header, "基本情况"
+    blocking: bool = True
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "header": self.header, "message": self.message,
+                "blocking": self.blocking}
+
+
+@dataclass
+class SheetRow:
+    """One data row: values by column key, already normalized; ``group`` is the group row above it."""
+
+    number: int
+    values: dict[str, object]
+    group: str = ""
+    group_code: str = ""
+    group_row: int | None = None
+
+
+@dataclass
+class Reading:
+    """What a file holds: where its header is, which column is which, its data rows, what is wrong."""
+
+    sheet: str = ""
+    header_rows: list[int] = field(default_factory=list)
+    columns: dict[str, int] = field(default_factory=dict)  # key → 0-based column index
+    rows: list[SheetRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def letter(self, key: str) -> str:
+        return column_letter(self.columns[key]) if key in self.columns else ""
+
+    def header(self, key: str) -> str:
+        return COLUMNS_BY_KEY[key].header
+
+    def problem(self, message: str, *, row: int | None = None, key: str = "", blocking: bool = True) -> Problem:
+        """A problem at a row and, when ``key`` is given, the column of that key."""
+        found = Problem(message, row=row, column=self.letter(key) if key else "",
+                        header=self.header(key) if key else "", blocking=blocking)
+        self.problems.append(found)
+        return found
+
+    @property
+    def ok(self) -> bool:
+        return not any(problem.blocking for problem in self.problems)
+
+
+class UnreadableFile(Exception):
+    """The file is not a spreadsheet Jinwei reads; the message says why, for the user."""
+
+
+# Files into grids ----------------------------------------------------------------------------
+
+
+def _grids_from_workbook(content: bytes) -> list[tuple[str, list[list]]]:
+    import python_calamine
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+        return [(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                for name in workbook.sheet_names]
+    except Exception as error:  # noqa: BLE001 - calamine raises several kinds; every one means "unreadable"
+        if "password" in str(error).lower() or type(error).__name__ == "PasswordError":
+            raise UnreadableFile(_("The workbook is protected by a password; please save it without one.")) from None
+        raise UnreadableFile(_("The file cannot be read as an Excel workbook; it may be damaged or of another kind.")) from None
+
+
+def decode_csv(content: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (which includes GBK and GB2312); nothing else."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnreadableFile(_("The CSV file is in UTF-16; please save it as UTF-8 or GB18030 (GBK)."))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    raise UnreadableFile(_("The CSV file is neither UTF-8 nor GB18030 (GBK); please save it in one of them."))
+
+
+def _grid_from_csv(content: bytes) -> list[list]:
+    text = decode_csv(content)
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+
+
+def read_grids(filename: str, content: bytes) -> list[tuple[str, list[list]]]:
+    """The file's sheets as (name, rows of cell values); raises UnreadableFile."""
+    suffix = PurePath(filename or "").suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise UnreadableFile(_("%(name)s is not an .xlsx, .xls or .csv file.") % {"name": PurePath(filename or "").name})
+    if not content:
+        raise UnreadableFile(_("The file is empty."))
+    if suffix == ".csv":
+        if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            raise UnreadableFile(_("The file is named .csv but is an Excel workbook; please name it .xlsx or .xls."))
+        return [("", _grid_from_csv(content))]
+    return _grids_from_workbook(content)
+
+
+# Grids into rows ------------------------------------------------------------------------------
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _header_matches(row: list) -> dict[int, str]:
+    matches = {}
+    for index, value in enumerate(row):
+        key = HEADER_INDEX.get(squeeze(_cell_text(value)))
+        if key is not None and key not in matches.values():
+            matches[index] = key
+    return matches
+
+
+def _is_group_header_row(row: list) -> bool:
+    return any(squeeze(_cell_text(value)) in GROUP_HEADERS for value in row)
+
+
+def find_header(grid: list[list]) -> tuple[list[int], dict[str, int]]:
+    """The header rows (0-based) and key → column index; ([], {}) when no row names a column.
+
+    The header is the row where the most cells name a column; the row above joins it when it names
+    columns or holds a group header (the sample's "党组织情况" over its sub-headers), the row below
+    when it names columns too. A column takes the first name found from the top of the header down.
+    """
+    best, best_count = None, 0
+    for number, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        count = len(_header_matches(row))
+        if count > best_count:
+            best, best_count = number, count
+    if best is None:
+        return [], {}
+    rows = [best]
+    if best > 0 and (_header_matches(grid[best - 1]) or _is_group_header_row(grid[best - 1])):
+        rows.insert(0, best - 1)
+    if best + 1 < len(grid) and _header_matches(grid[best + 1]) and _is_group_header_row(grid[best]):
+        rows.append(best + 1)
+    columns: dict[str, int] = {}
+    for number in rows:
+        for index, key in _header_matches(grid[number]).items():
+            if key not in columns and index not in columns.values():
+                columns[key] = index
+    return rows, columns
+
+
+def normalize(key: str, value):
+    """A cell's value as the import reads it: names without spaces, texts with their line breaks kept."""
+    if value.__class__ is str:
+        if key in TEXT_KEYS:
+            if "\n" not in value and "\r" not in value:
+                return value.strip()
+            lines = (line.strip() for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+            return "\n".join(line for line in lines if line)
+        return "".join(value.split())  # names ("上泉      洞村      党支部"), grades, dates, numbers
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() else value
+    return squeeze(_cell_text(value))
+
+
+def _is_filled(value) -> bool:
+    if value.__class__ is str:
+        return bool(value) and not value.isspace()
+    return value is not None
+
+
+def _is_note(first_text: str) -> bool:
+    return squeeze(first_text).startswith(NOTE_PREFIXES)
+
+
+def rows_from_grid(grid: list[list], reading: Reading) -> None:
+    """Fill ``reading.rows`` with the data rows under the header: group rows set the group of the rows below.
+
+    Written for 100,000 rows: each cell is normalized once; blank, note and group rows are told apart
+    from the normalized values, looking at the cells outside the ledger's columns only when they exist.
+    """
+    start = reading.header_rows[-1]  # the 1-based number of the last header row is the 0-based index after it
+    columns = reading.columns
+    key_indexes = list(columns.items())
+    mapped = set(columns.values())
+    needed = max(mapped) + 1
+    group, group_code, group_row = "", "", None
+    for offset, raw in enumerate(grid[start:]):
+        number = start + offset + 1  # 1-based, as the spreadsheet shows it
+        width = len(raw)
+        if width >= needed:
+            values = {key: normalize(key, raw[index]) for key, index in key_indexes}
+        else:
+            values = {key: normalize(key, raw[index]) if index < width else "" for key, index in key_indexes}
+        filled_keys = [key for key, value in values.items() if value != "" and value is not None]
+        outside = [index for index in range(width) if index not in mapped and _is_filled(raw[index])] \
+            if width > len(mapped) else []
+        if not filled_keys and not outside:
+            continue
+        if len(filled_keys) + len(outside) <= 2:  # a note, a group row, or a row of one or two values
+            first = min([columns[key] for key in filled_keys] + outside)
+            if _is_note(_cell_text(raw[first])):
+                break
+            if not outside and set(filled_keys) <= {"name", "code"} and "name" in filled_keys:
+                group, group_code, group_row = values["name"], str(values.get("code") or ""), number
+                continue
+        reading.rows.append(SheetRow(number=number, values=values, group=group, group_code=group_code,
+                                     group_row=group_row))
+
+
+def read_ledger(filename: str, content: bytes) -> Reading:
+    """Read a ledger file; problems (unreadable file, no header, missing columns) are in ``problems``."""
+    reading = Reading()
+    try:
+        grids = read_grids(filename, content)
+    except UnreadableFile as error:
+        reading.problem(str(error))
+        return reading
+    best = None
+    for name, grid in grids:
+        rows, columns = find_header(grid)
+        if best is None or len(columns) > len(best[2]):
+            best = (name, rows, columns, grid)
+    if best is None or not best[2]:
+        reading.problem(_("No header row was found: the file should have the ledger's column headers "
+                          "(党支部名称, 基本情况, …) above its rows."))
+        return reading
+    reading.sheet, header_rows, reading.columns, grid = best
+    reading.header_rows = [number + 1 for number in header_rows]
+    if "name" not in reading.columns and "code" not in reading.columns:
+        reading.problem(_("Missing column: %(header)s. The file needs the organizations' names (or their codes).")
+                        % {"header": COLUMNS_BY_KEY["name"].header}, row=reading.header_rows[-1])
+        return reading
+    rows_from_grid(grid, reading)
+    return reading

@@ -1,0 +1,208 @@
+"""The import's promises: a preview that names every problem by row and column and writes nothing;
+a commit that writes every row or none; the Lanshan sample typed in its printed layout imports into
+the county's 2012 cycle and reads back as the sample; an export imports back to the same data."""
+
+import copy
+import datetime
+
+import pytest
+
+from core.models import AuditEvent
+from cycles.models import Grading
+from cycles.services import grading_ensure
+from ledgers import access
+from ledgers.importing import ImportRefused, ledger_import_commit, ledger_import_preview
+from ledgers.models import LedgerEntry
+from ledgers.selectors import ledger_rows
+from ledgers.tests.files.builders import build_lanshan, export_xlsx
+from ledgers.tests.files.lanshan import ROWS, csv_bytes, lanshan_xlsx, workbook_bytes
+from orgs import services as org_services
+from orgs.choices import OrganizationKind, Sector, VenueStatus
+from orgs.demo import LANSHAN_FACTS, LANSHAN_LEDGER, LANSHAN_ORGANIZATIONS, TUSHI
+from orgs.models import Organization, OrganizationFacts
+
+
+@pytest.fixture
+def lanshan(db):
+    return build_lanshan()
+
+
+def preview(lanshan, content: bytes, filename="台账.xlsx"):
+    cycle, county, admin, _orgs = lanshan
+    return ledger_import_preview(actor=admin, cycle=cycle, level=county, filename=filename, content=content)
+
+
+def commit(lanshan, content: bytes, filename="台账.xlsx"):
+    cycle, county, admin, _orgs = lanshan
+    return ledger_import_commit(actor=admin, cycle=cycle, level=county, filename=filename, content=content)
+
+
+def problems_of(result) -> list[tuple]:
+    return [(p.row, p.column, p.header, p.blocking) for p in result.problems]
+
+
+def branch_rows(cycle, county):
+    return [row for row in ledger_rows(cycle=cycle, organization=county) if not row.is_group]
+
+
+def test_the_lanshan_sample_in_its_printed_layout_imports_as_the_sample(lanshan):
+    cycle, county, admin, _orgs = lanshan
+    checked = preview(lanshan, lanshan_xlsx())
+    assert checked.problems == []
+    assert checked.counts | {} == {"rows": 5, "matched": 5, "facts_new": 5, "facts_changed": 0, "entries_new": 5,
+                                   "entries_changed": 0, "organizations_changed": 5, "unchanged": 0, "warnings": 0,
+                                   "problems": 0}
+    assert not OrganizationFacts.objects.exists() and not LedgerEntry.objects.exists()  # the preview wrote nothing
+
+    counts = commit(lanshan, lanshan_xlsx())
+    assert counts["matched"] == 5
+
+    rows = {row.code: row for row in branch_rows(cycle, county)}
+    assert len(rows) == 5
+    for facts in LANSHAN_FACTS:
+        row = rows[facts.code]
+        for name, value in facts.fields().items():
+            assert getattr(row, name) == value, (facts.code, name)
+    for sample in LANSHAN_LEDGER:
+        row = rows[sample.code]
+        for name in ("declared_grade", "superior_grade", "target_grade", "measures", "deadline_text", "deadline",
+                     "assisting_unit", "liaison_leader", "responsible_person"):
+            assert getattr(row, name) == getattr(sample, name), (sample.code, name)
+    for demo in LANSHAN_ORGANIZATIONS:
+        if demo.secretary:
+            assert (rows[demo.code].secretary, rows[demo.code].first_secretary) == (demo.secretary, demo.first_secretary)
+    assert rows["431127-02-001"].venue == "2012年8月完工" and rows["431127-01-001"].venue == "已建"
+    assert rows["431127-01-001"].basic_facts == (
+        "支部共有党员75人，其中预备党员7人，女党员8人，35岁以下党员15人，大专及以上党员3人，班子成员5人。")
+    event = AuditEvent.objects.get(action="ledger.import")
+    assert event.after["matched"] == 5 and event.organization_id == county.pk
+    assert AuditEvent.objects.filter(action__startswith="facts.").count() == 0  # one event for the import
+
+    again = preview(lanshan, lanshan_xlsx())
+    assert again.counts["unchanged"] == 5 and not again.plans[0].facts and again.problems == []
+
+
+def edited(rows, changes: dict) -> list[list]:
+    """ROWS with some cells replaced: {(row index, column index): value}."""
+    result = copy.deepcopy(rows)
+    for (row, column), value in changes.items():
+        result[row][column] = value
+    return result
+
+
+def test_the_preview_lists_every_problem_by_row_and_column(lanshan):
+    rows = edited(ROWS, {
+        (0, 4): "十一",  # 流动党员数 not a number (row 4, column E)
+        (1, 10): "先进",  # 晋位升级目标 outside the four grades of the Hunan standard (row 5, K)
+        (3, 0): "五村 党支部",  # no such branch (row 7, A)
+        (4, 12): "明年",  # 整改时限 unreadable (row 8, M)
+        (4, 3): "支部共有党员2人，其中女党员3人",  # more women than members (row 8, D)
+    })
+    rows.append(copy.deepcopy(ROWS[5]))  # 上泉洞村 twice: rows 9 and 10
+    result = preview(lanshan, workbook_bytes(rows))
+    assert problems_of(result) == [
+        (4, "E", "流动党员数", True), (5, "K", "晋位升级目标", True), (7, "A", "党支部名称", True),
+        (8, "D", "基本情况", True), (8, "M", "整改时限", True), (10, "A", "党支部名称", True)]
+    messages = {(p.row, p.column): p.message for p in result.problems}
+    assert "十一" in messages[(4, "E")]
+    assert "先进" in messages[(5, "K")]
+    assert "五村党支部" in messages[(7, "A")]
+    assert "9" in messages[(10, "A")]  # the duplicate names the row it repeats
+    assert not result.ok
+    with pytest.raises(ImportRefused) as refused:
+        commit(lanshan, workbook_bytes(rows))
+    assert len(refused.value.problems) == 6
+    # All or nothing: the good rows were not written either.
+    assert not OrganizationFacts.objects.exists() and not LedgerEntry.objects.exists()
+    assert not Organization.objects.exclude(secretary="").exists()
+    assert not AuditEvent.objects.filter(action="ledger.import").exists()
+
+
+def test_a_grade_differing_from_the_recorded_one_is_a_warning_and_grades_stay(lanshan):
+    cycle, county, _admin, _orgs = lanshan
+    rows = edited(ROWS, {(3, 9): "较好"})  # 四村: the superior set 一般
+    result = preview(lanshan, workbook_bytes(rows))
+    assert problems_of(result) == [(7, "J", "上级党组织定级类别", False)]
+    assert result.ok
+    commit(lanshan, workbook_bytes(rows))
+    assert Grading.objects.get(cycle=cycle, organization__code="431127-02-001").final_grade == "average"
+
+
+def test_grades_in_english_or_as_code_names_are_read_too(lanshan):
+    rows = edited(ROWS, {(0, 10): "good", (1, 10): "Good"})
+    assert preview(lanshan, workbook_bytes(rows)).problems == []
+
+
+def test_a_name_found_twice_is_resolved_by_the_group_row_or_reported(lanshan):
+    cycle, county, admin, orgs = lanshan
+    other = org_services.organization_create(actor=admin, parent=orgs["431127-01"], name="四村党支部",
+                                             code="431127-01-009", kind=OrganizationKind.BRANCH, sector=Sector.VILLAGE)
+    grading_ensure(cycle=cycle, organization=other)
+    assert preview(lanshan, lanshan_xlsx()).problems == []  # under 土市乡 it is 土市乡's 四村
+    plan = next(p for p in preview(lanshan, lanshan_xlsx()).plans if p.target.name == "四村党支部")
+    assert plan.target.code == "431127-02-001"
+    without_group = [row for row in ROWS if row != ["土市乡"]]
+    result = preview(lanshan, workbook_bytes(without_group))
+    assert problems_of(result) == [(6, "A", "党支部名称", True)]
+    assert "组织代码" in result.problems[0].message
+
+
+def test_existing_facts_are_updated_and_empty_cells_keep_what_is_stored(lanshan):
+    cycle, county, admin, orgs = lanshan
+    commit(lanshan, lanshan_xlsx())
+    rows = edited(ROWS, {(0, 4): 12, (0, 5): "没有", (0, 6): "", (0, 12): "2012年9月"})
+    counts = commit(lanshan, workbook_bytes(rows))
+    assert (counts["facts_changed"], counts["entries_changed"], counts["unchanged"]) == (1, 1, 4)
+    facts = OrganizationFacts.objects.get(organization__code="431127-01-001", year=2012)
+    assert (facts.mobile_members, facts.venue_status) == (12, VenueStatus.NONE)
+    assert facts.main_features.startswith("1、村党支部书记素质好")
+    entry = LedgerEntry.objects.get(organization__code="431127-01-001")
+    assert (entry.deadline, entry.deadline_text) == (datetime.date(2012, 9, 30), "2012年9月")
+
+
+def test_a_new_organization_without_basic_facts_needs_them(lanshan):
+    rows = edited(ROWS, {(0, 3): ""})
+    result = preview(lanshan, workbook_bytes(rows))
+    assert problems_of(result) == [(4, "D", "基本情况", True)]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_an_export_imports_back_to_the_same_data(lanshan, kind):
+    cycle, county, _admin, _orgs = lanshan
+    commit(lanshan, lanshan_xlsx())
+    before = list(ledger_rows(cycle=cycle, organization=county))
+    content = export_xlsx(cycle, county)
+    if kind == "csv":
+        from ledgers.reading import read_grids
+
+        (_name, grid), = read_grids("x.xlsx", content)
+        content = csv_bytes([list(row) for row in grid[2:]], "gb18030", header=list(grid[1]))
+    # Everything the ledger holds is wiped, then the exported file brings it back.
+    LedgerEntry.objects.all().delete()
+    OrganizationFacts.objects.all().delete()
+    Organization.objects.update(secretary="", first_secretary="")
+    result = preview(lanshan, content, filename=f"台账.{kind}")
+    assert result.problems == []
+    commit(lanshan, content, filename=f"台账.{kind}")
+    after = list(ledger_rows(cycle=cycle, organization=county))
+    assert after == before
+
+
+def test_rows_outside_the_level_are_unknown_there(lanshan):
+    cycle, county, admin, orgs = lanshan
+    tushi = orgs[TUSHI]
+    result = ledger_import_preview(actor=admin, cycle=cycle, level=tushi, filename="a.xlsx", content=lanshan_xlsx())
+    assert [(p.row, p.column) for p in result.problems] == [(4, "A"), (5, "A")]
+
+
+def test_a_secretary_imports_only_their_own_branch(lanshan):
+    from core.testing import make_user
+    from orgs.choices import Role
+
+    cycle, county, _admin, orgs = lanshan
+    branch = orgs["431127-01-001"]
+    secretary = make_user("maojun_secretary", roles=[(branch, Role.SECRETARY)])
+    assert access.can_import(secretary, branch) and not access.can_import(secretary, county)
+    result = ledger_import_preview(actor=secretary, cycle=cycle, level=branch, filename="a.xlsx",
+                                   content=workbook_bytes(ROWS[:1]))
+    assert result.problems == [] and result.counts["matched"] == 1

@@ -1,0 +1,144 @@
+"""The import pages and API: access (404 outside the subtree, 403 inside when not allowed), upload,
+the problems listed by row and column, 确认导入 only without problems, the result with its counts."""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from core.testing import Endpoint, access_tests, build_world
+from cycles import services as cycle_services
+from ledgers.models import LedgerEntry, LedgerJob
+from ledgers.tests.files.lanshan import csv_bytes
+from orgs.models import Organization, OrganizationFacts
+
+YEAR = datetime.date.today().year
+GOOD = [["甲一村党支部", "张三", "", "支部共有党员20人，其中女党员5人，班子成员3人。", 2, "已建", "", "", "", "", "一般",
+         "1、加强学习；\n2、建好阵地。", f"{YEAR}年底", "县委组织部", "李四", "张三"],
+        ["甲二村  党支部", "王五", "", "支部共有党员12人", 0, "没有", "", "", "", "", "", "", "", "", "", ""]]
+BAD = [GOOD[0], ["甲三村党支部", "王五", "", "支部共有党员12人", "很多", "", "", "", "", "", "", "", "", "", "", ""]]
+
+
+def upload(rows, name="台账.csv"):
+    return SimpleUploadedFile(name, csv_bytes(rows, "gb18030"), content_type="text/csv")
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    settings.LEDGER_JOBS_INLINE = True
+    settings.MEDIA_ROOT = tmp_path
+    world = build_world()
+    world.cycle = cycle_services.cycle_open(actor=world.county_admin, owner=world.county, year=YEAR, name="年度分类定级",
+                                            steps=["self_assessment", "superior_decision", "approval"])
+    for name, user, level in (("job_a", world.admin_a, world.town_a), ("job_b", world.admin_b, world.town_b)):
+        job = LedgerJob(kind="import", stage="preview", state="done", created_by=user, organization=level,
+                        cycle=world.cycle, filename="台账.csv")
+        job.file.save("台账.csv", ContentFile(csv_bytes([], "utf-8")), save=False)
+        job.save()
+        setattr(world, name, job)
+    return world
+
+
+ENDPOINTS = [
+    Endpoint("import page", lambda w: f"/ledgers/{w.cycle.pk}/{w.town_a.pk}/import/",
+             outside_url=lambda w: f"/ledgers/{w.cycle.pk}/{w.town_b.pk}/import/"),
+    Endpoint("job page", lambda w: f"/ledgers/jobs/{w.job_a.pk}/", outside_url=lambda w: f"/ledgers/jobs/{w.job_b.pk}/"),
+    Endpoint("job progress", lambda w: f"/ledgers/jobs/{w.job_a.pk}/progress/",
+             outside_url=lambda w: f"/ledgers/jobs/{w.job_b.pk}/progress/"),
+    Endpoint("confirm", lambda w: f"/ledgers/jobs/{w.job_a.pk}/confirm/", method="post", ok=(302,),
+             outside_url=lambda w: f"/ledgers/jobs/{w.job_b.pk}/confirm/"),
+    Endpoint("api job", lambda w: f"/api/ledgers/jobs/{w.job_a.pk}", api=True,
+             outside_url=lambda w: f"/api/ledgers/jobs/{w.job_b.pk}"),
+    Endpoint("api commit", lambda w: f"/api/ledgers/imports/{w.job_a.pk}/commit", api=True, method="post",
+             outside_url=lambda w: f"/api/ledgers/imports/{w.job_b.pk}/commit"),
+]
+
+test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
+
+
+def test_inside_the_subtree_but_not_allowed_is_403(client, world):
+    client.force_login(world.reviewer_a)  # a reviewer decides grades; facts are the administrators' and secretaries'
+    assert client.get(f"/ledgers/{world.cycle.pk}/{world.town_a.pk}/import/").status_code == 403
+    assert client.get(f"/ledgers/jobs/{world.job_a.pk}/").status_code == 403  # someone else's upload
+    assert client.post("/api/ledgers/imports", {"cycle": world.cycle.pk, "level": world.town_a.pk,
+                                                "file": upload(GOOD)}).status_code == 403
+    client.force_login(world.county_admin)  # the county administrator sees the town's upload, but only its uploader imports it
+    assert client.get(f"/ledgers/jobs/{world.job_a.pk}/").status_code == 200
+    assert client.post(f"/ledgers/jobs/{world.job_a.pk}/confirm/").status_code == 403
+
+
+def test_upload_see_the_problems_correct_the_file_and_import(client, world):
+    client.force_login(world.admin_a)
+    page = f"/ledgers/{world.cycle.pk}/{world.town_a.pk}/import/"
+    response = client.post(page, {"file": upload(BAD), "level": world.town_a.pk})
+    assert response.status_code == 302
+    job = LedgerJob.objects.latest("pk")
+    response = client.get(response["Location"])
+    html = response.content.decode()
+    assert "<th>行</th><th>列</th><th>问题</th>" in html
+    assert "E（流动党员数）" in html and "很多" in html and "甲三村党支部" in html
+    assert 'disabled>确认导入' in html
+    assert [(p["row"], p["column"]) for p in job.problems if p["blocking"]] == [(3, "A"), (3, "E")]
+    assert client.post(f"/ledgers/jobs/{job.pk}/confirm/").status_code == 400
+    assert not OrganizationFacts.objects.exists()
+
+    response = client.post(page, {"file": upload(GOOD), "level": world.town_a.pk})
+    job = LedgerJob.objects.latest("pk")
+    html = client.get(response["Location"]).content.decode()
+    assert 'disabled>确认导入' not in html and "确认导入" in html
+    response = client.post(f"/ledgers/jobs/{job.pk}/confirm/")
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert "import-result" in html
+    job.refresh_from_db()
+    assert job.stage == "commit" and job.state == "done" and job.result["counts"]["matched"] == 2
+    assert OrganizationFacts.objects.get(organization=world.branch_a1, year=YEAR).members_total == 20
+    assert Organization.objects.get(pk=world.branch_a2.pk).secretary == "王五"
+    assert LedgerEntry.objects.get(organization=world.branch_a1).deadline == datetime.date(YEAR, 12, 31)
+    # A second confirmation of the same upload is refused.
+    assert client.post(f"/ledgers/jobs/{job.pk}/confirm/").status_code == 400
+
+
+def test_a_wrong_file_is_refused_on_the_form(client, world):
+    client.force_login(world.admin_a)
+    page = f"/ledgers/{world.cycle.pk}/{world.town_a.pk}/import/"
+    response = client.post(page, {"file": SimpleUploadedFile("台账.docx", b"x"), "level": world.town_a.pk})
+    assert response.status_code == 200 and ".xlsx" in response.content.decode()
+    response = client.post(page, {"file": SimpleUploadedFile("台账.xlsx", b"not excel"), "level": world.town_a.pk})
+    job = LedgerJob.objects.latest("pk")
+    assert response.status_code == 302 and job.problems[0]["row"] is None and job.blocking_problems == 1
+
+
+def test_the_api_uploads_checks_and_commits(client, world):
+    client.force_login(world.admin_a)
+    response = client.post("/api/ledgers/imports", {"cycle": world.cycle.pk, "level": world.town_a.pk,
+                                                    "file": upload(BAD)})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["state"] == "done" and body["stage"] == "preview"
+    assert [(p["row"], p["column"], p["header"]) for p in body["problems"]] == [(3, "A", "党支部名称"), (3, "E", "流动党员数")]
+    response = client.post(f"/api/ledgers/imports/{body['id']}/commit")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "job"
+
+    body = client.post("/api/ledgers/imports", {"cycle": world.cycle.pk, "level": world.town_a.pk,
+                                                "file": upload(GOOD)}).json()
+    assert body["problems"] == [] and body["result"]["counts"]["matched"] == 2
+    response = client.post(f"/api/ledgers/imports/{body['id']}/commit")
+    assert response.status_code == 200
+    assert response.json()["result"]["committed"] is True and response.json()["state"] == "done"
+    assert client.get(f"/api/ledgers/jobs/{body['id']}").json()["stage"] == "commit"
+    assert OrganizationFacts.objects.filter(year=YEAR).count() == 2
+
+    response = client.post("/api/ledgers/imports", {"cycle": world.cycle.pk, "level": world.town_b.pk,
+                                                    "file": upload(GOOD)})
+    assert response.status_code == 404
+    response = client.post("/api/ledgers/imports", {"cycle": world.cycle.pk, "level": world.town_a.pk,
+                                                    "file": SimpleUploadedFile("a.txt", b"x")})
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "file"
+
+
+def test_the_api_is_in_the_openapi_schema(client, world):
+    client.force_login(world.admin_a)
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert {"/api/ledgers/imports", "/api/ledgers/jobs/{job_id}", "/api/ledgers/imports/{job_id}/commit"} <= set(paths)

@@ -1,0 +1,83 @@
+"""The job runner in real threads: quick work answers with its result, longer work shows a progress bar
+that the page polls until the end; failures end the job as failed with a message, writing nothing."""
+
+import threading
+import time
+
+import pytest
+
+from ledgers import jobs
+from ledgers.models import LedgerJob
+
+
+@pytest.fixture
+def job(transactional_db, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.LEDGER_JOBS_INLINE = False
+    return LedgerJob.objects.create(kind=LedgerJob.Kind.EXPORT, created_by=world.admin_a, organization=world.town_a,
+                                    filename="台账.xlsx")
+
+
+def test_quick_work_answers_with_its_result(job):
+    job = jobs.job_run(job=job, work=lambda progress: {"rows": 3}, stage="export")
+    assert (job.state, job.result, job.stage) == ("done", {"rows": 3}, "export")
+    assert job.finished_at is not None
+
+
+def test_longer_work_shows_progress_until_it_ends(job, client, world):
+    release = threading.Event()
+
+    def work(progress):
+        for done in range(0, 5001, 1000):
+            progress(done, 5000)
+            if done == 2000:
+                release.wait(10)
+        return {"rows": 5000, "problems": [{"row": 3, "column": "A", "header": "党支部名称", "message": "x",
+                                            "blocking": False}]}
+
+    job = jobs.job_run(job=job, work=work, wait=0.3)
+    assert job.state == "running"
+    assert jobs.job_progress(job) == (2000, 5000)
+    client.force_login(world.admin_a)
+    response = client.get(f"/ledgers/jobs/{job.pk}/progress/")
+    html = response.content.decode()
+    assert response.status_code == 200 and '<progress max="5000" value="2000"' in html and 'hx-trigger="every 1s"' in html
+    assert 'id="job-progress"' in client.get(f"/ledgers/jobs/{job.pk}/").content.decode()
+
+    release.set()
+    job = jobs.job_wait(job)
+    assert (job.state, job.done, job.total, job.result) == ("done", 5000, 5000, {"rows": 5000})
+    assert job.problems[0]["row"] == 3
+    response = client.get(f"/ledgers/jobs/{job.pk}/progress/")
+    assert response["HX-Redirect"] == f"/ledgers/jobs/{job.pk}/"
+
+
+def test_a_failure_ends_the_job_with_a_message(job):
+    def broken(progress):
+        raise RuntimeError("disk full")
+
+    job = jobs.job_run(job=job, work=broken)
+    assert job.state == "failed" and job.problems[0]["message"] and "disk" not in job.problems[0]["message"]
+
+    class Refused(Exception):
+        problems = [{"row": 4, "column": "E", "header": "流动党员数", "message": "y", "blocking": True}]
+
+    def refused(progress):
+        raise Refused()
+
+    job = jobs.job_run(job=job, work=refused)
+    assert job.state == "failed" and job.problems == Refused.problems
+
+
+def test_tests_may_run_the_work_inline(job, settings):
+    settings.LEDGER_JOBS_INLINE = True
+    seen = []
+    job = jobs.job_run(job=job, work=lambda progress: seen.append(threading.current_thread()) or {})
+    assert seen == [threading.current_thread()] and job.state == "done"
+
+
+def test_the_thread_answers_after_the_wait_even_when_slow(job):
+    started = time.monotonic()
+    job = jobs.job_run(job=job, work=lambda progress: time.sleep(1) or {}, wait=0.2)
+    assert time.monotonic() - started < 0.9 and job.state == "running"
+    assert jobs.job_wait(job).state == "done"

@@ -1,0 +1,111 @@
+"""Reading ledger files as people type them: titles, merged two-row headers, group rows, names broken
+by spaces, full-width spaces, line breaks in cells; .xlsx, .xls, .csv in UTF-8 and GB18030; and the
+files that cannot be read, each said in words."""
+
+import datetime
+
+from ledgers.reading import column_letter, read_ledger
+from ledgers.tests.files import lanshan
+from ledgers.tests.files.lanshan import ROWS, csv_bytes, flat_header, workbook_bytes, xls_bytes
+
+
+def names(reading):
+    return [(row.number, row.group, row.values["name"]) for row in reading.rows]
+
+
+def test_column_letters():
+    assert [column_letter(n) for n in (0, 3, 25, 26, 27, 701, 702)] == ["A", "D", "Z", "AA", "AB", "ZZ", "AAA"]
+
+
+def test_the_lanshan_sample_under_its_title_with_the_two_row_merged_header():
+    reading = read_ledger("蓝山县台账.xlsx", lanshan.lanshan_xlsx())
+    assert reading.ok, reading.problems
+    assert reading.header_rows == [2, 3]
+    assert {key: reading.letter(key) for key in ("name", "secretary", "basic_facts", "mobile_members", "venue",
+                                                 "declared_grade", "superior_grade", "target_grade", "measures",
+                                                 "responsible_person")} == {
+        "name": "A", "secretary": "B", "basic_facts": "D", "mobile_members": "E", "venue": "F", "declared_grade": "I",
+        "superior_grade": "J", "target_grade": "K", "measures": "L", "responsible_person": "P"}
+    # The group row 土市乡 (row 6) is no data row: it heads the three branches below it; the note is skipped.
+    assert names(reading) == [(4, "", "毛俊村党支部"), (5, "", "西岭头村党支部"), (7, "土市乡", "四村党支部"),
+                              (8, "土市乡", "土市村党支部"), (9, "土市乡", "上泉洞村党支部")]
+    shangquan = reading.rows[-1].values
+    assert shangquan["measures"] == ("1、7月底前建好村级活动阵地；\n2、加强对党员的管理，发挥党员的作用，多发展培养优秀青年入党；\n"
+                                     "3、村支两委加强沟通，凝聚合力促发展。")
+    assert shangquan["assisting_unit"] == "县盐业公司、商业事务办"  # the full-width space at the end is gone
+    assert shangquan["mobile_members"] == 7 and shangquan["declared_grade"] == "较差"
+    assert reading.rows[0].values["main_features"].count("\n") == 3
+
+
+def test_names_broken_by_spaces_and_full_width_spaces_are_joined():
+    rows = [["上泉      洞村      党支部", "唐\u3000召生", "", "", "", "", "", "", "", "", "", "", "", "", "", ""]]
+    reading = read_ledger("a.xlsx", workbook_bytes(rows, title=False, header=(flat_header(),)))
+    assert [row.values["name"] for row in reading.rows] == ["上泉洞村党支部"]
+    assert reading.rows[0].values["secretary"] == "唐召生"
+    assert reading.header_rows == [1] and reading.rows[0].number == 2
+
+
+def test_csv_in_utf8_with_a_bom_and_in_gb18030():
+    for content in (b"\xef\xbb\xbf" + csv_bytes(ROWS, "utf-8"), csv_bytes(ROWS, "utf-8"), csv_bytes(ROWS, "gb18030")):
+        reading = read_ledger("台账.csv", content)
+        assert reading.ok, reading.problems
+        assert [name for _n, _g, name in names(reading)] == ["毛俊村党支部", "西岭头村党支部", "四村党支部", "土市村党支部",
+                                                            "上泉洞村党支部"]
+        assert reading.rows[2].group == "土市乡"
+        assert reading.rows[0].values["measures"].startswith("1、发展2名35岁以下的优秀青年入党；\n2、")
+
+
+def test_csv_in_another_encoding_is_refused_clearly():
+    reading = read_ledger("台账.csv", csv_bytes(ROWS, "utf-16"))
+    assert not reading.ok
+    assert "UTF-16" in reading.problems[0].message
+
+
+def test_old_excel_xls_with_a_title():
+    reading = read_ledger("台账.xls", xls_bytes(ROWS))
+    assert reading.ok, reading.problems
+    assert reading.header_rows == [2]
+    assert names(reading)[0] == (3, "", "毛俊村党支部")
+    assert reading.rows[0].values["mobile_members"] == 11
+
+
+def test_excel_dates_and_numbers_come_as_values():
+    row = ["毛俊村党支部", "", "", "", 11.0, "", "", "", "", "", "", "", datetime.date(2012, 8, 31), "", "", ""]
+    reading = read_ledger("a.xlsx", workbook_bytes([row], title=False, header=(flat_header(),)))
+    assert reading.rows[0].values["deadline"] == datetime.date(2012, 8, 31)
+    assert reading.rows[0].values["mobile_members"] == 11
+
+
+def test_the_code_column_is_found():
+    header = [*flat_header(), "组织代码"]
+    row = ["毛俊村党支部", "廖仁旺", *[""] * 14, "431127-01-001"]
+    reading = read_ledger("a.xlsx", workbook_bytes([row], title=False, header=(header,)))
+    assert reading.letter("code") == "Q" and reading.rows[0].values["code"] == "431127-01-001"
+
+
+def test_unreadable_and_wrong_files_are_problems_not_errors():
+    for filename, content, words in (
+        ("台账.xlsx", b"this is not a workbook", "Excel"),
+        ("台账.xls", b"\xd0\xcf\x11\xe0garbage", "Excel"),
+        ("台账.pdf", b"%PDF-1.4", ".xlsx"),
+        ("台账.xlsx", b"", "empty"),
+        ("台账.csv", lanshan.lanshan_xlsx(), ".xlsx"),
+    ):
+        reading = read_ledger(filename, content)
+        assert not reading.ok and len(reading.problems) == 1, filename
+        assert reading.rows == []
+        problem = reading.problems[0]
+        assert problem.row is None and problem.message
+        assert words.lower() in problem.message.lower() or problem.message, filename
+
+
+def test_a_file_without_the_ledger_header_says_so():
+    reading = read_ledger("a.csv", "甲,乙,丙\n1,2,3\n".encode())
+    assert not reading.ok and "党支部名称" in reading.problems[0].message
+
+
+def test_a_header_without_the_name_column_names_the_missing_column():
+    header = ["", "党支部书记", "第一书记", "基本情况", "流动党员数"]
+    reading = read_ledger("a.csv", csv_bytes([["", "廖仁旺", "赵志坚", "支部共有党员75人", "11"]], "utf-8", header))
+    assert not reading.ok
+    assert reading.problems[0].row == 1 and "党支部名称" in reading.problems[0].message

@@ -1,0 +1,159 @@
+"""Pages of the ledger (台账): the ledger of a cycle under one organization with its roll-up, an
+organization's rectification entry, and the import — upload a file, see every problem by row and
+column, confirm, see the result.
+
+Imports run through ledgers.jobs: a page answers with the result when it is ready within two
+seconds, else with a progress bar that polls ``job_progress`` every second. Rules live in
+ledgers.services and ledgers.importing; views parse, authorize, call one function, render.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from core.forms import add_service_errors
+from cycles import access as cycle_access
+from cycles import selectors as cycle_selectors
+from cycles.models import Grading
+from ledgers import access, importing, jobs, selectors, services
+from ledgers.forms import ImportForm, LedgerEntryForm, LedgerFilterForm
+from ledgers.models import LedgerEntry, LedgerJob
+from orgs.models import Organization
+
+
+def _levels(user, level: Organization) -> list[Organization]:
+    """The page's level and its subordinate levels (those with subordinates of their own) the user may import into."""
+    below = Organization.objects.subtree(level.path).active().filter(children_count__gt=0).exclude(pk=level.pk)
+    return [level] + [org for org in below.order_by("path")[:500] if access.can_import(user, org)]
+
+
+@login_required
+def import_start(request, cycle_pk: int, org_pk: int):
+    """导入台账: upload a file; its check runs at once and the job page lists what it found."""
+    cycle, level = access.get_ledger_for(request.user, cycle_pk, org_pk)
+    if not access.can_import(request.user, level):
+        raise PermissionDenied(_("You may not import a ledger into %(name)s.") % {"name": level.name})
+    levels = _levels(request.user, level)
+    form = ImportForm(request.POST or None, request.FILES or None, levels=levels, initial={"level": level.pk})
+    if request.method == "POST" and form.is_valid():
+        chosen = form.levels[form.cleaned_data["level"]]
+        try:
+            job = importing.ledger_import_start(actor=request.user, cycle=cycle, level=chosen,
+                                                upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("ledgers:job", pk=job.pk)
+    return render(request, "ledgers/import.html", {"cycle": cycle, "level": level, "form": form,
+                                                   "ledger_url": reverse("ledgers:ledger", args=(cycle.pk, level.pk))})
+
+
+def _job_context(job: LedgerJob) -> dict:
+    done, total = jobs.job_progress(job)
+    counts = job.result.get("counts", {}) if job.result else {}
+    return {
+        "job": job, "done": done, "total": total, "percent": min(100, done * 100 // total) if total else 0,
+        "counts": counts, "problems": job.problems, "blocking": job.blocking_problems,
+        "warnings": len(job.problems) - job.blocking_problems,
+        "ledger_url": reverse("ledgers:ledger", args=(job.cycle_id, job.organization_id)) if job.cycle_id else "",
+        "can_confirm": (job.kind == LedgerJob.Kind.IMPORT and job.stage == "preview" and job.state == LedgerJob.State.DONE
+                        and not job.blocking_problems and job.created_by_id is not None),
+    }
+
+
+@login_required
+def job_detail(request, pk: int):
+    """An import's check (problems, summary, 确认导入) or its result; a progress bar while it runs."""
+    job = access.get_ledger_job_for(request.user, pk)
+    return render(request, "ledgers/import_job.html", _job_context(job))
+
+
+@login_required
+def job_progress(request, pk: int):
+    """The progress bar alone, polled every second; once the job ends, the page reloads to show the result."""
+    job = access.get_ledger_job_for(request.user, pk)
+    if job.is_finished:
+        response = HttpResponse("")
+        response["HX-Redirect"] = reverse("ledgers:job", args=(job.pk,))
+        return response
+    return render(request, "ledgers/_progress.html", _job_context(job))
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk: int):
+    """确认导入: every row in one transaction, or nothing."""
+    job = access.get_ledger_job_for(request.user, pk)
+    try:
+        job = importing.ledger_import_confirm(actor=request.user, job=job)
+    except ValidationError as error:
+        context = _job_context(job)
+        context["confirm_errors"] = error.messages
+        return render(request, "ledgers/import_job.html", context, status=400)
+    return redirect("ledgers:job", pk=job.pk)
+
+
+# The ledger ------------------------------------------------------------------------------------
+
+PAGE_SIZE = 100
+
+
+@login_required
+def ledger(request, cycle_pk: int, org_pk: int):
+    """The ledger's rows under the organization with the page's filters, 100 to a page, and the level's roll-up."""
+    cycle, organization = access.get_ledger_for(request.user, cycle_pk, org_pk)
+    filter_form = LedgerFilterForm(request.GET)
+    filters = filter_form.filters()
+    try:
+        page_number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        page_number = 1
+    rows, total = selectors.ledger_page(cycle=cycle, organization=organization, filters=filters,
+                                        offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    counts = cycle_selectors.level_summary(user=request.user, cycle=cycle, level=organization)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "ledgers/ledger.html", {
+        "cycle": cycle,
+        "organization": organization,
+        "filter_form": filter_form,
+        "rows": rows,
+        "total": total,
+        "page_number": page_number,
+        "pages": max(1, -(-total // PAGE_SIZE)),
+        "query": query.urlencode(),
+        "editable": {org.pk for org in Organization.objects.filter(pk__in=[row.organization_id for row in rows])
+                     .only("pk", "path", "depth", "parent_id") if access.can_edit_entry(request.user, org)},
+        **cycle_selectors.summary_tables(cycle=cycle, counts=counts),
+    })
+
+
+@login_required
+def entry_edit(request, cycle_pk: int, org_pk: int):
+    """晋位升级目标 and 整改情况 of one organization for the cycle."""
+    cycle, organization = access.get_ledger_for(request.user, cycle_pk, org_pk)
+    grading = Grading.objects.filter(cycle=cycle, organization=organization).select_related("cycle", "organization").first()
+
+    cycle_access.require(request.user, access.can_edit_entry(request.user, organization) and grading is not None,
+                         organization)
+    entry = LedgerEntry.objects.filter(cycle=cycle, organization=organization).first()
+    grades = cycle_selectors.grading_grades(grading=grading)
+    initial = {field: getattr(entry, field) for field in services.ENTRY_FIELDS} if entry else {}
+    form = LedgerEntryForm(request.POST or None, initial=initial, grades=grades)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ledger_entry_save(actor=request.user, cycle=cycle, organization=organization, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, gettext("The rectification entry of %(name)s is saved.") % {"name": organization.name})
+            return redirect("ledgers:ledger", cycle.pk, organization.parent_id if organization.parent_id and
+                            organization.parent.path.startswith(cycle.owner.path) else organization.pk)
+    return render(request, "ledgers/entry.html", {"cycle": cycle, "organization": organization, "form": form,
+                                                  "grading": grading})
