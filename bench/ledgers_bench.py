@@ -1,0 +1,218 @@
+"""Benchmark of the ledger's Excel exchange at 100,000 rows, each figure beside its baseline in one run.
+
+A script, not a test: it prints its figures (docs/benchmarks.md records them). On first use it
+builds a province-shaped tree of ``--rows`` organizations (orgs.synthetic, root ``LEDBENCH``), opens
+a cycle over it, and writes every organization's basic facts, grades and rectification entry in
+bulk. Then, each phase in a child process of its own so that its peak memory is its own:
+
+* export: the Hunan ledger (附件二) of the whole tree through ``ledgers.layouts.write_hunan_ledger``
+  (database read, the sample's sentences, the official layout) against the baseline of writing the
+  same cells with openpyxl alone (write-only mode, the values read back from the exported file and
+  held in memory beforehand). Target ≤ 1.25×.
+* import: ``ledgers.importing.ledger_import_commit`` of that file (reading, matching, validation and
+  the database writes of 100,000 facts and entries, which are deleted first) against the baseline of a
+  plain read of the same file with python-calamine (every cell into Python values). Target ≤ 3×.
+
+    DATABASE_URL=postgres://jinwei:jinwei@127.0.0.1:5432/jinwei_bench_ledgers .venv/bin/python bench/ledgers_bench.py
+    JINWEI_DATA_DIR=/tmp/jinwei-bench-ledgers .venv/bin/python bench/ledgers_bench.py          # SQLite
+
+Peak memory (max RSS of each child) must stay under 1 GB.
+"""
+
+import argparse
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinwei.settings")
+os.environ.setdefault("JINWEI_DEBUG", "false")
+
+import django  # noqa: E402
+
+django.setup()
+
+import random  # noqa: E402
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from bench.common import ensure_database, machine  # noqa: E402
+from cycles import services as cycle_services  # noqa: E402
+from cycles.models import Cycle, Grading  # noqa: E402
+from ledgers.models import LedgerEntry  # noqa: E402
+from orgs.choices import VenueStatus  # noqa: E402
+from orgs.models import Organization, OrganizationFacts  # noqa: E402
+from orgs.synthetic import synthetic_tree_create  # noqa: E402
+
+ROOT_CODE = "LEDBENCH"
+YEAR = 2026
+GRADES = ["advanced", "average", "lagging"]
+
+
+def admin():
+    user, created = get_user_model().objects.get_or_create(username="ledger_bench", defaults={"is_superuser": True})
+    if created:
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def build(rows: int) -> Cycle:
+    """The tree, its cycle, facts, grades and entries (once; reused by later runs)."""
+    root = Organization.objects.filter(code=ROOT_CODE).first()
+    if root is None:
+        started = time.perf_counter()
+        synthetic_tree_create(count=rows, root_code=ROOT_CODE)
+        print(f"tree of {rows} organizations generated in {time.perf_counter() - started:.1f} s")
+        root = Organization.objects.get(code=ROOT_CODE)
+    cycle = Cycle.objects.filter(owner=root, year=YEAR).first()
+    if cycle is not None:
+        return cycle
+    started = time.perf_counter()
+    actor = admin()
+    cycle = cycle_services.cycle_open(actor=actor, owner=root, year=YEAR, name="台账基准", preset="hunan")
+    rng = random.Random(7)
+    with transaction.atomic():
+        ids = list(Grading.objects.filter(cycle=cycle).values_list("organization_id", flat=True))
+        facts, entries = [], []
+        for pk in ids:
+            total = rng.randint(5, 120)
+            facts.append(OrganizationFacts(
+                organization_id=pk, year=YEAR, members_total=total, probationary_members=rng.randint(0, total // 10),
+                female_members=rng.randint(0, total // 3), members_under_35=rng.randint(0, total // 4),
+                college_members=rng.randint(0, total // 4), leadership_size=rng.randint(3, 7),
+                mobile_members=rng.randint(0, 12), venue_status=VenueStatus.BUILT,
+                main_features="1、班子团结，制度健全；\n2、活动阵地建设好。", problems="1、党员年龄偏大；\n2、发展党员不足。"))
+            entries.append(LedgerEntry(
+                cycle=cycle, organization_id=pk, target_grade=rng.choice(GRADES[:2]),
+                measures="1、发展2名35岁以下的优秀青年入党；\n2、进一步完善未来五年发展规划。", deadline_text=f"{YEAR}年底",
+                assisting_unit="县委统战部", liaison_leader="赵志坚", responsible_person="廖仁旺", updated_by=actor))
+        OrganizationFacts.objects.bulk_create(facts, batch_size=5000)
+        LedgerEntry.objects.bulk_create(entries, batch_size=5000)
+        # Grades written straight into the rows (the kept-current tallies are not read by this benchmark).
+        for grade in GRADES:
+            Grading.objects.filter(cycle=cycle, organization_id__in=ids[GRADES.index(grade)::3]).update(
+                declared_grade=grade, final_grade=grade)
+    print(f"cycle, {len(ids)} facts, grades and entries written in {time.perf_counter() - started:.1f} s")
+    return cycle
+
+
+def phase_export(cycle: Cycle, path: str) -> dict:
+    from ledgers.layouts import write_hunan_ledger
+    from ledgers.printing import form_meta, level_ledger_rows
+    from ledgers.selectors import LedgerFilters
+
+    started = time.perf_counter()
+    result = write_hunan_ledger(level_ledger_rows(cycle=cycle, level=cycle.owner, filters=LedgerFilters()),
+                                form_meta(cycle=cycle, level=cycle.owner), path)
+    return {"seconds": time.perf_counter() - started, "rows": getattr(result, "rows", None)}
+
+
+def phase_export_baseline(path: str, out: str) -> dict:
+    """The same cells (read back from the exported file beforehand) written with openpyxl alone."""
+    from openpyxl import Workbook
+    from python_calamine import CalamineWorkbook
+
+    values = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+    started = time.perf_counter()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    for row in values:
+        sheet.append(row)
+    workbook.save(out)
+    return {"seconds": time.perf_counter() - started, "rows": len(values)}
+
+
+def phase_import(cycle: Cycle, path: str) -> dict:
+    from ledgers.importing import ledger_import_commit
+
+    OrganizationFacts.objects.filter(organization__path__startswith=cycle.owner.path, year=YEAR).delete()
+    LedgerEntry.objects.filter(cycle=cycle).delete()
+    content = Path(path).read_bytes()
+    started = time.perf_counter()
+    counts = ledger_import_commit(actor=admin(), cycle=cycle, level=cycle.owner, filename="ledger.xlsx", content=content)
+    seconds = time.perf_counter() - started
+    written = (OrganizationFacts.objects.filter(organization__path__startswith=cycle.owner.path, year=YEAR).count(),
+               LedgerEntry.objects.filter(cycle=cycle).count())
+    return {"seconds": seconds, "counts": counts, "written": written}
+
+
+def phase_import_baseline(path: str) -> dict:
+    from python_calamine import CalamineWorkbook
+
+    content = Path(path).read_bytes()
+    started = time.perf_counter()
+    cells = 0
+    for row in CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python():
+        cells += len(row)
+    return {"seconds": time.perf_counter() - started, "cells": cells}
+
+
+def child(phase: str, folder: str) -> None:
+    cycle = Cycle.objects.get(owner__code=ROOT_CODE, year=YEAR)
+    exported, plain = str(Path(folder) / "ledger.xlsx"), str(Path(folder) / "plain.xlsx")
+    result = {"export": lambda: phase_export(cycle, exported),
+              "export_baseline": lambda: phase_export_baseline(exported, plain),
+              "import": lambda: phase_import(cycle, exported),
+              "import_baseline": lambda: phase_import_baseline(exported)}[phase]()
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result, default=str))
+
+
+def run_child(phase: str, folder: str) -> dict:
+    output = subprocess.run([sys.executable, __file__, "--child", phase, "--folder", folder], capture_output=True,
+                            text=True, env=os.environ.copy())
+    if output.returncode:
+        sys.exit(f"{phase} failed:\n{output.stderr[-3000:]}")
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--child")
+    parser.add_argument("--folder")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.folder)
+        return
+    if connection.vendor == "postgresql":
+        ensure_database()
+    call_command("migrate", verbosity=0)
+    for line in machine():
+        print(line)
+    cycle = build(args.rows)
+    print(f"ledger of {Grading.objects.filter(cycle=cycle).count()} gradings under {ROOT_CODE}")
+    connection.close()
+    with tempfile.TemporaryDirectory() as folder:
+        export = run_child("export", folder)
+        size = Path(folder, "ledger.xlsx").stat().st_size
+        export_baseline = run_child("export_baseline", folder)
+        imported = run_child("import", folder)
+        import_baseline = run_child("import_baseline", folder)
+    print(f"\nexported file: {size / 1e6:.1f} MB, {export_baseline['rows']} sheet rows; "
+          f"import wrote {imported['written'][0]} facts and {imported['written'][1]} entries")
+    print(f"{'phase':<44}{'seconds':>9}{'peak MB':>9}")
+    for name, figures in (("export 附件二 (Jinwei)", export), ("  baseline: same cells, openpyxl alone", export_baseline),
+                          ("import (Jinwei, validation and writes)", imported),
+                          ("  baseline: plain read, python-calamine", import_baseline)):
+        print(f"{name:<44}{figures['seconds']:>9.1f}{figures['peak_mb']:>9.0f}")
+    export_ratio = export["seconds"] / export_baseline["seconds"]
+    import_ratio = imported["seconds"] / import_baseline["seconds"]
+    peak = max(figures["peak_mb"] for figures in (export, export_baseline, imported, import_baseline))
+    print(f"\nexport ratio {export_ratio:.2f}× (target ≤ 1.25×: {'met' if export_ratio <= 1.25 else 'NOT met'})")
+    print(f"import ratio {import_ratio:.2f}× (target ≤ 3×: {'met' if import_ratio <= 3 else 'NOT met'})")
+    print(f"peak memory {peak:.0f} MB (target < 1024 MB: {'met' if peak < 1024 else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()
