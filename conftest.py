@@ -46,3 +46,10 @@ def browsing(browser, live_server, transactional_db, request):
                 page.screenshot(path=SHOTS / f"{request.node.name}-failed-{number}.png", full_page=True)
     browsing.close()
     assert not browsing.guard.problems, "\n".join(browsing.guard.problems)
+
+
+@pytest.fixture(autouse=True)
+def ledger_jobs_inline(settings):
+    """Ledger jobs (imports, exports) run in the calling thread: a test's data lives in a transaction that a
+    job's own thread could not see. ledgers/tests/test_jobs.py turns this off to test the threads."""
+    settings.LEDGER_JOBS_INLINE = True

@@ -8,7 +8,10 @@ urlpatterns = [
     path("<int:cycle_pk>/<int:org_pk>/", views.ledger, name="ledger"),
     path("<int:cycle_pk>/<int:org_pk>/entry/", views.entry_edit, name="entry"),
     path("<int:cycle_pk>/<int:org_pk>/import/", views.import_start, name="import"),
+    path("<int:cycle_pk>/<int:org_pk>/print/<slug:form>/", views.print_form, name="print_form"),
+    path("<int:cycle_pk>/<int:org_pk>/print/<slug:form>.xlsx", views.download_form, name="download_form"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),
     path("jobs/<int:pk>/progress/", views.job_progress, name="job_progress"),
     path("jobs/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
 ]

@@ -7,22 +7,25 @@ seconds, else with a progress bar that polls ``job_progress`` every second. Rule
 ledgers.services and ledgers.importing; views parse, authorize, call one function, render.
 """
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import add_service_errors
 from cycles import access as cycle_access
 from cycles import selectors as cycle_selectors
 from cycles.models import Grading
-from ledgers import access, importing, jobs, selectors, services
-from ledgers.forms import ImportForm, LedgerEntryForm, LedgerFilterForm
+from ledgers import access, exports, importing, jobs, layouts, printing, selectors, services
+from ledgers.forms import ImportForm, LedgerEntryForm, LedgerFilterForm, ledger_filters
 from ledgers.models import LedgerEntry, LedgerJob
 from orgs.models import Organization
 
@@ -128,6 +131,8 @@ def ledger(request, cycle_pk: int, org_pk: int):
         "page_number": page_number,
         "pages": max(1, -(-total // PAGE_SIZE)),
         "query": query.urlencode(),
+        "forms": layouts.FORMS.values(),
+        "can_import": access.can_import(request.user, organization),
         "editable": {org.pk for org in Organization.objects.filter(pk__in=[row.organization_id for row in rows])
                      .only("pk", "path", "depth", "parent_id") if access.can_edit_entry(request.user, org)},
         **cycle_selectors.summary_tables(cycle=cycle, counts=counts),
@@ -157,3 +162,73 @@ def entry_edit(request, cycle_pk: int, org_pk: int):
                             organization.parent.path.startswith(cycle.owner.path) else organization.pk)
     return render(request, "ledgers/entry.html", {"cycle": cycle, "organization": organization, "form": form,
                                                   "grading": grading})
+
+
+# Official forms: print pages, PDFs, .xlsx ------------------------------------------------------
+
+
+def _form(slug: str) -> layouts.Form:
+    form = layouts.FORMS.get(slug)
+    if form is None:
+        raise Http404
+    return form
+
+
+@require_GET
+@login_required
+def print_form(request, cycle_pk: int, org_pk: int, form: str):
+    form = _form(form)
+    cycle, level = access.get_ledger_for(request.user, cycle_pk, org_pk)
+    filters = ledger_filters(request.GET)
+    tables = printing.form_tables(form, cycle=cycle, level=level, filters=filters,
+                                  meta=printing.form_meta(cycle=cycle, level=level))
+    query = request.GET.copy()
+    query.pop("format", None)
+    context = {"form": form, "forms": layouts.FORMS.values(), "cycle": cycle, "level": level,
+               "query": query.urlencode(), "limit": layouts.MEASURES_LIMIT}
+    try:
+        sheets = printing.print_tables(tables)  # reads the rows: the tables' counts are known after
+    except printing.TooManyRows:  # the page says so, with the .xlsx link and the filters kept
+        return render(request, "ledgers/print/page.html",
+                      {**context, "sheets": [], "too_many": printing.PRINT_ROW_LIMIT})
+    context.update(sheets=sheets, cut_cells=sum(table.stats.cut_cells for table in tables),
+                   rows=sum(table.stats.rows for table in tables))
+    if request.GET.get("format") == "pdf":
+        html = render_to_string("ledgers/print/page.html", {**context, "pdf": True}, request=request)
+        response = HttpResponse(printing.html_to_pdf(html), content_type="application/pdf")
+        name = quote(exports.export_file_name(form, level).removesuffix(".xlsx") + ".pdf")
+        response["Content-Disposition"] = f"inline; filename*=utf-8''{name}"
+        return response
+    return render(request, "ledgers/print/page.html", context)
+
+
+@require_GET
+@login_required
+def download_form(request, cycle_pk: int, org_pk: int, form: str):
+    """The form as .xlsx, with the page's filters; the ledger (附件二) adds the 组织代码 column so the file
+    re-imports by code (``?code=0`` leaves it out). Written within two seconds, the file comes at once;
+    longer, the job's page shows a progress bar and then the download link."""
+    form = _form(form)
+    cycle, level = access.get_ledger_for(request.user, cycle_pk, org_pk)
+    job = exports.ledger_export_start(actor=request.user, cycle=cycle, level=level, form=form,
+                                      filters=ledger_filters(request.GET), code_column=request.GET.get("code") != "0")
+    if job.state == LedgerJob.State.DONE:
+        return _job_file(job)
+    return redirect("ledgers:job", pk=job.pk)
+
+
+def _job_file(job: LedgerJob) -> FileResponse:
+    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename,
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["X-Jinwei-Rows"] = str(job.result.get("rows", ""))
+    response["X-Jinwei-Cut-Cells"] = str(job.result.get("cut_cells", ""))  # measures cut to 150 characters
+    return response
+
+
+@login_required
+def job_download(request, pk: int):
+    """The file an export job wrote, for those who may see the job."""
+    job = access.get_ledger_job_for(request.user, pk)
+    if job.kind != LedgerJob.Kind.EXPORT or job.state != LedgerJob.State.DONE or not job.file:
+        raise Http404
+    return _job_file(job)

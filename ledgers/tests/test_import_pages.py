@@ -26,7 +26,6 @@ def upload(rows, name="台账.csv"):
 
 @pytest.fixture
 def world(db, settings, tmp_path):
-    settings.LEDGER_JOBS_INLINE = True
     settings.MEDIA_ROOT = tmp_path
     world = build_world()
     world.cycle = cycle_services.cycle_open(actor=world.county_admin, owner=world.county, year=YEAR, name="年度分类定级",

@@ -1,6 +1,7 @@
 """The ledger page, the rectification entry, and the roll-up against the detail rows."""
 
 import datetime
+import io
 import random
 from collections import Counter
 
@@ -210,3 +211,27 @@ API_ENDPOINTS = [
              outside_url=lambda w: f"/api/ledgers/{w.cycle.pk}/{w.branch_b1.pk}/entry"),
 ]
 test_api_anonymous, test_api_no_role, test_api_inside, test_api_outside = access_tests(API_ENDPOINTS)
+
+
+def test_export_runs_as_a_job_whose_file_only_those_in_scope_download(client, world, settings, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    from ledgers import exports, layouts
+    from ledgers.models import LedgerJob
+
+    settings.MEDIA_ROOT = tmp_path
+    save(world, world.branch_a1, target_grade="advanced", measures="建好阵地")
+    client.force_login(world.admin_a)
+    response = client.get(reverse("ledgers:download_form", args=[world.cycle.pk, world.town_a.pk, "hunan-ledger"]),
+                          {"target_grade": "advanced"})
+    assert response.status_code == 200 and response["X-Jinwei-Rows"] == "1"
+    cells = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content))).get_sheet_by_index(0).to_python()
+    assert any("建好阵地" in str(cell) for row in cells for cell in row)
+    job = LedgerJob.objects.get(kind="export")
+    assert job.state == "done" and job.done == job.total == 1
+    assert client.get(reverse("ledgers:job_download", args=[job.pk])).status_code == 200
+    client.force_login(world.admin_b)
+    assert client.get(reverse("ledgers:job_download", args=[job.pk])).status_code == 404
+    slow = exports.ledger_export_start(actor=world.admin_a, cycle=world.cycle, level=world.county,
+                                       form=layouts.FORMS["roster"], filters=ledger_filters({}), wait=0)
+    assert slow.result["download_url"].endswith(f"/jobs/{slow.pk}/download/")

@@ -1,0 +1,45 @@
+"""Exports of the official forms as .xlsx, run as ledger jobs: a form that takes more than two
+seconds to write shows a progress bar (rows read of rows in all) and then a download link."""
+
+import tempfile
+
+from django.core.files import File
+from django.urls import reverse
+
+from ledgers import jobs, layouts, printing
+from ledgers.models import LedgerJob
+from ledgers.selectors import LedgerFilters
+
+
+def export_file_name(form: layouts.Form, level) -> str:
+    return f"{level.name}-{form.title.split(' ', 1)[-1]}.xlsx"
+
+
+def ledger_export_start(*, actor, cycle, level, form: layouts.Form, filters: LedgerFilters, code_column: bool = True,
+                        wait: float | None = None) -> LedgerJob:
+    """Write the form for the level with the page's filters; returns the job once the file is written or
+    after ``wait`` seconds (two by default). The caller has checked access to the cycle and the level."""
+    name = export_file_name(form, level)
+    job = LedgerJob.objects.create(kind=LedgerJob.Kind.EXPORT, created_by=actor, organization=level, cycle=cycle,
+                                   filename=name)
+
+    def work(progress) -> dict:
+        total = printing.form_rows_total(form, cycle=cycle, level=level, filters=filters)
+        read = [0]
+
+        def counted() -> None:
+            read[0] += 1
+            progress(read[0], total)
+
+        tables = printing.form_tables(form, cycle=cycle, level=level, filters=filters, code_column=code_column,
+                                      meta=printing.form_meta(cycle=cycle, level=level), counted=counted)
+        with tempfile.TemporaryFile() as output:  # a 100,000-row ledger is written to disk, not to memory
+            result = layouts.write_tables(tables, output)
+            output.seek(0)
+            job.file.save(name, File(output), save=False)
+        LedgerJob.objects.filter(pk=job.pk).update(file=job.file.name)
+        progress(total, total)
+        return {"rows": result.rows, "cut_cells": result.cut_cells,
+                "download_url": reverse("ledgers:job_download", args=(job.pk,))}
+
+    return jobs.job_run(job=job, work=work, stage="export", **({"wait": wait} if wait is not None else {}))
