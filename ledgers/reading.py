@@ -220,15 +220,7 @@ def find_header(grid: list[list]) -> tuple[list[int], dict[str, int]]:
     return rows, columns
 
 
-def normalize(key: str, value):
-    """A cell's value as the import reads it: names without spaces, texts with their line breaks kept."""
-    if value.__class__ is str:
-        if key in TEXT_KEYS:
-            if "\n" not in value and "\r" not in value:
-                return value.strip()
-            lines = (line.strip() for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-            return "\n".join(line for line in lines if line)
-        return "".join(value.split())  # names ("上泉      洞村      党支部"), grades, dates, numbers
+def _normalize_other(value):
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -238,6 +230,23 @@ def normalize(key: str, value):
     if isinstance(value, (int, float)):
         return int(value) if float(value).is_integer() else value
     return squeeze(_cell_text(value))
+
+
+def normalize_text(value):
+    """A long text (基本情况, 整改措施) keeps its line breaks; each line loses its padding."""
+    if value.__class__ is not str:
+        return _normalize_other(value)
+    if "\n" not in value and "\r" not in value:
+        return value.strip()
+    lines = (line.strip() for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def normalize_short(value):
+    """Names ("上泉      洞村      党支部"), grades, dates and numbers lose every space."""
+    if value.__class__ is not str:
+        return _normalize_other(value)
+    return "".join(value.split())
 
 
 def _is_filled(value) -> bool:
@@ -258,20 +267,23 @@ def rows_from_grid(grid: list[list], reading: Reading) -> None:
     """
     start = reading.header_rows[-1]  # the 1-based number of the last header row is the 0-based index after it
     columns = reading.columns
-    key_indexes = list(columns.items())
+    readers = [(key, index, normalize_text if key in TEXT_KEYS else normalize_short) for key, index in columns.items()]
     mapped = set(columns.values())
     needed = max(mapped) + 1
+    unmapped_by_width: dict[int, list[int]] = {}
     group, group_code, group_row = "", "", None
     for offset, raw in enumerate(grid[start:]):
         number = start + offset + 1  # 1-based, as the spreadsheet shows it
         width = len(raw)
         if width >= needed:
-            values = {key: normalize(key, raw[index]) for key, index in key_indexes}
+            values = {key: read(raw[index]) for key, index, read in readers}
         else:
-            values = {key: normalize(key, raw[index]) if index < width else "" for key, index in key_indexes}
+            values = {key: read(raw[index]) if index < width else "" for key, index, read in readers}
         filled_keys = [key for key, value in values.items() if value != "" and value is not None]
-        outside = [index for index in range(width) if index not in mapped and _is_filled(raw[index])] \
-            if width > len(mapped) else []
+        unmapped = unmapped_by_width.get(width)
+        if unmapped is None:
+            unmapped = unmapped_by_width[width] = [index for index in range(width) if index not in mapped]
+        outside = [index for index in unmapped if _is_filled(raw[index])]
         if not filled_keys and not outside:
             continue
         if len(filled_keys) + len(outside) <= 2:  # a note, a group row, or a row of one or two values
