@@ -120,7 +120,9 @@ def wrk(url: str, *, seconds: int, threads: int, connections: int, script: str |
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=30)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--worker-threads", type=int, default=1,
+                        help="threads per gunicorn worker: more than 1 runs the gthread worker (keep-alive connections)")
     parser.add_argument("--connections", type=int, default=16, help="wrk's open connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk's threads")
     parser.add_argument("--codes", type=int, default=60000)
@@ -139,10 +141,13 @@ def main() -> None:
     connection.close()
 
     port = free_port()
+    worker_class = ["--worker-class", "gthread", "--threads", str(args.worker_threads)] if args.worker_threads > 1 else []
+    workers = (f"{args.workers} gthread workers × {args.worker_threads} threads" if worker_class
+               else f"{args.workers} sync workers")
     environment = {**os.environ, "JINWEI_DEBUG": "false", "JINWEI_ALLOWED_HOSTS": "127.0.0.1"}
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "jinwei.wsgi", "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--chdir", str(ROOT)],
+        [str(ROOT / ".venv/bin/gunicorn"), "jinwei.wsgi", "--workers", str(args.workers), *worker_class,
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--chdir", str(ROOT)],
         env=environment, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -152,7 +157,7 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        print(f"gunicorn {args.workers} sync workers on {base}; wrk {args.threads} threads, {args.connections} connections, "
+        print(f"gunicorn {workers} on {base}; wrk {args.threads} threads, {args.connections} connections, "
               f"{args.seconds} s per run")
         page = wrk(f"{base}/v/{session.pk}/", seconds=args.seconds, threads=args.threads, connections=args.connections)
         with tempfile.TemporaryDirectory() as folder:
