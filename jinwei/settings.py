@@ -92,6 +92,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite's busy timeout (not shared-cache table locks) serializes concurrent writers.
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
         "JINWEI_TEST_SQLITE", str(DATA_DIR / f"test-jinwei-{os.getpid()}.sqlite3"))
+else:
+    # Parameters bound by the server, so that psycopg prepares a statement it has run five times on
+    # a connection: the server then skips parsing and planning it. A ballot cast costs a third of
+    # its time with client-side binding (docs/benchmarks.md). Behind a pooler in transaction mode,
+    # set JINWEI_DB_PREPARED=false (prepared statements belong to one server connection).
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    if not env_bool("JINWEI_DB_PREPARED", True):
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

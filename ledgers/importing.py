@@ -164,8 +164,13 @@ def grade_label(code: str) -> str:
     return str(Grade(code).label) if code in Grade.values else code
 
 
+@functools.lru_cache(maxsize=256)  # a ledger writes its few grades row after row
+def _grade_code(value) -> str | None:
+    return _grade_words().get(squeeze(str(value)).lower())
+
+
 def parse_grade(value, allowed: list[str]) -> str:
-    code = _grade_words().get(squeeze(str(value)).lower())
+    code = _grade_code(value)
     if code is None or code not in allowed:
         raise BadValue(_("%(value)s is not a grade of this organization's standard (%(grades)s).") % {
             "value": value, "grades": "、".join(grade_label(grade) for grade in allowed)})
