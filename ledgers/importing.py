@@ -52,6 +52,15 @@ FACT_FIELDS = ["members_total", "probationary_members", "female_members", "membe
 ENTRY_FIELDS = list(services.ENTRY_FIELDS)
 ORGANIZATION_FIELDS = ["secretary", "first_secretary"]
 DATE_FIELDS = frozenset({"venue_expected_completion", "deadline"})
+# Lengths the database allows, by import key; a new organization's facts and entry before the row.
+LIMITS = {key: model._meta.get_field(key).max_length for model, keys in (
+    (Organization, ORGANIZATION_FIELDS), (LedgerEntry, ["assisting_unit", "liaison_leader", "responsible_person"]))
+    for key in keys}
+EMPTY_FACTS = {"probationary_members": 0, "female_members": 0, "members_under_35": 0, "college_members": 0,
+               "leadership_size": 0, "mobile_members": 0, "venue_status": VenueStatus.NONE,
+               "venue_expected_completion": None, "main_features": "", "problems": ""}
+EMPTY_ENTRY = {"target_grade": "", "measures": "", "deadline": None, "deadline_text": "", "assisting_unit": "",
+               "liaison_leader": "", "responsible_person": ""}
 COUNT_PARTS = ["probationary_members", "female_members", "members_under_35", "college_members"]
 
 
@@ -408,7 +417,7 @@ def _plan(reading: Reading, sheet_row, target: Target | None, grades: list[str],
     """The row's changes against what is stored; None when a value cannot be read (the problem is recorded).
     Without a ``target`` (an unknown organization) only the values themselves are checked."""
     number = sheet_row.number
-    values = {key: value for key, value in sheet_row.values.items() if value != "" and value is not None}
+    values = sheet_row.values
     if target is None:
         target = Target(0, 0, "", "", "", "", "", 0, "", "", "", "")
     plan = RowPlan(row=number, target=target, facts_id=facts["id"] if facts else None,
@@ -438,8 +447,8 @@ def _plan(reading: Reading, sheet_row, target: Target | None, grades: list[str],
     for key in ORGANIZATION_FIELDS:
         if key in values:
             text = str(values[key])
-            if len(text) > Organization._meta.get_field(key).max_length:
-                refuse(key, _("at most %(limit)d characters.") % {"limit": Organization._meta.get_field(key).max_length})
+            if len(text) > LIMITS[key]:
+                refuse(key, _("at most %(limit)d characters.") % {"limit": LIMITS[key]})
             elif text != getattr(target, key):
                 plan.organization[key] = text
 
@@ -472,10 +481,7 @@ def _plan(reading: Reading, sheet_row, target: Target | None, grades: list[str],
                    _("%(name)s has no basic facts for %(year)d yet; write its 基本情况 (支部共有党员N人…).") % {
                        "name": target.name, "year": year})
         else:
-            after = (current or {"probationary_members": 0, "female_members": 0, "members_under_35": 0,
-                                 "college_members": 0, "leadership_size": 0, "mobile_members": 0,
-                                 "venue_status": VenueStatus.NONE, "venue_expected_completion": None,
-                                 "main_features": "", "problems": ""}) | given
+            after = (current or EMPTY_FACTS) | given
             for name in COUNT_PARTS:
                 if after[name] > after["members_total"]:
                     refuse("basic_facts", _("%(part)d %(field)s is more than the %(total)d party members in total.") % {
@@ -500,14 +506,13 @@ def _plan(reading: Reading, sheet_row, target: Target | None, grades: list[str],
     for key in ("measures", "assisting_unit", "liaison_leader", "responsible_person"):
         if key in values:
             text = str(values[key])
-            limit = getattr(LedgerEntry._meta.get_field(key), "max_length", None)
+            limit = LIMITS.get(key)
             if limit and len(text) > limit:
                 refuse(key, _("at most %(limit)d characters.") % {"limit": limit})
             entry_given[key] = text
     if entry_given:
         current_entry = {name: entry[name] for name in ENTRY_FIELDS} if entry else None
-        after_entry = (current_entry or {"target_grade": "", "measures": "", "deadline": None, "deadline_text": "",
-                                         "assisting_unit": "", "liaison_leader": "", "responsible_person": ""}) | entry_given
+        after_entry = (current_entry or EMPTY_ENTRY) | entry_given
         if current_entry is None or after_entry != current_entry:
             plan.entry = after_entry
     return None if bad or not target.organization_id else plan

@@ -74,7 +74,8 @@ class Problem:
 
 @dataclass
 class SheetRow:
-    """One data row: values by column key, already normalized; ``group`` is the group row above it."""
+    """One data row: its filled cells by column key, already normalized (an empty cell has no key);
+    ``group`` is the group row above it."""
 
     number: int
     values: dict[str, object]
@@ -276,10 +277,10 @@ def rows_from_grid(grid: list[list], reading: Reading) -> None:
         number = start + offset + 1  # 1-based, as the spreadsheet shows it
         width = len(raw)
         if width >= needed:
-            values = {key: read(raw[index]) for key, index, read in readers}
+            values = {key: value for key, index, read in readers if (value := read(raw[index])) != ""}
         else:
-            values = {key: read(raw[index]) if index < width else "" for key, index, read in readers}
-        filled_keys = [key for key, value in values.items() if value != "" and value is not None]
+            values = {key: value for key, index, read in readers if index < width and (value := read(raw[index])) != ""}
+        filled_keys = values.keys()
         unmapped = unmapped_by_width.get(width)
         if unmapped is None:
             unmapped = unmapped_by_width[width] = [index for index in range(width) if index not in mapped]
