@@ -290,6 +290,7 @@ class SummaryOut(Schema):
     state: dict[str, int]
     grade: dict[str, int] = Field(description='"sector:grade" → count.')
     stars: dict[str, int]
+    step: dict[str, int] = Field(description="A step of the cycle (its code) → how many of the level's own organizations recorded it.")
 
 
 class OverdueOut(Schema):
@@ -443,7 +444,7 @@ def organization_grading(request, cycle_id: CycleId, organization_id: Organizati
 
 @router.get("/{cycle_id}/levels/{level_id}/summary", response=SummaryOut)
 def level_summary(request, cycle_id: CycleId, level_id: LevelId):
-    """A level's kept-current counts over its subtree: by state, by sector and grade, by stars."""
+    """A level's kept-current counts over its subtree: by state, by sector and grade, by stars, by step."""
     cycle, level = _cycle_and_level(request, cycle_id, level_id)
     counts = selectors.level_summary(user=request.user, cycle=cycle, level=level)
     return {"cycle_id": cycle.pk, "organization_id": level.pk, "total": sum(counts["state"].values()), **counts}

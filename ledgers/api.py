@@ -5,20 +5,24 @@ page and the exports, so what a user filters is what they get; an organization's
 is read and written at ``…/entry``. POST ``/ledgers/imports`` uploads a file (multipart: ``cycle``,
 ``level``, ``file``) and starts its check; GET ``/ledgers/jobs/{id}`` reads a job's state, progress
 and problems (poll it while it runs); POST ``/ledgers/imports/{id}/commit`` imports the checked file:
-every row, or nothing. A cycle, level or job outside the user's scope answers 404; inside it, 403
-when not allowed.
+every row, or nothing. POST ``/ledgers/{cycle}/{organization}/exports/{form}`` writes an official
+form as .xlsx with the same filters (a job like an import's: poll it), GET ``/ledgers/jobs/{id}/file``
+downloads it. A level's summary (by state, sector × grade, stars, own steps) is
+``/cycles/{cycle}/levels/{level}/summary``. A cycle, level or job outside the user's scope answers
+404; inside it, 403 when not allowed.
 """
 
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jinwei.api import MAX_PAGE_SIZE
-from ledgers import access, importing, jobs, selectors, services
+from ledgers import access, exports, importing, jobs, layouts, selectors, services
 from ledgers.forms import ledger_filters
 from ledgers.models import LedgerEntry, LedgerJob
 from standards.choices import Grade
@@ -105,12 +109,17 @@ def _title(name: str):
     return LedgerEntry._meta.get_field(name).verbose_name
 
 
-class RowsQuery(Schema):
+class FiltersQuery(Schema):
+    """The ledger page's filters: what a user filters is what the rows and the exports hold."""
+
     sector: str = ""
     declared_grade: str = ""
     superior_grade: str = ""
     target_grade: str = ""
     q: str = ""
+
+
+class RowsQuery(FiltersQuery):
     limit: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
     offset: int = Field(0, ge=0)
 
@@ -197,3 +206,32 @@ def entry_save(request, cycle_id: CycleId, organization_id: OrganizationId, payl
     values = payload.dict()
     values["target_grade"] = values["target_grade"] or ""
     return services.ledger_entry_save(actor=request.user, cycle=cycle, organization=organization, **values)
+
+
+# Exports ---------------------------------------------------------------------------------------
+
+FormSlug = Path[str, {"title": "form", "description": "; ".join(
+    f"{slug} ({form.title})" for slug, form in layouts.FORMS.items())}]
+
+
+class ExportQuery(FiltersQuery):
+    code: bool = Field(True, description="附件二 only: add the 组织代码 column, so that the file re-imports by code.")
+
+
+@router.post("/{cycle_id}/{organization_id}/exports/{form}", response={201: JobOut})
+def export_start(request, cycle_id: CycleId, organization_id: OrganizationId, form: FormSlug,
+                 params: Query[ExportQuery]):
+    """Write an official form as .xlsx for the organization's subtree, with the ledger's filters. The answer
+    comes once the file is written or after two seconds: poll the job, then GET its file."""
+    cycle, level = access.get_ledger_for(request.user, cycle_id, organization_id)
+    if form not in layouts.FORMS:
+        raise Http404
+    job = exports.ledger_export_start(actor=request.user, cycle=cycle, level=level, form=layouts.FORMS[form],
+                                      filters=ledger_filters(params.dict()), code_column=params.code)
+    return Status(201, job)
+
+
+@router.get("/jobs/{job_id}/file")
+def export_file(request, job_id: JobId):
+    """The .xlsx an export job wrote (404 while it runs or when it failed)."""
+    return exports.export_response(access.get_ledger_job_for(request.user, job_id))

@@ -4,6 +4,7 @@ seconds to write shows a progress bar (rows read of rows in all) and then a down
 import tempfile
 
 from django.core.files import File
+from django.http import FileResponse, Http404
 from django.urls import reverse
 
 from ledgers import jobs, layouts, printing
@@ -43,3 +44,14 @@ def ledger_export_start(*, actor, cycle, level, form: layouts.Form, filters: Led
                 "download_url": reverse("ledgers:job_download", args=(job.pk,))}
 
     return jobs.job_run(job=job, work=work, stage="export", **({"wait": wait} if wait is not None else {}))
+
+
+def export_response(job: LedgerJob) -> FileResponse:
+    """The file an export job wrote, as a download; 404 while it runs, when it failed, or for an import."""
+    if job.kind != LedgerJob.Kind.EXPORT or job.state != LedgerJob.State.DONE or not job.file:
+        raise Http404
+    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename,
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["X-Jinwei-Rows"] = str(job.result.get("rows", ""))
+    response["X-Jinwei-Cut-Cells"] = str(job.result.get("cut_cells", ""))  # measures cut to 150 characters
+    return response

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -213,22 +213,11 @@ def download_form(request, cycle_pk: int, org_pk: int, form: str):
     job = exports.ledger_export_start(actor=request.user, cycle=cycle, level=level, form=form,
                                       filters=ledger_filters(request.GET), code_column=request.GET.get("code") != "0")
     if job.state == LedgerJob.State.DONE:
-        return _job_file(job)
+        return exports.export_response(job)
     return redirect("ledgers:job", pk=job.pk)
-
-
-def _job_file(job: LedgerJob) -> FileResponse:
-    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["X-Jinwei-Rows"] = str(job.result.get("rows", ""))
-    response["X-Jinwei-Cut-Cells"] = str(job.result.get("cut_cells", ""))  # measures cut to 150 characters
-    return response
 
 
 @login_required
 def job_download(request, pk: int):
     """The file an export job wrote, for those who may see the job."""
-    job = access.get_ledger_job_for(request.user, pk)
-    if job.kind != LedgerJob.Kind.EXPORT or job.state != LedgerJob.State.DONE or not job.file:
-        raise Http404
-    return _job_file(job)
+    return exports.export_response(access.get_ledger_job_for(request.user, pk))

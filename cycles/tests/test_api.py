@@ -544,7 +544,7 @@ def test_lists_and_cycles_are_seen_from_above_and_inside_only(client, world):
     assert page["count"] == 2 and [item["organization_id"] for item in page["items"]] == [world.branch_a2.pk]
     summary = client.get(f"/api/cycles/{world.cycle.pk}/levels/{world.town_a.pk}/summary").json()
     assert summary == {"cycle_id": world.cycle.pk, "organization_id": world.town_a.pk, "total": 2,
-                       "state": {"preparing": 2}, "grade": {}, "stars": {}}
+                       "state": {"preparing": 2}, "grade": {}, "stars": {}, "step": {}}
 
 
 def test_openapi_lists_the_cycle_paths(client, world):

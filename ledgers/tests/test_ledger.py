@@ -235,3 +235,28 @@ def test_export_runs_as_a_job_whose_file_only_those_in_scope_download(client, wo
     slow = exports.ledger_export_start(actor=world.admin_a, cycle=world.cycle, level=world.county,
                                        form=layouts.FORMS["roster"], filters=ledger_filters({}), wait=0)
     assert slow.result["download_url"].endswith(f"/jobs/{slow.pk}/download/")
+
+
+def test_api_exports_a_form_with_the_filters_and_serves_its_file_in_scope(client, world, settings, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    settings.MEDIA_ROOT = tmp_path
+    save(world, world.branch_a1, target_grade="advanced", measures="建好阵地")
+    save(world, world.branch_a2, target_grade="average", measures="发展党员")
+    client.force_login(world.admin_a)
+    base = f"/api/ledgers/{world.cycle.pk}/{world.town_a.pk}/exports"
+    response = client.post(f"{base}/hunan-ledger?target_grade=advanced")
+    assert response.status_code == 201, response.content
+    job = response.json()
+    assert job["kind"] == "export" and job["state"] == "done" and job["done"] == job["total"] == 1
+    download = client.get(f"/api/ledgers/jobs/{job['id']}/file")
+    assert download.status_code == 200 and download["X-Jinwei-Rows"] == "1"
+    cells = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(download.streaming_content))).get_sheet_by_index(0).to_python()
+    texts = [str(cell) for row in cells for cell in row]
+    assert any("建好阵地" in text for text in texts) and not any("发展党员" in text for text in texts)
+    assert client.post(f"{base}/no-such-form").status_code == 404
+    assert client.post(f"/api/ledgers/{world.cycle.pk}/{world.town_b.pk}/exports/hunan-ledger").status_code == 404
+    summary = client.get(f"/api/cycles/{world.cycle.pk}/levels/{world.town_a.pk}/summary").json()
+    assert set(summary) >= {"state", "grade", "stars", "step"}
+    client.force_login(world.admin_b)
+    assert client.get(f"/api/ledgers/jobs/{job['id']}/file").status_code == 404
