@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from cycles import access as cycle_access
+from ledgers import jobs
 from orgs import access as org_access
 
 
@@ -46,4 +47,4 @@ def get_ledger_job_for(user, pk):
     org_access.check(user, job.organization, org_access.VIEW)
     if job.created_by_id != user.pk and not org_access.can_manage(user, job.organization):
         raise PermissionDenied(_("This file was uploaded by someone else."))
-    return job
+    return jobs.job_settle_stale(job)  # every reader of a job sees one its stopped server left behind as failed

@@ -15,8 +15,14 @@ commit, and SQLite would refuse a second writer meanwhile, so the runner also ke
 progress of the jobs running in this process in memory, where the progress view reads it first.
 With several server processes, a poll served by another process sees the last progress written
 outside the transaction (the preview part of a commit), then the end.
+
+A job whose server process stopped (a restart, a crash) would run for ever on its page:
+``job_settle_stale`` ends a job that no thread of this process runs and that has written no
+progress for ``STALE_AFTER`` as failed; an import's transaction was rolled back with its process,
+so nothing was written, and the message says to start again.
 """
 
+import datetime
 import logging
 import threading
 import time
@@ -34,6 +40,7 @@ logger = logging.getLogger(__name__)
 WAIT_SECONDS = 2.0  # work shorter than this answers with its result; longer shows a progress bar
 PROGRESS_EVERY = 1000
 PROGRESS_SECONDS = 0.5
+STALE_AFTER = datetime.timedelta(minutes=30)  # far above the 20 s of a 100,000-row import's commit
 
 Progress = Callable[[int, int], None]
 Work = Callable[[Progress], dict]
@@ -63,7 +70,7 @@ def _make_progress(job: LedgerJob) -> Progress:
             return
         last["done"], last["at"] = done, now
         if not connection.in_atomic_block:
-            LedgerJob.objects.filter(pk=job.pk).update(done=done, total=total)
+            LedgerJob.objects.filter(pk=job.pk).update(done=done, total=total, updated_at=timezone.now())
 
     return progress
 
@@ -72,8 +79,9 @@ def _finish(job: LedgerJob, *, state: str, result: dict, problems: list) -> None
     """Store the outcome with one UPDATE: the request thread may be refreshing the same job object meanwhile."""
     done, total = _running.get(job.pk, (job.done, job.total))
     done = total if state == LedgerJob.State.DONE else min(done, total)
+    now = timezone.now()
     LedgerJob.objects.filter(pk=job.pk).update(state=state, result=result, problems=problems, done=done, total=total,
-                                               finished_at=timezone.now())
+                                               finished_at=now, updated_at=now)
 
 
 def _execute(job: LedgerJob, work: Work) -> None:
@@ -122,6 +130,18 @@ def job_run(*, job: LedgerJob, work: Work, stage: str = "", wait: float = WAIT_S
     _threads[job.pk] = thread
     thread.start()
     thread.join(wait)
+    job.refresh_from_db()
+    return job
+
+
+def job_settle_stale(job: LedgerJob) -> LedgerJob:
+    """End as failed a job left running by a server process that has stopped (see the module's note)."""
+    if job.is_finished or job.pk in _threads or timezone.now() - job.updated_at < STALE_AFTER:
+        return job
+    logger.warning("ledger job %s ended as failed: no progress since %s", job.pk, job.updated_at)
+    _finish(job, state=LedgerJob.State.FAILED, result={}, problems=[{
+        "row": None, "column": "", "header": "", "blocking": True,
+        "message": _("The server stopped while this ran; nothing was written. Please start it again.")}])
     job.refresh_from_db()
     return job
 

@@ -73,6 +73,7 @@ class LedgerJob(models.Model):
     cycle = models.ForeignKey("cycles.Cycle", verbose_name=_("cycle"), on_delete=models.CASCADE, null=True,
                               blank=True, related_name="ledger_jobs")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # also written with each stored progress
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

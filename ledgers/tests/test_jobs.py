@@ -81,3 +81,32 @@ def test_the_thread_answers_after_the_wait_even_when_slow(job):
     job = jobs.job_run(job=job, work=lambda progress: time.sleep(1) or {}, wait=0.2)
     assert time.monotonic() - started < 0.9 and job.state == "running"
     assert jobs.job_wait(job).state == "done"
+
+
+def test_a_job_its_stopped_server_left_running_ends_as_failed_for_whoever_looks(job, client, world):
+    import datetime
+
+    from django.utils import timezone
+
+    LedgerJob.objects.filter(pk=job.pk).update(state="running", done=300, total=1000)
+    client.force_login(world.admin_a)
+    assert 'id="job-progress"' in client.get(f"/ledgers/jobs/{job.pk}/").content.decode()  # recent: still running
+    LedgerJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - jobs.STALE_AFTER - datetime.timedelta(seconds=1))
+    response = client.get(f"/ledgers/jobs/{job.pk}/progress/")
+    assert response["HX-Redirect"] == f"/ledgers/jobs/{job.pk}/"
+    job.refresh_from_db()
+    assert (job.state, job.done, job.problems[0]["blocking"], job.problems[0]["row"]) == ("failed", 300, True, None)
+    assert "再次" in job.problems[0]["message"]  # the page says, in Chinese, to start again
+    assert client.get(f"/api/ledgers/jobs/{job.pk}").json()["state"] == "failed"
+
+
+def test_a_running_thread_is_never_taken_for_stale(job):
+    from django.utils import timezone
+
+    release = threading.Event()
+    job = jobs.job_run(job=job, work=lambda progress: release.wait(10) and {}, wait=0.1)
+    LedgerJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - 2 * jobs.STALE_AFTER)
+    job.refresh_from_db()
+    assert jobs.job_settle_stale(job).state == "running"
+    release.set()
+    assert jobs.job_wait(job).state == "done"
