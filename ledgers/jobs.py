@@ -146,6 +146,20 @@ def job_settle_stale(job: LedgerJob) -> LedgerJob:
     return job
 
 
+def jobs_purge(*, older_than: datetime.timedelta) -> int:
+    """Delete the finished jobs created more than ``older_than`` ago, with the uploaded or written files they
+    keep; a job still running is kept. Returns how many were deleted."""
+    old = LedgerJob.objects.filter(created_at__lt=timezone.now() - older_than,
+                                   state__in=[LedgerJob.State.DONE, LedgerJob.State.FAILED])
+    count = 0
+    for job in old.iterator():
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        count += 1
+    return count
+
+
 def job_wait(job: LedgerJob, timeout: float = 60.0) -> LedgerJob:
     """Wait for a job's thread to end (tests, and a caller that needs the result now)."""
     thread = _threads.get(job.pk)

@@ -1,10 +1,15 @@
 """The job runner in real threads: quick work answers with its result, longer work shows a progress bar
 that the page polls until the end; failures end the job as failed with a message, writing nothing."""
 
+import datetime
+import os
 import threading
 import time
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.utils import timezone
 
 from ledgers import jobs
 from ledgers.models import LedgerJob
@@ -84,9 +89,6 @@ def test_the_thread_answers_after_the_wait_even_when_slow(job):
 
 
 def test_a_job_its_stopped_server_left_running_ends_as_failed_for_whoever_looks(job, client, world):
-    import datetime
-
-    from django.utils import timezone
 
     LedgerJob.objects.filter(pk=job.pk).update(state="running", done=300, total=1000)
     client.force_login(world.admin_a)
@@ -101,8 +103,6 @@ def test_a_job_its_stopped_server_left_running_ends_as_failed_for_whoever_looks(
 
 
 def test_a_running_thread_is_never_taken_for_stale(job):
-    from django.utils import timezone
-
     release = threading.Event()
     job = jobs.job_run(job=job, work=lambda progress: release.wait(10) and {}, wait=0.1)
     LedgerJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - 2 * jobs.STALE_AFTER)
@@ -110,3 +110,16 @@ def test_a_running_thread_is_never_taken_for_stale(job):
     assert jobs.job_settle_stale(job).state == "running"
     release.set()
     assert jobs.job_wait(job).state == "done"
+
+
+def test_purge_deletes_old_finished_jobs_with_their_files(job, settings):
+    job.file.save("台账.xlsx", ContentFile(b"x"))
+    path = job.file.path
+    jobs.job_run(job=job, work=lambda progress: {}, stage="export")
+    recent = LedgerJob.objects.create(kind="export", state="done", created_by=job.created_by, organization=job.organization)
+    running = LedgerJob.objects.create(kind="import", state="running", created_by=job.created_by,
+                                       organization=job.organization)
+    LedgerJob.objects.filter(pk__in=[job.pk, running.pk]).update(created_at=timezone.now() - datetime.timedelta(days=31))
+    call_command("purge_ledger_jobs", "--days", "30")
+    assert set(LedgerJob.objects.values_list("pk", flat=True)) == {recent.pk, running.pk}
+    assert not os.path.exists(path)
