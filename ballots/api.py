@@ -46,7 +46,7 @@ class SessionIn(Schema):
     title: str = Field("", max_length=200, title=label(BallotSession, "title"))
     opens_at: datetime.datetime = Field(title=label(BallotSession, "opens_at"))
     closes_at: datetime.datetime = Field(title=label(BallotSession, "closes_at"))
-    quorum: int = Field(0, ge=0, title=label(BallotSession, "quorum"))
+    quorum: int = Field(0, ge=0, le=services.MAX_VOTERS, title=label(BallotSession, "quorum"))
 
 
 class SessionOut(Schema):
@@ -91,7 +91,7 @@ class CodesOut(Schema):
 
 class TallyIn(Schema):
     counts: dict[str, int] = Field(title=label(PaperTally, "counts"), description="Paper ballots per answer.")
-    issued: int | None = Field(None, ge=0, title=label(PaperTally, "issued"),
+    issued: int | None = Field(None, ge=0, le=services.MAX_VOTERS, title=label(PaperTally, "issued"),
                                description="Paper ballots handed out; by default the number counted.")
 
 

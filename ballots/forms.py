@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ballots.choices import Agreement, Satisfaction, SessionPurpose
-from ballots.services import MAX_CODES
+from ballots.services import MAX_CODES, MAX_VOTERS
 from standards.choices import Grade
 
 ANSWER_LABELS = {**dict(Satisfaction.choices), **dict(Agreement.choices), **dict(Grade.choices)}
@@ -30,7 +30,7 @@ class SessionForm(forms.Form):
                             help_text=_("Printed on the code slips; left empty, the organization and purpose."))
     opens_at = forms.DateTimeField(label=_("opens at"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
     closes_at = forms.DateTimeField(label=_("closes at"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
-    quorum = forms.IntegerField(label=_("quorum"), min_value=0, initial=0,
+    quorum = forms.IntegerField(label=_("quorum"), min_value=0, max_value=MAX_VOTERS, initial=0,
                                 help_text=_("Below this number of ballots the results are not passed on."))
 
     def __init__(self, *args, gradings=(), **kwargs):
@@ -53,8 +53,10 @@ class PaperTallyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.answers = list(answers)
         for answer in self.answers:
-            self.fields[answer] = forms.IntegerField(label=answer_label(answer), min_value=0, initial=0)
-        self.fields["issued"] = forms.IntegerField(label=_("paper ballots handed out"), min_value=0, required=False)
+            self.fields[answer] = forms.IntegerField(label=answer_label(answer), min_value=0, max_value=MAX_VOTERS,
+                                                       initial=0)
+        self.fields["issued"] = forms.IntegerField(label=_("paper ballots handed out"), min_value=0,
+                                                   max_value=MAX_VOTERS, required=False)
 
     def counts(self) -> dict[str, int]:
         return {answer: self.cleaned_data[answer] for answer in self.answers}

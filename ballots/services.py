@@ -37,6 +37,7 @@ from standards.models import ScoreSheet
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
 MAX_CODES = 5000
+MAX_VOTERS = 1_000_000  # a quorum or a paper count above it is a slip of the keyboard
 # A receipt is shorter: it only has to be told apart from the other receipts of its session.
 RECEIPT_LENGTH = 8
 
@@ -117,8 +118,8 @@ def session_create(*, actor, organization: Organization, purpose: str, opens_at:
                 "step": SessionPurpose(purpose).label})
     if opens_at is None or closes_at is None or closes_at <= opens_at:
         _refuse("closes_at", _("Closing time: it must come after the opening time."))
-    if not isinstance(quorum, int) or isinstance(quorum, bool) or quorum < 0:
-        _refuse("quorum", _("Quorum: enter a whole number of 0 or more."))
+    if not _is_count(quorum):
+        _refuse("quorum", _("Quorum: enter a whole number from 0 to %(max)d.") % {"max": MAX_VOTERS})
     session = BallotSession(
         organization=organization, grading=grading, purpose=purpose, question_kind=PURPOSE_KIND[SessionPurpose(purpose)],
         title=(title.strip() or f"{organization.name} · {SessionPurpose(purpose).label}")[:200], quorum=quorum,
@@ -235,6 +236,8 @@ def ballot_cast(*, session_id: int, code: str, answer: str, client: str | None =
         session_id = int(session_id)
     except (ValueError, TypeError):
         raise Http404 from None
+    if not 0 < session_id < 2**63:  # no such session, and beyond what the database compares with
+        raise Http404
     for _attempt in range(3):  # a receipt drawn twice in one session (about 1 in 10⁵ per session): draw again
         try:
             return _cast(session_id=session_id, code=code, answer=answer, client=client)
@@ -367,6 +370,10 @@ def session_close(*, actor, session: BallotSession) -> BallotSession:
     return session
 
 
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_VOTERS
+
+
 def _paper_counts(session: BallotSession, counts) -> dict[str, int]:
     answers = session_answers(session)
     if not isinstance(counts, dict) or set(counts) - set(answers):
@@ -374,8 +381,8 @@ def _paper_counts(session: BallotSession, counts) -> dict[str, int]:
     cleaned = {}
     for answer in answers:
         number = counts.get(answer, 0)
-        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
-            _refuse(answer, _("Count: enter a whole number of 0 or more."))
+        if not _is_count(number):
+            _refuse(answer, _("Count: enter a whole number from 0 to %(max)d.") % {"max": MAX_VOTERS})
         cleaned[answer] = number
     if not sum(cleaned.values()):
         _refuse("counts", _("Counts: the paper ballots counted add up to nothing."))
@@ -393,7 +400,7 @@ def paper_tally_enter(*, actor, session: BallotSession, counts: dict, issued: in
     ballots = sum(cleaned.values())
     if issued is None:
         issued = ballots
-    if not isinstance(issued, int) or isinstance(issued, bool) or issued < ballots:
+    if not _is_count(issued) or issued < ballots:
         _refuse("issued", _("Paper ballots handed out: at least as many as were counted (%(ballots)d).") % {
             "ballots": ballots})
     tally = PaperTally.objects.create(session=session, counts=cleaned, issued=issued, entered_by=actor)

@@ -17,6 +17,7 @@ from ninja.security import django_auth
 from pydantic import BaseModel
 
 MAX_PAGE_SIZE = 200
+MAX_OFFSET = 1_000_000_000  # past every list; a larger one would overflow the database's OFFSET
 
 
 class JinweiAPI(NinjaAPI):
@@ -79,7 +80,7 @@ class Pagination(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(settings.PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, title=gettext_lazy("page size"))
-        offset: int = Field(0, ge=0, title=gettext_lazy("offset"))
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, title=gettext_lazy("offset"))
 
     def __init__(self, **kwargs):
         super().__init__(max_limit=MAX_PAGE_SIZE, **kwargs)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from jinwei.api import MAX_PAGE_SIZE
+from jinwei.api import MAX_OFFSET, MAX_PAGE_SIZE
 from ledgers import access, exports, importing, jobs, layouts, selectors, services
 from ledgers.forms import ledger_filters
 from ledgers.models import LedgerEntry, LedgerJob
@@ -121,7 +121,7 @@ class FiltersQuery(Schema):
 
 class RowsQuery(FiltersQuery):
     limit: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class LedgerRowOut(Schema):

@@ -44,6 +44,7 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # 100,000 rows of the Hunan ledger are abou
 
 Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 1000
+MAX_COUNT = 1_000_000  # no count of members or cadres comes near it; the database holds up to 2³¹
 BATCH_SIZE = 1000
 
 FACT_FIELDS = ["members_total", "probationary_members", "female_members", "members_under_35", "college_members",
@@ -95,6 +96,8 @@ def parse_basic_facts(text: str) -> dict[str, int]:
             counts[match.lastgroup] = int(match.group(match.lastgroup))
     if "members_total" not in found:
         raise BadValue(_("the number of party members is missing (write it as 支部共有党员N人)."))
+    if max(counts.values()) > MAX_COUNT:
+        raise BadValue(_("%(value)s is more than %(most)d.") % {"value": max(counts.values()), "most": MAX_COUNT})
     return counts
 
 
@@ -110,13 +113,14 @@ def _date(year: int, month: int, day: int | None = None) -> datetime.date:
 
 
 def parse_whole_number(value) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT:
         return value
     text = squeeze(str(value)).removesuffix("人").removesuffix("名")
-    if text.isdigit():
-        return int(text)
-    if re.fullmatch(r"\d+\.0+", text):  # 11.0, as some programs write a whole number
-        return int(text.split(".")[0])
+    if re.fullmatch(r"\d+(?:\.0+)?", text):  # 11.0, as some programs write a whole number
+        number = int(text.split(".")[0])
+        if number <= MAX_COUNT:
+            return number
+        raise BadValue(_("%(value)s is more than %(most)d.") % {"value": value, "most": MAX_COUNT})
     raise BadValue(_("%(value)s is not a whole number of 0 or more.") % {"value": value})
 
 
@@ -143,9 +147,9 @@ def parse_deadline(value) -> tuple[datetime.date, str]:
         return value, ""
     text = squeeze(str(value))
     if found := re.fullmatch(r"(\d{4})年(?:底|末|年底|内|下半年)(?:前)?", text):
-        return datetime.date(int(found.group(1)), 12, 31), text
+        return _date(int(found.group(1)), 12, 31), text
     if found := re.fullmatch(r"(\d{4})年上半年(?:前)?", text):
-        return datetime.date(int(found.group(1)), 6, 30), text
+        return _date(int(found.group(1)), 6, 30), text
     if found := re.fullmatch(r"(\d{4})年(\d{1,2})月(?:底|末|前|底前)?", text):
         return _date(int(found.group(1)), int(found.group(2))), text
     if found := re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日(前)?", text):

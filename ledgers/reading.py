@@ -11,6 +11,8 @@ number as the spreadsheet shows it and each value's column letter, for messages.
 import csv
 import datetime
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -119,13 +121,130 @@ class UnreadableFile(Exception):
 # Files into grids ----------------------------------------------------------------------------
 
 
-def _grids_from_workbook(content: bytes) -> list[tuple[str, list[list]]]:
+# calamine builds a sheet whole, from A1 to its farthest filled cell; one stray cell far away would
+# make that grid too big to hold (and calamine cannot fail gracefully when memory runs out).
+MAX_CELLS = 10_000_000  # 100,000 rows × 100 columns
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="(?:\$?[A-Z]+\$?\d+:)?\$?([A-Z]+)\$?(\d+)"')
+CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)\br="([A-Z]+)(\d+)"([^>]*)>')
+ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>\s*<(?:\w+:)?v>([^<]*)<')
+ERROR_CELL_REVERSED = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bt="e"[^>]*?\br="([A-Z]+)(\d+)"[^>]*>\s*<(?:\w+:)?v>([^<]*)<')
+CHUNK = 1 << 22
+
+
+@dataclass
+class Sheet:
+    """One sheet of a file: its name, its cells as rows of values, and its Excel error cells
+    (#N/A, #DIV/0!: row and column, 0-based, and the error), which calamine reads as empty."""
+
+    name: str
+    grid: list[list]
+    errors: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+def column_number(letters: str) -> int:
+    """A → 1, Z → 26, AA → 27."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _worksheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → the path of its XML in the .xlsx archive."""
+    from xml.etree import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relation = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {item.get("Id"): item.get("Target", "") for item in relations}
+    paths = {}
+    for sheet in workbook.iter(f"{main}sheet"):
+        target = targets.get(sheet.get(relation), "")
+        paths[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return paths
+
+
+def _chunks(archive: zipfile.ZipFile, path: str):
+    """The XML of a worksheet in pieces that overlap, so nothing shorter than the overlap is cut in two."""
+    tail = b""
+    with archive.open(path) as stream:
+        while chunk := stream.read(CHUNK):
+            yield tail + chunk
+            tail = chunk[-512:]
+
+
+def _farthest_cell(archive: zipfile.ZipFile, path: str) -> tuple[int, int]:
+    """The farthest row and column holding anything (an empty styled cell "<c …/>" holds nothing)."""
+    rows = columns = 0
+    for chunk in _chunks(archive, path):
+        for found in CELL.finditer(chunk):
+            if not found.group(4).endswith(b"/"):
+                rows = max(rows, int(found.group(3)))
+                columns = max(columns, column_number(found.group(2).decode()))
+    return rows, columns
+
+
+def _too_far(sheet: str, rows: int, columns: int) -> UnreadableFile:
+    return UnreadableFile(
+        _("The sheet %(sheet)s reaches cell %(cell)s, too far to read. Please delete whatever lies beyond the "
+          "table (select the rows and columns after it and delete them), save, and upload again.")
+        % {"sheet": sheet, "cell": f"{column_letter(columns - 1)}{rows}"})
+
+
+def _survey_xlsx(content: bytes) -> dict[str, list[tuple[int, int, str]]]:
+    """Refuse a sheet that reaches too far; find each sheet's error cells. Reads the XML itself, because
+    calamine gives no way to do either."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile:
+        return {}  # calamine says what is wrong with it
+    errors = {}
+    with archive:
+        for name, path in _worksheet_paths(archive).items():
+            try:
+                with archive.open(path) as stream:
+                    found = DIMENSION.search(stream.read(16384))
+            except KeyError:
+                continue
+            rows, columns = (int(found.group(2)), column_number(found.group(1).decode())) if found else (0, 0)
+            if not found or rows * columns > MAX_CELLS:  # no size written, or a size that counts empty styled cells
+                rows, columns = _farthest_cell(archive, path)
+            if rows * columns > MAX_CELLS:
+                raise _too_far(name, rows, columns)
+            errors[name] = _error_cells(archive, path)
+    return errors
+
+
+def _error_cells(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, str]]:
+    found = set()
+    for chunk in _chunks(archive, path):
+        if b't="e"' not in chunk:
+            continue
+        for pattern in (ERROR_CELL, ERROR_CELL_REVERSED):
+            for letters, row, value in pattern.findall(chunk):
+                found.add((int(row) - 1, column_number(letters.decode()) - 1, value.decode(errors="replace")))
+    return sorted(found)
+
+
+def _sheets_from_workbook(content: bytes) -> list[Sheet]:
     import python_calamine
 
+    errors = _survey_xlsx(content) if content.startswith(b"PK\x03\x04") else {}
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-        return [(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
-                for name in workbook.sheet_names]
+        sheets = []
+        for name in workbook.sheet_names:
+            sheet = workbook.get_sheet_by_name(name)
+            if sheet.height * sheet.width > MAX_CELLS:  # an old .xls: its grid is at most 65,536 × 256
+                raise _too_far(name, sheet.height, sheet.width)
+            sheets.append(Sheet(name, sheet.to_python(skip_empty_area=False), errors.get(name, [])))
+        return sheets
+    except UnreadableFile:
+        raise
     except Exception as error:  # noqa: BLE001 - calamine raises several kinds; every one means "unreadable"
         if "password" in str(error).lower() or type(error).__name__ == "PasswordError":
             raise UnreadableFile(_("The workbook is protected by a password; please save it without one.")) from None
@@ -153,11 +272,16 @@ def _grid_from_csv(content: bytes) -> list[list]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    try:
+        return list(reader)
+    except csv.Error:
+        raise UnreadableFile(_("Line %(line)d of the CSV file cannot be read: a quotation mark (\") is not closed "
+                               "or stands inside a value. Please check that line.") % {"line": reader.line_num}) from None
 
 
-def read_grids(filename: str, content: bytes) -> list[tuple[str, list[list]]]:
-    """The file's sheets as (name, rows of cell values); raises UnreadableFile."""
+def read_sheets(filename: str, content: bytes) -> list[Sheet]:
+    """The file's sheets; raises UnreadableFile."""
     suffix = PurePath(filename or "").suffix.lower()
     if suffix not in EXTENSIONS:
         raise UnreadableFile(_("%(name)s is not an .xlsx, .xls or .csv file.") % {"name": PurePath(filename or "").name})
@@ -166,8 +290,8 @@ def read_grids(filename: str, content: bytes) -> list[tuple[str, list[list]]]:
     if suffix == ".csv":
         if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
             raise UnreadableFile(_("The file is named .csv but is an Excel workbook; please name it .xlsx or .xls."))
-        return [("", _grid_from_csv(content))]
-    return _grids_from_workbook(content)
+        return [Sheet("", _grid_from_csv(content))]
+    return _sheets_from_workbook(content)
 
 
 # Grids into rows ------------------------------------------------------------------------------
@@ -292,34 +416,42 @@ def rows_from_grid(grid: list[list], reading: Reading) -> None:
             if _is_note(_cell_text(raw[first])):
                 break
             if not outside and set(filled_keys) <= {"name", "code"} and "name" in filled_keys:
-                group, group_code, group_row = values["name"], str(values.get("code") or ""), number
+                group, group_code, group_row = str(values["name"]), str(values.get("code") or ""), number
                 continue
         reading.rows.append(SheetRow(number=number, values=values, group=group, group_code=group_code,
                                      group_row=group_row))
 
 
 def read_ledger(filename: str, content: bytes) -> Reading:
-    """Read a ledger file; problems (unreadable file, no header, missing columns) are in ``problems``."""
+    """Read a ledger file; problems (unreadable file, no header, missing columns, error cells) are in ``problems``."""
     reading = Reading()
     try:
-        grids = read_grids(filename, content)
+        sheets = read_sheets(filename, content)
     except UnreadableFile as error:
         reading.problem(str(error))
         return reading
     best = None
-    for name, grid in grids:
-        rows, columns = find_header(grid)
+    for sheet in sheets:
+        rows, columns = find_header(sheet.grid)
         if best is None or len(columns) > len(best[2]):
-            best = (name, rows, columns, grid)
+            best = (sheet, rows, columns)
     if best is None or not best[2]:
         reading.problem(_("No header row was found: the file should have the ledger's column headers "
                           "(党支部名称, 基本情况, …) above its rows."))
         return reading
-    reading.sheet, header_rows, reading.columns, grid = best
+    sheet, header_rows, reading.columns = best
+    reading.sheet = sheet.name
     reading.header_rows = [number + 1 for number in header_rows]
     if "name" not in reading.columns and "code" not in reading.columns:
         reading.problem(_("Missing column: %(header)s. The file needs the organizations' names (or their codes).")
                         % {"header": COLUMNS_BY_KEY["name"].header}, row=reading.header_rows[-1])
         return reading
-    rows_from_grid(grid, reading)
+    keys = {index: key for key, index in reading.columns.items()}
+    for row, column, error in sheet.errors:
+        key = keys.get(column, "")
+        reading.problems.append(Problem(
+            _("The cell holds the Excel error %(error)s instead of a value; please type the value, or clear the "
+              "cell.") % {"error": error}, row=row + 1, column=column_letter(column),
+            header=reading.header(key) if key else ""))
+    rows_from_grid(sheet.grid, reading)
     return reading

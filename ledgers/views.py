@@ -27,6 +27,7 @@ from cycles.models import Grading
 from ledgers import access, exports, importing, jobs, layouts, printing, selectors, services
 from ledgers.forms import ImportForm, LedgerEntryForm, LedgerFilterForm, ledger_filters
 from ledgers.models import LedgerEntry, LedgerJob
+from orgs import access as org_access
 from orgs.models import Organization
 
 
@@ -105,6 +106,7 @@ def import_confirm(request, pk: int):
 # The ledger ------------------------------------------------------------------------------------
 
 PAGE_SIZE = 100
+MAX_PAGE = 100_000  # beyond the last page the page is empty; a number past this would overflow the query
 
 
 @login_required
@@ -114,7 +116,7 @@ def ledger(request, cycle_pk: int, org_pk: int):
     filter_form = LedgerFilterForm(request.GET)
     filters = filter_form.filters()
     try:
-        page_number = max(1, int(request.GET.get("page", 1)))
+        page_number = min(max(1, int(request.GET.get("page", 1))), MAX_PAGE)
     except ValueError:
         page_number = 1
     rows, total = selectors.ledger_page(cycle=cycle, organization=organization, filters=filters,
@@ -158,8 +160,10 @@ def entry_edit(request, cycle_pk: int, org_pk: int):
             add_service_errors(form, error)
         else:
             messages.success(request, gettext("The rectification entry of %(name)s is saved.") % {"name": organization.name})
-            return redirect("ledgers:ledger", cycle.pk, organization.parent_id if organization.parent_id and
-                            organization.parent.path.startswith(cycle.owner.path) else organization.pk)
+            parent = organization.parent
+            back_to_parent = (parent is not None and parent.path.startswith(cycle.owner.path)
+                              and org_access.can_view(request.user, parent))
+            return redirect("ledgers:ledger", cycle.pk, parent.pk if back_to_parent else organization.pk)
     return render(request, "ledgers/entry.html", {"cycle": cycle, "organization": organization, "form": form,
                                                   "grading": grading})
 

@@ -62,6 +62,10 @@ def test_refusals_come_in_the_one_error_format(client, world):
         "organization": world.branch_a1.pk, "purpose": "member_review", "opens_at": now.isoformat(),
         "closes_at": (now + datetime.timedelta(hours=1)).isoformat()})
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "grading"
+    response = post(client, "/api/ballots/sessions", {
+        "organization": world.branch_a1.pk, "purpose": "satisfaction", "opens_at": now.isoformat(),
+        "closes_at": (now + datetime.timedelta(hours=1)).isoformat(), "quorum": 10**20})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "quorum"
     response = post(client, "/api/ballots/sessions", {"organization": world.branch_a1.pk, "purpose": "nope"})
     assert response.status_code == 422 and {e["field"] for e in response.json()["errors"]} >= {"purpose", "opens_at"}
     session = BallotSession.objects.create(

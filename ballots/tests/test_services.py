@@ -239,11 +239,12 @@ def test_paper_tallies_count_once_a_second_person_confirms_them(world, session):
 
 def test_paper_tally_refusals(world, session):
     for counts, field in (({"advanced": 2}, "counts"), ({"satisfied": -1}, "satisfied"), ({"satisfied": "2"}, "satisfied"),
-                          ({}, "counts"), ([], "counts")):
+                          ({"satisfied": 10**20}, "satisfied"), ({}, "counts"), ([], "counts")):
         assert field in refusal(lambda c=counts: services.paper_tally_enter(actor=world.secretary_a1, session=session,
                                                                            counts=c)), counts
-    assert "issued" in refusal(lambda: services.paper_tally_enter(actor=world.secretary_a1, session=session,
-                                                                  counts={"satisfied": 3}, issued=2))
+    for issued in (2, 10**20):
+        assert "issued" in refusal(lambda i=issued: services.paper_tally_enter(actor=world.secretary_a1, session=session,
+                                                                               counts={"satisfied": 3}, issued=i))
     tally = services.paper_tally_enter(actor=world.secretary_a1, session=session, counts={"satisfied": 3})
     assert tally.issued == 3
     services.paper_tally_discard(actor=world.secretary_a1, tally=tally)
@@ -283,7 +284,7 @@ def test_guessing_is_slowed_then_blocked_and_a_success_stores_nothing(world, ses
 
 
 def test_an_unknown_session_is_not_found(world):
-    for session_id in (999999, "x", None):
+    for session_id in (999999, "x", None, 10**20, -1):
         with pytest.raises(Http404):
             services.ballot_cast(session_id=session_id, code="ABCDEFGHJK", answer="satisfied")
 

@@ -73,6 +73,7 @@ def test_wrong_codes_get_one_answer_and_a_wrong_answer_keeps_the_code(client, se
     assert client.post(reverse("ballots:vote", args=[session.pk]), {"code": code}).status_code == 400
     assert not BallotCode.objects.get(code_hash=services.code_hash(code)).used
     assert vote(client, session, code).status_code == 200
+    assert client.post("/v/99999999999999999999/", {"code": code, "answer": "satisfied"}).status_code == 404
 
 
 def test_closed_and_not_yet_open_sessions_say_so(client, world):

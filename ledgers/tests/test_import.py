@@ -118,6 +118,21 @@ def test_the_preview_lists_every_problem_by_row_and_column(lanshan):
     assert not AuditEvent.objects.filter(action="ledger.import").exists()
 
 
+def test_odd_values_are_problems_at_their_cell_not_errors(lanshan):
+    rows = edited(ROWS, {
+        (0, 4): 99999999999,  # 流动党员数 beyond any count (row 4, E)
+        (1, 3): "支部共有党员99999999999人",  # (row 5, D)
+        (3, 12): "0000年底",  # no year 0 (row 7, M)
+        (4, 12): "2012年2月30日",  # no such day (row 8, M)
+    })
+    rows[2] = [12345]  # a group row holding a number: no organization is called that
+    result = preview(lanshan, workbook_bytes(rows))
+    assert problems_of(result) == [(4, "E", "流动党员数", True), (5, "D", "基本情况", True),
+                                   (7, "M", "整改时限", True), (8, "M", "整改时限", True)]
+    messages = {(p.row, p.column): p.message for p in result.problems}
+    assert "99999999999" in messages[(4, "E")] and "1000000" in messages[(4, "E")]
+
+
 def test_a_grade_differing_from_the_recorded_one_is_a_warning_and_grades_stay(lanshan):
     cycle, county, _admin, _orgs = lanshan
     rows = edited(ROWS, {(3, 9): "较好"})  # 四村: the superior set 一般
@@ -173,9 +188,10 @@ def test_an_export_imports_back_to_the_same_data(lanshan, kind):
     before = list(ledger_rows(cycle=cycle, organization=county))
     content = export_xlsx(cycle, county)
     if kind == "csv":
-        from ledgers.reading import read_grids
+        from ledgers.reading import read_sheets
 
-        (_name, grid), = read_grids("x.xlsx", content)
+        (sheet,) = read_sheets("x.xlsx", content)
+        grid = sheet.grid
         content = csv_bytes([list(row) for row in grid[2:]], "gb18030", header=list(grid[1]))
     # Everything the ledger holds is wiped, then the exported file brings it back.
     LedgerEntry.objects.all().delete()

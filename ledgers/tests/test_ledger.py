@@ -103,6 +103,8 @@ def test_ledger_page_shows_rows_summary_and_edit_links(client, world):
     client.force_login(observer)
     page = client.get(reverse("ledgers:ledger", args=[world.cycle.pk, world.town_a.pk])).content.decode()
     assert "甲一村党支部" in page and reverse("ledgers:entry", args=[world.cycle.pk, world.branch_a1.pk]) not in page
+    far = client.get(reverse("ledgers:ledger", args=[world.cycle.pk, world.town_a.pk]), {"page": "9" * 30})
+    assert far.status_code == 200 and "甲一村党支部" not in far.content.decode()  # past the last page: no rows
     filtered = client.get(reverse("ledgers:ledger", args=[world.cycle.pk, world.town_a.pk]), {"q": "甲二"}).content.decode()
     assert "甲二村党支部" in filtered and "建好阵地" not in filtered
 
@@ -113,10 +115,17 @@ def test_entry_page_saves_and_names_bad_fields(client, world):
     response = client.post(url, {"target_grade": "advanced", "measures": "1、建好阵地", "deadline": "2026-12-31",
                                  "deadline_text": "", "assisting_unit": "县检察院", "liaison_leader": "杨书郎",
                                  "responsible_person": "黄玉生"})
+    # The secretary sees only their branch: back to its own ledger, not to the town's (which would be 404).
     assert response.status_code == 302
+    assert response.url == reverse("ledgers:ledger", args=[world.cycle.pk, world.branch_a1.pk])
+    assert client.get(response.url).status_code == 200
     assert LedgerEntry.objects.get(organization=world.branch_a1).assisting_unit == "县检察院"
     response = client.post(url, {"target_grade": "advanced", "deadline": "2026-13-45"})
     assert response.status_code == 200 and "errorlist" in response.content.decode()
+    assert LedgerEntry.objects.get(organization=world.branch_a1).deadline == datetime.date(2026, 12, 31)
+    client.force_login(world.reviewer_a)
+    response = client.post(url, {"target_grade": "advanced", "measures": "1、建好阵地", "deadline": "2026-12-31"})
+    assert response.url == reverse("ledgers:ledger", args=[world.cycle.pk, world.town_a.pk])
     assert LedgerEntry.objects.get(organization=world.branch_a1).deadline == datetime.date(2026, 12, 31)
 
 

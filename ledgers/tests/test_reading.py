@@ -109,3 +109,58 @@ def test_a_header_without_the_name_column_names_the_missing_column():
     reading = read_ledger("a.csv", csv_bytes([["", "廖仁旺", "赵志坚", "支部共有党员75人", "11"]], "utf-8", header))
     assert not reading.ok
     assert reading.problems[0].row == 1 and "党支部名称" in reading.problems[0].message
+
+
+def _workbook(fill) -> bytes:
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "台账"
+    sheet.append(flat_header())
+    sheet.append(ROWS[0][:len(flat_header())])
+    fill(sheet)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_stray_value_far_away_is_refused_by_name_not_read_into_memory():
+    # Read whole, this sheet would be 900,000 rows × 16,000 columns: calamine would abort the process.
+    content = _workbook(lambda sheet: sheet.cell(row=900000, column=16000, value="x"))
+    reading = read_ledger("台账.xlsx", content)
+    assert not reading.ok and reading.rows == []
+    (problem,) = reading.problems
+    assert "台账" in problem.message and "WQJ900000" in problem.message
+
+
+def test_empty_formatted_cells_far_away_do_not_count():
+    from openpyxl.styles import Font
+
+    def far_bold_cell(sheet):
+        sheet.cell(row=900000, column=16000).font = Font(bold=True)
+
+    reading = read_ledger("台账.xlsx", _workbook(far_bold_cell))
+    assert reading.ok, reading.problems
+    assert [row.values["name"] for row in reading.rows] == ["毛俊村党支部"]
+
+
+def test_excel_error_cells_are_problems_at_their_cell():
+    def errors(sheet):
+        sheet["B2"] = "#N/A"  # 党支部书记 of the first row
+        sheet["C3"] = "#DIV/0!"
+        sheet["A3"] = "西岭头村党支部"
+
+    reading = read_ledger("台账.xlsx", _workbook(errors))
+    assert not reading.ok
+    assert [(p.row, p.column, p.header, "#N/A" in p.message or "#DIV/0!" in p.message, p.blocking)
+            for p in reading.problems] == [(2, "B", "党支部书记", True, True), (3, "C", "第一书记", True, True)]
+
+
+def test_a_csv_quote_left_open_names_its_line():
+    content = "党支部名称,党支部书记\n毛俊村党支部,廖仁旺\n\"西岭头村党支部,赵\"志坚\"\n".encode()
+    reading = read_ledger("台账.csv", content)
+    assert not reading.ok and reading.rows == []
+    assert "3" in reading.problems[0].message
