@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -354,6 +354,7 @@ def session_close(*, actor, session: BallotSession) -> BallotSession:
         _refuse("closed", _("This ballot is already closed and counted."))
     if timezone.now() < session.opens_at:
         _refuse("closed", _("This ballot has not opened yet."))
+    _rewrite_in_random_order(session)
     electronic = dict(session.ballots.values_list("answer").annotate(number=Count("pk")).order_by())
     confirmed = list(session.paper_tallies.filter(confirmed_by__isnull=False))
     session.tallies = count_ballots(
@@ -368,6 +369,23 @@ def session_close(*, actor, session: BallotSession) -> BallotSession:
     audit_record(actor=actor, obj=session, organization=session.organization, action="ballot.close",
                  after=session.tallies | {"delivered": session.delivered})
     return session
+
+
+def _rewrite_in_random_order(session: BallotSession) -> None:
+    """Rewrite the session's ballots in random order and touch every code, in the count's transaction.
+
+    A database keeps traces of how rows were written: PostgreSQL marks each row with the transaction
+    that wrote it (``xmin``), so a cast's code and ballot share a mark, and keeps rows roughly in the
+    order written, as SQLite's hidden rowid does. Afterwards every ballot and code carries the count's
+    mark, and the ballots lie in an order no one chose. While the session is open the traces exist:
+    only someone reading the database's system columns can see them (README, Ballots).
+    """
+    ballots = list(session.ballots.values_list("answer", "receipt"))
+    secrets.SystemRandom().shuffle(ballots)
+    session.ballots.all().delete()
+    Ballot.objects.bulk_create([Ballot(session=session, answer=answer, receipt=receipt) for answer, receipt in ballots],
+                               batch_size=1000)
+    session.codes.update(used=F("used"))
 
 
 def _is_count(value) -> bool:

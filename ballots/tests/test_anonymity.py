@@ -59,3 +59,31 @@ def test_the_database_after_voting_holds_no_voter(client, world):
     assert sorted(by_key) == sorted(receipts) and by_key != receipts
     # Nor are the receipts sequential or derived from the codes.
     assert sorted(receipts) != receipts and not any(r[:5] == c[:5] for r, c in zip(receipts, codes, strict=True))
+
+
+def _written_order() -> list[str]:
+    """The receipts in the order the database keeps the ballots, and on PostgreSQL each row's writing transaction."""
+    table = connection.ops.quote_name(Ballot._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT receipt, xmin::text FROM {table} ORDER BY ctid")
+        else:
+            cursor.execute(f"SELECT receipt, '' FROM {table} ORDER BY rowid")
+        return cursor.fetchall()
+
+
+def test_the_count_leaves_no_trace_of_the_order_of_casting(world):
+    session = make_session(world.secretary_a1, world.branch_a1)
+    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=30)
+    receipts = [services.ballot_cast(session_id=session.pk, code=code, answer="satisfied").receipt for code in codes]
+    assert [receipt for receipt, _mark in _written_order()] == receipts  # what the count has to undo
+    services.session_close(actor=world.secretary_a1, session=session)
+    kept = _written_order()
+    assert sorted(receipt for receipt, _mark in kept) == sorted(receipts)
+    assert [receipt for receipt, _mark in kept] != receipts  # 1 chance in 30! of failing by luck
+    if connection.vendor == "postgresql":
+        # Every ballot and every code now carries the count's transaction, so no ballot shares one with its code.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT DISTINCT xmin::text FROM ballots_ballotcode WHERE session_id = %s", [session.pk])
+            code_marks = {mark for (mark,) in cursor.fetchall()}
+        assert {mark for _receipt, mark in kept} == code_marks and len(code_marks) == 1
