@@ -54,9 +54,19 @@ def code_hash(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
-def client_key(address: str | None) -> str:
-    """The keyed hash that stands for a client's address in the guess counters (the address is never kept)."""
-    return hmac.new(settings.SECRET_KEY.encode(), b"ballot-client:" + (address or "").encode(),
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or behind a proxy the header it sets (settings.CLIENT_ADDRESS_HEADER)."""
+    if settings.CLIENT_ADDRESS_HEADER:
+        forwarded = request.META.get("HTTP_" + settings.CLIENT_ADDRESS_HEADER.upper().replace("-", "_"), "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR") or ""
+
+
+def client_key(address: str | None, session_id: int) -> str:
+    """The keyed hash that stands for a client's address in one session's guess counters (the address
+    is never kept); one ballot's wrong codes do not slow the same room's phones in another."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"ballot-client:{session_id}:{address or ''}".encode(),
                     hashlib.sha256).hexdigest()
 
 

@@ -64,7 +64,7 @@ def vote(request, session_id: int):
     answer = request.POST.get("answer", "")
     try:
         cast = services.ballot_cast(session_id=session_id, code=request.POST.get("code", ""), answer=answer,
-                                    client=services.client_key(request.META.get("REMOTE_ADDR")))
+                                    client=services.client_key(services.client_address(request), session_id))
     except services.GuessesLimited as limited:
         response = _vote_page(request, _public_session(session_id), status=429, errors=limited.message_dict)
         response["Retry-After"] = str(limited.wait_seconds)

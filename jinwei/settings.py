@@ -150,13 +150,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 
-# Guessing ballot codes from one client (ballots): after SLOW_AFTER wrong codes within WINDOW_MINUTES
-# each refusal asks to wait WAIT_SECONDS; after BLOCK_AFTER the client is refused for BLOCK_MINUTES.
+# Guessing ballot codes from one client in one ballot (ballots): after SLOW_AFTER wrong codes within
+# WINDOW_MINUTES each refusal asks to wait WAIT_SECONDS; after BLOCK_AFTER the client is refused for
+# BLOCK_MINUTES. Generous: a meeting room's phones often share one address, and a code is one of 32¹⁰.
 BALLOT_GUESS_WINDOW_MINUTES = int(os.environ.get("JINWEI_BALLOT_GUESS_WINDOW_MINUTES", "10"))
-BALLOT_GUESS_SLOW_AFTER = int(os.environ.get("JINWEI_BALLOT_GUESS_SLOW_AFTER", "5"))
-BALLOT_GUESS_WAIT_SECONDS = int(os.environ.get("JINWEI_BALLOT_GUESS_WAIT_SECONDS", "10"))
-BALLOT_GUESS_BLOCK_AFTER = int(os.environ.get("JINWEI_BALLOT_GUESS_BLOCK_AFTER", "20"))
-BALLOT_GUESS_BLOCK_MINUTES = int(os.environ.get("JINWEI_BALLOT_GUESS_BLOCK_MINUTES", "60"))
+BALLOT_GUESS_SLOW_AFTER = int(os.environ.get("JINWEI_BALLOT_GUESS_SLOW_AFTER", "30"))
+BALLOT_GUESS_WAIT_SECONDS = int(os.environ.get("JINWEI_BALLOT_GUESS_WAIT_SECONDS", "3"))
+BALLOT_GUESS_BLOCK_AFTER = int(os.environ.get("JINWEI_BALLOT_GUESS_BLOCK_AFTER", "300"))
+BALLOT_GUESS_BLOCK_MINUTES = int(os.environ.get("JINWEI_BALLOT_GUESS_BLOCK_MINUTES", "30"))
+# Behind a reverse proxy, the request header in which it passes the client's address ("X-Real-IP").
+CLIENT_ADDRESS_HEADER = os.environ.get("JINWEI_CLIENT_ADDRESS_HEADER", "").strip()
 
 LOGGING = {
     "version": 1,

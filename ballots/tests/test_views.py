@@ -93,15 +93,35 @@ def test_closed_and_not_yet_open_sessions_say_so(client, world):
 
 
 def test_guessing_from_one_address_is_slowed_then_blocked(client, session, world, settings):
+    settings.BALLOT_GUESS_SLOW_AFTER, settings.BALLOT_GUESS_BLOCK_AFTER = 5, 20
     (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
     statuses = [vote(client, session, "ZZZZZZZZZZ").status_code for _n in range(settings_value(settings, "SLOW_AFTER"))]
     assert statuses == [400] * len(statuses)
     slowed = vote(client, session, code)
-    assert slowed.status_code == 429 and 0 < int(slowed["Retry-After"]) <= 10
+    assert slowed.status_code == 429 and 0 < int(slowed["Retry-After"]) <= settings.BALLOT_GUESS_WAIT_SECONDS
     assert vote(client, session, code, address="192.0.2.99").status_code == 200  # another address is not slowed
+    # The same address in another ballot (the next meeting in the same room) is not slowed either.
+    other = make_session(world.secretary_a1, world.branch_a1)
+    (other_code,) = services.codes_generate(actor=world.secretary_a1, session=other, count=1)
+    assert vote(client, other, other_code).status_code == 200
     for _n in range(20):
         response = vote(client, session, "ZZZZZZZZZZ")
-    assert response.status_code == 429 and int(response["Retry-After"]) > 50 * 60
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > (settings.BALLOT_GUESS_BLOCK_MINUTES - 1) * 60
+
+
+def test_behind_a_proxy_the_named_header_gives_the_address(client, session, world, settings):
+    settings.BALLOT_GUESS_SLOW_AFTER, settings.CLIENT_ADDRESS_HEADER = 2, "X-Real-IP"
+    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+    url = reverse("ballots:vote", args=[session.pk])
+    for _n in range(2):  # one phone mistypes, through the proxy at 10.0.0.1
+        client.post(url, {"code": "ZZZZZZZZZZ", "answer": "satisfied"}, REMOTE_ADDR="10.0.0.1",
+                    HTTP_X_REAL_IP="198.51.100.7")
+    assert client.post(url, {"code": code, "answer": "satisfied"}, REMOTE_ADDR="10.0.0.1",
+                       HTTP_X_REAL_IP="198.51.100.7").status_code == 429
+    # Another phone behind the same proxy votes.
+    assert client.post(url, {"code": code, "answer": "satisfied"}, REMOTE_ADDR="10.0.0.1",
+                       HTTP_X_REAL_IP="198.51.100.8").status_code == 200
 
 
 def settings_value(settings, name):
