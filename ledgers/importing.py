@@ -35,6 +35,7 @@ from ledgers import services
 from ledgers.models import LedgerEntry
 from ledgers.reading import EXTENSIONS, Problem, Reading, read_ledger, squeeze
 from orgs import access
+from orgs import services as org_services
 from orgs.choices import VenueStatus
 from orgs.models import Organization, OrganizationFacts
 from standards import defaults as standard_defaults
@@ -540,10 +541,11 @@ def ledger_import_commit(*, actor, cycle: Cycle, level: Organization, filename: 
     """Import the file: every row in one transaction, or nothing. Returns the counts; raises ImportRefused.
 
     The preview runs again inside the transaction, on the data as it is now, with the level locked
-    so that two imports into the same level run one after the other.
+    (orgs.services.organization_lock) for the whole import: two imports into one subtree, and an
+    import and the edits of facts and entries under its level, run one after the other.
     """
     with transaction.atomic():
-        level = Organization.objects.select_for_update().get(pk=level.pk)
+        level = org_services.organization_lock(level)
         access.check(actor, level, access.VIEW)
         rows_progress = None
         if progress is not None:

@@ -11,6 +11,7 @@ from cycles import selectors as cycle_selectors
 from cycles.models import Cycle, Grading
 from ledgers import access
 from ledgers.models import LedgerEntry
+from orgs import services as org_services
 from orgs.models import Organization
 from standards.choices import Grade
 
@@ -25,7 +26,7 @@ def ledger_entry_save(*, actor, cycle: Cycle, organization: Organization, target
                       liaison_leader: str = "", responsible_person: str = "") -> LedgerEntry:
     """Write the organization's upgrade target and rectification for the cycle (晋位升级目标、整改措施、
     整改时限、帮扶单位、联系领导、整改责任人); nothing changes and nothing is audited when nothing differs."""
-    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    organization = org_services.organization_lock(organization)
     from cycles import access as cycle_access
 
     cycle_access.require(actor, access.can_edit_entry(actor, organization), organization)

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
@@ -98,7 +98,20 @@ def _adjust_counts(path: str, *, descendants: int, children: int = 0) -> None:
         Organization.objects.filter(path=ancestor_paths[-1]).update(children_count=F("children_count") + children)
 
 
-def _locked(organization: Organization) -> Organization:
+def organization_lock(organization: Organization) -> Organization:
+    """Lock an organization to write it or what hangs on it (its facts, its ledger entry): its ancestors'
+    rows FOR SHARE, then its own row FOR UPDATE; returns the row as it is now.
+
+    A ledger import holds its level's lock for the whole import (ledgers.importing), so an edit under
+    that level waits for the import to end, and an import waits for the edits under way: neither
+    writes over the other with what it read before. Ancestors first, so an edit never holds a row the
+    import goes on to write. On SQLite write transactions run one at a time (IMMEDIATE) anyway.
+    """
+    ancestors = paths.ancestor_ids(organization.path)
+    if ancestors and connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Organization._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY path FOR SHARE", [ancestors])
     return Organization.objects.select_for_update().get(pk=organization.pk)
 
 
@@ -108,7 +121,7 @@ def organization_create(*, actor, parent: Organization | None, **data: Any) -> O
     if parent is None:
         _require(access.can_create_root(actor), _("Only a system administrator may create a top-level organization."))
     else:
-        parent = _locked(parent)
+        parent = organization_lock(parent)
         access.check(actor, parent, access.MANAGE)
         if not parent.is_active:
             raise ValidationError({"parent": _("Parent organization: %(name)s is dissolved.") % {"name": parent.name}})
@@ -142,7 +155,7 @@ def organization_create(*, actor, parent: Organization | None, **data: Any) -> O
 @transaction.atomic
 def organization_update(*, actor, organization: Organization, reason: str = "", **data: Any) -> Organization:
     """Rename or edit an organization's fields (not its place in the tree: see organization_move)."""
-    organization = _locked(organization)
+    organization = organization_lock(organization)
     access.check(actor, organization, access.MANAGE)
     unknown = set(data) - set(ORGANIZATION_FIELDS)
     if unknown:
@@ -172,8 +185,8 @@ def organization_update(*, actor, organization: Organization, reason: str = "", 
 @transaction.atomic
 def organization_move(*, actor, organization: Organization, new_parent: Organization, reason: str = "") -> Organization:
     """Move an organization and its whole subtree under ``new_parent``, in one UPDATE."""
-    organization = _locked(organization)
-    new_parent = _locked(new_parent)
+    organization = organization_lock(organization)
+    new_parent = organization_lock(new_parent)
     access.check(actor, organization, access.MANAGE)
     access.check(actor, new_parent, access.MANAGE)
     if organization.parent_id is None:
@@ -217,7 +230,7 @@ def organization_dissolve(
     *, actor, organization: Organization, dissolved_on: datetime.date, reason: str, merged_into: Organization | None = None
 ) -> Organization:
     """Dissolve an organization; it stays in the tree for history. Its subordinates must go first."""
-    organization = _locked(organization)
+    organization = organization_lock(organization)
     access.check(actor, organization, access.MANAGE)
     if not organization.is_active:
         raise ValidationError({"dissolved_on": _("%(name)s is already dissolved.") % {"name": organization.name}})
@@ -250,8 +263,8 @@ def organization_merge(
     *, actor, source: Organization, target: Organization, merged_on: datetime.date, reason: str
 ) -> Organization:
     """Merge ``source`` into ``target``: its subordinates move under the target, then it is dissolved."""
-    source = _locked(source)
-    target = _locked(target)
+    source = organization_lock(source)
+    target = organization_lock(target)
     access.check(actor, source, access.MANAGE)
     access.check(actor, target, access.MANAGE)
     if source.pk == target.pk or paths.is_descendant_or_self(target.path, source.path):
@@ -324,7 +337,7 @@ def _clean_facts(data: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def facts_save(*, actor, organization: Organization, year: int, **data: Any) -> OrganizationFacts:
     """Create or replace an organization's basic facts for one year."""
-    organization = _locked(organization)
+    organization = organization_lock(organization)
     access.check(actor, organization, access.EDIT_FACTS)
     if not isinstance(year, int) or not 1921 <= year <= 2100:
         raise ValidationError({"year": _("Year: %(value)s is not a valid year.") % {"value": year}})
@@ -350,7 +363,7 @@ def facts_save(*, actor, organization: Organization, year: int, **data: Any) -> 
 @transaction.atomic
 def role_assignment_create(*, actor, user, organization: Organization, role: str) -> RoleAssignment:
     """Give a user a role on an organization inside the actor's managing scope."""
-    organization = _locked(organization)
+    organization = organization_lock(organization)
     access.check(actor, organization, access.MANAGE)
     if role not in Role.values:
         raise ValidationError({"role": _("Role: %(value)s is not a role.") % {"value": role}})

@@ -1,0 +1,59 @@
+"""An import and the edits under its level run one after the other, so neither writes over the other
+with what it read before: real threads on real connections, on PostgreSQL (row locks) and on SQLite
+(one write transaction at a time)."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from ledgers import services
+from ledgers.importing import ledger_import_commit
+from ledgers.models import LedgerEntry
+from ledgers.tests.files.builders import build_lanshan
+from ledgers.tests.files.lanshan import lanshan_xlsx
+from orgs.demo import MAOJUN
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def in_thread(call, outcome: dict, key: str) -> threading.Thread:
+    def run():
+        try:
+            outcome[key] = call()
+        except Exception as error:  # noqa: BLE001 - the outcome is what the test looks at
+            outcome[key] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_an_entry_edited_during_an_import_waits_and_is_kept():
+    cycle, county, admin, orgs = build_lanshan()
+    maojun = orgs[MAOJUN]
+    inside, release = threading.Event(), threading.Event()
+
+    def pause_once(done, total):  # the import has locked its level and is checking or writing rows
+        if not inside.is_set():
+            inside.set()
+            release.wait(20)
+
+    outcome = {}
+    importer = in_thread(lambda: ledger_import_commit(actor=admin, cycle=cycle, level=county, filename="台账.xlsx",
+                                                      content=lanshan_xlsx(), progress=pause_once), outcome, "import")
+    assert inside.wait(20)
+    editor = in_thread(lambda: services.ledger_entry_save(actor=admin, cycle=cycle, organization=maojun,
+                                                          measures="秘书处改过的措施"), outcome, "edit")
+    time.sleep(0.5)
+    assert editor.is_alive(), outcome  # the edit waits for the import
+    release.set()
+    importer.join(30)
+    editor.join(30)
+    assert isinstance(outcome["import"], dict), outcome
+    assert isinstance(outcome["edit"], LedgerEntry), outcome
+    # The edit ran after the import, on what the import wrote: the import did not overwrite it.
+    assert LedgerEntry.objects.get(cycle=cycle, organization=maojun).measures == "秘书处改过的措施"
