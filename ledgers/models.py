@@ -14,8 +14,10 @@ class LedgerEntry(models.Model):
     ``deadline_text`` keeps the deadline as written ("2012年底"); ``deadline`` is the date it means.
     """
 
+    # No index of their own: the unique constraint (cycle, organization) serves lookups by cycle, and
+    # no page looks entries up by who wrote them; every index is one more write per imported row.
     cycle = models.ForeignKey("cycles.Cycle", verbose_name=_("cycle"), on_delete=models.CASCADE,
-                              related_name="ledger_entries")
+                              related_name="ledger_entries", db_index=False)
     organization = models.ForeignKey("orgs.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,
                                      related_name="ledger_entries")
     target_grade = models.CharField(_("upgrade target"), max_length=32, choices=Grade.choices, blank=True)
@@ -26,7 +28,7 @@ class LedgerEntry(models.Model):
     liaison_leader = models.CharField(_("liaison leader"), max_length=64, blank=True)
     responsible_person = models.CharField(_("responsible person"), max_length=64, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.PROTECT,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -124,7 +124,8 @@ class UnreadableFile(Exception):
 # calamine builds a sheet whole, from A1 to its farthest filled cell; one stray cell far away would
 # make that grid too big to hold (and calamine cannot fail gracefully when memory runs out).
 MAX_CELLS = 10_000_000  # 100,000 rows × 100 columns
-DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="(?:\$?[A-Z]+\$?\d+:)?\$?([A-Z]+)\$?(\d+)"')
+ROW_NUMBER = re.compile(rb'row\b[^>]*?\br="(\d+)"')
+WIDE_REFERENCE = re.compile(rb'r="[A-Z]{2}')  # a cell past column Z (no other attribute r holds letters)
 CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)\br="([A-Z]+)(\d+)"([^>]*)>')
 ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>\s*<(?:\w+:)?v>([^<]*)<')
 ERROR_CELL_REVERSED = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bt="e"[^>]*?\br="([A-Z]+)(\d+)"[^>]*>\s*<(?:\w+:)?v>([^<]*)<')
@@ -197,7 +198,8 @@ def _too_far(sheet: str, rows: int, columns: int) -> UnreadableFile:
 
 def _survey_xlsx(content: bytes) -> dict[str, list[tuple[int, int, str]]]:
     """Refuse a sheet that reaches too far; find each sheet's error cells. Reads the XML itself, because
-    calamine gives no way to do either."""
+    calamine gives no way to do either: one pass that looks for the last row's number, a column
+    past Z and error cells; only a sheet that may reach too far is read a second time, cell by cell."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile:
@@ -206,28 +208,38 @@ def _survey_xlsx(content: bytes) -> dict[str, list[tuple[int, int, str]]]:
     with archive:
         for name, path in _worksheet_paths(archive).items():
             try:
-                with archive.open(path) as stream:
-                    found = DIMENSION.search(stream.read(16384))
+                rows, wide, errors[name] = _survey_sheet(archive, path)
             except KeyError:
                 continue
-            rows, columns = (int(found.group(2)), column_number(found.group(1).decode())) if found else (0, 0)
-            if not found or rows * columns > MAX_CELLS:  # no size written, or a size that counts empty styled cells
+            if rows * (16384 if wide else 26) > MAX_CELLS:
                 rows, columns = _farthest_cell(archive, path)
-            if rows * columns > MAX_CELLS:
-                raise _too_far(name, rows, columns)
-            errors[name] = _error_cells(archive, path)
+                if rows * columns > MAX_CELLS:
+                    raise _too_far(name, rows, columns)
     return errors
 
 
-def _error_cells(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, str]]:
-    found = set()
+def _last_row_number(chunk: bytes) -> int:
+    """The number of the last row element in the chunk (rows come in order); 0 when it has none."""
+    end = len(chunk)
+    while (start := chunk.rfind(b"row ", 0, end)) > 0:
+        if chunk[start - 1:start] in (b"<", b":") and (found := ROW_NUMBER.match(chunk, start)):
+            return int(found.group(1))
+        end = start
+    return 0
+
+
+def _survey_sheet(archive: zipfile.ZipFile, path: str) -> tuple[int, bool, list[tuple[int, int, str]]]:
+    """The last row's number, whether any cell lies past column Z, and the error cells (row and column,
+    0-based, and the error)."""
+    rows, wide, errors = 0, False, set()
     for chunk in _chunks(archive, path):
-        if b't="e"' not in chunk:
-            continue
-        for pattern in (ERROR_CELL, ERROR_CELL_REVERSED):
-            for letters, row, value in pattern.findall(chunk):
-                found.add((int(row) - 1, column_number(letters.decode()) - 1, value.decode(errors="replace")))
-    return sorted(found)
+        rows = max(rows, _last_row_number(chunk))
+        wide = wide or WIDE_REFERENCE.search(chunk) is not None
+        if b't="e"' in chunk:
+            for pattern in (ERROR_CELL, ERROR_CELL_REVERSED):
+                for letters, row, value in pattern.findall(chunk):
+                    errors.add((int(row) - 1, column_number(letters.decode()) - 1, value.decode(errors="replace")))
+    return rows, wide, sorted(errors)
 
 
 def _sheets_from_workbook(content: bytes) -> list[Sheet]:

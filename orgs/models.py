@@ -108,8 +108,9 @@ class OrganizationFacts(models.Model):
     存在问题.
     """
 
+    # No index of its own: the unique constraint (organization, year) serves lookups by organization.
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="facts"
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="facts", db_index=False
     )
     year = models.PositiveSmallIntegerField(_("year"))
     members_total = models.PositiveIntegerField(_("party members"))

@@ -164,3 +164,13 @@ def test_a_csv_quote_left_open_names_its_line():
     reading = read_ledger("台账.csv", content)
     assert not reading.ok and reading.rows == []
     assert "3" in reading.problems[0].message
+
+
+def test_a_stray_value_far_below_in_column_a_is_refused_too():
+    # The text of a cell may hold "row " too: the last row's number is read from the row element only.
+    def far_below(sheet):
+        sheet["B3"] = "see row 2"
+        sheet.cell(row=1_000_000, column=26, value="x")
+
+    reading = read_ledger("台账.xlsx", _workbook(far_below))
+    assert not reading.ok and "Z1000000" in reading.problems[0].message
