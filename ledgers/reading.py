@@ -27,7 +27,8 @@ NOTE_PREFIXES = ("说明", "注：", "注:", "备注", "填表人", "填报人",
 # Names of people and units: any whitespace inside is a typist's padding ("上泉      洞村      党支部").
 NAME_KEYS = frozenset({"name", "code", "secretary", "first_secretary", "assisting_unit", "liaison_leader",
                        "responsible_person"})
-# Long texts keep their line breaks; short values lose every space.
+# Long texts keep their line breaks. The other values (grades, numbers, dates, 活动场所情况) are
+# parsed by ledgers.importing, which ignores spaces itself; they are only trimmed here.
 TEXT_KEYS = frozenset({"basic_facts", "main_features", "problems", "measures"})
 ALL_COLUMNS: tuple[Column, ...] = (*HUNAN_COLUMNS, CODE_COLUMN)
 
@@ -375,15 +376,25 @@ def normalize_text(value):
         return _normalize_other(value)
     if "\n" not in value and "\r" not in value:
         return value.strip()
-    lines = (line.strip() for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join(filter(None, map(str.strip, value.splitlines())))
 
 
-def normalize_short(value):
-    """Names ("上泉      洞村      党支部"), grades, dates and numbers lose every space."""
+def normalize_name(value):
+    """Names of people and units ("上泉      洞村      党支部") lose every space."""
     if value.__class__ is not str:
         return _normalize_other(value)
     return "".join(value.split())
+
+
+def normalize_value(value):
+    """A value parsed later (a grade, a number, a date): trimmed only."""
+    if value.__class__ is not str:
+        return _normalize_other(value)
+    return value.strip()
+
+
+def _reader(key: str):
+    return normalize_text if key in TEXT_KEYS else normalize_name if key in NAME_KEYS else normalize_value
 
 
 def _is_filled(value) -> bool:
@@ -404,7 +415,7 @@ def rows_from_grid(grid: list[list], reading: Reading) -> None:
     """
     start = reading.header_rows[-1]  # the 1-based number of the last header row is the 0-based index after it
     columns = reading.columns
-    readers = [(key, index, normalize_text if key in TEXT_KEYS else normalize_short) for key, index in columns.items()]
+    readers = [(key, index, _reader(key)) for key, index in columns.items()]
     mapped = set(columns.values())
     needed = max(mapped) + 1
     unmapped_by_width: dict[int, list[int]] = {}
