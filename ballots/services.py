@@ -58,8 +58,8 @@ def client_address(request) -> str:
     """The client's address: REMOTE_ADDR, or behind a proxy the header it sets (settings.CLIENT_ADDRESS_HEADER)."""
     if settings.CLIENT_ADDRESS_HEADER:
         forwarded = request.META.get("HTTP_" + settings.CLIENT_ADDRESS_HEADER.upper().replace("-", "_"), "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+        if forwarded:  # the proxy adds the address it saw last: what comes before it, a client can write
+            return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR") or ""
 
 

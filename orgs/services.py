@@ -100,19 +100,26 @@ def _adjust_counts(path: str, *, descendants: int, children: int = 0) -> None:
 
 def organization_lock(organization: Organization) -> Organization:
     """Lock an organization to write it or what hangs on it (its facts, its ledger entry): its ancestors'
-    rows FOR SHARE, then its own row FOR UPDATE; returns the row as it is now.
+    rows FOR KEY SHARE, then its own row FOR UPDATE; returns the row as it is now.
 
-    A ledger import holds its level's lock for the whole import (ledgers.importing), so an edit under
-    that level waits for the import to end, and an import waits for the edits under way: neither
+    A ledger import holds its level FOR UPDATE for the whole import (ledgers.importing), so an edit
+    under that level waits for the import to end, and an import waits for the edits under way: neither
     writes over the other with what it read before. Ancestors first, so an edit never holds a row the
-    import goes on to write. On SQLite write transactions run one at a time (IMMEDIATE) anyway.
+    import goes on to write. KEY SHARE, the weakest lock, lets the ancestors' counts be updated
+    (``_adjust_counts``) by the edits that hold it. On SQLite write transactions run one at a time
+    (IMMEDIATE) anyway.
     """
-    ancestors = paths.ancestor_ids(organization.path)
-    if ancestors and connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Organization._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY path FOR SHARE", [ancestors])
-    return Organization.objects.select_for_update().get(pk=organization.pk)
+    path = organization.path
+    while True:
+        ancestors = paths.ancestor_ids(path)
+        if ancestors and connection.vendor == "postgresql":
+            table = connection.ops.quote_name(Organization._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY path FOR KEY SHARE", [ancestors])
+        locked = Organization.objects.select_for_update().get(pk=organization.pk)
+        if locked.path == path:
+            return locked
+        path = locked.path  # moved meanwhile: lock its ancestors as they are now
 
 
 @transaction.atomic

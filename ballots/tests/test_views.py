@@ -227,3 +227,14 @@ def test_the_grading_page_links_to_its_ballots(client, world):
     assert reverse("ballots:detail", args=[session.pk]) in page
     form = client.get(reverse("ballots:list", args=[world.branch_a1.pk]), {"grading": grading.pk}).context["form"]
     assert form["grading"].value() == str(grading.pk)
+
+
+def test_from_x_forwarded_for_the_address_the_proxy_added_counts(client, session, world, settings):
+    settings.BALLOT_GUESS_SLOW_AFTER, settings.CLIENT_ADDRESS_HEADER = 2, "X-Forwarded-For"
+    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+    url = reverse("ballots:vote", args=[session.pk])
+    for spoofed in ("203.0.113.1", "203.0.113.2"):  # a guesser writes a new address before the proxy's each time
+        client.post(url, {"code": "ZZZZZZZZZZ", "answer": "satisfied"}, REMOTE_ADDR="10.0.0.1",
+                    HTTP_X_FORWARDED_FOR=f"{spoofed}, 198.51.100.7")
+    assert client.post(url, {"code": code, "answer": "satisfied"}, REMOTE_ADDR="10.0.0.1",
+                       HTTP_X_FORWARDED_FOR="203.0.113.3, 198.51.100.7").status_code == 429
