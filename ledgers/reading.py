@@ -283,14 +283,19 @@ def _grid_from_csv(content: bytes) -> list[list]:
     sample = text[:8192]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+        dialect.doublequote = True  # as Excel and WPS write a quote inside a value ("" for "), sniffed or not
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    rows, start = [], 1
     try:
-        return list(reader)
+        for row in reader:
+            rows.append(row)
+            start = reader.line_num + 1
     except csv.Error:
         raise UnreadableFile(_("Line %(line)d of the CSV file cannot be read: a quotation mark (\") is not closed "
-                               "or stands inside a value. Please check that line.") % {"line": reader.line_num}) from None
+                               "or stands inside a value. Please check that line.") % {"line": start}) from None
+    return rows
 
 
 def read_sheets(filename: str, content: bytes) -> list[Sheet]:

@@ -159,11 +159,19 @@ def test_excel_error_cells_are_problems_at_their_cell():
             for p in reading.problems] == [(2, "B", "党支部书记", True, True), (3, "C", "第一书记", True, True)]
 
 
-def test_a_csv_quote_left_open_names_its_line():
-    content = "党支部名称,党支部书记\n毛俊村党支部,廖仁旺\n\"西岭头村党支部,赵\"志坚\"\n".encode()
-    reading = read_ledger("台账.csv", content)
+def test_a_csv_quote_left_open_names_the_line_where_it_opens():
+    lines = ["党支部名称,党支部书记", "毛俊村党支部,廖仁旺", "\"西岭头村党支部,赵志坚"] + [f"第{n}村党支部,某某" for n in range(40)]
+    reading = read_ledger("台账.csv", "\n".join(lines).encode())
     assert not reading.ok and reading.rows == []
-    assert "3" in reading.problems[0].message
+    assert "第 3 行" in reading.problems[0].message, reading.problems[0].message
+
+
+def test_a_quote_inside_a_csv_value_is_read_as_excel_writes_it():
+    # The first lines hold no doubled quote, so the sniffer cannot tell how quotes inside a value are written.
+    lines = ["党支部名称,存在问题"] + [f"第{n}村党支部,无" for n in range(300)] + ['毛俊村党支部,"落实""三会一课""不到位"']
+    reading = read_ledger("台账.csv", "\n".join(lines).encode())
+    assert reading.ok, reading.problems
+    assert reading.rows[-1].values["problems"] == '落实"三会一课"不到位'
 
 
 def test_a_stray_value_far_below_in_column_a_is_refused_too():
