@@ -5,16 +5,20 @@ with merged group headers ("党组织情况", "整改情况") over the sub-heade
 ("毛俊村        党支部"), full-width spaces, line breaks inside cells, a township's name alone on a
 row above its branches (土市乡), notes under the table. ``read_ledger`` finds the header where
 most cells name a column of ``columns.HUNAN_COLUMNS``, and returns every data row with its row
-number as the spreadsheet shows it and each value's column letter, for messages.
+number as the spreadsheet shows it and each value's column letter, for messages. Workbooks are read
+by ledgers/workbook_reader.py in a process of its own, under memory and time limits: a crafted or
+damaged file can end that process, not the server's.
 """
 
 import csv
 import datetime
 import io
-import re
-import zipfile
+import logging
+import pickle
+import subprocess
+import sys
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from django.utils.translation import gettext as _
 
@@ -31,6 +35,7 @@ NAME_KEYS = frozenset({"name", "code", "secretary", "first_secretary", "assistin
 # parsed by ledgers.importing, which ignores spaces itself; they are only trimmed here.
 TEXT_KEYS = frozenset({"basic_facts", "main_features", "problems", "measures"})
 ALL_COLUMNS: tuple[Column, ...] = (*HUNAN_COLUMNS, CODE_COLUMN)
+logger = logging.getLogger(__name__)
 
 
 def squeeze(text: str) -> str:
@@ -122,15 +127,13 @@ class UnreadableFile(Exception):
 # Files into grids ----------------------------------------------------------------------------
 
 
-# calamine builds a sheet whole, from A1 to its farthest filled cell; one stray cell far away would
-# make that grid too big to hold (and calamine cannot fail gracefully when memory runs out).
+# Workbooks are read by ledgers/workbook_reader.py in a process of its own, with these limits:
+# calamine builds a sheet whole, from A1 to its farthest filled cell, and ends its process when that
+# does not fit in memory.
 MAX_CELLS = 10_000_000  # 100,000 rows × 100 columns
-ROW_NUMBER = re.compile(rb'row\b[^>]*?\br="(\d+)"')
-WIDE_REFERENCE = re.compile(rb'r="[A-Z]{2}')  # a cell past column Z (no other attribute r holds letters)
-CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)\br="([A-Z]+)(\d+)"([^>]*)>')
-ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>\s*<(?:\w+:)?v>([^<]*)<')
-ERROR_CELL_REVERSED = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bt="e"[^>]*?\br="([A-Z]+)(\d+)"[^>]*>\s*<(?:\w+:)?v>([^<]*)<')
-CHUNK = 1 << 22
+READER = Path(__file__).with_name("workbook_reader.py")
+READER_MEMORY = 4 * 1024**3
+READER_SECONDS = 300
 
 
 @dataclass
@@ -143,125 +146,31 @@ class Sheet:
     errors: list[tuple[int, int, str]] = field(default_factory=list)
 
 
-def column_number(letters: str) -> int:
-    """A → 1, Z → 26, AA → 27."""
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number
-
-
-def _worksheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → the path of its XML in the .xlsx archive."""
-    from xml.etree import ElementTree
-
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    relation = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    try:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError):
-        return {}
-    targets = {item.get("Id"): item.get("Target", "") for item in relations}
-    paths = {}
-    for sheet in workbook.iter(f"{main}sheet"):
-        target = targets.get(sheet.get(relation), "")
-        paths[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return paths
-
-
-def _chunks(archive: zipfile.ZipFile, path: str):
-    """The XML of a worksheet in pieces that overlap, so nothing shorter than the overlap is cut in two."""
-    tail = b""
-    with archive.open(path) as stream:
-        while chunk := stream.read(CHUNK):
-            yield tail + chunk
-            tail = chunk[-512:]
-
-
-def _farthest_cell(archive: zipfile.ZipFile, path: str) -> tuple[int, int]:
-    """The farthest row and column holding anything (an empty styled cell "<c …/>" holds nothing)."""
-    rows = columns = 0
-    for chunk in _chunks(archive, path):
-        for found in CELL.finditer(chunk):
-            if not found.group(4).endswith(b"/"):
-                rows = max(rows, int(found.group(3)))
-                columns = max(columns, column_number(found.group(2).decode()))
-    return rows, columns
-
-
-def _too_far(sheet: str, rows: int, columns: int) -> UnreadableFile:
-    return UnreadableFile(
-        _("The sheet %(sheet)s reaches cell %(cell)s, too far to read. Please delete whatever lies beyond the "
-          "table (select the rows and columns after it and delete them), save, and upload again.")
-        % {"sheet": sheet, "cell": f"{column_letter(columns - 1)}{rows}"})
-
-
-def _survey_xlsx(content: bytes) -> dict[str, list[tuple[int, int, str]]]:
-    """Refuse a sheet that reaches too far; find each sheet's error cells. Reads the XML itself, because
-    calamine gives no way to do either: one pass that looks for the last row's number, a column
-    past Z and error cells; only a sheet that may reach too far is read a second time, cell by cell."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile:
-        return {}  # calamine says what is wrong with it
-    errors = {}
-    with archive:
-        for name, path in _worksheet_paths(archive).items():
-            try:
-                rows, wide, errors[name] = _survey_sheet(archive, path)
-            except KeyError:
-                continue
-            if rows * (16384 if wide else 26) > MAX_CELLS:
-                rows, columns = _farthest_cell(archive, path)
-                if rows * columns > MAX_CELLS:
-                    raise _too_far(name, rows, columns)
-    return errors
-
-
-def _last_row_number(chunk: bytes) -> int:
-    """The number of the last row element in the chunk (rows come in order); 0 when it has none."""
-    end = len(chunk)
-    while (start := chunk.rfind(b"row ", 0, end)) > 0:
-        if chunk[start - 1:start] in (b"<", b":") and (found := ROW_NUMBER.match(chunk, start)):
-            return int(found.group(1))
-        end = start
-    return 0
-
-
-def _survey_sheet(archive: zipfile.ZipFile, path: str) -> tuple[int, bool, list[tuple[int, int, str]]]:
-    """The last row's number, whether any cell lies past column Z, and the error cells (row and column,
-    0-based, and the error)."""
-    rows, wide, errors = 0, False, set()
-    for chunk in _chunks(archive, path):
-        rows = max(rows, _last_row_number(chunk))
-        wide = wide or WIDE_REFERENCE.search(chunk) is not None
-        if b't="e"' in chunk:
-            for pattern in (ERROR_CELL, ERROR_CELL_REVERSED):
-                for letters, row, value in pattern.findall(chunk):
-                    errors.add((int(row) - 1, column_number(letters.decode()) - 1, value.decode(errors="replace")))
-    return rows, wide, sorted(errors)
-
-
 def _sheets_from_workbook(content: bytes) -> list[Sheet]:
-    import python_calamine
-
-    errors = _survey_xlsx(content) if content.startswith(b"PK\x03\x04") else {}
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheets = []
-        for name in workbook.sheet_names:
-            sheet = workbook.get_sheet_by_name(name)
-            if sheet.height * sheet.width > MAX_CELLS:  # an old .xls: its grid is at most 65,536 × 256
-                raise _too_far(name, sheet.height, sheet.width)
-            sheets.append(Sheet(name, sheet.to_python(skip_empty_area=False), errors.get(name, [])))
-        return sheets
-    except UnreadableFile:
-        raise
-    except Exception as error:  # noqa: BLE001 - calamine raises several kinds; every one means "unreadable"
-        if "password" in str(error).lower() or type(error).__name__ == "PasswordError":
-            raise UnreadableFile(_("The workbook is protected by a password; please save it without one.")) from None
-        raise UnreadableFile(_("The file cannot be read as an Excel workbook; it may be damaged or of another kind.")) from None
+        finished = subprocess.run([sys.executable, str(READER), str(MAX_CELLS), str(READER_MEMORY)], input=content,
+                                  capture_output=True, timeout=READER_SECONDS, check=False)
+    except subprocess.TimeoutExpired:
+        raise UnreadableFile(_("Reading the workbook took more than %(minutes)d minutes; it may be damaged. Please "
+                               "open it, save it again and upload it again.") % {"minutes": READER_SECONDS // 60}) from None
+    if finished.returncode != 0:  # the reader ran out of memory: a sheet reaches far beyond its table
+        logger.warning("workbook reader ended with %s: %s", finished.returncode, finished.stderr[-500:])
+        raise UnreadableFile(_("The workbook is too big to read: a sheet may hold something far beyond its table. "
+                               "Please delete whatever lies beyond the table (select the rows and columns after it "
+                               "and delete them), save, and upload again."))
+    result = pickle.loads(finished.stdout)
+    refused = result.get("refused")
+    if refused is None:
+        return [Sheet(name, grid, errors) for name, grid, errors in result["sheets"]]
+    if refused[0] == "too_far":
+        _reason, name, rows, columns = refused
+        raise UnreadableFile(
+            _("The sheet %(sheet)s reaches cell %(cell)s, too far to read. Please delete whatever lies beyond the "
+              "table (select the rows and columns after it and delete them), save, and upload again.")
+            % {"sheet": name, "cell": f"{column_letter(columns - 1)}{rows}"})
+    if refused[0] == "password":
+        raise UnreadableFile(_("The workbook is protected by a password; please save it without one."))
+    raise UnreadableFile(_("The file cannot be read as an Excel workbook; it may be damaged or of another kind."))
 
 
 def decode_csv(content: bytes) -> str:
@@ -474,12 +383,12 @@ def read_ledger(filename: str, content: bytes) -> Reading:
         reading.problem(_("Missing column: %(header)s. The file needs the organizations' names (or their codes).")
                         % {"header": COLUMNS_BY_KEY["name"].header}, row=reading.header_rows[-1])
         return reading
-    keys = {index: key for key, index in reading.columns.items()}
-    for row, column, error in sheet.errors:
-        key = keys.get(column, "")
-        reading.problems.append(Problem(
-            _("The cell holds the Excel error %(error)s instead of a value; please type the value, or clear the "
-              "cell.") % {"error": error}, row=row + 1, column=column_letter(column),
-            header=reading.header(key) if key else ""))
     rows_from_grid(sheet.grid, reading)
+    # An error cell of the ledger's columns in a data row: read as empty, it would pass for "no change".
+    keys = {index: key for key, index in reading.columns.items()}
+    data_rows = {row.number for row in reading.rows}
+    for row, column, error in sheet.errors:
+        if column in keys and row + 1 in data_rows:
+            reading.problem(_("The cell holds the Excel error %(error)s instead of a value; please type the value, "
+                              "or clear the cell.") % {"error": error}, row=row + 1, key=keys[column])
     return reading

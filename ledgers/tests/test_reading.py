@@ -147,16 +147,36 @@ def test_empty_formatted_cells_far_away_do_not_count():
     assert [row.values["name"] for row in reading.rows] == ["毛俊村党支部"]
 
 
-def test_excel_error_cells_are_problems_at_their_cell():
-    def errors(sheet):
-        sheet["B2"] = "#N/A"  # 党支部书记 of the first row
-        sheet["C3"] = "#DIV/0!"
-        sheet["A3"] = "西岭头村党支部"
+def _with_formula(content: bytes, cell: str, formula: str) -> bytes:
+    """The workbook with ``formula`` written into the error cell ``cell``, before its cached value, as Excel writes it."""
+    import io
+    import zipfile
 
-    reading = read_ledger("台账.xlsx", _workbook(errors))
+    source, target = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(target, "w") as archive:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                before = f'<c r="{cell}" t="e"><v>'.encode()
+                assert before in data
+                data = data.replace(before, f'<c r="{cell}" t="e"><f>{formula}</f><v>'.encode())
+            archive.writestr(item, data)
+    return target.getvalue()
+
+
+def test_excel_error_cells_of_the_ledger_are_problems_at_their_cell():
+    def errors(sheet):
+        sheet["B2"] = "#N/A"  # 党支部书记 of the first row, a VLOOKUP that found nothing
+        sheet["A3"], sheet["B3"], sheet["C3"] = "西岭头村党支部", "唐辉", "#DIV/0!"
+        sheet["Z3"] = "#REF!"  # outside the ledger's columns: not the ledger's business
+        sheet["A5"], sheet["B5"] = "说明：", "#VALUE!"  # in the note under the table
+
+    content = _with_formula(_workbook(errors), "B2", "VLOOKUP(A2,名单!A:B,2,0)")
+    reading = read_ledger("台账.xlsx", content)
     assert not reading.ok
-    assert [(p.row, p.column, p.header, "#N/A" in p.message or "#DIV/0!" in p.message, p.blocking)
-            for p in reading.problems] == [(2, "B", "党支部书记", True, True), (3, "C", "第一书记", True, True)]
+    assert [(p.row, p.column, p.header, p.blocking) for p in reading.problems] == [
+        (2, "B", "党支部书记", True), (3, "C", "第一书记", True)]
+    assert "#N/A" in reading.problems[0].message and "#DIV/0!" in reading.problems[1].message
 
 
 def test_a_csv_quote_left_open_names_the_line_where_it_opens():
@@ -182,3 +202,23 @@ def test_a_stray_value_far_below_in_column_a_is_refused_too():
 
     reading = read_ledger("台账.xlsx", _workbook(far_below))
     assert not reading.ok and "Z1000000" in reading.problems[0].message
+
+
+def test_a_far_cell_the_sheet_does_not_declare_ends_only_the_reader_process():
+    # No declared size, so nothing names the cell before calamine builds the sheet: it runs out of
+    # memory in the reader's own process, and the upload is refused with a message.
+    import io
+    import re
+    import zipfile
+
+    content = _workbook(lambda sheet: sheet.cell(row=1_000_000, column=16000, value="x"))
+    source, target = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(target, "w") as archive:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"<dimension [^>]*/>", b"", data)
+            archive.writestr(item, data)
+    reading = read_ledger("台账.xlsx", target.getvalue())
+    assert not reading.ok and reading.rows == []
+    assert "太大" in reading.problems[0].message

@@ -1,0 +1,146 @@
+"""Reading a workbook (.xlsx, .xls) in a process of its own, for ledgers.reading.
+
+python-calamine builds each sheet whole, from A1 to its farthest filled cell, and when that does not
+fit in memory it ends the whole process: a stray value at XFD1048576 in a 2 KB file would take a
+server worker down with it. Run here, under a memory limit and a time limit, it can only end this
+process, and the upload page says the file could not be read.
+
+Standard library and python-calamine only, so that it starts in a fraction of a second.
+Input: the file's bytes on stdin; arguments: the most cells a sheet may span, the memory limit in
+bytes. Output on stdout, pickled: {"sheets": [(name, rows, error cells)]} or {"refused": (reason, …)}.
+"""
+
+import io
+import pickle
+import re
+import resource
+import sys
+import zipfile
+
+# An error cell: <c r="C2" t="e"><f>VLOOKUP(…)</f><v>#N/A</v></c>, its attributes in any order and quoting.
+ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?\bt\s*=\s*[\"']e[\"'][^>]*)>")
+ERROR_TYPE = re.compile(rb"\bt\s*=\s*[\"']e[\"']")
+REFERENCE = re.compile(rb"\br\s*=\s*[\"']([A-Za-z]{1,3})(\d{1,7})[\"']")
+VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{0,64})</(?:\w+:)?v>|</(?:\w+:)?c>")
+DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*[\"'](?:\$?[A-Za-z]+\$?\d+:)?\$?([A-Za-z]+)\$?(\d+)[\"']")
+CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(/?)>")
+CHUNK = 1 << 22
+OVERLAP = 4096
+
+
+def column_number(letters: str) -> int:
+    """A → 1, Z → 26, AA → 27."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def worksheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → the path of its XML in the .xlsx archive ({} when the workbook's list cannot be read)."""
+    from xml.etree import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relation = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {item.get("Id"): item.get("Target", "") for item in relations}
+    paths = {}
+    for sheet in workbook.iter(f"{main}sheet"):
+        target = targets.get(sheet.get(relation), "")
+        paths[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return paths
+
+
+def error_cells(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, str]]:
+    """The sheet's Excel error cells (#N/A, #DIV/0!): row and column, 0-based, and the error. calamine
+    reads them as empty cells, which would pass for "nothing to change"."""
+    found = set()
+    try:
+        for text in _chunks(archive, path):
+            if not ERROR_TYPE.search(text):
+                continue
+            for cell in ERROR_CELL.finditer(text):
+                reference = REFERENCE.search(cell.group(1))
+                value = VALUE.search(text, cell.end(), cell.end() + OVERLAP)
+                if reference and value and value.group(1) is not None:
+                    found.add((int(reference.group(2)) - 1, column_number(reference.group(1).decode()) - 1,
+                               value.group(1).decode(errors="replace")))
+    except KeyError:
+        return []
+    return sorted(found)
+
+
+def _chunks(archive: zipfile.ZipFile, path: str):
+    """The sheet's XML in pieces that overlap, so that no tag is cut in two."""
+    tail = b""
+    with archive.open(path) as stream:
+        while chunk := stream.read(CHUNK):
+            yield tail + chunk
+            tail = chunk[-OVERLAP:]
+
+
+def farthest_cell(archive: zipfile.ZipFile, path: str, max_cells: int) -> tuple[int, int] | None:
+    """The farthest row and column holding a value, when the size the sheet declares is over the limit
+    (Excel's declared size counts empty formatted cells too, which calamine leaves out); else None.
+    This is what names the cell in the message; a sheet that declares no size or a wrong one is
+    still caught by the memory limit."""
+    try:
+        with archive.open(path) as stream:
+            declared = DIMENSION.search(stream.read(1 << 16))
+    except KeyError:
+        return None
+    if declared is None or int(declared.group(2)) * column_number(declared.group(1).decode()) <= max_cells:
+        return None
+    rows = columns = 0
+    for text in _chunks(archive, path):
+        for cell in CELL.finditer(text):
+            if cell.group(2) or text.startswith(b"</", cell.end()):
+                continue  # <c …/> or <c …></c>: formatted, empty
+            if reference := REFERENCE.search(cell.group(1)):
+                rows = max(rows, int(reference.group(2)))
+                columns = max(columns, column_number(reference.group(1).decode()))
+    return rows, columns
+
+
+def read(content: bytes, max_cells: int) -> dict:
+    import python_calamine
+
+    errors = {}
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                for name, path in worksheet_paths(archive).items():
+                    far = farthest_cell(archive, path, max_cells)
+                    if far is not None and far[0] * far[1] > max_cells:
+                        return {"refused": ("too_far", name, *far)}
+                    errors[name] = error_cells(archive, path)
+        except zipfile.BadZipFile:
+            pass  # calamine says what is wrong with it
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheets = []
+        for name in workbook.sheet_names:
+            sheet = workbook.get_sheet_by_name(name)
+            if sheet.height * sheet.width > max_cells:
+                return {"refused": ("too_far", name, sheet.height, sheet.width)}
+            sheets.append((name, sheet.to_python(skip_empty_area=False), errors.get(name, [])))
+    except Exception as error:  # noqa: BLE001 - calamine raises several kinds; every one means "unreadable"
+        if "password" in str(error).lower() or type(error).__name__ == "PasswordError":
+            return {"refused": ("password",)}
+        return {"refused": ("unreadable",)}
+    return {"sheets": sheets}
+
+
+def main() -> None:
+    max_cells, memory = int(sys.argv[1]), int(sys.argv[2])
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    result = read(sys.stdin.buffer.read(), max_cells)
+    pickle.dump(result, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+if __name__ == "__main__":
+    main()
