@@ -14,6 +14,7 @@ import csv
 import datetime
 import io
 import logging
+import marshal
 import pickle
 import subprocess
 import sys
@@ -158,7 +159,8 @@ def _sheets_from_workbook(content: bytes) -> list[Sheet]:
         raise UnreadableFile(_("The workbook is too big to read: a sheet may hold something far beyond its table. "
                                "Please delete whatever lies beyond the table (select the rows and columns after it "
                                "and delete them), save, and upload again."))
-    result = pickle.loads(finished.stdout)
+    kind, data = finished.stdout[:1], memoryview(finished.stdout)[1:]
+    result = marshal.loads(data) if kind == b"M" else pickle.loads(data)
     refused = result.get("refused")
     if refused is None:
         return [Sheet(name, grid, errors) for name, grid, errors in result["sheets"]]
