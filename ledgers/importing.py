@@ -33,7 +33,7 @@ from core.services import audit_record
 from cycles.models import Cycle, CycleStandard, Grading
 from ledgers import services
 from ledgers.models import LedgerEntry
-from ledgers.reading import EXTENSIONS, Problem, Reading, read_ledger, squeeze
+from ledgers.reading import EXTENSIONS, Problem, Reading, ledger_read, squeeze
 from orgs import access
 from orgs import services as org_services
 from orgs.choices import VenueStatus
@@ -324,21 +324,21 @@ def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename:
     The caller has checked that ``actor`` sees the cycle and the level; each matched organization
     must be one whose facts the actor may edit (orgs.access.can_edit_facts), else its row is a problem.
     """
-    reading = read_ledger(filename, content)
+    with ledger_read(filename, content) as reading:  # a workbook is read by a process of its own meanwhile
+        targets = _targets(cycle, level)
+        existing_facts = {values["organization_id"]: values for values in OrganizationFacts.objects.filter(
+            year=cycle.year, organization__path__startswith=level.path).values("id", "organization_id", *FACT_FIELDS)
+            .iterator(chunk_size=5000)}
+        existing_entries = {values["organization_id"]: values for values in LedgerEntry.objects.filter(
+            cycle=cycle, organization__path__startswith=level.path).values("id", "organization_id", *ENTRY_FIELDS)
+            .iterator(chunk_size=5000)}
     preview = Preview(reading=reading)
     if not reading.ok:
         return preview
-    targets = _targets(cycle, level)
     matcher = _Matcher(targets)
     grades_for = _scheme_grades(cycle)
     all_grades = sorted({grade for target in targets for grade in grades_for(target.sector)})
     can_edit = _can_edit(actor, level)
-    existing_facts = {values["organization_id"]: values for values in OrganizationFacts.objects.filter(
-        year=cycle.year, organization__path__startswith=level.path).values("id", "organization_id", *FACT_FIELDS)
-        .iterator(chunk_size=5000)}
-    existing_entries = {values["organization_id"]: values for values in LedgerEntry.objects.filter(
-        cycle=cycle, organization__path__startswith=level.path).values("id", "organization_id", *ENTRY_FIELDS)
-        .iterator(chunk_size=5000)}
     seen: dict[int, int] = {}
     total = len(reading.rows)
     counts = {"rows": total, "matched": 0, "facts_new": 0, "facts_changed": 0, "entries_new": 0,

@@ -10,6 +10,7 @@ by ledgers/workbook_reader.py in a process of its own, under memory and time lim
 damaged file can end that process, not the server's.
 """
 
+import contextlib
 import csv
 import datetime
 import io
@@ -18,6 +19,7 @@ import marshal
 import pickle
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -147,19 +149,29 @@ class Sheet:
     errors: list[tuple[int, int, str]] = field(default_factory=list)
 
 
-def _sheets_from_workbook(content: bytes) -> list[Sheet]:
+def _start_reader(content: bytes) -> subprocess.Popen:
+    """Start reading a workbook in the reader's process; ``_reader_sheets`` waits for it."""
+    with tempfile.TemporaryFile() as source:  # a file, not a pipe: nothing waits on the other side
+        source.write(content)
+        source.seek(0)
+        return subprocess.Popen([sys.executable, str(READER), str(MAX_CELLS), str(READER_MEMORY)], stdin=source,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _reader_sheets(process: subprocess.Popen) -> list[Sheet]:
     try:
-        finished = subprocess.run([sys.executable, str(READER), str(MAX_CELLS), str(READER_MEMORY)], input=content,
-                                  capture_output=True, timeout=READER_SECONDS, check=False)
+        output, errors = process.communicate(timeout=READER_SECONDS)
     except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
         raise UnreadableFile(_("Reading the workbook took more than %(minutes)d minutes; it may be damaged. Please "
                                "open it, save it again and upload it again.") % {"minutes": READER_SECONDS // 60}) from None
-    if finished.returncode != 0:  # the reader ran out of memory: a sheet reaches far beyond its table
-        logger.warning("workbook reader ended with %s: %s", finished.returncode, finished.stderr[-500:])
+    if process.returncode != 0:  # the reader ran out of memory: a sheet reaches far beyond its table
+        logger.warning("workbook reader ended with %s: %s", process.returncode, errors[-500:])
         raise UnreadableFile(_("The workbook is too big to read: a sheet may hold something far beyond its table. "
                                "Please delete whatever lies beyond the table (select the rows and columns after it "
                                "and delete them), save, and upload again."))
-    kind, data = finished.stdout[:1], memoryview(finished.stdout)[1:]
+    kind, data = output[:1], memoryview(output)[1:]
     result = marshal.loads(data) if kind == b"M" else pickle.loads(data)
     refused = result.get("refused")
     if refused is None:
@@ -209,18 +221,48 @@ def _grid_from_csv(content: bytes) -> list[list]:
     return rows
 
 
-def read_sheets(filename: str, content: bytes) -> list[Sheet]:
-    """The file's sheets; raises UnreadableFile."""
+def _start(filename: str, content: bytes, sheets: list[Sheet]) -> subprocess.Popen | None:
+    """Check the file's name and content; a CSV file is read at once into ``sheets``, a workbook's
+    reader process is started and returned."""
     suffix = PurePath(filename or "").suffix.lower()
     if suffix not in EXTENSIONS:
         raise UnreadableFile(_("%(name)s is not an .xlsx, .xls or .csv file.") % {"name": PurePath(filename or "").name})
     if not content:
         raise UnreadableFile(_("The file is empty."))
-    if suffix == ".csv":
-        if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-            raise UnreadableFile(_("The file is named .csv but is an Excel workbook; please name it .xlsx or .xls."))
-        return [Sheet("", _grid_from_csv(content))]
-    return _sheets_from_workbook(content)
+    if suffix != ".csv":
+        return _start_reader(content)
+    if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise UnreadableFile(_("The file is named .csv but is an Excel workbook; please name it .xlsx or .xls."))
+    sheets.append(Sheet("", _grid_from_csv(content)))
+    return None
+
+
+@contextlib.contextmanager
+def sheets_read(filename: str, content: bytes):
+    """Read the file's sheets while the block runs: a workbook's reader process works alongside it.
+    After the block the yielded list holds the sheets, or UnreadableFile is raised."""
+    sheets: list[Sheet] = []
+    try:
+        process = _start(filename, content, sheets)
+    except UnreadableFile:
+        yield sheets  # the block runs all the same; the refusal follows it
+        raise
+    try:
+        yield sheets
+    except BaseException:
+        if process is not None:
+            process.kill()
+            process.communicate()
+        raise
+    if process is not None:
+        sheets.extend(_reader_sheets(process))
+
+
+def read_sheets(filename: str, content: bytes) -> list[Sheet]:
+    """The file's sheets; raises UnreadableFile."""
+    with sheets_read(filename, content) as sheets:
+        pass
+    return sheets
 
 
 # Grids into rows ------------------------------------------------------------------------------
@@ -361,14 +403,29 @@ def rows_from_grid(grid: list[list], reading: Reading) -> None:
                                      group_row=group_row))
 
 
-def read_ledger(filename: str, content: bytes) -> Reading:
-    """Read a ledger file; problems (unreadable file, no header, missing columns, error cells) are in ``problems``."""
+@contextlib.contextmanager
+def ledger_read(filename: str, content: bytes):
+    """Read a ledger file while the block runs (a workbook is read by a process of its own, so the
+    block's work, such as loading from the database, runs alongside); after the block, the yielded
+    Reading holds the rows and the problems (unreadable file, no header, missing columns, error cells)."""
     reading = Reading()
     try:
-        sheets = read_sheets(filename, content)
+        with sheets_read(filename, content) as sheets:
+            yield reading
     except UnreadableFile as error:
         reading.problem(str(error))
-        return reading
+        return
+    _read_sheets_into(reading, sheets)
+
+
+def read_ledger(filename: str, content: bytes) -> Reading:
+    """Read a ledger file; problems (unreadable file, no header, missing columns, error cells) are in ``problems``."""
+    with ledger_read(filename, content) as reading:
+        pass
+    return reading
+
+
+def _read_sheets_into(reading: Reading, sheets: list[Sheet]) -> None:
     best = None
     for sheet in sheets:
         rows, columns = find_header(sheet.grid)
@@ -377,14 +434,14 @@ def read_ledger(filename: str, content: bytes) -> Reading:
     if best is None or not best[2]:
         reading.problem(_("No header row was found: the file should have the ledger's column headers "
                           "(党支部名称, 基本情况, …) above its rows."))
-        return reading
+        return
     sheet, header_rows, reading.columns = best
     reading.sheet = sheet.name
     reading.header_rows = [number + 1 for number in header_rows]
     if "name" not in reading.columns and "code" not in reading.columns:
         reading.problem(_("Missing column: %(header)s. The file needs the organizations' names (or their codes).")
                         % {"header": COLUMNS_BY_KEY["name"].header}, row=reading.header_rows[-1])
-        return reading
+        return
     rows_from_grid(sheet.grid, reading)
     # An error cell of the ledger's columns in a data row: read as empty, it would pass for "no change".
     keys = {index: key for key, index in reading.columns.items()}
@@ -393,4 +450,3 @@ def read_ledger(filename: str, content: bytes) -> Reading:
         if column in keys and row + 1 in data_rows:
             reading.problem(_("The cell holds the Excel error %(error)s instead of a value; please type the value, "
                               "or clear the cell.") % {"error": error}, row=row + 1, key=keys[column])
-    return reading
