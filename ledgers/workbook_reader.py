@@ -62,8 +62,8 @@ def error_cells(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, str
     found = set()
     try:
         for text in _chunks(archive, path):
-            if not ERROR_TYPE.search(text):
-                continue
+            if (b'"e"' not in text and b"'e'" not in text) or not ERROR_TYPE.search(text):
+                continue  # the substring tests are fast; most sheets have no error cell
             for cell in ERROR_CELL.finditer(text):
                 reference = REFERENCE.search(cell.group(1))
                 value = VALUE.search(text, cell.end(), cell.end() + OVERLAP)
