@@ -19,12 +19,14 @@ import sys
 import zipfile
 
 # An error cell: <c r="C2" t="e"><f>VLOOKUP(…)</f><v>#N/A</v></c>, its attributes in any order and quoting.
-ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?\bt\s*=\s*[\"']e[\"'][^>]*)>")
-ERROR_TYPE = re.compile(rb"\bt\s*=\s*[\"']e[\"']")
-REFERENCE = re.compile(rb"\br\s*=\s*[\"']([A-Za-z]{1,3})(\d{1,7})[\"']")
-VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{0,64})</(?:\w+:)?v>|</(?:\w+:)?c>")
-DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*[\"'](?:\$?[A-Za-z]+\$?\d+:)?\$?([A-Za-z]+)\$?(\d+)[\"']")
-CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(/?)>")
+# Every repetition is bounded, so that no crafted text makes a search take quadratic time.
+ERROR_CELL = re.compile(rb"<(?:\w{1,32}:)?c\s([^>]{0,512}?\bt\s{0,8}=\s{0,8}[\"']e[\"'][^>]{0,512})>")
+ERROR_TYPE = re.compile(rb"\bt\s{0,8}=\s{0,8}[\"']e[\"']")
+REFERENCE = re.compile(rb"\br\s{0,8}=\s{0,8}[\"']([A-Za-z]{1,3})(\d{1,7})[\"']")
+VALUE = re.compile(rb"<(?:\w{1,32}:)?v>([^<]{0,64})</(?:\w{1,32}:)?v>|</(?:\w{1,32}:)?c>")
+DIMENSION = re.compile(rb"<(?:\w{1,32}:)?dimension\b[^>]{0,512}?\bref\s{0,8}=\s{0,8}[\"']"
+                       rb"(?:\$?[A-Za-z]{1,3}\$?\d{1,7}:)?\$?([A-Za-z]{1,3})\$?(\d{1,7})[\"']")
+CELL = re.compile(rb"<(?:\w{1,32}:)?c\s([^>]{0,512}?)(/?)>")
 CHUNK = 1 << 22
 OVERLAP = 4096
 
