@@ -318,23 +318,26 @@ def _collector_paused():
 
 @_collector_paused()
 def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename: str, content: bytes,
-                          progress: Progress | None = None) -> Preview:
+                          progress: Progress | None = None, locked: bool = False) -> Preview:
     """Read ``content`` and check every row against the cycle's organizations under ``level``; writes nothing.
+    ``locked`` (the commit): lock the level once the file is read, before what is stored is loaded.
 
     The caller has checked that ``actor`` sees the cycle and the level; each matched organization
     must be one whose facts the actor may edit (orgs.access.can_edit_facts), else its row is a problem.
     """
     with ledger_read(filename, content) as reading:  # a workbook is read by a process of its own meanwhile
         targets = _targets(cycle, level)
-        existing_facts = {values["organization_id"]: values for values in OrganizationFacts.objects.filter(
-            year=cycle.year, organization__path__startswith=level.path).values("id", "organization_id", *FACT_FIELDS)
-            .iterator(chunk_size=5000)}
-        existing_entries = {values["organization_id"]: values for values in LedgerEntry.objects.filter(
-            cycle=cycle, organization__path__startswith=level.path).values("id", "organization_id", *ENTRY_FIELDS)
-            .iterator(chunk_size=5000)}
     preview = Preview(reading=reading)
     if not reading.ok:
         return preview
+    if locked:  # from here to the commit's end, edits under the level wait (orgs.services.organization_lock)
+        level = org_services.organization_lock(level)
+    existing_facts = {values["organization_id"]: values for values in OrganizationFacts.objects.filter(
+        year=cycle.year, organization__path__startswith=level.path).values("id", "organization_id", *FACT_FIELDS)
+        .iterator(chunk_size=5000)}
+    existing_entries = {values["organization_id"]: values for values in LedgerEntry.objects.filter(
+        cycle=cycle, organization__path__startswith=level.path).values("id", "organization_id", *ENTRY_FIELDS)
+        .iterator(chunk_size=5000)}
     matcher = _Matcher(targets)
     grades_for = _scheme_grades(cycle)
     all_grades = sorted({grade for target in targets for grade in grades_for(target.sector)})
@@ -540,19 +543,18 @@ def ledger_import_commit(*, actor, cycle: Cycle, level: Organization, filename: 
                          progress: Progress | None = None) -> dict:
     """Import the file: every row in one transaction, or nothing. Returns the counts; raises ImportRefused.
 
-    The preview runs again inside the transaction, on the data as it is now, with the level locked
-    (orgs.services.organization_lock) for the whole import: two imports into one subtree, and an
-    import and the edits of facts and entries under its level, run one after the other.
+    The preview runs again inside the transaction, on the data as it is now. Once the file is read,
+    the level is locked (orgs.services.organization_lock) until the import ends: two imports into one
+    subtree, and an import and the edits of facts and entries under its level, run one after the other.
     """
     with transaction.atomic():
-        level = org_services.organization_lock(level)
         access.check(actor, level, access.VIEW)
         rows_progress = None
         if progress is not None:
             def rows_progress(done, total):
                 progress(done, 2 * total)
         preview = ledger_import_preview(actor=actor, cycle=cycle, level=level, filename=filename, content=content,
-                                        progress=rows_progress)
+                                        progress=rows_progress, locked=True)
         if not preview.ok:
             raise ImportRefused(preview.problem_dicts())
         _write(actor, cycle, preview.plans, progress, len(preview.reading.rows))

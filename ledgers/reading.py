@@ -25,6 +25,7 @@ from pathlib import Path, PurePath
 
 from django.utils.translation import gettext as _
 
+from ledgers import workbook_reader
 from ledgers.columns import CODE_COLUMN, HUNAN_COLUMNS, Column
 
 EXTENSIONS = (".xlsx", ".xls", ".csv")
@@ -134,9 +135,10 @@ class UnreadableFile(Exception):
 # calamine builds a sheet whole, from A1 to its farthest filled cell, and ends its process when that
 # does not fit in memory.
 MAX_CELLS = 10_000_000  # 100,000 rows × 100 columns
-READER = Path(__file__).with_name("workbook_reader.py")
+READER = Path(workbook_reader.__file__)
 READER_MEMORY = 4 * 1024**3
 READER_SECONDS = 300
+MAX_ANSWER_BYTES = 256 * 1024**2  # 100,000 rows of the Hunan ledger come back as about 55 MB
 
 
 @dataclass
@@ -149,30 +151,68 @@ class Sheet:
     errors: list[tuple[int, int, str]] = field(default_factory=list)
 
 
-def _start_reader(content: bytes) -> subprocess.Popen:
-    """Start reading a workbook in the reader's process; ``_reader_sheets`` waits for it."""
-    with tempfile.TemporaryFile() as source:  # a file, not a pipe: nothing waits on the other side
-        source.write(content)
-        source.seek(0)
-        return subprocess.Popen([sys.executable, str(READER), str(MAX_CELLS), str(READER_MEMORY)], stdin=source,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+class _Reading:
+    """A workbook's reader process and the file it writes its answer to."""
+
+    def __init__(self, content: bytes):
+        self.output = tempfile.TemporaryFile()
+        with tempfile.TemporaryFile() as source:  # files, not pipes: neither side ever waits on the other
+            source.write(content)
+            source.seek(0)
+            try:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-I", str(READER), str(MAX_CELLS), str(READER_MEMORY), str(READER_SECONDS)],
+                    stdin=source, stdout=self.output, stderr=subprocess.PIPE)
+            except OSError:
+                self.output.close()
+                logger.exception("the workbook reader could not be started with %s", sys.executable)
+                raise UnreadableFile(_("The server could not start reading the workbook; please tell its "
+                                       "administrator.")) from None
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.communicate()
+        self.output.close()
+
+    def sheets(self) -> list[Sheet]:
+        try:
+            return _reader_sheets(self.process, self.output)
+        finally:
+            self.output.close()
 
 
-def _reader_sheets(process: subprocess.Popen) -> list[Sheet]:
+class _Values(pickle.Unpickler):
+    """The reader's answer holds plain values and dates; nothing else is rebuilt from it."""
+
+    def find_class(self, module, name):
+        if module == "datetime" and name in {"date", "datetime", "time", "timedelta"}:
+            return getattr(datetime, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
+
+
+def _reader_sheets(process: subprocess.Popen, output) -> list[Sheet]:
     try:
-        output, errors = process.communicate(timeout=READER_SECONDS)
+        _nothing, errors = process.communicate(timeout=READER_SECONDS)
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
         raise UnreadableFile(_("Reading the workbook took more than %(minutes)d minutes; it may be damaged. Please "
                                "open it, save it again and upload it again.") % {"minutes": READER_SECONDS // 60}) from None
-    if process.returncode != 0:  # the reader ran out of memory: a sheet reaches far beyond its table
-        logger.warning("workbook reader ended with %s: %s", process.returncode, errors[-500:])
-        raise UnreadableFile(_("The workbook is too big to read: a sheet may hold something far beyond its table. "
+    too_big = UnreadableFile(_("The workbook is too big to read: a sheet may hold something far beyond its table. "
                                "Please delete whatever lies beyond the table (select the rows and columns after it "
                                "and delete them), save, and upload again."))
-    kind, data = output[:1], memoryview(output)[1:]
-    result = marshal.loads(data) if kind == b"M" else pickle.loads(data)
+    if process.returncode < 0 or process.returncode == workbook_reader.OUT_OF_MEMORY:  # out of memory (calamine aborts) or time
+        logger.warning("workbook reader ended with %s: %s", process.returncode, errors[-500:])
+        raise too_big
+    size = output.seek(0, io.SEEK_END)
+    output.seek(0)
+    if size > MAX_ANSWER_BYTES:  # its cells would take this worker several times as much memory
+        raise too_big
+    kind = output.read(1)
+    if process.returncode != 0 or kind not in (b"M", b"P"):
+        logger.error("workbook reader ended with %s: %s", process.returncode, errors[-2000:])
+        raise UnreadableFile(_("The file cannot be read as an Excel workbook; it may be damaged or of another kind."))
+    result = marshal.loads(output.read()) if kind == b"M" else _Values(output).load()
     refused = result.get("refused")
     if refused is None:
         return [Sheet(name, grid, errors) for name, grid, errors in result["sheets"]]
@@ -221,7 +261,7 @@ def _grid_from_csv(content: bytes) -> list[list]:
     return rows
 
 
-def _start(filename: str, content: bytes, sheets: list[Sheet]) -> subprocess.Popen | None:
+def _start(filename: str, content: bytes, sheets: list[Sheet]) -> "_Reading | None":
     """Check the file's name and content; a CSV file is read at once into ``sheets``, a workbook's
     reader process is started and returned."""
     suffix = PurePath(filename or "").suffix.lower()
@@ -230,7 +270,7 @@ def _start(filename: str, content: bytes, sheets: list[Sheet]) -> subprocess.Pop
     if not content:
         raise UnreadableFile(_("The file is empty."))
     if suffix != ".csv":
-        return _start_reader(content)
+        return _Reading(content)
     if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise UnreadableFile(_("The file is named .csv but is an Excel workbook; please name it .xlsx or .xls."))
     sheets.append(Sheet("", _grid_from_csv(content)))
@@ -243,19 +283,18 @@ def sheets_read(filename: str, content: bytes):
     After the block the yielded list holds the sheets, or UnreadableFile is raised."""
     sheets: list[Sheet] = []
     try:
-        process = _start(filename, content, sheets)
+        reader = _start(filename, content, sheets)
     except UnreadableFile:
         yield sheets  # the block runs all the same; the refusal follows it
         raise
     try:
         yield sheets
     except BaseException:
-        if process is not None:
-            process.kill()
-            process.communicate()
+        if reader is not None:
+            reader.stop()
         raise
-    if process is not None:
-        sheets.extend(_reader_sheets(process))
+    if reader is not None:
+        sheets.extend(reader.sheets())
 
 
 def read_sheets(filename: str, content: bytes) -> list[Sheet]:

@@ -7,7 +7,8 @@ process, and the upload page says the file could not be read.
 
 Standard library and python-calamine only, so that it starts in a fraction of a second.
 Input: the file's bytes on stdin; arguments: the most cells a sheet may span, the memory limit in
-bytes. Output on stdout, marshalled (M) or pickled (P): {"sheets": [(name, rows, error cells)]} or {"refused": (reason, …)}.
+bytes, the time limit in seconds of CPU. Output on stdout, marshalled (M) or pickled (P):
+{"sheets": [(name, rows, error cells)]} or {"refused": (reason, …)}.
 """
 
 import io
@@ -121,8 +122,8 @@ def read(content: bytes, max_cells: int) -> dict:
                     if far is not None and far[0] * far[1] > max_cells:
                         return {"refused": ("too_far", name, *far)}
                     errors[name] = error_cells(archive, path)
-        except zipfile.BadZipFile:
-            pass  # calamine says what is wrong with it
+        except Exception:  # noqa: BLE001 - a damaged archive: calamine says what is wrong with it
+            errors = {}
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheets = []
@@ -138,14 +139,22 @@ def read(content: bytes, max_cells: int) -> dict:
     return {"sheets": sheets}
 
 
+OUT_OF_MEMORY = 3  # the exit status when Python itself runs out of memory (calamine aborts: a signal)
+
+
 def main() -> None:
-    max_cells, memory = int(sys.argv[1]), int(sys.argv[2])
+    max_cells, memory, seconds = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    result = read(sys.stdin.buffer.read(), max_cells)
-    try:  # marshal writes plain values five times faster than pickle; dates need pickle
-        sys.stdout.buffer.write(b"M" + marshal.dumps(result))
-    except ValueError:
-        sys.stdout.buffer.write(b"P" + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    # The parent waits as long; this ends the reader even when the parent is gone.
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+    try:
+        result = read(sys.stdin.buffer.read(), max_cells)
+        try:  # marshal writes plain values five times faster than pickle; dates need pickle
+            sys.stdout.buffer.write(b"M" + marshal.dumps(result))
+        except ValueError:
+            sys.stdout.buffer.write(b"P" + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    except MemoryError:
+        sys.exit(OUT_OF_MEMORY)
 
 
 if __name__ == "__main__":

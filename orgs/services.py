@@ -125,8 +125,10 @@ def organization_lock(organization: Organization) -> Organization:
 def organizations_lock(*organizations: Organization) -> list[Organization]:
     """Lock several organizations (``organization_lock``) in tree order, so that two people locking the
     same ones never wait for each other in a circle; returned in the order given."""
+    paths_now = dict(Organization.objects.filter(pk__in=[organization.pk for organization in organizations])
+                     .values_list("pk", "path"))  # as they are now, not as the caller loaded them
     locked = {organization.pk: organization_lock(organization)
-              for organization in sorted(organizations, key=lambda organization: organization.path)}
+              for organization in sorted(organizations, key=lambda organization: paths_now[organization.pk])}
     return [locked[organization.pk] for organization in organizations]
 
 

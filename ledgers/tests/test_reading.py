@@ -222,3 +222,20 @@ def test_a_far_cell_the_sheet_does_not_declare_ends_only_the_reader_process():
     reading = read_ledger("台账.xlsx", target.getvalue())
     assert not reading.ok and reading.rows == []
     assert "太大" in reading.problems[0].message
+
+
+def test_a_damaged_workbook_is_called_damaged_not_too_big():
+    import io
+    import zipfile
+
+    content = _workbook(lambda sheet: None)
+    source, target = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            archive.writestr(item.filename, source.read(item), compress_type=zipfile.ZIP_DEFLATED)
+    damaged = bytearray(target.getvalue())
+    sheet_at = damaged.find(b"xl/worksheets/sheet1.xml") + 200  # inside the sheet's compressed data
+    damaged[sheet_at:sheet_at + 40] = bytes(40)
+    reading = read_ledger("台账.xlsx", bytes(damaged))
+    assert not reading.ok and reading.rows == []
+    assert "损坏" in reading.problems[0].message and "太大" not in reading.problems[0].message
