@@ -97,8 +97,8 @@ def parse_basic_facts(text: str) -> dict[str, int]:
             counts[match.lastgroup] = int(match.group(match.lastgroup))
     if "members_total" not in found:
         raise BadValue(_("the number of party members is missing (write it as 支部共有党员N人)."))
-    if max(counts.values()) > MAX_COUNT:
-        raise BadValue(_("%(value)s is more than %(most)d.") % {"value": max(counts.values()), "most": MAX_COUNT})
+    if (largest := max(counts.values())) > MAX_COUNT:
+        raise BadValue(_("%(value)s is more than %(most)d.") % {"value": largest, "most": MAX_COUNT})
     return counts
 
 

@@ -390,7 +390,7 @@ def normalize_value(value):
     return value.strip()
 
 
-def _reader(key: str):
+def _normalizer(key: str):
     return normalize_text if key in TEXT_KEYS else normalize_name if key in NAME_KEYS else normalize_value
 
 
@@ -412,7 +412,7 @@ def rows_from_grid(grid: list[list], reading: Reading) -> None:
     """
     start = reading.header_rows[-1]  # the 1-based number of the last header row is the 0-based index after it
     columns = reading.columns
-    readers = [(key, index, _reader(key)) for key, index in columns.items()]
+    readers = [(key, index, _normalizer(key)) for key, index in columns.items()]
     mapped = set(columns.values())
     needed = max(mapped) + 1
     unmapped_by_width: dict[int, list[int]] = {}

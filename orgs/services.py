@@ -102,9 +102,9 @@ def organization_lock(organization: Organization) -> Organization:
     """Lock an organization to write it or what hangs on it (its facts, its ledger entry): its ancestors'
     rows FOR KEY SHARE, then its own row FOR UPDATE; returns the row as it is now.
 
-    A ledger import holds its level FOR UPDATE for the whole import (ledgers.importing), so an edit
-    under that level waits for the import to end, and an import waits for the edits under way: neither
-    writes over the other with what it read before. Ancestors first, so an edit never holds a row the
+    A ledger import holds its level FOR UPDATE from the end of reading its file to its commit
+    (ledgers.importing), so an edit under that level waits for the import to end, and an import
+    waits for the edits under way: neither writes over the other with what it read before. Ancestors first, so an edit never holds a row the
     import goes on to write. KEY SHARE, the weakest lock, lets the ancestors' counts be updated
     (``_adjust_counts``) by the edits that hold it. On SQLite write transactions run one at a time
     (IMMEDIATE) anyway.
