@@ -10,6 +10,7 @@ to the grading step or the score sheet by themselves.
 import datetime
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from ballots import access
 from ballots.choices import PURPOSE_KIND, PURPOSE_STEP, Agreement, QuestionKind, Satisfaction, SessionPurpose
-from ballots.models import Ballot, BallotCode, BallotSession, CodeGuesses, PaperTally
+from ballots.models import Ballot, BallotCode, BallotSession, CodeGuesses, PaperTally, random_key
 from core.services import audit_record
 from cycles import selectors as cycle_selectors
 from cycles import services as cycle_services
@@ -197,6 +198,8 @@ class Cast:
         return grouped(self.receipt, 4)
 
 
+# A cast is plain SQL through one cursor: building the queries with the ORM cost the voting rush more
+# than the database's work (docs/benchmarks.md).
 # The session row and, in the same statement, whether this client must wait. On PostgreSQL the row
 # is taken FOR SHARE: casts share it and never wait on each other, while session_close's FOR UPDATE
 # waits for the casts under way and the casts after it see the session closed. (Django's
@@ -206,29 +209,36 @@ class Cast:
 # during a steady stream of casts waits for a gap between them (seen in test_concurrency); closing
 # after the closing time, when casts are refused anyway and short, is the usual case.
 _CAST_SQL = (
-    "SELECT s.*, (SELECT g.refuse_until FROM {guesses} g WHERE g.client = %s AND g.refuse_until > %s) "
-    "AS refuse_until, (SELECT g.blocked FROM {guesses} g WHERE g.client = %s) AS blocked "
-    "FROM {sessions} s WHERE s.id = %s"
+    "SELECT s.id, s.title, s.question_kind, s.answers, s.grading_id, s.opens_at, s.closes_at, s.closed, "
+    "(SELECT g.refuse_until FROM {guesses} g WHERE g.client = %s AND g.refuse_until > %s), "
+    "(SELECT g.blocked FROM {guesses} g WHERE g.client = %s) FROM {sessions} s WHERE s.id = %s"
 )
 
 
-def _session_for_cast(session_id: int, client: str | None):
+def _session_for_cast(cursor, session_id: int, client: str | None):
     """The session, shared-locked on PostgreSQL, and until when this client is refused (or None)."""
-    sql = _CAST_SQL.format(guesses=connection.ops.quote_name(CodeGuesses._meta.db_table),
-                           sessions=connection.ops.quote_name(BallotSession._meta.db_table))
+    sql = _CAST_SQL.format(guesses=_table(CodeGuesses), sessions=_table(BallotSession))
     if connection.vendor == "postgresql":
         sql += " FOR SHARE OF s"
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    rows = list(BallotSession.objects.raw(sql, [client or "", now, client or "", session_id]))
-    if not rows:
+    cursor.execute(sql, [client or "", now, client or "", session_id])
+    row = cursor.fetchone()
+    if row is None:
         raise Http404
-    session = rows[0]
-    refuse_until = session.refuse_until
-    if isinstance(refuse_until, str):  # SQLite answers a sub-select's time as text
-        refuse_until = datetime.datetime.fromisoformat(refuse_until)
-    if refuse_until is not None and timezone.is_naive(refuse_until):
-        refuse_until = timezone.make_aware(refuse_until, datetime.UTC)
-    return session, refuse_until, bool(session.blocked)
+    pk, title, kind, answers, grading_id, opens_at, closes_at, closed, refuse_until, blocked = row
+    session = BallotSession(id=pk, title=title, question_kind=kind, grading_id=grading_id,
+                            answers=json.loads(answers) if isinstance(answers, str) else answers,
+                            opens_at=_aware(opens_at), closes_at=_aware(closes_at), closed=bool(closed))
+    return session, _aware(refuse_until), bool(blocked)
+
+
+def _aware(value) -> datetime.datetime | None:
+    """A time as read by plain SQL: SQLite answers text or a naive time in UTC."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
 
 
 def ballot_cast(*, session_id: int, code: str, answer: str, client: str | None = None) -> Cast:
@@ -260,8 +270,8 @@ def _cast(*, session_id: int, code, answer, client: str | None) -> Cast:
     invalid_code = _("This code is not valid for this ballot or has already been used.")
     wrong_code = False
     try:
-        with transaction.atomic():
-            session, refuse_until, blocked = _session_for_cast(session_id, client)
+        with transaction.atomic(), connection.cursor() as cursor:
+            session, refuse_until, blocked = _session_for_cast(cursor, session_id, client)
             if refuse_until is not None:
                 raise GuessesLimited(until=refuse_until, blocked=blocked)
             now = timezone.now()
@@ -273,12 +283,11 @@ def _cast(*, session_id: int, code, answer, client: str | None) -> Cast:
             if not isinstance(answer, str) or answer not in session_answers(session):
                 _refuse("answer", _("Answer: please choose one of the answers offered."))
             normalized = _normalized_code(code)
-            wrong_code = normalized is None or BallotCode.objects.filter(
-                session_id=session_id, code_hash=code_hash(normalized), used=False).update(used=True) != 1
+            wrong_code = normalized is None or not _spend_code(cursor, session_id, code_hash(normalized))
             if wrong_code:
                 _refuse("code", invalid_code)
             receipt = "".join(secrets.choice(CODE_ALPHABET) for _n in range(RECEIPT_LENGTH))
-            Ballot.objects.create(session_id=session_id, answer=answer, receipt=receipt)
+            _insert_ballot(cursor, session_id, answer, receipt)
     except GuessesLimited:
         if client:
             guess_failed(client=client)  # hammering while asked to wait counts too
@@ -288,6 +297,23 @@ def _cast(*, session_id: int, code, answer, client: str | None) -> Cast:
             guess_failed(client=client)
         raise
     return Cast(receipt=receipt, session=session)
+
+
+def _spend_code(cursor, session_id: int, hashed: str) -> bool:
+    """Mark the code used if it is this session's and unused; False when no row changed."""
+    cursor.execute(f"UPDATE {_table(BallotCode)} SET used = %s WHERE session_id = %s AND code_hash = %s AND used = %s",
+                   [True, session_id, hashed, False])
+    return cursor.rowcount == 1
+
+
+def _insert_ballot(cursor, session_id: int, answer: str, receipt: str) -> None:
+    key = Ballot._meta.pk.get_db_prep_value(random_key(), connection)
+    cursor.execute(f"INSERT INTO {_table(Ballot)} (id, session_id, answer, receipt) VALUES (%s, %s, %s, %s)",
+                   [key, session_id, answer, receipt])
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 def guess_failed(*, client: str) -> CodeGuesses:

@@ -97,9 +97,9 @@ else:
     # a connection: the server then skips parsing and planning it. A ballot cast costs a third of
     # its time with client-side binding (docs/benchmarks.md). Behind a pooler in transaction mode,
     # set JINWEI_DB_PREPARED=false (prepared statements belong to one server connection).
+    # (Django turns psycopg's preparing off unless prepare_threshold is given.)
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
-    if not env_bool("JINWEI_DB_PREPARED", True):
-        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5 if env_bool("JINWEI_DB_PREPARED", True) else None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
