@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
 from django.http import Http404
 from django.urls import reverse
 
@@ -51,6 +52,15 @@ def test_entry_is_saved_audited_and_unchanged_saves_nothing(world):
     save(world, world.branch_a1, target_grade="advanced", liaison_leader="曾强生")
     event = AuditEvent.objects.filter(action="ledger.entry").latest("pk")
     assert event.before["liaison_leader"] == "赵志坚" and event.after["liaison_leader"] == "曾强生"
+
+
+def test_the_author_of_an_entry_cannot_be_deleted(world):
+    """The author's key has no constraint in the database (an import writes it 100,000 times):
+    Django's PROTECT is what keeps it pointing at a user."""
+    entry = save(world, world.branch_a1, target_grade="advanced")
+    with pytest.raises(ProtectedError) as refused:
+        world.admin_a.delete()
+    assert entry in refused.value.protected_objects
 
 
 def test_entry_refuses_a_grade_outside_the_scheme_and_people_outside(world):
