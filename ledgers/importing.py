@@ -18,6 +18,7 @@ import contextlib
 import datetime
 import functools
 import gc
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -627,21 +628,22 @@ def _write(actor, cycle: Cycle, plans: list[RowPlan], progress: Progress | None,
     organization_fields = [*ORGANIZATION_FIELDS, "updated_at"]
     facts_fields = [*FACT_FIELDS, "updated_at"]
     entry_fields = [*ENTRY_FIELDS, "updated_by", "updated_at"]
+    facts_values, entry_values = operator.itemgetter(*FACT_FIELDS), operator.itemgetter(*ENTRY_FIELDS)
     work = [
         (Organization, "update", organization_fields,
          [[plan.organization.get(name, getattr(plan.target, name)) for name in ORGANIZATION_FIELDS]
           + [now, plan.target.organization_id] for plan in plans if plan.organization]),
         (OrganizationFacts, "insert", ["organization", "year", *facts_fields],
-         [[plan.target.organization_id, cycle.year, *(plan.facts[name] for name in FACT_FIELDS), now]
+         [[plan.target.organization_id, cycle.year, *facts_values(plan.facts), now]
           for plan in plans if plan.facts is not None and plan.facts_id is None]),
         (OrganizationFacts, "update", facts_fields,
-         [[*(plan.facts[name] for name in FACT_FIELDS), now, plan.facts_id]
+         [[*facts_values(plan.facts), now, plan.facts_id]
           for plan in plans if plan.facts is not None and plan.facts_id is not None]),
         (LedgerEntry, "insert", ["cycle", "organization", *entry_fields],
-         [[cycle.pk, plan.target.organization_id, *(plan.entry[name] for name in ENTRY_FIELDS), actor.pk, now]
+         [[cycle.pk, plan.target.organization_id, *entry_values(plan.entry), actor.pk, now]
           for plan in plans if plan.entry is not None and plan.entry_id is None]),
         (LedgerEntry, "update", entry_fields,
-         [[*(plan.entry[name] for name in ENTRY_FIELDS), actor.pk, now, plan.entry_id]
+         [[*entry_values(plan.entry), actor.pk, now, plan.entry_id]
           for plan in plans if plan.entry is not None and plan.entry_id is not None]),
     ]
     total = sum(len(values) for *_head, values in work) or 1
