@@ -35,6 +35,7 @@ from cycles.models import Cycle, CycleStandard, Grading
 from ledgers import services
 from ledgers.models import LedgerEntry
 from ledgers.reading import EXTENSIONS, Problem, Reading, ledger_read, squeeze
+from ledgers.selectors import grade_label
 from orgs import access
 from orgs import services as org_services
 from orgs.choices import VenueStatus
@@ -173,10 +174,6 @@ def _grade_words() -> dict[str, str]:
             with translation.override(language):
                 words.setdefault(squeeze(str(grade.label)).lower(), grade.value)
     return words
-
-
-def grade_label(code: str) -> str:
-    return str(Grade(code).label) if code in Grade.values else code
 
 
 @functools.lru_cache(maxsize=256)  # a ledger writes its few grades row after row

@@ -1,10 +1,12 @@
 """The ledger (台账): one row per graded organization of a cycle in a subtree, read in one query."""
 
 import datetime
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import FilteredRelation, Q
+from django.utils import translation
 
 from cycles.models import Cycle, Grading
 from orgs.choices import VenueStatus
@@ -104,7 +106,12 @@ FACTS_PARTS = (
 
 def grade_label(grade: str) -> str:
     """A grade as people write it (好, 较好, 先进…), in the page's language."""
-    return str(Grade(grade).label) if grade in Grade.values else grade
+    return _grade_labels(translation.get_language()).get(grade, grade)
+
+
+@functools.lru_cache(maxsize=16)  # a ledger shows three grades a row, an import may warn about one a row
+def _grade_labels(language: str | None) -> dict[str, str]:
+    return {grade.value: str(grade.label) for grade in Grade}
 
 
 def basic_facts_text(row) -> str:
