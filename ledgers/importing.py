@@ -581,10 +581,11 @@ def _sqlite_write(cursor, model, verb: str, fields: list[str], rows: list[list],
     else:
         sql = f"UPDATE {table} SET {', '.join(f'{column} = %s' for column in columns)} WHERE id = %s"
     dates = [index for index, name in enumerate(fields) if name in DATE_FIELDS]
+    adapt = connection.ops.adapt_datefield_value  # once: each use of ``connection`` is a thread-local lookup
     for batch in _batches(rows):
         for row in batch:
             for index in dates:
-                row[index] = connection.ops.adapt_datefield_value(row[index])
+                row[index] = adapt(row[index])
         cursor.executemany(sql, batch)
         done(len(batch))
 
