@@ -158,6 +158,9 @@ BALLOT_GUESS_SLOW_AFTER = int(os.environ.get("JINWEI_BALLOT_GUESS_SLOW_AFTER", "
 BALLOT_GUESS_WAIT_SECONDS = int(os.environ.get("JINWEI_BALLOT_GUESS_WAIT_SECONDS", "3"))
 BALLOT_GUESS_BLOCK_AFTER = int(os.environ.get("JINWEI_BALLOT_GUESS_BLOCK_AFTER", "300"))
 BALLOT_GUESS_BLOCK_MINUTES = int(os.environ.get("JINWEI_BALLOT_GUESS_BLOCK_MINUTES", "30"))
+# PostgreSQL: how long a change waits for an organization another change holds (a ledger import
+# holds its level until it ends) before the person is asked to try again; under gunicorn's 30 s.
+LOCK_WAIT_SECONDS = int(os.environ.get("JINWEI_LOCK_WAIT_SECONDS", "20"))
 # Behind a reverse proxy, the request header in which it passes the client's address ("X-Real-IP").
 CLIENT_ADDRESS_HEADER = os.environ.get("JINWEI_CLIENT_ADDRESS_HEADER", "").strip()
 

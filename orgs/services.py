@@ -8,9 +8,10 @@ Invalid input raises ``ValidationError`` with a Chinese message naming the field
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
@@ -98,6 +99,9 @@ def _adjust_counts(path: str, *, descendants: int, children: int = 0) -> None:
         Organization.objects.filter(path=ancestor_paths[-1]).update(children_count=F("children_count") + children)
 
 
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's lock_timeout ran out
+
+
 def organization_lock(organization: Organization) -> Organization:
     """Lock an organization to write it or what hangs on it (its facts, its ledger entry): its ancestors'
     rows FOR KEY SHARE, then its own row FOR UPDATE; returns the row as it is now.
@@ -108,18 +112,32 @@ def organization_lock(organization: Organization) -> Organization:
     import goes on to write. KEY SHARE, the weakest lock, lets the ancestors' counts be updated
     (``_adjust_counts``) by the edits that hold it. On SQLite write transactions run one at a time
     (IMMEDIATE) anyway.
+
+    On PostgreSQL the transaction waits for a lock at most ``settings.LOCK_WAIT_SECONDS``, under the
+    app server's own time limit: then the person is told to try again, instead of their request
+    being cut off while a long import holds the level.
     """
     path = organization.path
-    while True:
-        ancestors = paths.ancestor_ids(path)
-        if ancestors and connection.vendor == "postgresql":
-            table = connection.ops.quote_name(Organization._meta.db_table)
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY path FOR KEY SHARE", [ancestors])
-        locked = Organization.objects.select_for_update().get(pk=organization.pk)
-        if locked.path == path:
-            return locked
-        path = locked.path  # moved meanwhile: lock its ancestors as they are now
+    try:
+        while True:
+            ancestors = paths.ancestor_ids(path)
+            if connection.vendor == "postgresql":
+                table = connection.ops.quote_name(Organization._meta.db_table)
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{settings.LOCK_WAIT_SECONDS}s"])
+                    if ancestors:
+                        cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY path FOR KEY SHARE",
+                                       [ancestors])
+            locked = Organization.objects.select_for_update().get(pk=organization.pk)
+            if locked.path == path:
+                return locked
+            path = locked.path  # moved meanwhile: lock its ancestors as they are now
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
+        raise ValidationError(_("%(name)s is being changed by someone else (a ledger import can take a minute or "
+                                "two); nothing was saved. Please try again shortly.") % {"name": organization.name}) from None
+
 
 
 def organizations_lock(*organizations: Organization) -> list[Organization]:

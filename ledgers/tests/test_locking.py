@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from ledgers import services
@@ -57,3 +58,37 @@ def test_an_entry_edited_during_an_import_waits_and_is_kept():
     assert isinstance(outcome["edit"], LedgerEntry), outcome
     # The edit ran after the import, on what the import wrote: the import did not overwrite it.
     assert LedgerEntry.objects.get(cycle=cycle, organization=maojun).measures == "秘书处改过的措施"
+
+
+def test_an_edit_that_waits_too_long_for_an_import_is_asked_to_try_again(settings):
+    """PostgreSQL: a change waits for a lock at most LOCK_WAIT_SECONDS, then the person is told to
+    try again (in Chinese, naming the organization) and nothing of theirs is written; the import goes on.
+    SQLite runs one write transaction at a time and waits with its busy timeout instead."""
+    if connection.vendor != "postgresql":
+        pytest.skip("lock_timeout is PostgreSQL's")
+    settings.LOCK_WAIT_SECONDS = 1
+    cycle, county, admin, orgs = build_lanshan()
+    maojun = orgs[MAOJUN]
+    inside, release = threading.Event(), threading.Event()
+
+    def pause_once(done, total):
+        if not inside.is_set():
+            inside.set()
+            release.wait(20)
+
+    outcome = {}
+    importer = in_thread(lambda: ledger_import_commit(actor=admin, cycle=cycle, level=county, filename="台账.xlsx",
+                                                      content=lanshan_xlsx(), progress=pause_once), outcome, "import")
+    assert inside.wait(20)
+    started = time.monotonic()
+    editor = in_thread(lambda: services.ledger_entry_save(actor=admin, cycle=cycle, organization=maojun,
+                                                          measures="秘书处改过的措施"), outcome, "edit")
+    editor.join(10)
+    waited = time.monotonic() - started
+    release.set()
+    importer.join(30)
+    assert isinstance(outcome["edit"], ValidationError), outcome
+    assert maojun.name in outcome["edit"].messages[0] and "请稍后再试" in outcome["edit"].messages[0]
+    assert 1 <= waited < 5
+    assert isinstance(outcome["import"], dict), outcome
+    assert not LedgerEntry.objects.filter(cycle=cycle, organization=maojun, measures="秘书处改过的措施").exists()
