@@ -148,6 +148,8 @@ def read(content: bytes, max_cells: int) -> dict:
 
 
 def _find_errors(content: bytes, paths: dict[str, str], errors: dict[str, list]) -> None:
+    if not paths:  # not an .xlsx, or one whose sheets could not be listed
+        return
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             for name, path in paths.items():
