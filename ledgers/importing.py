@@ -318,25 +318,25 @@ def _collector_paused():
 def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename: str, content: bytes,
                           progress: Progress | None = None, locked: bool = False) -> Preview:
     """Read ``content`` and check every row against the cycle's organizations under ``level``; writes nothing.
-    ``locked`` (the commit): lock the level once the file is read, before what is stored is loaded.
+    ``locked`` (the commit): lock the level once the file is read (and, on PostgreSQL, before what is
+    stored is loaded).
 
     The caller has checked that ``actor`` sees the cycle and the level; each matched organization
     must be one whose facts the actor may edit (orgs.access.can_edit_facts), else its row is a problem.
     """
-    with ledger_read(filename, content) as reading:  # a workbook is read by a process of its own meanwhile
+    # What is stored is loaded while a process of its own reads the workbook; PostgreSQL's commit
+    # loads it once the level is locked (SQLite's import transaction holds the write lock from its start).
+    early = not locked or connection.vendor != "postgresql"
+    with ledger_read(filename, content) as reading:
         targets = _targets(cycle, level)
+        matcher = _Matcher(targets)
+        stored = _stored(cycle, level) if early else None
     preview = Preview(reading=reading)
     if not reading.ok:
         return preview
     if locked:  # from here to the commit's end, edits under the level wait (orgs.services.organization_lock)
         level = org_services.organization_lock(level)
-    existing_facts = {values["organization_id"]: values for values in OrganizationFacts.objects.filter(
-        year=cycle.year, organization__path__startswith=level.path).values("id", "organization_id", *FACT_FIELDS)
-        .iterator(chunk_size=5000)}
-    existing_entries = {values["organization_id"]: values for values in LedgerEntry.objects.filter(
-        cycle=cycle, organization__path__startswith=level.path).values("id", "organization_id", *ENTRY_FIELDS)
-        .iterator(chunk_size=5000)}
-    matcher = _Matcher(targets)
+    existing_facts, existing_entries = stored or _stored(cycle, level)
     grades_for = _scheme_grades(cycle)
     all_grades = sorted({grade for target in targets for grade in grades_for(target.sector)})
     can_edit = _can_edit(actor, level)
@@ -385,6 +385,17 @@ def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename:
     counts["problems"] = sum(1 for problem in reading.problems if problem.blocking)
     preview.counts = counts
     return preview
+
+
+def _stored(cycle: Cycle, level: Organization) -> tuple[dict[int, dict], dict[int, dict]]:
+    """The year's facts and the cycle's entries under the level, by organization."""
+    facts = {values["organization_id"]: values for values in OrganizationFacts.objects.filter(
+        year=cycle.year, organization__path__startswith=level.path).values("id", "organization_id", *FACT_FIELDS)
+        .iterator(chunk_size=5000)}
+    entries = {values["organization_id"]: values for values in LedgerEntry.objects.filter(
+        cycle=cycle, organization__path__startswith=level.path).values("id", "organization_id", *ENTRY_FIELDS)
+        .iterator(chunk_size=5000)}
+    return facts, entries
 
 
 def _name_key(reading: Reading) -> str:
