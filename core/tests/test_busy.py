@@ -1,0 +1,43 @@
+"""SQLite runs one write at a time: a change that waits too long for another is asked to try again
+(503, in Chinese), and nothing of it is written."""
+
+import sqlite3
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from core.testing import build_world
+from cycles import services as cycle_services
+from ledgers.models import LedgerEntry
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_change_while_another_holds_the_database_is_asked_to_try_again(client):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's busy timeout; PostgreSQL waits in orgs.services.organization_lock")
+    world = build_world()
+    cycle = cycle_services.cycle_open(actor=world.county_admin, owner=world.county, year=2026, name="2026年分类定级")
+    client.force_login(world.secretary_a1)
+    url = reverse("ledgers:entry", args=[cycle.pk, world.branch_a1.pk])
+    assert client.get(url).status_code == 200
+    holder = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another write, such as a long import, holds the database
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout = 300")
+    try:
+        response = client.post(url, {"target_grade": "advanced", "measures": "1、建好阵地", "deadline": "2026-12-31"})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout = 10000")
+    page = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "请稍后再试" in page and "没有保存" in page
+    assert not LedgerEntry.objects.filter(organization=world.branch_a1).exists()
+    # Once the other write is done, the same change goes through.
+    response = client.post(url, {"target_grade": "advanced", "measures": "1、建好阵地", "deadline": "2026-12-31"})
+    assert response.status_code == 302
+    assert LedgerEntry.objects.get(organization=world.branch_a1).measures == "1、建好阵地"
