@@ -336,7 +336,7 @@ def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename:
         return preview
     if locked:  # from here to the commit's end, edits under the level wait (orgs.services.organization_lock)
         level = org_services.organization_lock(level)
-    existing_facts, existing_entries = stored or _stored(cycle, level)
+    existing_facts, existing_entries = stored if stored is not None else _stored(cycle, level)
     grades_for = _scheme_grades(cycle)
     all_grades = sorted({grade for target in targets for grade in grades_for(target.sector)})
     can_edit = _can_edit(actor, level)

@@ -108,26 +108,27 @@ def organization_lock(organization: Organization) -> Organization:
 
     A ledger import holds its level FOR UPDATE from the end of reading its file to its commit
     (ledgers.importing), so an edit under that level waits for the import to end, and an import
-    waits for the edits under way: neither writes over the other with what it read before. Ancestors first, so an edit never holds a row the
-    import goes on to write. KEY SHARE, the weakest lock, lets the ancestors' counts be updated
-    (``_adjust_counts``) by the edits that hold it. On SQLite write transactions run one at a time
-    (IMMEDIATE) anyway.
+    waits for the edits under way: neither writes over the other with what it read before.
+    Ancestors first, so an edit never holds a row the import goes on to write. KEY SHARE, the
+    weakest lock, lets the ancestors' counts be updated (``_adjust_counts``) by the edits that hold
+    it. On SQLite write transactions run one at a time (IMMEDIATE) anyway.
 
     On PostgreSQL the transaction waits for a lock at most ``settings.LOCK_WAIT_SECONDS``, under the
     app server's own time limit: then the person is told to try again, instead of their request
     being cut off while a long import holds the level.
     """
     path = organization.path
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:  # for the rest of the transaction
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{settings.LOCK_WAIT_SECONDS}s"])
     try:
         while True:
             ancestors = paths.ancestor_ids(path)
-            if connection.vendor == "postgresql":
+            if ancestors and postgresql:
                 table = connection.ops.quote_name(Organization._meta.db_table)
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{settings.LOCK_WAIT_SECONDS}s"])
-                    if ancestors:
-                        cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY path FOR KEY SHARE",
-                                       [ancestors])
+                    cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY path FOR KEY SHARE", [ancestors])
             locked = Organization.objects.select_for_update().get(pk=organization.pk)
             if locked.path == path:
                 return locked
@@ -137,7 +138,6 @@ def organization_lock(organization: Organization) -> Organization:
             raise
         raise ValidationError(_("%(name)s is being changed by someone else (a ledger import can take a minute or "
                                 "two); nothing was saved. Please try again shortly.") % {"name": organization.name}) from None
-
 
 
 def organizations_lock(*organizations: Organization) -> list[Organization]:

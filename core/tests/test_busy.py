@@ -25,6 +25,8 @@ def test_a_change_while_another_holds_the_database_is_asked_to_try_again(client)
     holder = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another write, such as a long import, holds the database
     with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        busy_timeout = cursor.fetchone()[0]  # the settings' own, put back afterwards
         cursor.execute("PRAGMA busy_timeout = 300")
     try:
         response = client.post(url, {"target_grade": "advanced", "measures": "1、建好阵地", "deadline": "2026-12-31"})
@@ -32,7 +34,7 @@ def test_a_change_while_another_holds_the_database_is_asked_to_try_again(client)
         holder.execute("ROLLBACK")
         holder.close()
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA busy_timeout = 10000")
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout)}")
     page = response.content.decode()
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "请稍后再试" in page and "没有保存" in page

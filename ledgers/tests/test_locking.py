@@ -33,20 +33,26 @@ def in_thread(call, outcome: dict, key: str) -> threading.Thread:
     return thread
 
 
-def test_an_entry_edited_during_an_import_waits_and_is_kept():
+def import_paused(outcome: dict):
+    """The Lanshan ledger's import into its county, in a thread, held once it has locked its level and
+    is checking or writing rows; set the returned event to let it go on."""
     cycle, county, admin, orgs = build_lanshan()
-    maojun = orgs[MAOJUN]
     inside, release = threading.Event(), threading.Event()
 
-    def pause_once(done, total):  # the import has locked its level and is checking or writing rows
+    def pause_once(done, total):
         if not inside.is_set():
             inside.set()
             release.wait(20)
 
-    outcome = {}
     importer = in_thread(lambda: ledger_import_commit(actor=admin, cycle=cycle, level=county, filename="台账.xlsx",
                                                       content=lanshan_xlsx(), progress=pause_once), outcome, "import")
     assert inside.wait(20)
+    return cycle, admin, orgs[MAOJUN], importer, release
+
+
+def test_an_entry_edited_during_an_import_waits_and_is_kept():
+    outcome = {}
+    cycle, admin, maojun, importer, release = import_paused(outcome)
     editor = in_thread(lambda: services.ledger_entry_save(actor=admin, cycle=cycle, organization=maojun,
                                                           measures="秘书处改过的措施"), outcome, "edit")
     time.sleep(0.5)
@@ -67,19 +73,8 @@ def test_an_edit_that_waits_too_long_for_an_import_is_asked_to_try_again(setting
     if connection.vendor != "postgresql":
         pytest.skip("lock_timeout is PostgreSQL's")
     settings.LOCK_WAIT_SECONDS = 1
-    cycle, county, admin, orgs = build_lanshan()
-    maojun = orgs[MAOJUN]
-    inside, release = threading.Event(), threading.Event()
-
-    def pause_once(done, total):
-        if not inside.is_set():
-            inside.set()
-            release.wait(20)
-
     outcome = {}
-    importer = in_thread(lambda: ledger_import_commit(actor=admin, cycle=cycle, level=county, filename="台账.xlsx",
-                                                      content=lanshan_xlsx(), progress=pause_once), outcome, "import")
-    assert inside.wait(20)
+    cycle, admin, maojun, importer, release = import_paused(outcome)
     started = time.monotonic()
     editor = in_thread(lambda: services.ledger_entry_save(actor=admin, cycle=cycle, organization=maojun,
                                                           measures="秘书处改过的措施"), outcome, "edit")
