@@ -19,7 +19,10 @@ import datetime
 import functools
 import gc
 import operator
+import queue
 import re
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,7 +51,8 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # 100,000 rows of the Hunan ledger are abou
 Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 1000
 MAX_COUNT = 1_000_000  # no count of members or cadres comes near it; the database holds up to 2³¹
-BATCH_SIZE = 1000
+BATCH_SIZE = 5000  # rows per COPY (PostgreSQL) or executemany (SQLite)
+YIELD_EVERY = 32  # rows checked between two chances for the writer thread to run (PostgreSQL)
 
 FACT_FIELDS = ["members_total", "probationary_members", "female_members", "members_under_35", "college_members",
                "leadership_size", "mobile_members", "venue_status", "venue_expected_completion", "main_features",
@@ -316,10 +320,12 @@ def _collector_paused():
 
 @_collector_paused()
 def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename: str, content: bytes,
-                          progress: Progress | None = None, locked: bool = False) -> Preview:
+                          progress: Progress | None = None, locked: bool = False,
+                          write: Callable[[RowPlan], None] | None = None) -> Preview:
     """Read ``content`` and check every row against the cycle's organizations under ``level``; writes nothing.
     ``locked`` (the commit): lock the level once the file is read (and, on PostgreSQL, before what is
-    stored is loaded).
+    stored is loaded). ``write`` (the commit's writer) is handed each row's changes as soon as they are
+    known, while the file has no blocking problem.
 
     The caller has checked that ``actor`` sees the cycle and the level; each matched organization
     must be one whose facts the actor may edit (orgs.access.can_edit_facts), else its row is a problem.
@@ -367,6 +373,8 @@ def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename:
         if plan is None:
             continue
         preview.plans.append(plan)
+        if write is not None and reading.ok:
+            write(plan)
         changed = False
         if plan.organization:
             counts["organizations_changed"] += 1
@@ -552,123 +560,196 @@ def ledger_import_commit(*, actor, cycle: Cycle, level: Organization, filename: 
                          progress: Progress | None = None) -> dict:
     """Import the file: every row in one transaction, or nothing. Returns the counts; raises ImportRefused.
 
-    The preview runs again inside the transaction, on the data as it is now. Once the file is read,
-    the level is locked (orgs.services.organization_lock) until the import ends: two imports into one
-    subtree, and an import and the edits of facts and entries under its level, run one after the other.
+    The preview runs again inside the transaction, on the data as it is now, and hands each row's
+    changes to a writer (``_Writer``) as it goes. Once the file is read, the level is locked
+    (orgs.services.organization_lock) until the import ends: two imports into one subtree, and an
+    import and the edits of facts and entries under its level, run one after the other.
     """
     with transaction.atomic():
         access.check(actor, level, access.VIEW)
-        rows_progress = None
-        if progress is not None:
-            def rows_progress(done, total):
-                progress(done, 2 * total)
-        preview = ledger_import_preview(actor=actor, cycle=cycle, level=level, filename=filename, content=content,
-                                        progress=rows_progress, locked=True)
-        if not preview.ok:
-            raise ImportRefused(preview.problem_dicts())
-        _write(actor, cycle, preview.plans, progress, len(preview.reading.rows))
+        with _Writer(actor=actor, cycle=cycle) as writer:
+            preview = ledger_import_preview(actor=actor, cycle=cycle, level=level, filename=filename,
+                                            content=content, progress=progress, locked=True, write=writer.add)
+            if not preview.ok:
+                raise ImportRefused(preview.problem_dicts())
+            writer.finish()
         counts = dict(preview.counts)
         audit_record(actor=actor, obj=cycle, organization=level, action="ledger.import",
                      after={"file": filename, "level": level.pk, **{key: value for key, value in counts.items()}})
     return counts
 
 
-def _batches(items: list, size: int = BATCH_SIZE):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+@dataclass
+class _Batch:
+    """One kind of write (an insert into, or an update of, one table): its statements and the rows
+    gathered for it. An update's rows end with the id."""
+
+    statement: str  # SQLite: an INSERT or UPDATE run per row; PostgreSQL: a COPY
+    types: list[str] = field(default_factory=list)  # PostgreSQL: the columns' types, for COPY's binary format
+    dates: list[int] = field(default_factory=list)  # SQLite: the indexes of the dates, adapted by the writer
+    create: str = ""  # PostgreSQL's update: the temporary table the rows are copied into …
+    update: tuple[str, ...] = ()  # … and the UPDATE … FROM it, once every row is there
+    rows: list[list] = field(default_factory=list)
+    sent: int = 0
 
 
-def _columns(model, fields: list[str]) -> list[str]:
-    return [connection.ops.quote_name(model._meta.get_field(name).column) for name in fields]
-
-
-def _sqlite_write(cursor, model, verb: str, fields: list[str], rows: list[list], done: Callable[[int], None]) -> None:
-    """SQLite: one prepared INSERT or UPDATE … WHERE id run by ``executemany`` per batch (Django's
-    bulk_update builds a CASE per field per row, a hundred times slower at 100,000 rows)."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = _columns(model, fields)
+def _batch(model, verb: str, fields: list[str]) -> _Batch:
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = [quote(model._meta.get_field(name).column) for name in fields]
+    if connection.vendor != "postgresql":
+        if verb == "insert":
+            statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['?'] * len(columns))})"
+        else:
+            statement = f"UPDATE {table} SET {', '.join(f'{column} = ?' for column in columns)} WHERE id = ?"
+        return _Batch(statement, dates=[index for index, name in enumerate(fields) if name in DATE_FIELDS])
+    types = [_COLUMN_TYPE.sub("", model._meta.get_field(name).db_type(connection)) for name in fields]
     if verb == "insert":
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    else:
-        sql = f"UPDATE {table} SET {', '.join(f'{column} = %s' for column in columns)} WHERE id = %s"
-    dates = [index for index, name in enumerate(fields) if name in DATE_FIELDS]
-    adapt = connection.ops.adapt_datefield_value  # once: each use of ``connection`` is a thread-local lookup
-    for batch in _batches(rows):
-        for row in batch:
-            for index in dates:
-                row[index] = adapt(row[index])
-        cursor.executemany(sql, batch)
-        done(len(batch))
+        return _Batch(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)", types=types)
+    temporary = quote(f"import_{model._meta.db_table}")
+    assignments = ", ".join(f"{column} = v.{column}" for column in columns)
+    return _Batch(f"COPY {temporary} ({', '.join(columns)}, id) FROM STDIN (FORMAT BINARY)",
+                  types=[*types, model._meta.pk.db_type(connection)],
+                  create=f"CREATE TEMPORARY TABLE {temporary} AS SELECT id, {', '.join(columns)} FROM {table} WITH NO DATA",
+                  update=(f"UPDATE {table} SET {assignments} FROM {temporary} AS v WHERE {table}.id = v.id",
+                          f"DROP TABLE {temporary}"))
 
 
 _COLUMN_TYPE = re.compile(r"\(.*\)")  # varchar(64) → varchar, the name psycopg knows the type by
 
 
-def _postgresql_write(cursor, model, verb: str, fields: list[str], rows: list[list], done: Callable[[int], None]) -> None:
-    """PostgreSQL: rows streamed by ``COPY … FROM STDIN`` in the binary format (psycopg 3 turns each
-    value into its column's type: a seventh of the time the text format takes, with its dates and
-    escapes); an update copies into a temporary table first, then runs one UPDATE … FROM it."""
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = _columns(model, fields)
-    types = [_COLUMN_TYPE.sub("", model._meta.get_field(name).db_type(connection)) for name in fields]
-    target = table
-    if verb == "update":
-        target = quote(f"import_{model._meta.db_table}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {target} AS SELECT id, {', '.join(columns)} FROM {table} WITH NO DATA")
-        columns = [*columns, "id"]
-        types = [*types, model._meta.pk.db_type(connection)]
-    with cursor.cursor.copy(f"COPY {target} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
-        copy.set_types(types)
-        for batch in _batches(rows):
-            for row in batch:
+class _Writer:
+    """The commit's writes, in batches, sent while the preview still checks the rows after them.
+
+    PostgreSQL: a thread of its own sends each batch through the request's connection, inside its
+    transaction (the preview does not touch the database meanwhile), so that the database server
+    works on one core while Python checks rows on the other. The foreign keys of each batch are
+    checked as it is written (SET CONSTRAINTS ALL IMMEDIATE), beside the preview, not at the commit.
+    The rows are copied (``COPY … FROM STDIN`` in the binary format: psycopg turns each value into
+    its column's type, a seventh of the time the text format takes); an update copies into a
+    temporary table, and ``finish`` runs one UPDATE … FROM it.
+
+    SQLite works inside this process and needs the interpreter for every row, so a thread would only
+    wait for it: each batch is written at once, one prepared INSERT or UPDATE … WHERE id per row
+    through ``executemany`` (Django's bulk_update builds a CASE per field per row, a hundred times
+    slower at 100,000 rows).
+
+    Once the file has a blocking problem, the preview sends nothing more: the transaction is rolled back anyway.
+    """
+
+    def __init__(self, *, actor, cycle: Cycle):
+        self.cycle, self.actor_id = cycle, actor.pk
+        self.postgresql = connection.vendor == "postgresql"
+        now = timezone.now()
+        self.now = now if self.postgresql else connection.ops.adapt_datetimefield_value(now)
+        self.adapt_date = connection.ops.adapt_datefield_value
+        self.organizations = _batch(Organization, "update", [*ORGANIZATION_FIELDS, "updated_at"])
+        self.new_facts = _batch(OrganizationFacts, "insert", ["organization", "year", *FACT_FIELDS, "updated_at"])
+        self.facts = _batch(OrganizationFacts, "update", [*FACT_FIELDS, "updated_at"])
+        self.new_entries = _batch(LedgerEntry, "insert", ["cycle", "organization", *ENTRY_FIELDS, "updated_by",
+                                                          "updated_at"])
+        self.entries = _batch(LedgerEntry, "update", [*ENTRY_FIELDS, "updated_by", "updated_at"])
+        self.batches = (self.organizations, self.new_facts, self.facts, self.new_entries, self.entries)
+        self.facts_values, self.entry_values = operator.itemgetter(*FACT_FIELDS), operator.itemgetter(*ENTRY_FIELDS)
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._run, name="ledger-import-writer", daemon=True)
+        self.added = 0
+        self.error: BaseException | None = None
+
+    def __enter__(self):
+        connection.ensure_connection()
+        self.cursor = connection.connection.cursor()  # the connection itself: ``connection`` is per thread
+        if self.postgresql:
+            self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.thread.is_alive():  # the preview failed: the thread stops before the transaction is rolled back
+            self.queue.put(None)
+            self.thread.join()
+        self.cursor.close()
+
+    def add(self, plan: RowPlan) -> None:
+        """One row's changes; a batch is sent once it is full."""
+        if self.error is not None:
+            return
+        self.added += 1
+        if self.postgresql and not self.added % YIELD_EVERY:
+            # Let the thread take the interpreter now: back from the network, it would otherwise wait
+            # for the preview to let go of it, up to sys.getswitchinterval() (5 ms) each time.
+            time.sleep(0)
+        target = plan.target
+        if plan.organization:
+            self._add(self.organizations, [plan.organization.get(name, getattr(target, name))
+                                           for name in ORGANIZATION_FIELDS] + [self.now, target.organization_id])
+        if plan.facts is not None:
+            if plan.facts_id is None:
+                self._add(self.new_facts, [target.organization_id, self.cycle.year, *self.facts_values(plan.facts),
+                                           self.now])
+            else:
+                self._add(self.facts, [*self.facts_values(plan.facts), self.now, plan.facts_id])
+        if plan.entry is not None:
+            if plan.entry_id is None:
+                self._add(self.new_entries, [self.cycle.pk, target.organization_id, *self.entry_values(plan.entry),
+                                             self.actor_id, self.now])
+            else:
+                self._add(self.entries, [*self.entry_values(plan.entry), self.actor_id, self.now, plan.entry_id])
+
+    def _add(self, batch: _Batch, row: list) -> None:
+        batch.rows.append(row)
+        if len(batch.rows) == BATCH_SIZE:
+            self._send(batch)
+
+    def _send(self, batch: _Batch) -> None:
+        rows, batch.rows = batch.rows, []
+        batch.sent += len(rows)
+        if self.postgresql:
+            self.queue.put((batch, rows))
+        else:
+            self._write(batch, rows)
+
+    def finish(self) -> None:
+        """Send what is left and wait for the thread; then PostgreSQL's updates run from their
+        temporary tables, and its foreign keys are deferred again."""
+        for batch in self.batches:
+            if batch.rows:
+                self._send(batch)
+        if self.postgresql:
+            self.queue.put(None)
+            self.thread.join()
+            if self.error is not None:
+                with connection.wrap_database_errors:
+                    raise self.error
+            for batch in self.batches:
+                if batch.sent:
+                    for statement in batch.update:
+                        self.cursor.execute(statement)
+            self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self._write(*item)
+                except BaseException as error:  # noqa: BLE001 - raised again by finish, in the request's thread
+                    self.error = error
+
+    def _write(self, batch: _Batch, rows: list[list]) -> None:
+        if not self.postgresql:
+            for row in rows:
+                for index in batch.dates:
+                    row[index] = self.adapt_date(row[index])
+            with connection.wrap_database_errors:
+                self.cursor.executemany(batch.statement, rows)
+            return
+        if batch.create:
+            self.cursor.execute(batch.create)
+            batch.create = ""
+        with self.cursor.copy(batch.statement) as copy:
+            copy.set_types(batch.types)
+            for row in rows:
                 copy.write_row(row)
-            done(len(batch))
-    if verb == "update":
-        assignments = ", ".join(f"{column} = v.{column}" for column in columns[:-1])
-        cursor.execute(f"UPDATE {table} SET {assignments} FROM {target} AS v WHERE {table}.id = v.id")
-        cursor.execute(f"DROP TABLE {target}")
-
-
-def _write(actor, cycle: Cycle, plans: list[RowPlan], progress: Progress | None, rows: int) -> None:
-    now = timezone.now()
-    if connection.vendor != "postgresql":
-        now = connection.ops.adapt_datetimefield_value(now)
-    organization_fields = [*ORGANIZATION_FIELDS, "updated_at"]
-    facts_fields = [*FACT_FIELDS, "updated_at"]
-    entry_fields = [*ENTRY_FIELDS, "updated_by", "updated_at"]
-    facts_values, entry_values = operator.itemgetter(*FACT_FIELDS), operator.itemgetter(*ENTRY_FIELDS)
-    work = [
-        (Organization, "update", organization_fields,
-         [[plan.organization.get(name, getattr(plan.target, name)) for name in ORGANIZATION_FIELDS]
-          + [now, plan.target.organization_id] for plan in plans if plan.organization]),
-        (OrganizationFacts, "insert", ["organization", "year", *facts_fields],
-         [[plan.target.organization_id, cycle.year, *facts_values(plan.facts), now]
-          for plan in plans if plan.facts is not None and plan.facts_id is None]),
-        (OrganizationFacts, "update", facts_fields,
-         [[*facts_values(plan.facts), now, plan.facts_id]
-          for plan in plans if plan.facts is not None and plan.facts_id is not None]),
-        (LedgerEntry, "insert", ["cycle", "organization", *entry_fields],
-         [[cycle.pk, plan.target.organization_id, *entry_values(plan.entry), actor.pk, now]
-          for plan in plans if plan.entry is not None and plan.entry_id is None]),
-        (LedgerEntry, "update", entry_fields,
-         [[*entry_values(plan.entry), actor.pk, now, plan.entry_id]
-          for plan in plans if plan.entry is not None and plan.entry_id is not None]),
-    ]
-    total = sum(len(values) for *_head, values in work) or 1
-    written = 0
-
-    def done(count: int) -> None:
-        nonlocal written
-        written += count
-        if progress is not None:
-            progress(rows + rows * written // total, 2 * rows)
-
-    write = _postgresql_write if connection.vendor == "postgresql" else _sqlite_write
-    with connection.cursor() as cursor:
-        for model, verb, fields, values in work:
-            if values:
-                write(cursor, model, verb, fields, values, done)
 
 
 # Jobs: the pages and the API run the preview and the commit through ledgers.jobs -------------

@@ -105,6 +105,7 @@ class Reading:
     columns: dict[str, int] = field(default_factory=dict)  # key → 0-based column index
     rows: list[SheetRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    blocking: int = 0  # how many of the problems block the import; problem() counts them
 
     def letter(self, key: str) -> str:
         return column_letter(self.columns[key]) if key in self.columns else ""
@@ -117,11 +118,12 @@ class Reading:
         found = Problem(message, row=row, column=self.letter(key) if key else "",
                         header=self.header(key) if key else "", blocking=blocking)
         self.problems.append(found)
+        self.blocking += blocking
         return found
 
     @property
     def ok(self) -> bool:
-        return not any(problem.blocking for problem in self.problems)
+        return not self.blocking
 
 
 class UnreadableFile(Exception):
