@@ -199,11 +199,15 @@ class Cast:
 
 
 # A cast is plain SQL through one cursor: building the queries with the ORM cost the voting rush more
-# than the database's work (docs/benchmarks.md).
-# The session row and, in the same statement, whether this client must wait. On PostgreSQL the row
-# is taken FOR SHARE: casts share it and never wait on each other, while session_close's FOR UPDATE
-# waits for the casts under way and the casts after it see the session closed. (Django's
-# select_for_update has no shared mode.) SQLite runs one writer at a time (transaction_mode
+# than the database's work (docs/benchmarks.md). Two statements, each atomic on its own: the session
+# and, in the same statement, whether this client must wait (read without a lock, for the messages);
+# then the write, which checks again that the session is open and spends the code in one go.
+# On PostgreSQL the write is one statement (``_SPEND_SQL``): it takes the session row FOR SHARE, so
+# casts share it and never wait on each other, while session_close's FOR UPDATE waits for the casts
+# under way and the casts after it find the session closed (PostgreSQL checks a locked row's
+# condition again once the lock is granted). No BEGIN and COMMIT of their own: a cast is two round
+# trips to the server, not five. (Django's select_for_update has no shared mode.) SQLite has no
+# writing WITH; it runs the same check, update and insert in one write transaction (transaction_mode
 # IMMEDIATE in settings), which orders casts and the close the same way.
 # Caveat: PostgreSQL lets new share lockers in while an exclusive locker waits, so a close run
 # during a steady stream of casts waits for a gap between them (seen in test_concurrency); closing
@@ -213,15 +217,22 @@ _CAST_SQL = (
     "(SELECT g.refuse_until FROM {guesses} g WHERE g.client = %s AND g.refuse_until > %s), "
     "(SELECT g.blocked FROM {guesses} g WHERE g.client = %s) FROM {sessions} s WHERE s.id = %s"
 )
+_OPEN_SQL = "SELECT id FROM {sessions} WHERE id = %s AND NOT closed AND opens_at <= %s AND closes_at > %s"
+_SPEND_SQL = (
+    "WITH still_open AS (" + _OPEN_SQL + " FOR SHARE), "
+    "spent AS (UPDATE {codes} SET used = true WHERE session_id = (SELECT id FROM still_open) AND code_hash = %s "
+    "AND NOT used RETURNING session_id), "
+    "inserted AS (INSERT INTO {ballots} (id, session_id, answer, receipt) SELECT %s, session_id, %s, %s FROM spent "
+    "RETURNING 1) "
+    "SELECT EXISTS (SELECT 1 FROM still_open), EXISTS (SELECT 1 FROM inserted)"
+)
 
 
 def _session_for_cast(cursor, session_id: int, client: str | None):
-    """The session, shared-locked on PostgreSQL, and until when this client is refused (or None)."""
-    sql = _CAST_SQL.format(guesses=_table(CodeGuesses), sessions=_table(BallotSession))
-    if connection.vendor == "postgresql":
-        sql += " FOR SHARE OF s"
+    """The session and until when this client is refused (or None)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    cursor.execute(sql, [client or "", now, client or "", session_id])
+    cursor.execute(_CAST_SQL.format(guesses=_table(CodeGuesses), sessions=_table(BallotSession)),
+                   [client or "", now, client or "", session_id])
     row = cursor.fetchone()
     if row is None:
         raise Http404
@@ -230,6 +241,29 @@ def _session_for_cast(cursor, session_id: int, client: str | None):
                             answers=json.loads(answers) if isinstance(answers, str) else answers,
                             opens_at=_aware(opens_at), closes_at=_aware(closes_at), closed=bool(closed))
     return session, _aware(refuse_until), bool(blocked)
+
+
+def _spend(cursor, session_id: int, hashed: str, answer: str, receipt: str, now: datetime.datetime) -> tuple[bool, bool]:
+    """Spend the code and insert the ballot if the session is still open and the code is this
+    session's and unused: (the session is open, the ballot was cast)."""
+    now = connection.ops.adapt_datetimefield_value(now)
+    key = Ballot._meta.pk.get_db_prep_value(random_key(), connection)
+    tables = {"sessions": _table(BallotSession), "codes": _table(BallotCode), "ballots": _table(Ballot)}
+    if connection.vendor == "postgresql":
+        cursor.execute(_SPEND_SQL.format(**tables), [session_id, now, now, hashed, key, answer, receipt])
+        still_open, cast = cursor.fetchone()
+        return still_open, cast
+    with transaction.atomic():
+        cursor.execute(_OPEN_SQL.format(**tables), [session_id, now, now])
+        if cursor.fetchone() is None:
+            return False, False
+        cursor.execute(f"UPDATE {tables['codes']} SET used = %s WHERE session_id = %s AND code_hash = %s AND used = %s",
+                       [True, session_id, hashed, False])
+        if cursor.rowcount != 1:
+            return True, False
+        cursor.execute(f"INSERT INTO {tables['ballots']} (id, session_id, answer, receipt) VALUES (%s, %s, %s, %s)",
+                       [key, session_id, answer, receipt])
+    return True, True
 
 
 def _aware(value) -> datetime.datetime | None:
@@ -249,8 +283,9 @@ def ballot_cast(*, session_id: int, code: str, answer: str, client: str | None =
     Unknown, mistyped, forged and used codes are refused alike, so a refusal tells nothing about
     which codes exist; a refused answer leaves the code unused. The code is spent by a conditional
     UPDATE (``used = false``) in the transaction that inserts the ballot: of many requests with one
-    code exactly one changes a row. A successful cast is three statements: the session read (with
-    the client's guess counter), the code update, the ballot insert.
+    code exactly one changes a row. A successful cast is two statements: the session read (with the
+    client's guess counter), then the write (``_spend``), which checks again that the session is open,
+    spends the code and inserts the ballot.
     """
     try:
         session_id = int(session_id)
@@ -268,26 +303,32 @@ def ballot_cast(*, session_id: int, code: str, answer: str, client: str | None =
 
 def _cast(*, session_id: int, code, answer, client: str | None) -> Cast:
     invalid_code = _("This code is not valid for this ballot or has already been used.")
+    ended = _("This ballot has ended.")
     wrong_code = False
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             session, refuse_until, blocked = _session_for_cast(cursor, session_id, client)
             if refuse_until is not None:
                 raise GuessesLimited(until=refuse_until, blocked=blocked)
             now = timezone.now()
             if session.closed or now >= session.closes_at:
-                _refuse("session", _("This ballot has ended."))
+                _refuse("session", ended)
             if now < session.opens_at:
                 _refuse("session", _("This ballot opens at %(time)s.") % {
                     "time": timezone.localtime(session.opens_at).strftime("%Y-%m-%d %H:%M")})
             if not isinstance(answer, str) or answer not in session_answers(session):
                 _refuse("answer", _("Answer: please choose one of the answers offered."))
             normalized = _normalized_code(code)
-            wrong_code = normalized is None or not _spend_code(cursor, session_id, code_hash(normalized))
+            wrong_code = normalized is None
             if wrong_code:
                 _refuse("code", invalid_code)
             receipt = "".join(secrets.choice(CODE_ALPHABET) for _n in range(RECEIPT_LENGTH))
-            _insert_ballot(cursor, session_id, answer, receipt)
+            still_open, cast = _spend(cursor, session_id, code_hash(normalized), answer, receipt, now)
+            if not still_open:  # closed since it was read
+                _refuse("session", ended)
+            wrong_code = not cast
+            if wrong_code:
+                _refuse("code", invalid_code)
     except GuessesLimited:
         if client:
             guess_failed(client=client)  # hammering while asked to wait counts too
@@ -297,19 +338,6 @@ def _cast(*, session_id: int, code, answer, client: str | None) -> Cast:
             guess_failed(client=client)
         raise
     return Cast(receipt=receipt, session=session)
-
-
-def _spend_code(cursor, session_id: int, hashed: str) -> bool:
-    """Mark the code used if it is this session's and unused; False when no row changed."""
-    cursor.execute(f"UPDATE {_table(BallotCode)} SET used = %s WHERE session_id = %s AND code_hash = %s AND used = %s",
-                   [True, session_id, hashed, False])
-    return cursor.rowcount == 1
-
-
-def _insert_ballot(cursor, session_id: int, answer: str, receipt: str) -> None:
-    key = Ballot._meta.pk.get_db_prep_value(random_key(), connection)
-    cursor.execute(f"INSERT INTO {_table(Ballot)} (id, session_id, answer, receipt) VALUES (%s, %s, %s, %s)",
-                   [key, session_id, answer, receipt])
 
 
 def _table(model) -> str:

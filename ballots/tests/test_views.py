@@ -52,7 +52,8 @@ def test_a_vote_answers_with_its_receipt_directly(client, session, world):
     # The cast is the only database work: no user, no session, no counter for a success.
     tables = " ".join(q["sql"] for q in queries.captured_queries)
     assert "auth_user" not in tables and "django_session" not in tables
-    assert len([q for q in queries.captured_queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))]) == 3
+    statements = [q for q in queries.captured_queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) == (2 if connection.vendor == "postgresql" else 4)  # the cast's own (test_services)
 
 
 def test_wrong_codes_get_one_answer_and_a_wrong_answer_keeps_the_code(client, session, world):
