@@ -232,7 +232,7 @@ class Preview:
     """The outcome of reading and checking a file: the problems, and what a commit would write."""
 
     reading: Reading
-    plans: list[RowPlan] = field(default_factory=list)
+    plans: list[RowPlan] = field(default_factory=list)  # the preview's; the commit's go to its writer instead
     counts: dict = field(default_factory=dict)
 
     @property
@@ -325,7 +325,7 @@ def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename:
     """Read ``content`` and check every row against the cycle's organizations under ``level``; writes nothing.
     ``locked`` (the commit): lock the level once the file is read (and, on PostgreSQL, before what is
     stored is loaded). ``write`` (the commit's writer) is handed each row's changes as soon as they are
-    known, while the file has no blocking problem.
+    known, while the file has no blocking problem, instead of keeping them in ``plans``.
 
     The caller has checked that ``actor`` sees the cycle and the level; each matched organization
     must be one whose facts the actor may edit (orgs.access.can_edit_facts), else its row is a problem.
@@ -347,12 +347,12 @@ def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename:
     all_grades = sorted({grade for target in targets for grade in grades_for(target.sector)})
     can_edit = _can_edit(actor, level)
     seen: dict[int, int] = {}
-    total = len(reading.rows)
-    counts = {"rows": total, "matched": 0, "facts_new": 0, "facts_changed": 0, "entries_new": 0,
+    counts = {"rows": 0, "matched": 0, "facts_new": 0, "facts_changed": 0, "entries_new": 0,
               "entries_changed": 0, "organizations_changed": 0, "unchanged": 0, "warnings": 0}
-    for done, sheet_row in enumerate(reading.rows, start=1):
+    # Each row is read from the sheet as it comes, checked and (the commit) sent to the writer.
+    for done, sheet_row in enumerate(reading.data_rows(), start=1):
         if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(done, total)
+            progress(done, max(done, reading.expected))
         target = _match(reading, matcher, sheet_row, level)
         if target is None:  # its values are still checked, so that one upload shows every problem
             _plan(reading, sheet_row, None, all_grades, None, None, cycle.year)
@@ -372,8 +372,9 @@ def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename:
                      existing_facts.get(target.organization_id), existing_entries.get(target.organization_id), cycle.year)
         if plan is None:
             continue
-        preview.plans.append(plan)
-        if write is not None and reading.ok:
+        if write is None:
+            preview.plans.append(plan)
+        elif reading.ok:
             write(plan)
         changed = False
         if plan.organization:
@@ -387,6 +388,7 @@ def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename:
             changed = True
         if not changed:
             counts["unchanged"] += 1
+    counts["rows"] = total = len(reading.rows)
     if progress is not None:
         progress(total, total)
     counts["warnings"] = sum(1 for problem in reading.problems if not problem.blocking)

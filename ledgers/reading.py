@@ -20,6 +20,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -106,6 +107,8 @@ class Reading:
     rows: list[SheetRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     blocking: int = 0  # how many of the problems block the import; problem() counts them
+    pending: Iterator[SheetRow] | None = None  # the data rows not yet read from the sheet (``data_rows``)
+    expected: int = 0  # at most this many data rows: the sheet's rows under the header
 
     def letter(self, key: str) -> str:
         return column_letter(self.columns[key]) if key in self.columns else ""
@@ -124,6 +127,21 @@ class Reading:
     @property
     def ok(self) -> bool:
         return not self.blocking
+
+    def data_rows(self) -> Iterator[SheetRow]:
+        """The data rows, each read from the sheet when it is asked for, so that an import checks (and
+        writes) the first rows while the rest are still being read; ``rows`` holds those read so far.
+        Once the last row is read, the problems include those of the whole sheet (error cells)."""
+        if self.pending is None:
+            yield from self.rows
+        else:
+            pending, self.pending = self.pending, None
+            yield from pending
+
+    def read_all(self) -> None:
+        """Read every data row into ``rows``."""
+        for _row in self.data_rows():
+            pass
 
 
 class UnreadableFile(Exception):
@@ -406,8 +424,9 @@ def _is_note(first_text: str) -> bool:
     return squeeze(first_text).startswith(NOTE_PREFIXES)
 
 
-def rows_from_grid(grid: list[list], reading: Reading) -> None:
-    """Fill ``reading.rows`` with the data rows under the header: group rows set the group of the rows below.
+def rows_from_grid(grid: list[list], reading: Reading) -> Iterator[SheetRow]:
+    """The data rows under the header, each added to ``reading.rows`` as it is yielded: group rows set
+    the group of the rows below.
 
     Written for 100,000 rows: each cell is normalized once; blank, note and group rows are told apart
     from the normalized values, looking at the cells outside the ledger's columns only when they exist.
@@ -440,15 +459,17 @@ def rows_from_grid(grid: list[list], reading: Reading) -> None:
             if not outside and set(filled_keys) <= {"name", "code"} and "name" in filled_keys:
                 group, group_code, group_row = str(values["name"]), str(values.get("code") or ""), number
                 continue
-        reading.rows.append(SheetRow(number=number, values=values, group=group, group_code=group_code,
-                                     group_row=group_row))
+        row = SheetRow(number=number, values=values, group=group, group_code=group_code, group_row=group_row)
+        reading.rows.append(row)
+        yield row
 
 
 @contextlib.contextmanager
 def ledger_read(filename: str, content: bytes):
     """Read a ledger file while the block runs (a workbook is read by a process of its own, so the
     block's work, such as loading from the database, runs alongside); after the block, the yielded
-    Reading holds the rows and the problems (unreadable file, no header, missing columns, error cells)."""
+    Reading holds the header and the file's problems (unreadable file, no header, missing columns);
+    its rows, and the problems of their cells, come from ``data_rows()`` (or ``read_all()``)."""
     reading = Reading()
     try:
         with sheets_read(filename, content) as sheets:
@@ -463,6 +484,7 @@ def read_ledger(filename: str, content: bytes) -> Reading:
     """Read a ledger file; problems (unreadable file, no header, missing columns, error cells) are in ``problems``."""
     with ledger_read(filename, content) as reading:
         pass
+    reading.read_all()
     return reading
 
 
@@ -483,7 +505,12 @@ def _read_sheets_into(reading: Reading, sheets: list[Sheet]) -> None:
         reading.problem(_("Missing column: %(header)s. The file needs the organizations' names (or their codes).")
                         % {"header": COLUMNS_BY_KEY["name"].header}, row=reading.header_rows[-1])
         return
-    rows_from_grid(sheet.grid, reading)
+    reading.expected = len(sheet.grid) - reading.header_rows[-1]
+    reading.pending = _checked_rows(sheet, reading)
+
+
+def _checked_rows(sheet: Sheet, reading: Reading) -> Iterator[SheetRow]:
+    yield from rows_from_grid(sheet.grid, reading)
     # An error cell of the ledger's columns in a data row: read as empty, it would pass for "no change".
     keys = {index: key for key, index in reading.columns.items()}
     data_rows = {row.number for row in reading.rows}
