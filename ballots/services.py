@@ -198,72 +198,51 @@ class Cast:
         return grouped(self.receipt, 4)
 
 
-# A cast is plain SQL through one cursor: building the queries with the ORM cost the voting rush more
-# than the database's work (docs/benchmarks.md). Two statements, each atomic on its own: the session
-# and, in the same statement, whether this client must wait (read without a lock, for the messages);
-# then the write, which checks again that the session is open and spends the code in one go.
-# On PostgreSQL the write is one statement (``_SPEND_SQL``): it takes the session row FOR SHARE, so
+# A cast is plain SQL: building the queries with the ORM cost the voting rush more than the
+# database's work (docs/benchmarks.md). The write comes first and checks everything a cast needs in
+# the database itself: the session is open, the answer is one of its answers, this client is not
+# asked to wait, the code is the session's and unused. Only a refused cast reads the session again,
+# to say why. On PostgreSQL the write is one statement (``_CAST_SQL``), atomic without a BEGIN and
+# COMMIT of its own: a cast is one round trip to the server. It takes the session row FOR SHARE, so
 # casts share it and never wait on each other, while session_close's FOR UPDATE waits for the casts
 # under way and the casts after it find the session closed (PostgreSQL checks a locked row's
-# condition again once the lock is granted). No BEGIN and COMMIT of their own: a cast is two round
-# trips to the server, not five. (Django's select_for_update has no shared mode.) SQLite has no
-# writing WITH; it runs the same check, update and insert in one write transaction (transaction_mode
-# IMMEDIATE in settings), which orders casts and the close the same way.
+# condition again once the lock is granted; Django's select_for_update has no shared mode). SQLite
+# has no writing WITH: it reads the session, checks it in Python and writes, in one write transaction
+# (transaction_mode IMMEDIATE in settings), which orders casts and the close the same way.
 # Caveat: PostgreSQL lets new share lockers in while an exclusive locker waits, so a close run
 # during a steady stream of casts waits for a gap between them (seen in test_concurrency); closing
 # after the closing time, when casts are refused anyway and short, is the usual case.
-_CAST_SQL = (
+_SESSION_SQL = (
     "SELECT s.id, s.title, s.question_kind, s.answers, s.grading_id, s.opens_at, s.closes_at, s.closed, "
     "(SELECT g.refuse_until FROM {guesses} g WHERE g.client = %s AND g.refuse_until > %s), "
     "(SELECT g.blocked FROM {guesses} g WHERE g.client = %s) FROM {sessions} s WHERE s.id = %s"
 )
-_OPEN_SQL = "SELECT id FROM {sessions} WHERE id = %s AND NOT closed AND opens_at <= %s AND closes_at > %s"
-_SPEND_SQL = (
-    "WITH still_open AS (" + _OPEN_SQL + " FOR SHARE), "
-    "spent AS (UPDATE {codes} SET used = true WHERE session_id = (SELECT id FROM still_open) AND code_hash = %s "
+_CAST_SQL = (
+    "WITH open_session AS (SELECT id FROM {sessions} WHERE id = %s AND NOT closed AND opens_at <= %s AND closes_at > %s "
+    "AND answers ? %s AND NOT EXISTS (SELECT 1 FROM {guesses} WHERE client = %s AND refuse_until > %s) FOR SHARE), "
+    "spent AS (UPDATE {codes} SET used = true WHERE session_id = (SELECT id FROM open_session) AND code_hash = %s "
     "AND NOT used RETURNING session_id), "
     "inserted AS (INSERT INTO {ballots} (id, session_id, answer, receipt) SELECT %s, session_id, %s, %s FROM spent "
     "RETURNING 1) "
-    "SELECT EXISTS (SELECT 1 FROM still_open), EXISTS (SELECT 1 FROM inserted)"
+    "SELECT s.id, s.title, s.question_kind, s.answers, s.grading_id, s.opens_at, s.closes_at, s.closed, "
+    "EXISTS (SELECT 1 FROM inserted) FROM {sessions} s WHERE s.id = %s"
 )
+_TABLES = {"sessions": BallotSession, "guesses": CodeGuesses, "codes": BallotCode, "ballots": Ballot}
 
 
-def _session_for_cast(cursor, session_id: int, client: str | None):
-    """The session and until when this client is refused (or None)."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    cursor.execute(_CAST_SQL.format(guesses=_table(CodeGuesses), sessions=_table(BallotSession)),
-                   [client or "", now, client or "", session_id])
-    row = cursor.fetchone()
+def _sql(template: str) -> str:
+    return template.format(**{name: connection.ops.quote_name(model._meta.db_table) for name, model in _TABLES.items()})
+
+
+def _session(row) -> BallotSession:
+    """The session from the first columns of ``row``: id, title, question kind, answers, grading, opening and
+    closing times, closed."""
     if row is None:
         raise Http404
-    pk, title, kind, answers, grading_id, opens_at, closes_at, closed, refuse_until, blocked = row
-    session = BallotSession(id=pk, title=title, question_kind=kind, grading_id=grading_id,
-                            answers=json.loads(answers) if isinstance(answers, str) else answers,
-                            opens_at=_aware(opens_at), closes_at=_aware(closes_at), closed=bool(closed))
-    return session, _aware(refuse_until), bool(blocked)
-
-
-def _spend(cursor, session_id: int, hashed: str, answer: str, receipt: str, now: datetime.datetime) -> tuple[bool, bool]:
-    """Spend the code and insert the ballot if the session is still open and the code is this
-    session's and unused: (the session is open, the ballot was cast)."""
-    now = connection.ops.adapt_datetimefield_value(now)
-    key = Ballot._meta.pk.get_db_prep_value(random_key(), connection)
-    tables = {"sessions": _table(BallotSession), "codes": _table(BallotCode), "ballots": _table(Ballot)}
-    if connection.vendor == "postgresql":
-        cursor.execute(_SPEND_SQL.format(**tables), [session_id, now, now, hashed, key, answer, receipt])
-        still_open, cast = cursor.fetchone()
-        return still_open, cast
-    with transaction.atomic():
-        cursor.execute(_OPEN_SQL.format(**tables), [session_id, now, now])
-        if cursor.fetchone() is None:
-            return False, False
-        cursor.execute(f"UPDATE {tables['codes']} SET used = %s WHERE session_id = %s AND code_hash = %s AND used = %s",
-                       [True, session_id, hashed, False])
-        if cursor.rowcount != 1:
-            return True, False
-        cursor.execute(f"INSERT INTO {tables['ballots']} (id, session_id, answer, receipt) VALUES (%s, %s, %s, %s)",
-                       [key, session_id, answer, receipt])
-    return True, True
+    pk, title, kind, answers, grading_id, opens_at, closes_at, closed = row[:8]
+    return BallotSession(id=pk, title=title, question_kind=kind, grading_id=grading_id,
+                         answers=json.loads(answers) if isinstance(answers, str) else answers,
+                         opens_at=_aware(opens_at), closes_at=_aware(closes_at), closed=bool(closed))
 
 
 def _aware(value) -> datetime.datetime | None:
@@ -275,6 +254,41 @@ def _aware(value) -> datetime.datetime | None:
     return value
 
 
+def _session_for_cast(cursor, session_id: int, client: str, now: datetime.datetime):
+    """The session, and until when this client is refused (or None) and whether it is blocked."""
+    moment = connection.ops.adapt_datetimefield_value(now)
+    cursor.execute(_sql(_SESSION_SQL), [client, moment, client, session_id])
+    row = cursor.fetchone()
+    session = _session(row)
+    return session, _aware(row[8]), bool(row[9])
+
+
+def _spend(*, session_id: int, hashed: str, answer: str, receipt: str, client: str,
+           now: datetime.datetime) -> tuple[BallotSession, bool]:
+    """Spend the code and insert the ballot, if the session is open, the answer one of its answers,
+    the client not asked to wait, and the code the session's and unused: (the session, cast or not)."""
+    moment = connection.ops.adapt_datetimefield_value(now)
+    key = Ballot._meta.pk.get_db_prep_value(random_key(), connection)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_sql(_CAST_SQL), [session_id, moment, moment, answer, client, moment, hashed, key, answer,
+                                             receipt, session_id])
+            row = cursor.fetchone()
+            return _session(row), bool(row and row[8])
+        with transaction.atomic():
+            session, refuse_until, _blocked = _session_for_cast(cursor, session_id, client, now)
+            if (refuse_until is not None or session.closed or not session.opens_at <= now < session.closes_at
+                    or answer not in session_answers(session)):
+                return session, False
+            cursor.execute(_sql("UPDATE {codes} SET used = %s WHERE session_id = %s AND code_hash = %s AND used = %s"),
+                           [True, session_id, hashed, False])
+            if cursor.rowcount != 1:
+                return session, False
+            cursor.execute(_sql("INSERT INTO {ballots} (id, session_id, answer, receipt) VALUES (%s, %s, %s, %s)"),
+                           [key, session_id, answer, receipt])
+    return session, True
+
+
 def ballot_cast(*, session_id: int, code: str, answer: str, client: str | None = None) -> Cast:
     """Cast one anonymous ballot with a one-time code and return its receipt. No actor: whoever
     holds a code votes once; ``client`` is the keyed hash of the voter's address (``client_key``),
@@ -282,10 +296,9 @@ def ballot_cast(*, session_id: int, code: str, answer: str, client: str | None =
 
     Unknown, mistyped, forged and used codes are refused alike, so a refusal tells nothing about
     which codes exist; a refused answer leaves the code unused. The code is spent by a conditional
-    UPDATE (``used = false``) in the transaction that inserts the ballot: of many requests with one
-    code exactly one changes a row. A successful cast is two statements: the session read (with the
-    client's guess counter), then the write (``_spend``), which checks again that the session is open,
-    spends the code and inserts the ballot.
+    UPDATE (``used = false``) in the statement or transaction that inserts the ballot: of many
+    requests with one code exactly one changes a row. A successful cast on PostgreSQL is one
+    statement (``_spend``); a refused one then reads the session to say why.
     """
     try:
         session_id = int(session_id)
@@ -295,49 +308,41 @@ def ballot_cast(*, session_id: int, code: str, answer: str, client: str | None =
         raise Http404
     for _attempt in range(3):  # a receipt drawn twice in one session (about 1 in 10⁵ per session): draw again
         try:
-            return _cast(session_id=session_id, code=code, answer=answer, client=client)
+            return _cast(session_id=session_id, code=code, answer=answer, client=client or "")
         except IntegrityError:
             continue
     raise IntegrityError("three receipts drawn twice in a row")
 
 
-def _cast(*, session_id: int, code, answer, client: str | None) -> Cast:
-    invalid_code = _("This code is not valid for this ballot or has already been used.")
-    ended = _("This ballot has ended.")
-    wrong_code = False
+def _cast(*, session_id: int, code, answer, client: str) -> Cast:
+    now = timezone.now()
+    normalized = _normalized_code(code)
+    if isinstance(answer, str) and normalized is not None:
+        receipt = "".join(secrets.choice(CODE_ALPHABET) for _n in range(RECEIPT_LENGTH))
+        session, cast = _spend(session_id=session_id, hashed=code_hash(normalized), answer=answer, receipt=receipt,
+                               client=client, now=now)
+        if cast:
+            return Cast(receipt=receipt, session=session)
+    # Refused: read the session as it is now and say why, in the order a voter should hear it.
+    with connection.cursor() as cursor:
+        session, refuse_until, blocked = _session_for_cast(cursor, session_id, client, now)
     try:
-        with connection.cursor() as cursor:
-            session, refuse_until, blocked = _session_for_cast(cursor, session_id, client)
-            if refuse_until is not None:
-                raise GuessesLimited(until=refuse_until, blocked=blocked)
-            now = timezone.now()
-            if session.closed or now >= session.closes_at:
-                _refuse("session", ended)
-            if now < session.opens_at:
-                _refuse("session", _("This ballot opens at %(time)s.") % {
-                    "time": timezone.localtime(session.opens_at).strftime("%Y-%m-%d %H:%M")})
-            if not isinstance(answer, str) or answer not in session_answers(session):
-                _refuse("answer", _("Answer: please choose one of the answers offered."))
-            normalized = _normalized_code(code)
-            wrong_code = normalized is None
-            if wrong_code:
-                _refuse("code", invalid_code)
-            receipt = "".join(secrets.choice(CODE_ALPHABET) for _n in range(RECEIPT_LENGTH))
-            still_open, cast = _spend(cursor, session_id, code_hash(normalized), answer, receipt, now)
-            if not still_open:  # closed since it was read
-                _refuse("session", ended)
-            wrong_code = not cast
-            if wrong_code:
-                _refuse("code", invalid_code)
+        if refuse_until is not None:
+            raise GuessesLimited(until=refuse_until, blocked=blocked)
+        if session.closed or now >= session.closes_at:
+            _refuse("session", _("This ballot has ended."))
+        if now < session.opens_at:
+            _refuse("session", _("This ballot opens at %(time)s.") % {
+                "time": timezone.localtime(session.opens_at).strftime("%Y-%m-%d %H:%M")})
+        if not isinstance(answer, str) or answer not in session_answers(session):
+            _refuse("answer", _("Answer: please choose one of the answers offered."))
     except GuessesLimited:
         if client:
             guess_failed(client=client)  # hammering while asked to wait counts too
         raise
-    except ValidationError:
-        if wrong_code and client:
-            guess_failed(client=client)
-        raise
-    return Cast(receipt=receipt, session=session)
+    if client:
+        guess_failed(client=client)
+    _refuse("code", _("This code is not valid for this ballot or has already been used."))
 
 
 def _table(model) -> str:

@@ -73,10 +73,12 @@ def test_not_yet_open_and_ended_sessions_refuse(world):
     later = make_session(world.secretary_a1, world.branch_a1, opens_in=30)
     (code,) = services.codes_generate(actor=world.secretary_a1, session=later, count=1)
     assert "session" in refusal(lambda: services.ballot_cast(session_id=later.pk, code=code, answer="satisfied"))
+    assert not BallotCode.objects.get(session=later).used
     ended = make_session(world.secretary_a1, world.branch_a1)
     (late,) = services.codes_generate(actor=world.secretary_a1, session=ended, count=1)
     BallotSession.objects.filter(pk=ended.pk).update(closes_at=timezone.now() - datetime.timedelta(seconds=1))
     assert "session" in refusal(lambda: services.ballot_cast(session_id=ended.pk, code=late, answer="satisfied"))
+    assert not BallotCode.objects.get(session=ended).used
     closed = make_session(world.secretary_a1, world.branch_a1)
     (unused,) = services.codes_generate(actor=world.secretary_a1, session=closed, count=1)
     services.session_close(actor=world.secretary_a1, session=closed)
@@ -201,18 +203,22 @@ def test_each_ballot_gets_a_random_receipt_stored_beside_its_answer(world, sessi
     assert selectors.receipt_list(session=session) == sorted(receipts)
 
 
-def test_a_cast_is_a_read_and_one_write(world, session):
-    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+def test_a_cast_is_one_write_and_a_refusal_reads_why(world, session):
+    code, other = services.codes_generate(actor=world.secretary_a1, session=session, count=2)
+    client = services.client_key("10.0.0.1", session.pk)
     with CaptureQueriesContext(connection) as queries:
-        services.ballot_cast(session_id=session.pk, code=code, answer="satisfied", client=services.client_key("10.0.0.1", session.pk))
+        services.ballot_cast(session_id=session.pk, code=code, answer="satisfied", client=client)
     statements = [q["sql"] for q in queries.captured_queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))]
-    assert statements[0].startswith("SELECT") and "FOR " not in statements[0]  # the read takes no lock
     if connection.vendor == "postgresql":
-        # One statement writes: no BEGIN or COMMIT round trips, the session shared, never locked for update.
-        assert len(statements) == 2, statements
-        assert statements[1].startswith("WITH") and "FOR SHARE" in statements[1] and "FOR UPDATE" not in statements[1]
-    else:
-        assert [statement.split()[0] for statement in statements[1:]] == ["SELECT", "UPDATE", "INSERT"], statements
+        # One statement: no BEGIN or COMMIT round trips, the session shared, never locked for update.
+        assert len(statements) == 1, statements
+        assert statements[0].startswith("WITH") and "FOR SHARE" in statements[0] and "FOR UPDATE" not in statements[0]
+    else:  # one write transaction
+        assert [statement.split()[0] for statement in statements] == ["SELECT", "UPDATE", "INSERT"], statements
+    # A refused answer leaves the code unused, and the refusal says what was wrong.
+    refused = refusal(lambda: services.ballot_cast(session_id=session.pk, code=other, answer="excellent", client=client))
+    assert set(refused) == {"answer"}
+    assert not BallotCode.objects.get(session=session, code_hash=services.code_hash(other)).used
 
 
 def test_paper_tallies_count_once_a_second_person_confirms_them(world, session):

@@ -53,7 +53,7 @@ def test_a_vote_answers_with_its_receipt_directly(client, session, world):
     tables = " ".join(q["sql"] for q in queries.captured_queries)
     assert "auth_user" not in tables and "django_session" not in tables
     statements = [q for q in queries.captured_queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))]
-    assert len(statements) == (2 if connection.vendor == "postgresql" else 4)  # the cast's own (test_services)
+    assert len(statements) == (1 if connection.vendor == "postgresql" else 3)  # the cast's own (test_services)
 
 
 def test_wrong_codes_get_one_answer_and_a_wrong_answer_keeps_the_code(client, session, world):
