@@ -2,8 +2,9 @@
 
 On SQLite one write runs at a time: a change that waits longer than the busy timeout for another
 (a long ledger import, say) fails with "database is locked". The person then reads that nothing was
-saved and that they can try again shortly (503, Retry-After), not a server error. On PostgreSQL
-such waits end in orgs.services.organization_lock, which says the same as a form error.
+saved and that they can try again shortly (503, Retry-After), not a server error; the API answers
+the same in its JSON (jinwei.api). On PostgreSQL such waits end in orgs.services.organization_lock,
+which says the same as a form error.
 """
 
 import logging
@@ -15,6 +16,10 @@ logger = logging.getLogger(__name__)
 RETRY_SECONDS = 30
 
 
+def database_busy(exception: BaseException) -> bool:
+    return isinstance(exception, OperationalError) and "database is locked" in str(exception)
+
+
 class DatabaseBusyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -23,7 +28,7 @@ class DatabaseBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError) or "database is locked" not in str(exception):
+        if not database_busy(exception):
             return None
         logger.warning("database busy, %s %s answered 503", request.method, request.path)
         response = render(request, "core/busy.html", status=503)

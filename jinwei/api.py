@@ -1,10 +1,12 @@
 """The JSON API: one NinjaAPI, one router per app, one error format, OpenAPI docs served locally."""
 
+import logging
 import types
 import typing
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError
 from django.http import Http404
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -16,8 +18,11 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.security import django_auth
 from pydantic import BaseModel
 
+from core.middleware import RETRY_SECONDS, database_busy
+
 MAX_PAGE_SIZE = 200
 MAX_OFFSET = 1_000_000_000  # past every list; a larger one would overflow the database's OFFSET
+logger = logging.getLogger(__name__)
 
 
 class JinweiAPI(NinjaAPI):
@@ -146,6 +151,19 @@ def on_not_found(request, exc):
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
     return api.create_response(request, error_body(str(exc) or _("You may not do this.")), status=403)
+
+
+@api.exception_handler(OperationalError)
+def on_database_busy(request, exc: OperationalError):
+    """SQLite busy with another write (core.middleware): nothing was saved, send it again shortly."""
+    if not database_busy(exc):
+        raise exc
+    logger.warning("database busy, %s %s answered 503", request.method, request.path)
+    message = _("Jinwei is busy writing other changes (a ledger import can take a minute or two), so this change "
+                "was not saved.")
+    response = api.create_response(request, error_body(f"{message} {_('Please try again shortly')}"), status=503)
+    response["Retry-After"] = str(RETRY_SECONDS)
+    return response
 
 
 @api.exception_handler(AuthenticationError)
