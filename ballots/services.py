@@ -345,10 +345,6 @@ def _cast(*, session_id: int, code, answer, client: str) -> Cast:
     _refuse("code", _("This code is not valid for this ballot or has already been used."))
 
 
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def guess_failed(*, client: str) -> CodeGuesses:
     """Count one wrong code from a client; slow it after a few, block it after more (settings)."""
     now = timezone.now()
