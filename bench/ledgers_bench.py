@@ -191,7 +191,7 @@ def main() -> None:
     parser.add_argument("--child")
     parser.add_argument("--folder")
     parser.add_argument("--repeat", type=int, default=3,
-                        help="import and its baseline run this many times, alternately; the median ratio counts")
+                        help="imports, each between two runs of its baseline; the median ratio counts")
     args = parser.parse_args()
     if args.child:
         child(args.child, args.folder)

@@ -111,7 +111,8 @@ def grade_label(grade: str) -> str:
 
 @functools.lru_cache(maxsize=16)  # a ledger shows three grades a row, an import may warn about one a row
 def _grade_labels(language: str | None) -> dict[str, str]:
-    return {grade.value: str(grade.label) for grade in Grade}
+    with translation.override(language):
+        return {grade.value: str(grade.label) for grade in Grade}
 
 
 def basic_facts_text(row) -> str:
