@@ -7,9 +7,10 @@ from urllib.parse import unquote
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.debug import SafeExceptionReporterFilter
 
 from ballots import services
@@ -54,6 +55,28 @@ def test_a_vote_answers_with_its_receipt_directly(client, session, world):
     assert "auth_user" not in tables and "django_session" not in tables
     statements = [q for q in queries.captured_queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))]
     assert len(statements) == (1 if connection.vendor == "postgresql" else 3)  # the cast's own (test_services)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_receipt_page_is_the_template_rendered_for_each_receipt(client, session, world, language):
+    # The page is rendered once per session, title and language and the receipt set in (views._receipt_page):
+    # each voter still gets exactly what the template gives for their receipt, and a new title shows at once.
+    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=3)
+    client.cookies["django_language"] = language
+    pages = []
+    for number, code in enumerate(codes):
+        if number == 2:
+            BallotSession.objects.filter(pk=session.pk).update(title="改过的题目")
+            session.refresh_from_db()
+        before = set(Ballot.objects.values_list("receipt", flat=True))
+        response = vote(client, session, code)
+        (receipt,) = set(Ballot.objects.values_list("receipt", flat=True)) - before
+        with translation.override(language):
+            expected = render_to_string("ballots/receipt.html", {"session": session, "receipt": services.grouped(receipt, 4)})
+        assert response.content.decode() == expected
+        pages.append(expected)
+    assert len(set(pages)) == 3 and "改过的题目" in pages[2] and "改过的题目" not in pages[1]
+    assert ("您已投票" if language == "zh-hans" else "Your ballot was cast") in pages[0]
 
 
 def test_wrong_codes_get_one_answer_and_a_wrong_answer_keeps_the_code(client, session, world):
