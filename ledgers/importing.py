@@ -355,7 +355,20 @@ def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename:
         stored = _stored(cycle, level) if early else None
     preview = Preview(reading=reading)
     if not reading.ok:
+        reading.close()
         return preview
+    try:
+        _check_rows(preview, actor=actor, cycle=cycle, level=level, targets=targets, matcher=matcher, stored=stored,
+                    progress=progress, locked=locked, write=write)
+    finally:
+        reading.close()  # a workbook's reader ends, whether its rows were all read or not
+    return preview
+
+
+def _check_rows(preview: Preview, *, actor, cycle: Cycle, level: Organization, targets: list[Target],
+                matcher: "_Matcher", stored, progress: Progress | None, locked: bool,
+                write: Callable[[RowPlan], None] | None) -> None:
+    reading = preview.reading
     if locked:  # from here to the commit's end, edits under the level wait (orgs.services.organization_lock)
         level = org_services.organization_lock(level)
     existing_facts, existing_entries = stored if stored is not None else _stored(cycle, level)
@@ -410,7 +423,6 @@ def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename:
     counts["warnings"] = sum(1 for problem in reading.problems if not problem.blocking)
     counts["problems"] = sum(1 for problem in reading.problems if problem.blocking)
     preview.counts = counts
-    return preview
 
 
 def _stored(cycle: Cycle, level: Organization) -> tuple[dict[int, dict], dict[int, dict]]:

@@ -14,13 +14,18 @@ import contextlib
 import csv
 import datetime
 import io
+import itertools
 import logging
 import marshal
+import os
 import pickle
+import select
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+import time
+import weakref
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -109,6 +114,7 @@ class Reading:
     blocking: int = 0  # how many of the problems block the import; problem() counts them
     pending: Iterator[SheetRow] | None = None  # the data rows not yet read from the sheet (``data_rows``)
     expected: int = 0  # at most this many data rows: the sheet's rows under the header
+    stop: Callable[[], None] = field(default=lambda: None, repr=False)  # stops the file's reader, if it still runs
 
     def letter(self, key: str) -> str:
         return column_letter(self.columns[key]) if key in self.columns else ""
@@ -143,6 +149,11 @@ class Reading:
         for _row in self.data_rows():
             pass
 
+    def close(self) -> None:
+        """Stop reading the file, if its rows are not all read (a workbook's reader process ends)."""
+        self.pending = None
+        self.stop()
+
 
 class UnreadableFile(Exception):
     """The file is not a spreadsheet Jinwei reads; the message says why, for the user."""
@@ -163,42 +174,148 @@ MAX_ANSWER_BYTES = 256 * 1024**2  # 100,000 rows of the Hunan ledger come back a
 
 @dataclass
 class Sheet:
-    """One sheet of a file: its name, its cells as rows of values, and its Excel error cells
-    (#N/A, #DIV/0!: row and column, 0-based, and the error), which calamine reads as empty."""
+    """One sheet of a file: its name, how many rows it has, its first rows (where the header is looked
+    for) and the rows after them, which a workbook's reader sends while they are read (``rows``), and
+    its Excel error cells (#N/A, #DIV/0!: row and column, 0-based, and the error), which calamine reads
+    as empty, known once every row is read (``finish``). The sheets' rows are read in their order."""
 
     name: str
-    grid: list[list]
+    height: int
+    head: list[list]
+    rest: Iterator[list] = field(default_factory=lambda: iter(()))
     errors: list[tuple[int, int, str]] = field(default_factory=list)
+    finish: Callable[[], None] = lambda: None  # read the file to its end; its error cells are then known
+    stop: Callable[[], None] = lambda: None  # stop reading the file
+
+    def rows(self) -> Iterator[list]:
+        """Every row, from the first."""
+        yield from self.head
+        yield from self.rest
+
+
+def _sheet_from_grid(name: str, grid: list[list]) -> Sheet:
+    return Sheet(name, len(grid), grid[:HEADER_SCAN_ROWS], iter(grid[HEADER_SCAN_ROWS:]))
 
 
 class _Reading:
-    """A workbook's reader process and the file it writes its answer to."""
+    """A workbook's reader process and what it sends (workbook_reader.send), frame by frame."""
 
     def __init__(self, content: bytes):
-        self.output = tempfile.TemporaryFile()
-        with tempfile.TemporaryFile() as source:  # files, not pipes: neither side ever waits on the other
+        self.stderr = tempfile.TemporaryFile()  # a file: the reader never waits for this process to read it
+        with tempfile.TemporaryFile() as source:
             source.write(content)
             source.seek(0)
             try:
                 self.process = subprocess.Popen(
                     [sys.executable, "-I", str(READER), str(MAX_CELLS), str(READER_MEMORY), str(READER_SECONDS)],
-                    stdin=source, stdout=self.output, stderr=subprocess.PIPE)
+                    stdin=source, stdout=subprocess.PIPE, stderr=self.stderr)
             except OSError:
-                self.output.close()
+                self.stderr.close()
                 logger.exception("the workbook reader could not be started with %s", sys.executable)
                 raise UnreadableFile(_("The server could not start reading the workbook; please tell its "
                                        "administrator.")) from None
+        self.deadline = time.monotonic() + READER_SECONDS
+        self.received = 0
+        self.sheets_read: list[Sheet] = []
+        self.pending: tuple | None = None  # a frame of rows read for a later sheet than the one asked for
+        self.done = False
+        # Whatever happens to the import, the process ends with this object.
+        self._ending = weakref.finalize(self, _end_process, self.process, self.stderr)
 
     def stop(self) -> None:
-        self.process.kill()
-        self.process.communicate()
-        self.output.close()
+        self.done = True
+        self._ending()
+
+    def _bytes(self, size: int) -> bytes:
+        parts, left = [], size
+        output = self.process.stdout.fileno()
+        while left:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0 or not select.select([output], [], [], remaining)[0]:
+                self.stop()
+                raise UnreadableFile(_("Reading the workbook took more than %(minutes)d minutes; it may be damaged. "
+                                       "Please open it, save it again and upload it again.")
+                                     % {"minutes": READER_SECONDS // 60})
+            part = os.read(output, min(left, 1 << 20))
+            if not part:
+                raise EOFError
+            parts.append(part)
+            left -= len(part)
+        return b"".join(parts)
+
+    def _frame(self) -> tuple:
+        try:
+            head = self._bytes(9)
+            kind, size = head[:1], int.from_bytes(head[1:], "little")
+            if kind not in (b"M", b"P"):
+                raise EOFError
+            self.received += size
+            if self.received > MAX_ANSWER_BYTES:  # its cells would take this worker several times as much memory
+                self.stop()
+                raise _too_big()
+            data = self._bytes(size)
+        except EOFError:
+            raise self._ended() from None
+        frame = marshal.loads(data) if kind == b"M" else _Values(io.BytesIO(data)).load()
+        if frame[0] == "refused":
+            self.stop()
+            raise _refusal(frame[1])
+        return frame
+
+    def _ended(self) -> UnreadableFile:
+        """The process ended before its last frame: out of memory or time, or it failed."""
+        self.process.wait()
+        self.stderr.seek(0)
+        errors = self.stderr.read()[-2000:].decode(errors="replace")
+        self.stop()
+        if self.process.returncode < 0 or self.process.returncode == workbook_reader.OUT_OF_MEMORY:
+            logger.warning("workbook reader ended with %s: %s", self.process.returncode, errors[-500:])
+            return _too_big()
+        logger.error("workbook reader ended with %s: %s", self.process.returncode, errors)
+        return UnreadableFile(_("The file cannot be read as an Excel workbook; it may be damaged or of another kind."))
 
     def sheets(self) -> list[Sheet]:
-        try:
-            return _reader_sheets(self.process, self.output)
-        finally:
-            self.output.close()
+        """The sheets, once the reader has parsed them all: their first rows now, the others as they come."""
+        _kind, listed = self._frame()
+        self.sheets_read = [Sheet(name, height, head, finish=self.finish, stop=self.stop) for name, height, head in listed]
+        for index, sheet in enumerate(self.sheets_read):
+            sheet.rest = self._rest(index)
+        return self.sheets_read
+
+    def _rest(self, index: int) -> Iterator[list]:
+        """Sheet ``index``'s rows after its first ones; the rows of the sheets before it are passed over."""
+        while not self.done:
+            frame, self.pending = self.pending or self._frame(), None
+            if frame[0] == "errors":
+                self._errors(frame[1])
+                return
+            _kind, sheet, chunk = frame
+            if sheet > index:  # a later sheet's rows: kept for it
+                self.pending = frame
+                return
+            if sheet == index:
+                yield from chunk
+
+    def finish(self) -> None:
+        """Read what is left; then the sheets' error cells are known and the process has ended."""
+        self.pending = None
+        while not self.done:
+            frame = self._frame()
+            if frame[0] == "errors":
+                self._errors(frame[1])
+
+    def _errors(self, errors: dict) -> None:
+        for sheet in self.sheets_read:
+            sheet.errors = [tuple(error) for error in errors.get(sheet.name, [])]
+        self.stop()
+
+
+def _end_process(process: subprocess.Popen, stderr) -> None:
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    process.stdout.close()
+    stderr.close()
 
 
 class _Values(pickle.Unpickler):
@@ -210,41 +327,22 @@ class _Values(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
 
 
-def _reader_sheets(process: subprocess.Popen, output) -> list[Sheet]:
-    try:
-        _nothing, errors = process.communicate(timeout=READER_SECONDS)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        raise UnreadableFile(_("Reading the workbook took more than %(minutes)d minutes; it may be damaged. Please "
-                               "open it, save it again and upload it again.") % {"minutes": READER_SECONDS // 60}) from None
-    too_big = UnreadableFile(_("The workbook is too big to read: a sheet may hold something far beyond its table. "
-                               "Please delete whatever lies beyond the table (select the rows and columns after it "
-                               "and delete them), save, and upload again."))
-    if process.returncode < 0 or process.returncode == workbook_reader.OUT_OF_MEMORY:  # out of memory (calamine aborts) or time
-        logger.warning("workbook reader ended with %s: %s", process.returncode, errors[-500:])
-        raise too_big
-    size = output.seek(0, io.SEEK_END)
-    output.seek(0)
-    if size > MAX_ANSWER_BYTES:  # its cells would take this worker several times as much memory
-        raise too_big
-    kind = output.read(1)
-    if process.returncode != 0 or kind not in (b"M", b"P"):
-        logger.error("workbook reader ended with %s: %s", process.returncode, errors[-2000:])
-        raise UnreadableFile(_("The file cannot be read as an Excel workbook; it may be damaged or of another kind."))
-    result = marshal.loads(output.read()) if kind == b"M" else _Values(output).load()
-    refused = result.get("refused")
-    if refused is None:
-        return [Sheet(name, grid, errors) for name, grid, errors in result["sheets"]]
+def _too_big() -> UnreadableFile:
+    return UnreadableFile(_("The workbook is too big to read: a sheet may hold something far beyond its table. "
+                            "Please delete whatever lies beyond the table (select the rows and columns after it "
+                            "and delete them), save, and upload again."))
+
+
+def _refusal(refused: tuple) -> UnreadableFile:
     if refused[0] == "too_far":
         _reason, name, rows, columns = refused
-        raise UnreadableFile(
+        return UnreadableFile(
             _("The sheet %(sheet)s reaches cell %(cell)s, too far to read. Please delete whatever lies beyond the "
               "table (select the rows and columns after it and delete them), save, and upload again.")
             % {"sheet": name, "cell": f"{column_letter(columns - 1)}{rows}"})
     if refused[0] == "password":
-        raise UnreadableFile(_("The workbook is protected by a password; please save it without one."))
-    raise UnreadableFile(_("The file cannot be read as an Excel workbook; it may be damaged or of another kind."))
+        return UnreadableFile(_("The workbook is protected by a password; please save it without one."))
+    return UnreadableFile(_("The file cannot be read as an Excel workbook; it may be damaged or of another kind."))
 
 
 def decode_csv(content: bytes) -> str:
@@ -293,7 +391,7 @@ def _start(filename: str, content: bytes, sheets: list[Sheet]) -> "_Reading | No
         return _Reading(content)
     if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise UnreadableFile(_("The file is named .csv but is an Excel workbook; please name it .xlsx or .xls."))
-    sheets.append(Sheet("", _grid_from_csv(content)))
+    sheets.append(_sheet_from_grid("", _grid_from_csv(content)))
     return None
 
 
@@ -315,13 +413,6 @@ def sheets_read(filename: str, content: bytes):
         raise
     if reader is not None:
         sheets.extend(reader.sheets())
-
-
-def read_sheets(filename: str, content: bytes) -> list[Sheet]:
-    """The file's sheets; raises UnreadableFile."""
-    with sheets_read(filename, content) as sheets:
-        pass
-    return sheets
 
 
 # Grids into rows ------------------------------------------------------------------------------
@@ -424,9 +515,9 @@ def _is_note(first_text: str) -> bool:
     return squeeze(first_text).startswith(NOTE_PREFIXES)
 
 
-def rows_from_grid(grid: list[list], reading: Reading) -> Iterator[SheetRow]:
-    """The data rows under the header, each added to ``reading.rows`` as it is yielded: group rows set
-    the group of the rows below.
+def rows_from_grid(grid: Iterable[list], reading: Reading) -> Iterator[SheetRow]:
+    """The data rows under the header (``grid`` is every row of the sheet, from the first), each added
+    to ``reading.rows`` as it is yielded: group rows set the group of the rows below.
 
     Written for 100,000 rows: each cell is normalized once; blank, note and group rows are told apart
     from the normalized values, looking at the cells outside the ledger's columns only when they exist.
@@ -438,7 +529,7 @@ def rows_from_grid(grid: list[list], reading: Reading) -> Iterator[SheetRow]:
     needed = max(mapped) + 1
     unmapped_by_width: dict[int, list[int]] = {}
     group, group_code, group_row = "", "", None
-    for offset, raw in enumerate(grid[start:]):
+    for offset, raw in enumerate(itertools.islice(grid, start, None)):
         number = start + offset + 1  # 1-based, as the spreadsheet shows it
         width = len(raw)
         if width >= needed:
@@ -478,6 +569,8 @@ def ledger_read(filename: str, content: bytes):
         reading.problem(str(error))
         return
     _read_sheets_into(reading, sheets)
+    if reading.pending is None:  # no header, or a missing column: the rows are not read
+        reading.close()
 
 
 def read_ledger(filename: str, content: bytes) -> Reading:
@@ -489,9 +582,11 @@ def read_ledger(filename: str, content: bytes) -> Reading:
 
 
 def _read_sheets_into(reading: Reading, sheets: list[Sheet]) -> None:
+    if sheets:  # they share one reader
+        reading.stop = sheets[0].stop
     best = None
     for sheet in sheets:
-        rows, columns = find_header(sheet.grid)
+        rows, columns = find_header(sheet.head)
         if best is None or len(columns) > len(best[2]):
             best = (sheet, rows, columns)
     if best is None or not best[2]:
@@ -505,12 +600,17 @@ def _read_sheets_into(reading: Reading, sheets: list[Sheet]) -> None:
         reading.problem(_("Missing column: %(header)s. The file needs the organizations' names (or their codes).")
                         % {"header": COLUMNS_BY_KEY["name"].header}, row=reading.header_rows[-1])
         return
-    reading.expected = len(sheet.grid) - reading.header_rows[-1]
+    reading.expected = sheet.height - reading.header_rows[-1]
     reading.pending = _checked_rows(sheet, reading)
 
 
 def _checked_rows(sheet: Sheet, reading: Reading) -> Iterator[SheetRow]:
-    yield from rows_from_grid(sheet.grid, reading)
+    try:
+        yield from rows_from_grid(sheet.rows(), reading)
+        sheet.finish()  # the rows under a note, and the error cells
+    except UnreadableFile as error:  # the reader failed after the sheet's first rows (out of memory, say)
+        reading.problem(str(error))
+        return
     # An error cell of the ledger's columns in a data row: read as empty, it would pass for "no change".
     keys = {index: key for key, index in reading.columns.items()}
     data_rows = {row.number for row in reading.rows}

@@ -7,12 +7,19 @@ process, and the upload page says the file could not be read.
 
 Standard library and python-calamine only, so that it starts in a fraction of a second.
 Input: the file's bytes on stdin; arguments: the most cells a sheet may span, the memory limit in
-bytes, the time limit in seconds of CPU. Output on stdout, marshalled (M) or pickled (P):
-{"sheets": [(name, rows, error cells)]} or {"refused": (reason, …)}.
+bytes, the time limit in seconds of CPU. Output on stdout: frames (``send``), each a kind (M:
+marshalled, P: pickled, for dates), its length and its value, sent as soon as they are known, so
+that the importer checks the first rows while the rest are turned into values:
+
+    ("sheets", [(name, rows, the first HEAD_ROWS rows)])   once every sheet is parsed
+    ("rows", [rows])                                       the sheets' other rows, in order, in chunks
+    ("errors", {name: error cells})                        last
+    ("refused", (reason, …))                               instead of any of them, or after some
 """
 
 import gc
 import io
+import itertools
 import marshal
 import pickle
 import re
@@ -112,7 +119,21 @@ def farthest_cell(archive: zipfile.ZipFile, path: str, max_cells: int) -> tuple[
     return rows, columns
 
 
-def read(content: bytes, max_cells: int) -> dict:
+HEAD_ROWS = 30  # the rows a header is looked for in (ledgers.reading.HEADER_SCAN_ROWS)
+CHUNK_ROWS = 2000
+
+
+def send(out, value) -> None:
+    """One frame: its kind, the length of its bytes (8 bytes, little-endian) and its bytes."""
+    try:  # marshal writes plain values five times faster than pickle; dates need pickle
+        kind, data = b"M", marshal.dumps(value)
+    except ValueError:
+        kind, data = b"P", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(kind + len(data).to_bytes(8, "little"))
+    out.write(data)
+
+
+def read(content: bytes, max_cells: int, out) -> None:
     import python_calamine
 
     paths = {}
@@ -123,7 +144,8 @@ def read(content: bytes, max_cells: int) -> dict:
                 for name, path in paths.items():
                     far = farthest_cell(archive, path, max_cells)
                     if far is not None and far[0] * far[1] > max_cells:
-                        return {"refused": ("too_far", name, *far)}
+                        send(out, ("refused", ("too_far", name, *far)))
+                        return
         except Exception:  # noqa: BLE001 - a damaged archive: calamine says what is wrong with it
             paths = {}
     # The search for error cells runs beside calamine, which lets go of the interpreter while it reads.
@@ -131,20 +153,40 @@ def read(content: bytes, max_cells: int) -> dict:
     search = threading.Thread(target=_find_errors, args=(content, paths, errors))
     search.start()
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheets = []
-        for name in workbook.sheet_names:
-            sheet = workbook.get_sheet_by_name(name)
-            if sheet.height * sheet.width > max_cells:
-                return {"refused": ("too_far", name, sheet.height, sheet.width)}
-            sheets.append((name, sheet.to_python(skip_empty_area=False)))
-    except Exception as error:  # noqa: BLE001 - calamine raises several kinds; every one means "unreadable"
-        if "password" in str(error).lower() or type(error).__name__ == "PasswordError":
-            return {"refused": ("password",)}
-        return {"refused": ("unreadable",)}
+        try:
+            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+            sheets = []
+            for name in workbook.sheet_names:
+                sheet = workbook.get_sheet_by_name(name)
+                if sheet.height * sheet.width > max_cells:
+                    send(out, ("refused", ("too_far", name, sheet.height, sheet.width)))
+                    return
+                sheets.append((name, sheet, _grid_rows(sheet)))
+            heads = [list(itertools.islice(rows, HEAD_ROWS)) for _name, _sheet, rows in sheets]
+        except Exception as error:  # noqa: BLE001 - calamine raises several kinds; every one means "unreadable"
+            if "password" in str(error).lower() or type(error).__name__ == "PasswordError":
+                send(out, ("refused", ("password",)))
+            else:
+                send(out, ("refused", ("unreadable",)))
+            return
+        send(out, ("sheets", [(name, sheet.end[0] + 1 if sheet.end else 0, head)
+                              for (name, sheet, _rows), head in zip(sheets, heads, strict=True)]))
+        for index, (_name, _sheet, rows) in enumerate(sheets):
+            while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+                send(out, ("rows", index, chunk))
     finally:
         search.join()
-    return {"sheets": [(name, grid, errors.get(name, [])) for name, grid in sheets]}
+    send(out, ("errors", errors))
+
+
+def _grid_rows(sheet):
+    """The sheet's rows from A1, as ``to_python(skip_empty_area=False)`` gives them, one at a time:
+    ``iter_rows`` starts at row 1 but at the sheet's first filled column."""
+    first_column = sheet.start[1] if sheet.start else 0
+    if not first_column:
+        return iter(sheet.iter_rows())
+    padding = [""] * first_column
+    return (padding + row for row in sheet.iter_rows())
 
 
 def _find_errors(content: bytes, paths: dict[str, str], errors: dict[str, list]) -> None:
@@ -170,13 +212,12 @@ def main() -> None:
     # again and again while calamine makes them (a fifth of the read).
     gc.disable()
     try:
-        result = read(sys.stdin.buffer.read(), max_cells)
-        try:  # marshal writes plain values five times faster than pickle; dates need pickle
-            sys.stdout.buffer.write(b"M" + marshal.dumps(result))
-        except ValueError:
-            sys.stdout.buffer.write(b"P" + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        read(sys.stdin.buffer.read(), max_cells, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
     except MemoryError:
         sys.exit(OUT_OF_MEMORY)
+    except BrokenPipeError:  # the importer stopped reading (it found a problem, or it was stopped)
+        sys.exit(0)
 
 
 if __name__ == "__main__":

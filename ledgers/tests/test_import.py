@@ -4,6 +4,7 @@ the county's 2012 cycle and reads back as the sample; an export imports back to 
 
 import copy
 import datetime
+import io
 
 import pytest
 
@@ -188,10 +189,9 @@ def test_an_export_imports_back_to_the_same_data(lanshan, kind):
     before = list(ledger_rows(cycle=cycle, organization=county))
     content = export_xlsx(cycle, county)
     if kind == "csv":
-        from ledgers.reading import read_sheets
+        from python_calamine import CalamineWorkbook
 
-        (sheet,) = read_sheets("x.xlsx", content)
-        grid = sheet.grid
+        grid = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
         content = csv_bytes([list(row) for row in grid[2:]], "gb18030", header=list(grid[1]))
     # Everything the ledger holds is wiped, then the exported file brings it back.
     LedgerEntry.objects.all().delete()

@@ -239,3 +239,73 @@ def test_a_damaged_workbook_is_called_damaged_not_too_big():
     reading = read_ledger("台账.xlsx", bytes(damaged))
     assert not reading.ok and reading.rows == []
     assert "损坏" in reading.problems[0].message and "太大" not in reading.problems[0].message
+
+
+# The workbook's rows come from the reader process while they are checked ---------------------
+
+
+def test_the_reader_sends_the_rows_as_calamine_reads_them_from_a1():
+    # Frames of rows (workbook_reader.send) in place of one answer: the rows must be those of
+    # to_python(skip_empty_area=False), counted from A1, for tables that start below or right of it,
+    # on any sheet, with dates, across chunks.
+    import io
+
+    import openpyxl
+    from python_calamine import CalamineWorkbook
+
+    from ledgers import reading as reading_module
+    from ledgers import workbook_reader
+
+    book = openpyxl.Workbook()
+    book.active["C3"], book.active["E6"] = "右下的表", 1
+    second = book.create_sheet("第二张")
+    for number in range(1, workbook_reader.CHUNK_ROWS * 2 + 50):
+        second.cell(row=number, column=2, value=f"第{number}行")
+    second.cell(row=7, column=4, value=datetime.date(2024, 1, 2))
+    book.create_sheet("空表")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    content = buffer.getvalue()
+
+    reader = reading_module._Reading(content)
+    sheets = reader.sheets()
+    streamed = [list(sheet.rows()) for sheet in sheets]  # each sheet's rows, read in order
+    sheets[0].finish()
+    calamine = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    expected = [calamine.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in calamine.sheet_names]
+    assert [sheet.name for sheet in sheets] == calamine.sheet_names
+    assert streamed == expected and [sheet.height for sheet in sheets] == [len(rows) for rows in expected]
+    assert reader.process.returncode is not None  # the reader has ended
+
+
+def test_a_reading_that_stops_early_ends_the_reader_process(monkeypatch):
+    # Far more rows than a pipe holds, and no name column: the rows are never read, and the reader,
+    # which would wait for them to be read, is ended.
+    from ledgers import reading as reading_module
+
+    started = []
+    original = reading_module._Reading.__init__
+
+    def remember(self, content):
+        original(self, content)
+        started.append(self.process)
+
+    def no_name_column(sheet):
+        sheet.delete_cols(1)
+        for _number in range(3000):
+            sheet.append(ROWS[0][1:len(flat_header())])
+
+    monkeypatch.setattr(reading_module._Reading, "__init__", remember)
+    reading = read_ledger("台账.xlsx", _workbook(no_name_column))
+    assert not reading.ok and "党支部名称" in reading.problems[0].message
+    assert started[0].wait(timeout=30) is not None  # ended, though nothing read its rows
+
+
+def test_a_reader_answer_beyond_the_limit_midway_is_a_problem(monkeypatch):
+    # The sheets' first rows come, then the rows beyond the limit: the rows read so far do not pass for the file.
+    from ledgers import reading as reading_module
+
+    monkeypatch.setattr(reading_module, "MAX_ANSWER_BYTES", 60_000)
+    reading = read_ledger("台账.xlsx", workbook_bytes([ROWS[0]] * 400))
+    assert not reading.ok
+    assert "太大" in reading.problems[-1].message and reading.problems[-1].row is None
