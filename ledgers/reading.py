@@ -35,7 +35,7 @@ from ledgers import workbook_reader
 from ledgers.columns import CODE_COLUMN, HUNAN_COLUMNS, Column
 
 EXTENSIONS = (".xlsx", ".xls", ".csv")
-HEADER_SCAN_ROWS = 30  # a header lies within the first rows: a title, a date line, the header
+HEADER_SCAN_ROWS = workbook_reader.HEAD_ROWS  # a header lies within the first rows: a title, a date line, the header
 GROUP_HEADERS = frozenset({"党组织情况", "整改情况", "分类定级情况", "定级情况"})
 NOTE_PREFIXES = ("说明", "注：", "注:", "备注", "填表人", "填报人", "制表", "审核人", "填表说明")
 # Names of people and units: any whitespace inside is a typist's padding ("上泉      洞村      党支部").

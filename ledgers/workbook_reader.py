@@ -119,7 +119,7 @@ def farthest_cell(archive: zipfile.ZipFile, path: str, max_cells: int) -> tuple[
     return rows, columns
 
 
-HEAD_ROWS = 30  # the rows a header is looked for in (ledgers.reading.HEADER_SCAN_ROWS)
+HEAD_ROWS = 30  # the rows a header is looked for in (ledgers.reading.HEADER_SCAN_ROWS), sent first
 CHUNK_ROWS = 2000
 
 
