@@ -214,7 +214,7 @@ class _Reading:
                 logger.exception("the workbook reader could not be started with %s", sys.executable)
                 raise UnreadableFile(_("The server could not start reading the workbook; please tell its "
                                        "administrator.")) from None
-        self.deadline = time.monotonic() + READER_SECONDS
+        self.waited = 0.0  # seconds spent waiting for the reader
         self.received = 0
         self.sheets_read: list[Sheet] = []
         self.pending: tuple | None = None  # a frame of rows read for a later sheet than the one asked for
@@ -230,8 +230,11 @@ class _Reading:
         parts, left = [], size
         output = self.process.stdout.fileno()
         while left:
-            remaining = self.deadline - time.monotonic()
-            if remaining <= 0 or not select.select([output], [], [], remaining)[0]:
+            # The limit counts the time spent waiting for the reader, not the time spent on its rows.
+            started = time.monotonic()
+            ready = select.select([output], [], [], max(0, READER_SECONDS - self.waited))[0]
+            self.waited += time.monotonic() - started
+            if not ready:
                 self.stop()
                 raise UnreadableFile(_("Reading the workbook took more than %(minutes)d minutes; it may be damaged. "
                                        "Please open it, save it again and upload it again.")

@@ -309,3 +309,23 @@ def test_a_reader_answer_beyond_the_limit_midway_is_a_problem(monkeypatch):
     reading = read_ledger("台账.xlsx", workbook_bytes([ROWS[0]] * 400))
     assert not reading.ok
     assert "太大" in reading.problems[-1].message and reading.problems[-1].row is None
+
+
+def test_a_reader_that_sends_nothing_in_time_is_ended_and_said_so(monkeypatch):
+    # A reader that hangs: the wait for its next frame finds nothing within the limit.
+    import types
+
+    from ledgers import reading as reading_module
+
+    started = []
+    original = reading_module._Reading.__init__
+
+    def remember(self, content):
+        original(self, content)
+        started.append(self.process)
+
+    monkeypatch.setattr(reading_module._Reading, "__init__", remember)
+    monkeypatch.setattr(reading_module, "select", types.SimpleNamespace(select=lambda *_args: ([], [], [])))
+    reading = read_ledger("台账.xlsx", workbook_bytes([ROWS[0]]))
+    assert not reading.ok and "分钟" in reading.problems[0].message
+    assert started[0].poll() is not None
