@@ -77,7 +77,12 @@ def vote(request, session_id: int):
         status = 409 if "session" in error.message_dict else 400
         return _vote_page(request, _public_session(session_id), status=status, errors=error.message_dict,
                           answer=answer if "answer" not in error.message_dict else "")
-    # The receipt page is the POST's own answer (no redirect): no address ever carries a receipt or a code.
+    return receipt_response(cast)
+
+
+def receipt_response(cast: services.Cast) -> HttpResponse:
+    """The answer to a cast: the receipt page, in the active language. It is the POST's own answer
+    (no redirect): no address ever carries a receipt or a code."""
     before, after = _receipt_page(cast.session.pk, cast.session.title, translation.get_language())
     return HttpResponse(before + escape(cast.receipt_display) + after)
 

@@ -1,16 +1,16 @@
-"""
-WSGI config for jinwei project.
+"""The WSGI application: Django's, with the voting rush's way in before it (ballots.wsgi).
 
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
+Serve it with a WSGI server, as the README shows (gunicorn jinwei.wsgi).
 """
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'jinwei.settings')
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinwei.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from ballots.wsgi import VotingEntry  # noqa: E402 - after Django is set up
+
+application = VotingEntry(django_application)
