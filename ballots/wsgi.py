@@ -2,8 +2,8 @@
 
 At a joint meeting, hundreds of phones cast their ballots within a minute. Django's way through a
 request (eleven middleware, URL resolution, the view's decorators) cost more than the cast itself:
-1.8 ms of CPU a cast in process against 0.8 ms without it, and 413–479 casts a second over HTTP on
-the benchmark's two cores against 715–740 (docs/benchmarks.md, Ballots finding 9).
+413–479 casts a second over HTTP on the benchmark's two cores, against 584–782 through this entry
+(docs/benchmarks.md, Ballots finding 9).
 
 ``VotingEntry`` wraps Django's WSGI application (jinwei/wsgi.py) and answers one kind of request
 itself: a form POST to /v/<session>/ whose cast is accepted as it stands. It uses Django's own
