@@ -8,10 +8,10 @@ from urllib.parse import urlencode
 import pytest
 from django.core import signals
 from django.db import close_old_connections
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
-from ballots import services
+from ballots import services, views
 from ballots.models import Ballot, BallotCode, BallotSession, CodeGuesses
 from ballots.tests.factories import make_session
 from core.testing import race
@@ -35,16 +35,37 @@ def in_test_transaction(db):
     signals.request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(autouse=True)
+def script_prefix_reset():
+    yield
+    set_script_prefix("/")  # as a request under /jinwei left it in this thread
+
+
+@pytest.fixture
+def handed_over(monkeypatch):
+    """The requests the entry handed to Django."""
+    seen = []
+
+    def django(environ, start_response):
+        seen.append(environ["PATH_INFO"])
+        return django_application(environ, start_response)
+
+    monkeypatch.setattr(application, "django_application", django)
+    return seen
+
+
 def call(app, path, *, method="POST", form=None, body=None, content_type="application/x-www-form-urlencoded",
-         host="testserver", **headers):
+         host="testserver", script_name="", length=None, **headers):
     """The app's answer, as a WSGI server gets it: status, headers (a dict), body."""
     data = body if body is not None else urlencode(form or {}).encode()
     environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "testserver",
                "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": host, "REMOTE_ADDR": "192.0.2.10",
                "wsgi.input": io.BytesIO(data), "wsgi.url_scheme": "http", "wsgi.errors": io.StringIO(),
                "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False, "wsgi.version": (1, 0)}
+    if script_name:
+        environ["SCRIPT_NAME"] = script_name
     if method == "POST":
-        environ.update(CONTENT_TYPE=content_type, CONTENT_LENGTH=str(len(data)))
+        environ.update(CONTENT_TYPE=content_type, CONTENT_LENGTH=str(len(data)) if length is None else length)
     environ.update({f"HTTP_{name.upper()}": value for name, value in headers.items()})
     answer = {}
 
@@ -63,25 +84,31 @@ def receipt_of(page: str) -> str:
     return page.split('id="receipt">', 1)[1].split("<", 1)[0]
 
 
-@pytest.mark.parametrize("language", [{}, {"ACCEPT_LANGUAGE": "en"}, {"COOKIE": "django_language=en"}])
-def test_an_accepted_cast_is_answered_as_the_view_answers_it(session, world, in_test_transaction, language):
+@pytest.mark.parametrize("language", [{}, {"ACCEPT_LANGUAGE": "en"}, {"COOKIE": "django_language=en"},
+                                      {"script_name": "/jinwei"}])
+def test_an_accepted_cast_is_answered_as_the_view_answers_it(session, world, in_test_transaction, handed_over, language):
     first, second = services.codes_generate(actor=world.secretary_a1, session=session, count=2)
     path = reverse("ballots:vote", args=[session.pk])
     status, headers, page = call(application, path, form={"code": first, "answer": "satisfied"}, **language)
+    assert handed_over == []  # the entry answered
+    views._receipt_page.cache_clear()  # the view renders its page anew
     view_status, view_headers, view_page = call(django_application, path, form={"code": second, "answer": "satisfied"},
                                                 **language)
     assert status == view_status == "200 OK"
     assert {k: v for k, v in headers.items() if k not in VOLATILE} == \
            {k: v for k, v in view_headers.items() if k not in VOLATILE}
     assert page.replace(receipt_of(page), "") == view_page.replace(receipt_of(view_page), "")
-    assert ("Your ballot was cast" in page) == bool(language)  # zh-hans unless the phone asks for English
+    assert ("Your ballot was cast" in page) == ("en" in str(language))  # zh-hans unless the phone asks for English
+    assert f'href="{language.get("script_name", "")}/v/{session.pk}/receipts/"' in page
     assert sorted(Ballot.objects.values_list("receipt", flat=True)) == sorted(
         [receipt_of(page).replace("-", ""), receipt_of(view_page).replace("-", "")])
     assert BallotCode.objects.filter(session=session, used=True).count() == 2
 
 
-@pytest.mark.parametrize("case", ["wrong code", "used code", "no answer", "ended", "not a form", "other host"])
-def test_what_is_not_an_accepted_cast_is_answered_by_django_and_counted_once(session, world, in_test_transaction, case):
+@pytest.mark.parametrize("case", ["wrong code", "used code", "no answer", "ended", "not a form", "other host",
+                                  "no length", "too long"])
+def test_what_is_not_an_accepted_cast_is_answered_by_django_and_counted_once(session, world, in_test_transaction,
+                                                                           handed_over, case):
     code, used = services.codes_generate(actor=world.secretary_a1, session=session, count=2)
     services.ballot_cast(session_id=session.pk, code=used, answer="satisfied")
     path = reverse("ballots:vote", args=[session.pk])
@@ -96,9 +123,17 @@ def test_what_is_not_an_accepted_cast_is_answered_by_django_and_counted_once(ses
         BallotSession.objects.filter(pk=session.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
     elif case == "not a form":
         extra = {"body": b'{"code": "%s", "answer": "satisfied"}' % code.encode(), "content_type": "application/json"}
-    else:
+    elif case == "other host":
         extra = {"host": "evil.example"}
+    elif case == "no length":
+        extra = {"length": ""}
+    else:
+        form["note"] = "x" * 3000
     status, _headers, page = call(application, path, form=form, **extra)
+    assert handed_over == [path]
+    if case == "too long":  # not the entry's to answer, but a good cast all the same
+        assert status == "200 OK" and Ballot.objects.filter(session=session).count() == 2
+        return
     view_status, _view_headers, _view_page = call(django_application, path, form=form, **extra)
     assert status == view_status and not status.startswith("200")
     assert Ballot.objects.filter(session=session).count() == 1  # the earlier one only
@@ -124,3 +159,75 @@ def test_fifty_casts_with_one_code_through_the_entry_exactly_one_accepted(world)
     statuses = race(*[lambda: call(application, path, form={"code": code, "answer": "satisfied"})[0]] * 50)
     assert sorted(statuses).count("200 OK") == 1 and all(s.startswith(("200", "400", "429")) for s in statuses), statuses
     assert Ballot.objects.filter(session=session).count() == 1
+    # Each refused request was counted once, by the view: the entry's attempts wrote nothing.
+    assert sum(CodeGuesses.objects.values_list("failures", flat=True)) == 49
+
+
+@pytest.fixture
+def signals_sent():
+    sent = []
+
+    def started(**_kwargs):
+        sent.append("started")
+
+    def finished(**_kwargs):
+        sent.append("finished")
+
+    signals.request_started.connect(started)
+    signals.request_finished.connect(finished)
+    yield sent
+    signals.request_started.disconnect(started)
+    signals.request_finished.disconnect(finished)
+
+
+@pytest.mark.parametrize("case", ["accepted", "refused", "a page"])
+def test_each_request_starts_and_finishes_as_often(session, world, in_test_transaction, signals_sent, case):
+    # Django's handler closes the database connections a request leaves unusable when it finishes.
+    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+    path = reverse("ballots:vote", args=[session.pk])
+    if case == "a page":
+        call(application, path, method="GET")
+    else:
+        call(application, path, form={"code": code if case == "accepted" else "ZZZZZZZZZZ", "answer": "satisfied"})
+    assert signals_sent.count("started") == signals_sent.count("finished") > 0
+    assert signals_sent[-1] == "finished"
+
+
+def test_an_error_after_the_cast_is_answered_here_not_cast_again(session, world, in_test_transaction, handed_over,
+                                                                monkeypatch, signals_sent):
+    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+
+    def broken(cast):
+        raise RuntimeError("the page could not be made")
+
+    monkeypatch.setattr(views, "receipt_response", broken)
+    status, headers, _page = call(application, reverse("ballots:vote", args=[session.pk]),
+                                  form={"code": code, "answer": "satisfied"})
+    assert status.startswith("500") and headers["X-Frame-Options"] == "DENY"
+    assert handed_over == []  # not handed over: the ballot was written, and stays written once
+    assert Ballot.objects.filter(session=session).count() == 1
+    assert signals_sent.count("started") == signals_sent.count("finished") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_busy_database_is_answered_here_once(world, handed_over):
+    from core.tests.test_busy import database_held
+
+    session = make_session(world.secretary_a1, world.branch_a1)
+    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+    with database_held():
+        status, headers, page = call(application, reverse("ballots:vote", args=[session.pk]),
+                                     form={"code": code, "answer": "satisfied"})
+    assert status.startswith("503") and headers["Retry-After"] == "30" and "请稍后再试" in page
+    assert handed_over == []  # one wait for the database, not two
+    assert not Ballot.objects.exists() and not BallotCode.objects.get(session=session).used
+
+
+def test_a_middleware_the_entry_has_not_weighed_stops_the_app_from_starting(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from ballots.wsgi import VotingEntry
+
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "django.middleware.gzip.GZipMiddleware"]
+    with pytest.raises(ImproperlyConfigured, match="GZipMiddleware"):
+        VotingEntry(django_application)
