@@ -2,8 +2,9 @@
 
 A script, not a test: it prints its figures (docs/benchmarks.md records them). It sets up a
 ballot session with ``--codes`` one-time codes on PostgreSQL (an organization, a user, a
-satisfaction survey open now), starts the production app server (gunicorn, ``--workers`` sync
-workers, DEBUG off, persistent database connections) on a free local port, and drives it with
+satisfaction survey open now), starts the production app server (gunicorn serving ``jinwei.wsgi``
+with its voting entry, ``--workers`` sync workers, DEBUG off, persistent database connections) on
+a free local port, and drives it with
 ``wrk`` (a C load generator, Debian package ``wrk``) from the same machine: each request is
 ``POST /v/<session>/`` with its own code and an answer, as a phone sends it. Two runs, side by
 side: the phone's voting page (``GET /v/<session>/``, no database write: the baseline of what
