@@ -194,7 +194,8 @@ class Sheet:
 
 
 def _sheet_from_grid(name: str, grid: list[list]) -> Sheet:
-    return Sheet(name, len(grid), grid[:HEADER_SCAN_ROWS], iter(grid[HEADER_SCAN_ROWS:]))
+    head = HEADER_SCAN_ROWS + 1  # as a workbook's reader sends them: the header's rows and the one under them
+    return Sheet(name, len(grid), grid[:head], iter(grid[head:]))
 
 
 class _Reading:
@@ -218,8 +219,10 @@ class _Reading:
         self.received = 0
         self.sheets_read: list[Sheet] = []
         self.pending: tuple | None = None  # a frame of rows read for a later sheet than the one asked for
-        self.done = False
-        # Whatever happens to the import, the process ends with this object.
+        self.done = False  # no more frames are read: the last one came (``complete``), or the reading stopped
+        self.complete = False
+        # The callers stop the reader (Reading.close); should one not, the process ends when this
+        # object is collected (by the cycle collector: its sheets refer back to it).
         self._ending = weakref.finalize(self, _end_process, self.process, self.stderr)
 
     def stop(self) -> None:
@@ -229,10 +232,12 @@ class _Reading:
     def _bytes(self, size: int) -> bytes:
         parts, left = [], size
         output = self.process.stdout.fileno()
+        waiting = select.poll()
+        waiting.register(output, select.POLLIN)
         while left:
             # The limit counts the time spent waiting for the reader, not the time spent on its rows.
             started = time.monotonic()
-            ready = select.select([output], [], [], max(0, READER_SECONDS - self.waited))[0]
+            ready = waiting.poll(max(0, READER_SECONDS - self.waited) * 1000)
             self.waited += time.monotonic() - started
             if not ready:
                 self.stop()
@@ -247,11 +252,14 @@ class _Reading:
         return b"".join(parts)
 
     def _frame(self) -> tuple:
+        if self.done:  # stopped before its last frame: what was read is not the whole file
+            raise UnreadableFile(_("Reading the workbook was stopped before its end; please upload it again."))
         try:
             head = self._bytes(9)
             kind, size = head[:1], int.from_bytes(head[1:], "little")
             if kind not in (b"M", b"P"):
-                raise EOFError
+                self.stop()
+                raise _damaged()
             self.received += size
             if self.received > MAX_ANSWER_BYTES:  # its cells would take this worker several times as much memory
                 self.stop()
@@ -259,7 +267,11 @@ class _Reading:
             data = self._bytes(size)
         except EOFError:
             raise self._ended() from None
-        frame = marshal.loads(data) if kind == b"M" else _Values(io.BytesIO(data)).load()
+        try:
+            frame = marshal.loads(data) if kind == b"M" else _Values(io.BytesIO(data)).load()
+        except Exception:  # noqa: BLE001 - marshal and pickle raise several kinds: the answer is damaged
+            self.stop()
+            raise _damaged() from None
         if frame[0] == "refused":
             self.stop()
             raise _refusal(frame[1])
@@ -275,7 +287,7 @@ class _Reading:
             logger.warning("workbook reader ended with %s: %s", self.process.returncode, errors[-500:])
             return _too_big()
         logger.error("workbook reader ended with %s: %s", self.process.returncode, errors)
-        return UnreadableFile(_("The file cannot be read as an Excel workbook; it may be damaged or of another kind."))
+        return _damaged()
 
     def sheets(self) -> list[Sheet]:
         """The sheets, once the reader has parsed them all: their first rows now, the others as they come."""
@@ -287,7 +299,7 @@ class _Reading:
 
     def _rest(self, index: int) -> Iterator[list]:
         """Sheet ``index``'s rows after its first ones; the rows of the sheets before it are passed over."""
-        while not self.done:
+        while not self.complete:
             frame, self.pending = self.pending or self._frame(), None
             if frame[0] == "errors":
                 self._errors(frame[1])
@@ -302,7 +314,7 @@ class _Reading:
     def finish(self) -> None:
         """Read what is left; then the sheets' error cells are known and the process has ended."""
         self.pending = None
-        while not self.done:
+        while not self.complete:
             frame = self._frame()
             if frame[0] == "errors":
                 self._errors(frame[1])
@@ -310,6 +322,7 @@ class _Reading:
     def _errors(self, errors: dict) -> None:
         for sheet in self.sheets_read:
             sheet.errors = [tuple(error) for error in errors.get(sheet.name, [])]
+        self.complete = True
         self.stop()
 
 
@@ -336,6 +349,10 @@ def _too_big() -> UnreadableFile:
                             "and delete them), save, and upload again."))
 
 
+def _damaged() -> UnreadableFile:
+    return UnreadableFile(_("The file cannot be read as an Excel workbook; it may be damaged or of another kind."))
+
+
 def _refusal(refused: tuple) -> UnreadableFile:
     if refused[0] == "too_far":
         _reason, name, rows, columns = refused
@@ -345,7 +362,7 @@ def _refusal(refused: tuple) -> UnreadableFile:
             % {"sheet": name, "cell": f"{column_letter(columns - 1)}{rows}"})
     if refused[0] == "password":
         return UnreadableFile(_("The workbook is protected by a password; please save it without one."))
-    return UnreadableFile(_("The file cannot be read as an Excel workbook; it may be damaged or of another kind."))
+    return _damaged()
 
 
 def decode_csv(content: bytes) -> str:

@@ -11,7 +11,7 @@ bytes, the time limit in seconds of CPU. Output on stdout: frames (``send``), ea
 marshalled, P: pickled, for dates), its length and its value, sent as soon as they are known, so
 that the importer checks the first rows while the rest are turned into values:
 
-    ("sheets", [(name, rows, the first HEAD_ROWS rows)])   once every sheet is parsed
+    ("sheets", [(name, rows, the first HEAD_ROWS + 1 rows)])   once every sheet is parsed
     ("rows", [rows])                                       the sheets' other rows, in order, in chunks
     ("errors", {name: error cells})                        last
     ("refused", (reason, …))                               instead of any of them, or after some
@@ -119,7 +119,7 @@ def farthest_cell(archive: zipfile.ZipFile, path: str, max_cells: int) -> tuple[
     return rows, columns
 
 
-HEAD_ROWS = 30  # the rows a header is looked for in (ledgers.reading.HEADER_SCAN_ROWS), sent first
+HEAD_ROWS = 30  # the rows a header is looked for in (ledgers.reading.HEADER_SCAN_ROWS)
 CHUNK_ROWS = 2000
 
 
@@ -162,7 +162,8 @@ def read(content: bytes, max_cells: int, out) -> None:
                     send(out, ("refused", ("too_far", name, sheet.height, sheet.width)))
                     return
                 sheets.append((name, sheet, _grid_rows(sheet)))
-            heads = [list(itertools.islice(rows, HEAD_ROWS)) for _name, _sheet, rows in sheets]
+            # Sent first: the rows the header is looked for in, and the row under them (its second row).
+            heads = [list(itertools.islice(rows, HEAD_ROWS + 1)) for _name, _sheet, rows in sheets]
         except Exception as error:  # noqa: BLE001 - calamine raises several kinds; every one means "unreadable"
             if "password" in str(error).lower() or type(error).__name__ == "PasswordError":
                 send(out, ("refused", ("password",)))

@@ -69,3 +69,21 @@ def test_a_database_error_in_the_writer_reaches_the_import_and_nothing_is_writte
             writer.add(plan)
             writer.finish()
     assert not OrganizationFacts.objects.exists()
+
+
+def test_a_reader_that_ends_after_the_rows_were_sent_leaves_nothing_written(lanshan, monkeypatch, tmp_path):
+    # The sample's rows all come in the sheets' first frame and go out one batch each; then the
+    # reader ends in the middle of its next frame, before its error cells: the file is refused.
+    from ledgers import reading
+    from ledgers.tests.test_reading import CUT_READER
+
+    monkeypatch.setattr(importing, "BATCH_SIZE", 1)
+    script = tmp_path / "cut_reader.py"
+    script.write_text(CUT_READER % str(reading.READER))
+    monkeypatch.setattr(reading, "READER", script)
+    monkeypatch.setenv("JINWEI_TEST_CUT_AFTER", "2")
+    with pytest.raises(ImportRefused) as refused:
+        commit(lanshan, lanshan_xlsx())
+    assert [problem["row"] for problem in refused.value.problems] == [None]
+    assert not OrganizationFacts.objects.exists() and not LedgerEntry.objects.exists()
+    assert not Organization.objects.exclude(secretary="").exists()

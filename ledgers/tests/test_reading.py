@@ -4,6 +4,8 @@ files that cannot be read, each said in words."""
 
 import datetime
 
+import pytest
+
 from ledgers.reading import column_letter, read_ledger
 from ledgers.tests.files import lanshan
 from ledgers.tests.files.lanshan import ROWS, csv_bytes, flat_header, workbook_bytes, xls_bytes
@@ -262,20 +264,33 @@ def test_the_reader_sends_the_rows_as_calamine_reads_them_from_a1():
     for number in range(1, workbook_reader.CHUNK_ROWS * 2 + 50):
         second.cell(row=number, column=2, value=f"第{number}行")
     second.cell(row=7, column=4, value=datetime.date(2024, 1, 2))
+    second.cell(row=2500, column=4, value=datetime.date(2025, 3, 4))  # a frame of rows with a date: pickled
     book.create_sheet("空表")
     buffer = io.BytesIO()
     book.save(buffer)
     content = buffer.getvalue()
+    calamine = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    expected = [calamine.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in calamine.sheet_names]
 
     reader = reading_module._Reading(content)
     sheets = reader.sheets()
     streamed = [list(sheet.rows()) for sheet in sheets]  # each sheet's rows, read in order
     sheets[0].finish()
-    calamine = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    expected = [calamine.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in calamine.sheet_names]
     assert [sheet.name for sheet in sheets] == calamine.sheet_names
     assert streamed == expected and [sheet.height for sheet in sheets] == [len(rows) for rows in expected]
     assert reader.process.returncode is not None  # the reader has ended
+
+    reader = reading_module._Reading(content)
+    second_only = list(reader.sheets()[1].rows())  # the first sheet's rows are passed over
+    assert second_only == expected[1]
+    reader.finish()
+
+    old_excel = xls_bytes([ROWS[0]] * 40)
+    reader = reading_module._Reading(old_excel)
+    (sheet,) = reader.sheets()
+    assert list(sheet.rows()) == CalamineWorkbook.from_filelike(io.BytesIO(old_excel)).get_sheet_by_index(0).to_python(
+        skip_empty_area=False)
+    reader.finish()
 
 
 def test_a_reading_that_stops_early_ends_the_reader_process(monkeypatch):
@@ -307,12 +322,14 @@ def test_a_reader_answer_beyond_the_limit_midway_is_a_problem(monkeypatch):
 
     monkeypatch.setattr(reading_module, "MAX_ANSWER_BYTES", 60_000)
     reading = read_ledger("台账.xlsx", workbook_bytes([ROWS[0]] * 400))
-    assert not reading.ok
+    assert not reading.ok and reading.rows  # refused midway, after some rows
     assert "太大" in reading.problems[-1].message and reading.problems[-1].row is None
 
 
 def test_a_reader_that_sends_nothing_in_time_is_ended_and_said_so(monkeypatch):
-    # A reader that hangs: the wait for its next frame finds nothing within the limit.
+    # A reader that stops sending midway: after a few waits, the wait for its next frame finds
+    # nothing within the limit.
+    import select
     import types
 
     from ledgers import reading as reading_module
@@ -324,8 +341,75 @@ def test_a_reader_that_sends_nothing_in_time_is_ended_and_said_so(monkeypatch):
         original(self, content)
         started.append(self.process)
 
+    class Waiting:
+        waits = 0
+
+        def __init__(self):
+            self.real = select.poll()
+
+        def register(self, *args):
+            self.real.register(*args)
+
+        def poll(self, timeout):
+            Waiting.waits += 1
+            return self.real.poll(timeout) if Waiting.waits <= 6 else []
+
     monkeypatch.setattr(reading_module._Reading, "__init__", remember)
-    monkeypatch.setattr(reading_module, "select", types.SimpleNamespace(select=lambda *_args: ([], [], [])))
-    reading = read_ledger("台账.xlsx", workbook_bytes([ROWS[0]]))
-    assert not reading.ok and "分钟" in reading.problems[0].message
+    monkeypatch.setattr(reading_module, "select", types.SimpleNamespace(poll=Waiting, POLLIN=select.POLLIN))
+    reading = read_ledger("台账.xlsx", workbook_bytes([ROWS[0]] * 5000))
+    assert not reading.ok and reading.rows and "分钟" in reading.problems[-1].message
     assert started[0].poll() is not None
+
+
+def test_a_header_at_the_foot_of_the_rows_looked_in_keeps_its_second_row():
+    # The two-row header at rows 30 and 31: the row under the 30 rows looked in still joins it.
+    content = workbook_bytes([ROWS[0]], title=False)
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    book.active.insert_rows(1, 29)
+    book.active["A1"] = "基层党组织分类定级工作台账"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    reading = read_ledger("台账.xlsx", buffer.getvalue())
+    assert reading.ok and reading.header_rows == [30, 31]
+    assert {"name", "basic_facts", "measures", "responsible_person"} <= set(reading.columns)
+    assert [row.number for row in reading.rows] == [32]
+
+
+CUT_READER = """
+import os, runpy, sys
+class Cut:
+    writes = 0
+    def __init__(self, raw):
+        self.raw = raw
+    def write(self, data):
+        Cut.writes += 1
+        if Cut.writes > int(os.environ["JINWEI_TEST_CUT_AFTER"]):  # half of this write, then the end
+            self.raw.write(data[:len(data) // 2])
+            self.raw.flush()
+            os._exit(1)
+        return self.raw.write(data)
+    def flush(self):
+        self.raw.flush()
+class Out:
+    buffer = Cut(sys.stdout.buffer)
+sys.stdout = Out()
+runpy.run_path(%r, run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("writes", [1, 3, 7])
+def test_a_reader_that_ends_midway_leaves_a_problem_not_half_a_file(monkeypatch, tmp_path, writes):
+    # The reader ends in the middle of a frame: in the first, after the sheets' first rows, or later.
+    from ledgers import reading as reading_module
+
+    script = tmp_path / "cut_reader.py"
+    script.write_text(CUT_READER % str(reading_module.READER))
+    monkeypatch.setattr(reading_module, "READER", script)
+    monkeypatch.setenv("JINWEI_TEST_CUT_AFTER", str(writes))
+    reading = read_ledger("台账.xlsx", workbook_bytes([ROWS[0]] * 5000))
+    assert not reading.ok and len(reading.rows) < 5000
+    assert "无法" in reading.problems[-1].message or "损坏" in reading.problems[-1].message
