@@ -81,7 +81,7 @@ class VotingEntry:
         match = VOTE_PATH.fullmatch(environ.get("PATH_INFO", ""))
         if match is None or environ.get("REQUEST_METHOD") != "POST":
             return self.django_application(environ, start_response)
-        response = self._cast(environ, match.group(1))
+        response = self._cast(environ, int(match.group(1)))  # as the view's <int:…>: /v/007/ is session 7
         if response is None:
             return self.django_application(environ, start_response)
         status = f"{response.status_code} {response.reason_phrase}"
@@ -89,7 +89,7 @@ class VotingEntry:
         start_response(status, headers)
         return response  # the server closes it, which sends request_finished, as Django's handler does
 
-    def _cast(self, environ, session_id: str):
+    def _cast(self, environ, session_id: int):
         """The answer when the cast is accepted or fails; None when Django is to answer (nothing written)."""
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)

@@ -143,6 +143,20 @@ def test_what_is_not_an_accepted_cast_is_answered_by_django_and_counted_once(ses
     assert failures == (2 if case in ("wrong code", "used code") else 0)
 
 
+def test_a_session_written_with_leading_zeros_is_the_same_session(session, world, in_test_transaction, handed_over):
+    # /v/007/ is session 7 for the view's <int:…>: a client blocked for guessing stays blocked there.
+    first, second = services.codes_generate(actor=world.secretary_a1, session=session, count=2)
+    status, _headers, page = call(application, f"/v/00{session.pk}/", form={"code": first, "answer": "satisfied"})
+    assert status == "200 OK" and handed_over == [] and f'href="/v/{session.pk}/receipts/"' in page
+    now = timezone.now()
+    CodeGuesses.objects.create(client=services.client_key("192.0.2.10", session.pk), failures=300, blocked=True,
+                               window_started_at=now, refuse_until=now + datetime.timedelta(minutes=30),
+                               expires_at=now + datetime.timedelta(hours=1))
+    status, _headers, _page = call(application, f"/v/00{session.pk}/", form={"code": second, "answer": "satisfied"})
+    assert status.startswith("429") and handed_over == [f"/v/00{session.pk}/"]
+    assert Ballot.objects.filter(session=session).count() == 1
+
+
 def test_other_requests_go_to_django(session, in_test_transaction):
     path = reverse("ballots:vote", args=[session.pk])
     status, _headers, page = call(application, path, method="GET")
