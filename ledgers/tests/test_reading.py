@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from ledgers import reading as reading_module
 from ledgers.reading import column_letter, read_ledger
 from ledgers.tests.files import lanshan
 from ledgers.tests.files.lanshan import ROWS, csv_bytes, flat_header, workbook_bytes, xls_bytes
@@ -255,7 +256,6 @@ def test_the_reader_sends_the_rows_as_calamine_reads_them_from_a1():
     import openpyxl
     from python_calamine import CalamineWorkbook
 
-    from ledgers import reading as reading_module
     from ledgers import workbook_reader
 
     book = openpyxl.Workbook()
@@ -293,24 +293,28 @@ def test_the_reader_sends_the_rows_as_calamine_reads_them_from_a1():
     reader.finish()
 
 
-def test_a_reading_that_stops_early_ends_the_reader_process(monkeypatch):
-    # Far more rows than a pipe holds, and no name column: the rows are never read, and the reader,
-    # which would wait for them to be read, is ended.
-    from ledgers import reading as reading_module
-
-    started = []
+@pytest.fixture
+def started(monkeypatch):
+    """The reader processes started during the test."""
+    processes = []
     original = reading_module._Reading.__init__
 
     def remember(self, content):
         original(self, content)
-        started.append(self.process)
+        processes.append(self.process)
 
+    monkeypatch.setattr(reading_module._Reading, "__init__", remember)
+    return processes
+
+
+def test_a_reading_that_stops_early_ends_the_reader_process(started):
+    # Far more rows than a pipe holds, and no name column: the rows are never read, and the reader,
+    # which would wait for them to be read, is ended.
     def no_name_column(sheet):
         sheet.delete_cols(1)
         for _number in range(3000):
             sheet.append(ROWS[0][1:len(flat_header())])
 
-    monkeypatch.setattr(reading_module._Reading, "__init__", remember)
     reading = read_ledger("台账.xlsx", _workbook(no_name_column))
     assert not reading.ok and "党支部名称" in reading.problems[0].message
     assert started[0].wait(timeout=30) is not None  # ended, though nothing read its rows
@@ -318,28 +322,17 @@ def test_a_reading_that_stops_early_ends_the_reader_process(monkeypatch):
 
 def test_a_reader_answer_beyond_the_limit_midway_is_a_problem(monkeypatch):
     # The sheets' first rows come, then the rows beyond the limit: the rows read so far do not pass for the file.
-    from ledgers import reading as reading_module
-
     monkeypatch.setattr(reading_module, "MAX_ANSWER_BYTES", 60_000)
     reading = read_ledger("台账.xlsx", workbook_bytes([ROWS[0]] * 400))
     assert not reading.ok and reading.rows  # refused midway, after some rows
     assert "太大" in reading.problems[-1].message and reading.problems[-1].row is None
 
 
-def test_a_reader_that_sends_nothing_in_time_is_ended_and_said_so(monkeypatch):
+def test_a_reader_that_sends_nothing_in_time_is_ended_and_said_so(monkeypatch, started):
     # A reader that stops sending midway: after a few waits, the wait for its next frame finds
     # nothing within the limit.
     import select
     import types
-
-    from ledgers import reading as reading_module
-
-    started = []
-    original = reading_module._Reading.__init__
-
-    def remember(self, content):
-        original(self, content)
-        started.append(self.process)
 
     class Waiting:
         waits = 0
@@ -354,7 +347,6 @@ def test_a_reader_that_sends_nothing_in_time_is_ended_and_said_so(monkeypatch):
             Waiting.waits += 1
             return self.real.poll(timeout) if Waiting.waits <= 6 else []
 
-    monkeypatch.setattr(reading_module._Reading, "__init__", remember)
     monkeypatch.setattr(reading_module, "select", types.SimpleNamespace(poll=Waiting, POLLIN=select.POLLIN))
     reading = read_ledger("台账.xlsx", workbook_bytes([ROWS[0]] * 5000))
     assert not reading.ok and reading.rows and "分钟" in reading.problems[-1].message
@@ -404,8 +396,6 @@ runpy.run_path(%r, run_name="__main__")
 @pytest.mark.parametrize("writes", [1, 3, 7])
 def test_a_reader_that_ends_midway_leaves_a_problem_not_half_a_file(monkeypatch, tmp_path, writes):
     # The reader ends in the middle of a frame: in the first, after the sheets' first rows, or later.
-    from ledgers import reading as reading_module
-
     script = tmp_path / "cut_reader.py"
     script.write_text(CUT_READER % str(reading_module.READER))
     monkeypatch.setattr(reading_module, "READER", script)
