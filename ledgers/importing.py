@@ -354,12 +354,10 @@ def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename:
         matcher = _Matcher(targets)
         stored = _stored(cycle, level) if early else None
     preview = Preview(reading=reading)
-    if not reading.ok:
-        reading.close()
-        return preview
     try:
-        _check_rows(preview, actor=actor, cycle=cycle, level=level, targets=targets, matcher=matcher, stored=stored,
-                    progress=progress, locked=locked, write=write)
+        if reading.ok:
+            _check_rows(preview, actor=actor, cycle=cycle, level=level, targets=targets, matcher=matcher,
+                        stored=stored, progress=progress, locked=locked, write=write)
     finally:
         reading.close()  # a workbook's reader ends, whether its rows were all read or not
     return preview

@@ -219,14 +219,12 @@ class _Reading:
         self.received = 0
         self.sheets_read: list[Sheet] = []
         self.pending: tuple | None = None  # a frame of rows read for a later sheet than the one asked for
-        self.done = False  # no more frames are read: the last one came (``complete``), or the reading stopped
-        self.complete = False
+        self.complete = False  # the last frame came
         # The callers stop the reader (Reading.close); should one not, the process ends when this
         # object is collected (by the cycle collector: its sheets refer back to it).
         self._ending = weakref.finalize(self, _end_process, self.process, self.stderr)
 
     def stop(self) -> None:
-        self.done = True
         self._ending()
 
     def _bytes(self, size: int) -> bytes:
@@ -252,7 +250,7 @@ class _Reading:
         return b"".join(parts)
 
     def _frame(self) -> tuple:
-        if self.done:  # stopped before its last frame: what was read is not the whole file
+        if not self._ending.alive:  # stopped before its last frame: what was read is not the whole file
             raise UnreadableFile(_("Reading the workbook was stopped before its end; please upload it again."))
         try:
             head = self._bytes(9)
