@@ -22,7 +22,6 @@ import operator
 import queue
 import re
 import threading
-import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,7 +51,6 @@ Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 1000
 MAX_COUNT = 1_000_000  # no count of members or cadres comes near it; the database holds up to 2³¹
 BATCH_SIZE = 5000  # rows per COPY (PostgreSQL) or executemany (SQLite)
-YIELD_EVERY = 32  # rows checked between two chances for the writer thread to run (PostgreSQL)
 
 FACT_FIELDS = ["members_total", "probationary_members", "female_members", "members_under_35", "college_members",
                "leadership_size", "mobile_members", "venue_status", "venue_expected_completion", "main_features",
@@ -93,19 +91,19 @@ FACT_PATTERN = re.compile("|".join(f"{wording}(?P<{name}>\\d+)[人名]" for name
 # The sentence as the sample writes it and as ledgers.selectors.basic_facts_text writes it back, any
 # count but the first left out: "支部共有党员75人，其中预备党员7人，…，班子成员5人。". One match reads
 # it in half the time of the scan, which finds the same counts in it (test_importing_values).
-FACT_SENTENCE = re.compile(f"支部{FACT_WORDINGS[0][1]}(\\d+)[人名](?:[，,]?其中)?" + "".join(
-    f"(?:[，,、；;]?{wording}(\\d+)[人名])?" for _name, wording in FACT_WORDINGS[1:]) + "[。.；;]?")
+# Its counts have at most six digits (below MAX_COUNT): a larger one is left to the scan, which refuses it.
+FACT_SENTENCE = re.compile(f"支部{FACT_WORDINGS[0][1]}(\\d{{1,6}})[人名](?:[，,]?其中)?" + "".join(
+    f"(?:[，,、；;]?{wording}(\\d{{1,6}})[人名])?" for _name, wording in FACT_WORDINGS[1:]) + "[。.；;]?")
 
 
-@functools.lru_cache(maxsize=4096)  # typed ledgers repeat their wordings row after row
 def parse_basic_facts(text: str) -> dict[str, int]:
     """"支部共有党员75人，其中预备党员7人，…，班子成员5人。" → the six counts; a part not written is 0."""
     squeezed = squeeze(text)
     sentence = FACT_SENTENCE.fullmatch(squeezed)
     if sentence is not None:
-        counts = dict(zip(FACT_COUNTS, (int(value) if value else 0 for value in sentence.groups()), strict=True))
-    else:
-        counts = scan_basic_facts(squeezed)
+        # Both have a name or a group for each wording, in its order; no count has more than six digits.
+        return dict(zip(FACT_COUNTS, map(int, sentence.groups("0")), strict=False))
+    counts = scan_basic_facts(squeezed)
     if (largest := max(counts.values())) > MAX_COUNT:
         raise BadValue(_("%(value)s is more than %(most)d.") % {"value": largest, "most": MAX_COUNT})
     return counts
@@ -196,13 +194,9 @@ def _grade_words() -> dict[str, str]:
     return words
 
 
-@functools.lru_cache(maxsize=256)  # a ledger writes its few grades row after row
-def _grade_code(value) -> str | None:
-    return _grade_words().get(squeeze(str(value)).lower())
-
-
-def parse_grade(value, allowed: list[str]) -> str:
-    code = _grade_code(value)
+@functools.lru_cache(maxsize=1024)  # a ledger writes its few grades row after row
+def parse_grade(value, allowed: tuple[str, ...]) -> str:
+    code = _grade_words().get(squeeze(str(value)).lower())
     if code is None or code not in allowed:
         raise BadValue(_("%(value)s is not a grade of this organization's standard (%(grades)s).") % {
             "value": value, "grades": "、".join(grade_label(grade) for grade in allowed)})
@@ -212,7 +206,7 @@ def parse_grade(value, allowed: list[str]) -> str:
 # Matching ------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)  # made once per row
 class Target:
     """An organization graded in the cycle under the level, in plain values."""
 
@@ -230,7 +224,10 @@ class Target:
     final_grade: str
 
 
-@dataclass
+NO_TARGET = Target(0, 0, "", "", "", "", "", 0, "", "", "", "")  # a row whose organization is not found
+
+
+@dataclass(slots=True)  # made once per row
 class RowPlan:
     """What one row changes: the organization's fields, its year's facts, its cycle's ledger entry."""
 
@@ -307,11 +304,11 @@ def _targets(cycle: Cycle, level: Organization) -> list[Target]:
     return [Target(*row) for row in rows.iterator(chunk_size=5000)]
 
 
-def _scheme_grades(cycle: Cycle) -> Callable[[str], list[str]]:
+def _scheme_grades(cycle: Cycle) -> Callable[[str], tuple[str, ...]]:
     """sector → the grades of the standard the cycle uses for it (the default three without one)."""
-    by_sector = {link.sector: [band["grade"] for band in link.standard.bands]
+    by_sector = {link.sector: tuple(band["grade"] for band in link.standard.bands)
                  for link in CycleStandard.objects.filter(cycle=cycle).select_related("standard")}
-    default = [band.grade for band in standard_defaults.THREE_GRADES.bands]
+    default = tuple(band.grade for band in standard_defaults.THREE_GRADES.bands)
     return lambda sector: by_sector.get(sector, default)
 
 
@@ -371,7 +368,7 @@ def _check_rows(preview: Preview, *, actor, cycle: Cycle, level: Organization, t
         level = org_services.organization_lock(level)
     existing_facts, existing_entries = stored if stored is not None else _stored(cycle, level)
     grades_for = _scheme_grades(cycle)
-    all_grades = sorted({grade for target in targets for grade in grades_for(target.sector)})
+    all_grades = tuple(sorted({grade for target in targets for grade in grades_for(target.sector)}))
     can_edit = _can_edit(actor, level)
     seen: dict[int, int] = {}
     counts = {"rows": 0, "matched": 0, "facts_new": 0, "facts_changed": 0, "entries_new": 0,
@@ -423,14 +420,14 @@ def _check_rows(preview: Preview, *, actor, cycle: Cycle, level: Organization, t
     preview.counts = counts
 
 
-def _stored(cycle: Cycle, level: Organization) -> tuple[dict[int, dict], dict[int, dict]]:
-    """The year's facts and the cycle's entries under the level, by organization."""
-    facts = {values["organization_id"]: values for values in OrganizationFacts.objects.filter(
-        year=cycle.year, organization__path__startswith=level.path).values("id", "organization_id", *FACT_FIELDS)
-        .iterator(chunk_size=5000)}
-    entries = {values["organization_id"]: values for values in LedgerEntry.objects.filter(
-        cycle=cycle, organization__path__startswith=level.path).values("id", "organization_id", *ENTRY_FIELDS)
-        .iterator(chunk_size=5000)}
+def _stored(cycle: Cycle, level: Organization) -> tuple[dict[int, tuple[int, dict]], dict[int, tuple[int, dict]]]:
+    """The year's facts and the cycle's entries under the level, by organization: (id, fields)."""
+    facts = {organization: (pk, dict(zip(FACT_FIELDS, fields, strict=True))) for organization, pk, *fields in
+             OrganizationFacts.objects.filter(year=cycle.year, organization__path__startswith=level.path)
+             .values_list("organization_id", "id", *FACT_FIELDS).iterator(chunk_size=5000)}
+    entries = {organization: (pk, dict(zip(ENTRY_FIELDS, fields, strict=True))) for organization, pk, *fields in
+               LedgerEntry.objects.filter(cycle=cycle, organization__path__startswith=level.path)
+               .values_list("organization_id", "id", *ENTRY_FIELDS).iterator(chunk_size=5000)}
     return facts, entries
 
 
@@ -465,22 +462,17 @@ def _match(reading: Reading, matcher: _Matcher, sheet_row, level: Organization) 
     return None
 
 
-def _plan(reading: Reading, sheet_row, target: Target | None, grades: list[str], facts: dict | None,
-          entry: dict | None, year: int) -> RowPlan | None:
-    """The row's changes against what is stored; None when a value cannot be read (the problem is recorded).
-    Without a ``target`` (an unknown organization) only the values themselves are checked."""
-    number = sheet_row.number
-    values = sheet_row.values
+def _plan(reading: Reading, sheet_row, target: Target | None, grades: tuple[str, ...], facts: tuple | None,
+          entry: tuple | None, year: int) -> RowPlan | None:
+    """The row's changes against what is stored (``facts`` and ``entry``: (id, fields) or None); None when
+    a value cannot be read (the problem is recorded). Without a ``target`` (an unknown organization)
+    only the values themselves are checked."""
+    number, values = sheet_row.number, sheet_row.values
+    blocking = reading.blocking  # what the row's own problems add to
     if target is None:
-        target = Target(0, 0, "", "", "", "", "", 0, "", "", "", "")
-    plan = RowPlan(row=number, target=target, facts_id=facts["id"] if facts else None,
-                   entry_id=entry["id"] if entry else None)
-    bad = False
-
-    def refuse(key: str, message: str) -> None:
-        nonlocal bad
-        bad = True
-        reading.problem(message, row=number, key=key)
+        target = NO_TARGET
+    plan = RowPlan(row=number, target=target, facts_id=facts[0] if facts else None,
+                   entry_id=entry[0] if entry else None)
 
     # Grades: compared with the grading, never written.
     for key, recorded in (("declared_grade", target.declared_grade), ("superior_grade", target.final_grade)):
@@ -488,7 +480,7 @@ def _plan(reading: Reading, sheet_row, target: Target | None, grades: list[str],
             try:
                 grade = parse_grade(values[key], grades)
             except BadValue as error:
-                refuse(key, str(error))
+                reading.problem(str(error), row=number, key=key)
                 continue
             if recorded and grade != recorded:
                 reading.problem(_("%(value)s differs from the grade recorded in the grading (%(recorded)s); the import "
@@ -501,7 +493,7 @@ def _plan(reading: Reading, sheet_row, target: Target | None, grades: list[str],
         if key in values:
             text = str(values[key])
             if len(text) > LIMITS[key]:
-                refuse(key, _("at most %(limit)d characters.") % {"limit": LIMITS[key]})
+                reading.problem(_("at most %(limit)d characters.") % {"limit": LIMITS[key]}, row=number, key=key)
             elif text != getattr(target, key):
                 plan.organization[key] = text
 
@@ -509,39 +501,38 @@ def _plan(reading: Reading, sheet_row, target: Target | None, grades: list[str],
     given: dict = {}
     if "basic_facts" in values:
         try:
-            given.update(parse_basic_facts(str(values["basic_facts"])))
+            given = parse_basic_facts(str(values["basic_facts"]))
         except BadValue as error:
-            refuse("basic_facts", str(error))
+            reading.problem(str(error), row=number, key="basic_facts")
     if "mobile_members" in values:
         try:
             given["mobile_members"] = parse_whole_number(values["mobile_members"])
         except BadValue as error:
-            refuse("mobile_members", str(error))
+            reading.problem(str(error), row=number, key="mobile_members")
     if "venue" in values:
         try:
             given["venue_status"], given["venue_expected_completion"] = parse_venue(values["venue"])
         except BadValue as error:
-            refuse("venue", str(error))
+            reading.problem(str(error), row=number, key="venue")
     for key in ("main_features", "problems"):
         if key in values:
             given[key] = str(values[key])
-    if given and not bad:
-        current = {name: facts[name] for name in FACT_FIELDS} if facts else None
-        if not target.organization_id:
-            pass
-        elif current is None and "members_total" not in given:
-            refuse("basic_facts" if "basic_facts" in reading.columns else _name_key(reading),
-                   _("%(name)s has no basic facts for %(year)d yet; write its 基本情况 (支部共有党员N人…).") % {
-                       "name": target.name, "year": year})
+    if given and reading.blocking == blocking and target.organization_id:
+        current = facts[1] if facts else None
+        if current is None and "members_total" not in given:
+            reading.problem(_("%(name)s has no basic facts for %(year)d yet; write its 基本情况 (支部共有党员N人…).") % {
+                "name": target.name, "year": year},
+                row=number, key="basic_facts" if "basic_facts" in reading.columns else _name_key(reading))
         else:
             after = (current or EMPTY_FACTS) | given
+            total = after["members_total"]
             for name in COUNT_PARTS:
-                if after[name] > after["members_total"]:
-                    refuse("basic_facts", _("%(part)d %(field)s is more than the %(total)d party members in total.") % {
+                if after[name] > total:
+                    reading.problem(_("%(part)d %(field)s is more than the %(total)d party members in total.") % {
                         "part": after[name], "field": OrganizationFacts._meta.get_field(name).verbose_name,
-                        "total": after["members_total"]})
+                        "total": total}, row=number, key="basic_facts")
                     break
-            if current is None or after != current:
+            if after != current:
                 plan.facts = after
 
     # The cycle's ledger entry.
@@ -550,25 +541,25 @@ def _plan(reading: Reading, sheet_row, target: Target | None, grades: list[str],
         try:
             entry_given["target_grade"] = parse_grade(values["target_grade"], grades)
         except BadValue as error:
-            refuse("target_grade", str(error))
+            reading.problem(str(error), row=number, key="target_grade")
     if "deadline" in values:
         try:
             entry_given["deadline"], entry_given["deadline_text"] = parse_deadline(values["deadline"])
         except BadValue as error:
-            refuse("deadline", str(error))
+            reading.problem(str(error), row=number, key="deadline")
     for key in ("measures", "assisting_unit", "liaison_leader", "responsible_person"):
         if key in values:
             text = str(values[key])
             limit = LIMITS.get(key)
             if limit and len(text) > limit:
-                refuse(key, _("at most %(limit)d characters.") % {"limit": limit})
+                reading.problem(_("at most %(limit)d characters.") % {"limit": limit}, row=number, key=key)
             entry_given[key] = text
     if entry_given:
-        current_entry = {name: entry[name] for name in ENTRY_FIELDS} if entry else None
+        current_entry = entry[1] if entry else None
         after_entry = (current_entry or EMPTY_ENTRY) | entry_given
-        if current_entry is None or after_entry != current_entry:
+        if after_entry != current_entry:
             plan.entry = after_entry
-    return None if bad or not target.organization_id else plan
+    return plan if reading.blocking == blocking and target.organization_id else None
 
 
 # Commit --------------------------------------------------------------------------------------
@@ -666,7 +657,7 @@ class _Writer:
     """
 
     def __init__(self, *, actor, cycle: Cycle):
-        self.cycle, self.actor_id = cycle, actor.pk
+        self.cycle_id, self.year, self.actor_id = cycle.pk, cycle.year, actor.pk
         self.postgresql = connection.vendor == "postgresql"
         now = timezone.now()
         self.now = now if self.postgresql else connection.ops.adapt_datetimefield_value(now)
@@ -681,7 +672,6 @@ class _Writer:
         self.facts_values, self.entry_values = operator.itemgetter(*FACT_FIELDS), operator.itemgetter(*ENTRY_FIELDS)
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
         self.thread = threading.Thread(target=self._run, name="ledger-import-writer", daemon=True)
-        self.added = 0
         self.error: BaseException | None = None
 
     def __enter__(self):
@@ -702,24 +692,19 @@ class _Writer:
         """One row's changes; a batch is sent once it is full."""
         if self.error is not None:
             return
-        self.added += 1
-        if self.postgresql and not self.added % YIELD_EVERY:
-            # Let the thread take the interpreter now: back from the network, it would otherwise wait
-            # for the preview to let go of it, up to sys.getswitchinterval() (5 ms) each time.
-            time.sleep(0)
         target = plan.target
         if plan.organization:
             self._add(self.organizations, [plan.organization.get(name, getattr(target, name))
                                            for name in ORGANIZATION_FIELDS] + [self.now, target.organization_id])
         if plan.facts is not None:
             if plan.facts_id is None:
-                self._add(self.new_facts, [target.organization_id, self.cycle.year, *self.facts_values(plan.facts),
+                self._add(self.new_facts, [target.organization_id, self.year, *self.facts_values(plan.facts),
                                            self.now])
             else:
                 self._add(self.facts, [*self.facts_values(plan.facts), self.now, plan.facts_id])
         if plan.entry is not None:
             if plan.entry_id is None:
-                self._add(self.new_entries, [self.cycle.pk, target.organization_id, *self.entry_values(plan.entry),
+                self._add(self.new_entries, [self.cycle_id, target.organization_id, *self.entry_values(plan.entry),
                                              self.actor_id, self.now])
             else:
                 self._add(self.entries, [*self.entry_values(plan.entry), self.actor_id, self.now, plan.entry_id])

@@ -90,7 +90,7 @@ class Problem:
                 "blocking": self.blocking}
 
 
-@dataclass
+@dataclass(slots=True)  # made once per row
 class SheetRow:
     """One data row: its filled cells by column key, already normalized (an empty cell has no key);
     ``group`` is the group row above it."""
