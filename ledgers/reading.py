@@ -13,8 +13,8 @@ damaged file can end that process, not the server's.
 import contextlib
 import csv
 import datetime
+import functools
 import io
-import itertools
 import logging
 import marshal
 import os
@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from ledgers import workbook_reader
 from ledgers.columns import CODE_COLUMN, HUNAN_COLUMNS, Column
+from ledgers.workbook_reader import cell_text, prepared_rows, squeeze
 
 EXTENSIONS = (".xlsx", ".xls", ".csv")
 HEADER_SCAN_ROWS = workbook_reader.HEAD_ROWS  # a header lies within the first rows: a title, a date line, the header
@@ -46,11 +47,6 @@ NAME_KEYS = frozenset({"name", "code", "secretary", "first_secretary", "assistin
 TEXT_KEYS = frozenset({"basic_facts", "main_features", "problems", "measures"})
 ALL_COLUMNS: tuple[Column, ...] = (*HUNAN_COLUMNS, CODE_COLUMN)
 logger = logging.getLogger(__name__)
-
-
-def squeeze(text: str) -> str:
-    """Remove every whitespace character, full-width ones (U+3000) and line breaks included."""
-    return "".join(text.split())
 
 
 def _header_index() -> dict[str, str]:
@@ -175,27 +171,28 @@ MAX_ANSWER_BYTES = 256 * 1024**2  # 100,000 rows of the Hunan ledger come back a
 @dataclass
 class Sheet:
     """One sheet of a file: its name, how many rows it has, its first rows (where the header is looked
-    for) and the rows after them, which a workbook's reader sends while they are read (``rows``), and
+    for) and the rows after them, which a workbook's reader sends while they are read (``data``), and
     its Excel error cells (#N/A, #DIV/0!: row and column, 0-based, and the error), which calamine reads
-    as empty, known once every row is read (``finish``). The sheets' rows are read in their order."""
+    as empty, known once every row is read (``finish``). The rows of one sheet only are read."""
 
     name: str
     height: int
     head: list[list]
-    rest: Iterator[list] = field(default_factory=lambda: iter(()))
+    # The rows after the head, prepared for the columns given (workbook_reader.prepared_rows).
+    rest: Callable[[list[tuple[str, int, str]]], Iterator[tuple[dict, dict]]] = lambda columns: iter(())
     errors: list[tuple[int, int, str]] = field(default_factory=list)
     finish: Callable[[], None] = lambda: None  # read the file to its end; its error cells are then known
     stop: Callable[[], None] = lambda: None  # stop reading the file
 
-    def rows(self) -> Iterator[list]:
-        """Every row, from the first."""
-        yield from self.head
-        yield from self.rest
+    def data(self, columns: list[tuple[str, int, str]], start: int) -> Iterator[tuple[dict, dict]]:
+        """Its rows from ``start`` (0-based, within the head) to its last, prepared for ``columns``."""
+        yield from prepared_rows(self.head[start:], columns)
+        yield from self.rest(columns)
 
 
 def _sheet_from_grid(name: str, grid: list[list]) -> Sheet:
     head = HEADER_SCAN_ROWS + 1  # as a workbook's reader sends them: the header's rows and the one under them
-    return Sheet(name, len(grid), grid[:head], iter(grid[head:]))
+    return Sheet(name, len(grid), grid[:head], lambda columns: prepared_rows(grid[head:], columns))
 
 
 class _Reading:
@@ -203,26 +200,30 @@ class _Reading:
 
     def __init__(self, content: bytes):
         self.stderr = tempfile.TemporaryFile()  # a file: the reader never waits for this process to read it
+        plans, wants = os.pipe()  # which sheet's rows are wanted (``rows``): the reader's end, and this one
+        self.plans = open(wants, "wb", buffering=0)  # closed by ``_want``, or when the reading ends
         with tempfile.TemporaryFile() as source:
             source.write(content)
             source.seek(0)
             try:
                 self.process = subprocess.Popen(
-                    [sys.executable, "-I", str(READER), str(MAX_CELLS), str(READER_MEMORY), str(READER_SECONDS)],
-                    stdin=source, stdout=subprocess.PIPE, stderr=self.stderr)
+                    [sys.executable, "-I", str(READER), str(MAX_CELLS), str(READER_MEMORY), str(READER_SECONDS),
+                     str(plans)], stdin=source, stdout=subprocess.PIPE, stderr=self.stderr, pass_fds=(plans,))
             except OSError:
                 self.stderr.close()
+                self.plans.close()
                 logger.exception("the workbook reader could not be started with %s", sys.executable)
                 raise UnreadableFile(_("The server could not start reading the workbook; please tell its "
                                        "administrator.")) from None
+            finally:
+                os.close(plans)
         self.waited = 0.0  # seconds spent waiting for the reader
         self.received = 0
         self.sheets_read: list[Sheet] = []
-        self.pending: tuple | None = None  # a frame of rows read for a later sheet than the one asked for
         self.complete = False  # the last frame came
         # The callers stop the reader (Reading.close); should one not, the process ends when this
         # object is collected (by the cycle collector: its sheets refer back to it).
-        self._ending = weakref.finalize(self, _end_process, self.process, self.stderr)
+        self._ending = weakref.finalize(self, _end_process, self.process, self.stderr, self.plans)
 
     def stop(self) -> None:
         self._ending()
@@ -288,30 +289,34 @@ class _Reading:
         return _damaged()
 
     def sheets(self) -> list[Sheet]:
-        """The sheets, once the reader has parsed them all: their first rows now, the others as they come."""
+        """The sheets, once the reader has parsed them all: their first rows now, the others when asked for."""
         _kind, listed = self._frame()
-        self.sheets_read = [Sheet(name, height, head, finish=self.finish, stop=self.stop) for name, height, head in listed]
-        for index, sheet in enumerate(self.sheets_read):
-            sheet.rest = self._rest(index)
+        self.sheets_read = [Sheet(name, height, head, rest=functools.partial(self.rows, index), finish=self.finish,
+                                  stop=self.stop) for index, (name, height, head) in enumerate(listed)]
         return self.sheets_read
 
-    def _rest(self, index: int) -> Iterator[list]:
-        """Sheet ``index``'s rows after its first ones; the rows of the sheets before it are passed over."""
+    def rows(self, index: int, columns: list[tuple[str, int, str]]) -> Iterator[tuple[dict, dict]]:
+        """Sheet ``index``'s rows after its first ones, prepared by the reader for ``columns``; once
+        asked for, the other sheets' rows are never read."""
+        self._want((index, columns))
         while not self.complete:
-            frame, self.pending = self.pending or self._frame(), None
+            frame = self._frame()
             if frame[0] == "errors":
                 self._errors(frame[1])
                 return
-            _kind, sheet, chunk = frame
-            if sheet > index:  # a later sheet's rows: kept for it
-                self.pending = frame
-                return
-            if sheet == index:
-                yield from chunk
+            yield from frame[1]
+
+    def _want(self, plan: tuple | None) -> None:
+        """Tell the reader which sheet's rows to send, or (None) that none are wanted; once only."""
+        if not self.plans.closed:
+            with contextlib.suppress(BrokenPipeError):  # the reader has ended: its next frame says how
+                if plan is not None:
+                    self.plans.write(marshal.dumps(plan))  # a few hundred bytes: within what a pipe holds
+                self.plans.close()
 
     def finish(self) -> None:
         """Read what is left; then the sheets' error cells are known and the process has ended."""
-        self.pending = None
+        self._want(None)
         while not self.complete:
             frame = self._frame()
             if frame[0] == "errors":
@@ -324,12 +329,14 @@ class _Reading:
         self.stop()
 
 
-def _end_process(process: subprocess.Popen, stderr) -> None:
+def _end_process(process: subprocess.Popen, stderr, plans) -> None:
     if process.poll() is None:
         process.kill()
     process.wait()
     process.stdout.close()
     stderr.close()
+    with contextlib.suppress(BrokenPipeError):
+        plans.close()
 
 
 class _Values(pickle.Unpickler):
@@ -436,25 +443,17 @@ def sheets_read(filename: str, content: bytes):
 # Grids into rows ------------------------------------------------------------------------------
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _header_matches(row: list) -> dict[int, str]:
     matches = {}
     for index, value in enumerate(row):
-        key = HEADER_INDEX.get(squeeze(_cell_text(value)))
+        key = HEADER_INDEX.get(squeeze(cell_text(value)))
         if key is not None and key not in matches.values():
             matches[index] = key
     return matches
 
 
 def _is_group_header_row(row: list) -> bool:
-    return any(squeeze(_cell_text(value)) in GROUP_HEADERS for value in row)
+    return any(squeeze(cell_text(value)) in GROUP_HEADERS for value in row)
 
 
 def find_header(grid: list[list]) -> tuple[list[int], dict[str, int]]:
@@ -484,88 +483,32 @@ def find_header(grid: list[list]) -> tuple[list[int], dict[str, int]]:
     return rows, columns
 
 
-def _normalize_other(value):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, float)):
-        return int(value) if float(value).is_integer() else value
-    return squeeze(_cell_text(value))
-
-
-def normalize_text(value):
-    """A long text (基本情况, 整改措施) keeps its line breaks; each line loses its padding."""
-    if value.__class__ is not str:
-        return _normalize_other(value)
-    if "\n" not in value and "\r" not in value:
-        return value.strip()
-    return "\n".join(filter(None, map(str.strip, value.splitlines())))
-
-
-def normalize_name(value):
-    """Names of people and units ("上泉      洞村      党支部") lose every space."""
-    if value.__class__ is not str:
-        return _normalize_other(value)
-    return "".join(value.split())
-
-
-def normalize_value(value):
-    """A value parsed later (a grade, a number, a date): trimmed only."""
-    if value.__class__ is not str:
-        return _normalize_other(value)
-    return value.strip()
-
-
-def _normalizer(key: str):
-    return normalize_text if key in TEXT_KEYS else normalize_name if key in NAME_KEYS else normalize_value
-
-
-def _is_filled(value) -> bool:
-    if value.__class__ is str:
-        return bool(value) and not value.isspace()
-    return value is not None
+def column_kinds(columns: dict[str, int]) -> list[tuple[str, int, str]]:
+    """The ledger's columns as workbook_reader.prepared_rows takes them: (key, index, what its cells are)."""
+    return [(key, index, "text" if key in TEXT_KEYS else "name" if key in NAME_KEYS else "value")
+            for key, index in columns.items()]
 
 
 def _is_note(first_text: str) -> bool:
     return squeeze(first_text).startswith(NOTE_PREFIXES)
 
 
-def rows_from_grid(grid: Iterable[list], reading: Reading) -> Iterator[SheetRow]:
-    """The data rows under the header (``grid`` is every row of the sheet, from the first), each added
-    to ``reading.rows`` as it is yielded: group rows set the group of the rows below.
-
-    Written for 100,000 rows: each cell is normalized once; blank, note and group rows are told apart
-    from the normalized values, looking at the cells outside the ledger's columns only when they exist.
-    """
+def rows_from_prepared(prepared: Iterable[tuple[dict, dict]], reading: Reading) -> Iterator[SheetRow]:
+    """The data rows from the sheet's rows under the header, prepared (workbook_reader.prepared_rows),
+    each added to ``reading.rows`` as it is yielded: blank rows are passed over, a note ends the
+    table, group rows set the group of the rows below."""
     start = reading.header_rows[-1]  # the 1-based number of the last header row is the 0-based index after it
     columns = reading.columns
-    readers = [(key, index, _normalizer(key)) for key, index in columns.items()]
-    mapped = set(columns.values())
-    needed = max(mapped) + 1
-    unmapped_by_width: dict[int, list[int]] = {}
+    keys = {index: key for key, index in columns.items()}
     group, group_code, group_row = "", "", None
-    for offset, raw in enumerate(itertools.islice(grid, start, None)):
-        number = start + offset + 1  # 1-based, as the spreadsheet shows it
-        width = len(raw)
-        if width >= needed:
-            values = {key: value for key, index, read in readers if (value := read(raw[index])) != ""}
-        else:
-            values = {key: value for key, index, read in readers if index < width and (value := read(raw[index])) != ""}
-        filled_keys = values.keys()
-        unmapped = unmapped_by_width.get(width)
-        if unmapped is None:
-            unmapped = unmapped_by_width[width] = [index for index in range(width) if index not in mapped]
-        outside = [index for index in unmapped if _is_filled(raw[index])]
-        if not filled_keys and not outside:
+    for number, (values, outside) in enumerate(prepared, start=start + 1):  # 1-based, as the spreadsheet shows it
+        if not values and not outside:
             continue
-        if len(filled_keys) + len(outside) <= 2:  # a note, a group row, or a row of one or two values
-            first = min([columns[key] for key in filled_keys] + outside)
-            if _is_note(_cell_text(raw[first])):
+        if len(values) + len(outside) <= 2:  # a note, a group row, or a row of one or two values
+            first = min([columns[key] for key in values] + list(outside))
+            if _is_note(cell_text(outside[first] if first in outside else values[keys[first]])):
                 break
-            if not outside and set(filled_keys) <= {"name", "code"} and "name" in filled_keys:
+            if not outside and values.keys() <= {"name", "code"} and "name" in values:
                 group, group_code, group_row = str(values["name"]), str(values.get("code") or ""), number
                 continue
         row = SheetRow(number=number, values=values, group=group, group_code=group_code, group_row=group_row)
@@ -624,7 +567,7 @@ def _read_sheets_into(reading: Reading, sheets: list[Sheet]) -> None:
 
 def _checked_rows(sheet: Sheet, reading: Reading) -> Iterator[SheetRow]:
     try:
-        yield from rows_from_grid(sheet.rows(), reading)
+        yield from rows_from_prepared(sheet.data(column_kinds(reading.columns), reading.header_rows[-1]), reading)
         sheet.finish()  # the rows under a note, and the error cells
     except UnreadableFile as error:  # the reader failed after the sheet's first rows (out of memory, say)
         reading.problem(str(error))

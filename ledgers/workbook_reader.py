@@ -7,16 +7,23 @@ process, and the upload page says the file could not be read.
 
 Standard library and python-calamine only, so that it starts in a fraction of a second.
 Input: the file's bytes on stdin; arguments: the most cells a sheet may span, the memory limit in
-bytes, the time limit in seconds of CPU. Output on stdout: frames (``send``), each a kind (M:
+bytes, the time limit in seconds of CPU, and a pipe's descriptor on which the importer says which
+sheet's rows it wants, and which of their cells are which (``prepared_rows``), once it has found
+the header in the sheets' first rows. Output on stdout: frames (``send``), each a kind (M:
 marshalled, P: pickled, for dates), its length and its value, sent as soon as they are known, so
 that the importer checks the first rows while the rest are turned into values:
 
     ("sheets", [(name, rows, the first HEAD_ROWS + 1 rows)])   once every sheet is parsed
-    ("rows", [rows])                                       the sheets' other rows, in order, in chunks
+    ("rows", [prepared rows])                              the chosen sheet's other rows, in chunks
     ("errors", {name: error cells})                        last
     ("refused", (reason, …))                               instead of any of them, or after some
+
+Turning the ledger's cells into values (``prepared_rows``) is done here, beside the importer's
+checks, for the rows after the first ones; the importer does it for a CSV file and for the first
+rows with the same functions.
 """
 
+import datetime
 import gc
 import io
 import itertools
@@ -39,6 +46,92 @@ DIMENSION = re.compile(rb"<(?:\w{1,32}:)?dimension\b[^>]{0,512}?\bref\s{0,8}=\s{
 CELL = re.compile(rb"<(?:\w{1,32}:)?c\s([^>]{0,512}?)(/?)>")
 CHUNK = 1 << 22
 OVERLAP = 4096
+
+
+# Cells into values ----------------------------------------------------------------------------
+
+def squeeze(text: str) -> str:
+    """Remove every whitespace character, full-width ones (U+3000) and line breaks included."""
+    return "".join(text.split())
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _normalize_other(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() else value
+    return squeeze(cell_text(value))
+
+
+def normalize_text(value):
+    """A long text (基本情况, 整改措施) keeps its line breaks; each line loses its padding."""
+    if value.__class__ is not str:
+        return _normalize_other(value)
+    if "\n" not in value and "\r" not in value:
+        return value.strip()
+    return "\n".join(filter(None, map(str.strip, value.splitlines())))
+
+
+def normalize_name(value):
+    """Names of people and units ("上泉      洞村      党支部") lose every space."""
+    if value.__class__ is not str:
+        return _normalize_other(value)
+    return "".join(value.split())
+
+
+def normalize_value(value):
+    """A value parsed later (a grade, a number, a date): trimmed only."""
+    if value.__class__ is not str:
+        return _normalize_other(value)
+    return value.strip()
+
+
+# What a ledger column's cells are, for ``prepared_rows``: long texts keep their line breaks; names
+# of people and units lose every space (a typist's padding); the values parsed later are trimmed.
+NORMALIZERS = {"text": normalize_text, "name": normalize_name, "value": normalize_value}
+
+
+def is_filled(value) -> bool:
+    if value.__class__ is str:
+        return bool(value) and not value.isspace()
+    return value is not None
+
+
+def prepared_rows(rows, columns: list[tuple[str, int, str]]):
+    """Each row as (its filled cells of ``columns`` by key, each normalized as its kind says,
+    {index: value} of its other filled cells, as they are). ``columns``: (key, 0-based index, kind).
+
+    Written for 100,000 rows: each cell of the columns is normalized once; the other cells are
+    looked at only when the row has some."""
+    readers = [(key, index, NORMALIZERS[kind]) for key, index, kind in columns]
+    mapped = {index for _key, index, _kind in columns}
+    needed = max(mapped) + 1
+    unmapped_by_width: dict[int, list[int]] = {}
+    for raw in rows:
+        width = len(raw)
+        if width >= needed:
+            values = {key: value for key, index, read in readers if (value := read(raw[index])) != ""}
+        else:
+            values = {key: value for key, index, read in readers if index < width and (value := read(raw[index])) != ""}
+        unmapped = unmapped_by_width.get(width)
+        if unmapped is None:
+            unmapped = unmapped_by_width[width] = [index for index in range(width) if index not in mapped]
+        yield values, {index: raw[index] for index in unmapped if is_filled(raw[index])}
+
+
+# Workbooks ------------------------------------------------------------------------------------
 
 
 def column_number(letters: str) -> int:
@@ -131,9 +224,12 @@ def send(out, value) -> None:
         kind, data = b"P", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     out.write(kind + len(data).to_bytes(8, "little"))
     out.write(data)
+    out.flush()  # the importer may be waiting for it
 
 
-def read(content: bytes, max_cells: int, out) -> None:
+def read(content: bytes, max_cells: int, out, plans: int) -> None:
+    """Send the frames for ``content``; once the sheets are sent, wait on the pipe ``plans`` for the
+    importer to say which sheet's rows it wants (``wanted``)."""
     import python_calamine
 
     paths = {}
@@ -172,9 +268,11 @@ def read(content: bytes, max_cells: int, out) -> None:
             return
         send(out, ("sheets", [(name, sheet.end[0] + 1 if sheet.end else 0, head)
                               for (name, sheet, _rows), head in zip(sheets, heads, strict=True)]))
-        for index, (_name, _sheet, rows) in enumerate(sheets):
+        if (plan := wanted(plans)) is not None:
+            index, columns = plan
+            rows = prepared_rows(sheets[index][2], columns)
             while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
-                send(out, ("rows", index, chunk))
+                send(out, ("rows", chunk))
     finally:
         search.join()
     send(out, ("errors", errors))
@@ -204,8 +302,16 @@ def _find_errors(content: bytes, paths: dict[str, str], errors: dict[str, list])
 OUT_OF_MEMORY = 3  # the exit status when Python itself runs out of memory (calamine aborts: a signal)
 
 
+def wanted(plans: int) -> tuple | None:
+    """What the importer wants, from the pipe it writes once and closes: (a sheet's index, the columns
+    its rows are prepared by: ``prepared_rows``), or None when it closes the pipe without writing."""
+    with open(plans, "rb") as pipe:
+        data = pipe.read()
+    return marshal.loads(data) if data else None
+
+
 def main() -> None:
-    max_cells, memory, seconds = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    max_cells, memory, seconds, plans = (int(argument) for argument in sys.argv[1:5])
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     # The parent waits as long; this ends the reader even when the parent is gone.
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
@@ -213,7 +319,7 @@ def main() -> None:
     # again and again while calamine makes them (a fifth of the read).
     gc.disable()
     try:
-        read(sys.stdin.buffer.read(), max_cells, sys.stdout.buffer)
+        read(sys.stdin.buffer.read(), max_cells, sys.stdout.buffer, plans)
         sys.stdout.buffer.flush()
     except MemoryError:
         sys.exit(OUT_OF_MEMORY)

@@ -248,21 +248,23 @@ def test_a_damaged_workbook_is_called_damaged_not_too_big():
 
 
 def test_the_reader_sends_the_rows_as_calamine_reads_them_from_a1():
-    # Frames of rows (workbook_reader.send) in place of one answer: the rows must be those of
+    # Frames of rows (workbook_reader.send) in place of one answer: the first rows must be those of
     # to_python(skip_empty_area=False), counted from A1, for tables that start below or right of it,
-    # on any sheet, with dates, across chunks.
+    # on any sheet; the rest, those rows prepared for the columns asked for, with dates, across chunks.
     import io
 
     import openpyxl
     from python_calamine import CalamineWorkbook
 
     from ledgers import workbook_reader
+    from ledgers.workbook_reader import prepared_rows
 
     book = openpyxl.Workbook()
     book.active["C3"], book.active["E6"] = "右下的表", 1
+    book.active["C40"], book.active["E40"] = "  第 40 行  ", 2.0
     second = book.create_sheet("第二张")
     for number in range(1, workbook_reader.CHUNK_ROWS * 2 + 50):
-        second.cell(row=number, column=2, value=f"第{number}行")
+        second.cell(row=number, column=2, value=f"第 {number} 行")
     second.cell(row=7, column=4, value=datetime.date(2024, 1, 2))
     second.cell(row=2500, column=4, value=datetime.date(2025, 3, 4))  # a frame of rows with a date: pickled
     book.create_sheet("空表")
@@ -271,26 +273,27 @@ def test_the_reader_sends_the_rows_as_calamine_reads_them_from_a1():
     content = buffer.getvalue()
     calamine = CalamineWorkbook.from_filelike(io.BytesIO(content))
     expected = [calamine.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in calamine.sheet_names]
+    head = workbook_reader.HEAD_ROWS + 1
 
-    reader = reading_module._Reading(content)
-    sheets = reader.sheets()
-    streamed = [list(sheet.rows()) for sheet in sheets]  # each sheet's rows, read in order
-    sheets[0].finish()
-    assert [sheet.name for sheet in sheets] == calamine.sheet_names
-    assert streamed == expected and [sheet.height for sheet in sheets] == [len(rows) for rows in expected]
-    assert reader.process.returncode is not None  # the reader has ended
-
-    reader = reading_module._Reading(content)
-    second_only = list(reader.sheets()[1].rows())  # the first sheet's rows are passed over
-    assert second_only == expected[1]
-    reader.finish()
+    for index, columns in ((0, [("name", 2, "name"), ("mobile_members", 4, "value")]),
+                           (1, [("name", 1, "name"), ("deadline", 3, "value")]),
+                           (1, [("deadline", 3, "value")])):  # column B outside the columns: as it is
+        reader = reading_module._Reading(content)
+        sheets = reader.sheets()
+        assert [sheet.name for sheet in sheets] == calamine.sheet_names
+        assert [sheet.head for sheet in sheets] == [rows[:head] for rows in expected]
+        assert [sheet.height for sheet in sheets] == [len(rows) for rows in expected]
+        rest = list(sheets[index].rest(columns))
+        assert rest == list(prepared_rows(expected[index][head:], columns)) and len(rest) == len(expected[index]) - head
+        assert reader.process.wait(timeout=30) is not None  # the reader has ended
+    assert rest[2500 - head - 1] == ({"deadline": datetime.date(2025, 3, 4)}, {1: "第 2500 行"})
 
     old_excel = xls_bytes([ROWS[0]] * 40)
     reader = reading_module._Reading(old_excel)
     (sheet,) = reader.sheets()
-    assert list(sheet.rows()) == CalamineWorkbook.from_filelike(io.BytesIO(old_excel)).get_sheet_by_index(0).to_python(
-        skip_empty_area=False)
-    reader.finish()
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(old_excel)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+    columns = [("name", 0, "name"), ("basic_facts", 3, "text")]
+    assert sheet.head == rows[:head] and list(sheet.rest(columns)) == list(prepared_rows(rows[head:], columns))
 
 
 @pytest.fixture
