@@ -132,6 +132,13 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("JINWEI_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind a reverse proxy that ends HTTPS: the request header it sets to "https" ("X-Forwarded-Proto"),
+# so that such requests count as secure (redirects, cookies, HSTS); never set without such a proxy.
+HTTPS_PROXY_HEADER = os.environ.get("JINWEI_HTTPS_PROXY_HEADER", "").strip()
+if HTTPS_PROXY_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + HTTPS_PROXY_HEADER.upper().replace("-", "_"), "https")
+# Once the site is served over HTTPS only: how long browsers should refuse to reach it without (HSTS).
+SECURE_HSTS_SECONDS = int(os.environ.get("JINWEI_HSTS_SECONDS", "0"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
