@@ -13,6 +13,7 @@ damaged file can end that process, not the server's.
 import contextlib
 import csv
 import datetime
+import fcntl
 import functools
 import io
 import logging
@@ -165,7 +166,7 @@ MAX_CELLS = 10_000_000  # 100,000 rows × 100 columns
 READER = Path(workbook_reader.__file__)
 READER_MEMORY = 4 * 1024**3
 READER_SECONDS = 300
-MAX_ANSWER_BYTES = 256 * 1024**2  # 100,000 rows of the Hunan ledger come back as about 55 MB
+MAX_ANSWER_BYTES = 256 * 1024**2  # 100,000 rows of the Hunan ledger come back as about 61 MB
 
 
 @dataclass
@@ -200,23 +201,27 @@ class _Reading:
 
     def __init__(self, content: bytes):
         self.stderr = tempfile.TemporaryFile()  # a file: the reader never waits for this process to read it
-        plans, wants = os.pipe()  # which sheet's rows are wanted (``rows``): the reader's end, and this one
-        self.plans = open(wants, "wb", buffering=0)  # closed by ``_want``, or when the reading ends
         with tempfile.TemporaryFile() as source:
-            source.write(content)
-            source.seek(0)
             try:
-                self.process = subprocess.Popen(
-                    [sys.executable, "-I", str(READER), str(MAX_CELLS), str(READER_MEMORY), str(READER_SECONDS),
-                     str(plans)], stdin=source, stdout=subprocess.PIPE, stderr=self.stderr, pass_fds=(plans,))
+                source.write(content)
+                source.seek(0)
+                # Which sheet's rows are wanted (``rows``): the reader's end of a pipe, and this one.
+                plans, wants = _pipe()
+                self.plans = open(wants, "wb", buffering=0)  # closed by ``_want``, or when the reading ends
+                try:
+                    self.process = subprocess.Popen(
+                        [sys.executable, "-I", str(READER), str(MAX_CELLS), str(READER_MEMORY), str(READER_SECONDS),
+                         str(plans)], stdin=source, stdout=subprocess.PIPE, stderr=self.stderr, pass_fds=(plans,))
+                except OSError:
+                    self.plans.close()
+                    raise
+                finally:
+                    os.close(plans)
             except OSError:
                 self.stderr.close()
-                self.plans.close()
                 logger.exception("the workbook reader could not be started with %s", sys.executable)
                 raise UnreadableFile(_("The server could not start reading the workbook; please tell its "
                                        "administrator.")) from None
-            finally:
-                os.close(plans)
         self.waited = 0.0  # seconds spent waiting for the reader
         self.received = 0
         self.sheets_read: list[Sheet] = []
@@ -252,7 +257,7 @@ class _Reading:
 
     def _frame(self) -> tuple:
         if not self._ending.alive:  # stopped before its last frame: what was read is not the whole file
-            raise UnreadableFile(_("Reading the workbook was stopped before its end; please upload it again."))
+            raise _cut_short()
         try:
             head = self._bytes(9)
             kind, size = head[:1], int.from_bytes(head[1:], "little")
@@ -296,14 +301,20 @@ class _Reading:
         return self.sheets_read
 
     def rows(self, index: int, columns: list[tuple[str, int, str]]) -> Iterator[tuple[dict, dict]]:
-        """Sheet ``index``'s rows after its first ones, prepared by the reader for ``columns``; once
-        asked for, the other sheets' rows are never read."""
+        """Sheet ``index``'s rows after its first ones, prepared by the reader for ``columns``: the rows
+        of one sheet are read, once."""
+        if self.plans.closed:
+            raise RuntimeError("a workbook's rows are read once, for one sheet")
         self._want((index, columns))
+        sheet, received = self.sheets_read[index], 0
         while not self.complete:
             frame = self._frame()
             if frame[0] == "errors":
                 self._errors(frame[1])
+                if received != sheet.height - len(sheet.head):  # whatever the cause, not the whole sheet
+                    raise _cut_short()
                 return
+            received += len(frame[1])
             yield from frame[1]
 
     def _want(self, plan: tuple | None) -> None:
@@ -329,6 +340,17 @@ class _Reading:
         self.stop()
 
 
+def _pipe() -> tuple[int, int]:
+    """A pipe whose reading end is above 2: passed to the reader under its own number, it must not be
+    one of the standard descriptors the reader gets in its place (a server may run with them closed)."""
+    reading, writing = os.pipe()
+    if reading <= 2:
+        moved = fcntl.fcntl(reading, fcntl.F_DUPFD_CLOEXEC, 3)
+        os.close(reading)
+        reading = moved
+    return reading, writing
+
+
 def _end_process(process: subprocess.Popen, stderr, plans) -> None:
     if process.poll() is None:
         process.kill()
@@ -346,6 +368,10 @@ class _Values(pickle.Unpickler):
         if module == "datetime" and name in {"date", "datetime", "time", "timedelta"}:
             return getattr(datetime, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
+
+
+def _cut_short() -> UnreadableFile:
+    return UnreadableFile(_("Reading the workbook was stopped before its end; please upload it again."))
 
 
 def _too_big() -> UnreadableFile:

@@ -287,6 +287,8 @@ def test_the_reader_sends_the_rows_as_calamine_reads_them_from_a1():
         assert rest == list(prepared_rows(expected[index][head:], columns)) and len(rest) == len(expected[index]) - head
         assert reader.process.wait(timeout=30) is not None  # the reader has ended
     assert rest[2500 - head - 1] == ({"deadline": datetime.date(2025, 3, 4)}, {1: "第 2500 行"})
+    with pytest.raises(RuntimeError):  # the rows of one sheet, once
+        next(sheets[0].rest(columns))
 
     old_excel = xls_bytes([ROWS[0]] * 40)
     reader = reading_module._Reading(old_excel)
@@ -294,6 +296,24 @@ def test_the_reader_sends_the_rows_as_calamine_reads_them_from_a1():
     rows = CalamineWorkbook.from_filelike(io.BytesIO(old_excel)).get_sheet_by_index(0).to_python(skip_empty_area=False)
     columns = [("name", 0, "name"), ("basic_facts", 3, "text")]
     assert sheet.head == rows[:head] and list(sheet.rest(columns)) == list(prepared_rows(rows[head:], columns))
+
+
+def test_a_server_with_its_standard_descriptors_closed_still_reads_every_row(tmp_path):
+    # The pipe on which the reader is told which rows to send must not take the number of the
+    # reader's own output or errors, which a server run with them closed would hand out first.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path, result = tmp_path / "台账.xlsx", tmp_path / "result.txt"
+    path.write_bytes(workbook_bytes([ROWS[0]] * 500))
+    script = ("import django; django.setup()\nfrom ledgers.reading import read_ledger\n"
+              f"content = open({str(path)!r}, 'rb').read()\n"
+              "import os\nfor descriptor in (0, 1, 2): os.close(descriptor)\n"
+              "reading = read_ledger('台账.xlsx', content)\n"
+              f"open({str(result)!r}, 'w').write(repr((len(reading.rows), [p.message for p in reading.problems])))")
+    subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[2], timeout=120, check=True)
+    assert result.read_text() == "(500, [])"
 
 
 @pytest.fixture
