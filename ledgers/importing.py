@@ -133,10 +133,15 @@ def _date(year: int, month: int, day: int | None = None) -> datetime.date:
         raise BadValue(_("there is no such date.")) from None
 
 
+NONE_WORDS = frozenset({"无", "没有", "-", "—", "——", "－", "/", "／"})  # how a ledger writes "none" in a count
+
+
 def parse_whole_number(value) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT:
         return value
     text = squeeze(str(value)).removesuffix("人").removesuffix("名")
+    if text in NONE_WORDS:
+        return 0
     if re.fullmatch(r"\d+(?:\.0+)?", text):  # 11.0, as some programs write a whole number
         number = int(text.split(".")[0])
         if number <= MAX_COUNT:
@@ -167,7 +172,7 @@ def parse_deadline(value) -> tuple[datetime.date, str]:
     if isinstance(value, datetime.date):
         return value, ""
     text = squeeze(str(value))
-    if found := re.fullmatch(r"(\d{4})年(?:底|末|年底|内|下半年)(?:前)?", text):
+    if found := re.fullmatch(r"(\d{4})年(?:底|末|年底|内|下半年)(?:前)?(?:完成)?", text):
         return _date(int(found.group(1)), 12, 31), text
     if found := re.fullmatch(r"(\d{4})年上半年(?:前)?", text):
         return _date(int(found.group(1)), 6, 30), text
@@ -179,6 +184,9 @@ def parse_deadline(value) -> tuple[datetime.date, str]:
         return date, text if found.group(4) else ""
     if found := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text):
         return _date(int(found.group(1)), int(found.group(2)), int(found.group(3))), ""
+    # 2012.12, 2012/12, 2012-12 typed as text (as a number, 2012.10 would be 2012.1: refused below).
+    if isinstance(value, str) and (found := re.fullmatch(r"(\d{4})[-/.](\d{1,2})(?:月)?(?:底|末|前)?", text)):
+        return _date(int(found.group(1)), int(found.group(2))), text
     raise BadValue(_("write a date such as 2012年底, 2012年8月, 2012年8月15日 or 2012-08-15."))
 
 
@@ -444,6 +452,13 @@ def _match(reading: Reading, matcher: _Matcher, sheet_row, level: Organization) 
         if target is None:
             reading.problem(_("No organization with the code %(code)s is graded in this cycle under %(level)s.") % {
                 "code": code, "level": level.name}, row=number, key="code")
+        elif name and name not in (squeeze(target.name), squeeze(target.short_name)):
+            # Names and codes sorted apart, or a code copied onto another row: its values would go to another organization.
+            reading.problem(_("The name %(name)s is not that of the organization with the code %(code)s, which is "
+                              "%(official)s. Check that the names and the codes were not sorted apart; an "
+                              "organization's name is changed on its own page.") % {
+                "name": name, "code": code, "official": target.name}, row=number, key="name")
+            return None
         return target
     if not name:
         reading.problem(_("The organization's name is empty."), row=number, key=_name_key(reading))

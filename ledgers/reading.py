@@ -439,6 +439,11 @@ def _start(filename: str, content: bytes, sheets: list[Sheet]) -> "_Reading | No
     if not content:
         raise UnreadableFile(_("The file is empty."))
     if suffix != ".csv":
+        if content[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith((b"<html", b"<!doctype", b"<table", b"<?xml")) \
+                and b"<table" in content[:65536].lower():
+            raise UnreadableFile(_("The file is a web page (HTML) named %(suffix)s, as some systems export their "
+                                   "tables. Please open it in Excel or WPS, save it as .xlsx and upload that.")
+                                 % {"suffix": suffix})
         return _Reading(content)
     if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise UnreadableFile(_("The file is named .csv but is an Excel workbook; please name it .xlsx or .xls."))
@@ -598,6 +603,9 @@ def _checked_rows(sheet: Sheet, reading: Reading) -> Iterator[SheetRow]:
     except UnreadableFile as error:  # the reader failed after the sheet's first rows (out of memory, say)
         reading.problem(str(error))
         return
+    if not reading.rows:
+        reading.problem(_("The table has no rows under its header: there is nothing to import."),
+                        row=reading.header_rows[-1])
     # An error cell of the ledger's columns in a data row: read as empty, it would pass for "no change".
     keys = {index: key for key, index in reading.columns.items()}
     data_rows = {row.number for row in reading.rows}

@@ -58,16 +58,20 @@ def import_start(request, cycle_pk: int, org_pk: int):
                                                    "ledger_url": reverse("ledgers:ledger", args=(cycle.pk, level.pk))})
 
 
-def _job_context(job: LedgerJob) -> dict:
+PROBLEMS_SHOWN = 500  # a wrong file of 100,000 rows has as many problems: the page lists the first ones
+
+
+def _job_context(job: LedgerJob, user) -> dict:
     done, total = jobs.job_progress(job)
     counts = job.result.get("counts", {}) if job.result else {}
     return {
         "job": job, "done": done, "total": total, "percent": min(100, done * 100 // total) if total else 0,
-        "counts": counts, "problems": job.problems, "blocking": job.blocking_problems,
+        "counts": counts, "problems": job.problems[:PROBLEMS_SHOWN],
+        "problems_left": max(0, len(job.problems) - PROBLEMS_SHOWN), "blocking": job.blocking_problems,
         "warnings": len(job.problems) - job.blocking_problems,
         "ledger_url": reverse("ledgers:ledger", args=(job.cycle_id, job.organization_id)) if job.cycle_id else "",
         "can_confirm": (job.kind == LedgerJob.Kind.IMPORT and job.stage == "preview" and job.state == LedgerJob.State.DONE
-                        and not job.blocking_problems and job.created_by_id is not None),
+                        and not job.blocking_problems and job.created_by_id == user.pk),
     }
 
 
@@ -75,7 +79,7 @@ def _job_context(job: LedgerJob) -> dict:
 def job_detail(request, pk: int):
     """An import's check (problems, summary, 确认导入) or its result; a progress bar while it runs."""
     job = access.get_ledger_job_for(request.user, pk)
-    return render(request, "ledgers/import_job.html", _job_context(job))
+    return render(request, "ledgers/import_job.html", _job_context(job, request.user))
 
 
 @login_required
@@ -86,7 +90,7 @@ def job_progress(request, pk: int):
         response = HttpResponse("")
         response["HX-Redirect"] = reverse("ledgers:job", args=(job.pk,))
         return response
-    return render(request, "ledgers/_progress.html", _job_context(job))
+    return render(request, "ledgers/_progress.html", _job_context(job, request.user))
 
 
 @login_required
@@ -97,7 +101,7 @@ def import_confirm(request, pk: int):
     try:
         job = importing.ledger_import_confirm(actor=request.user, job=job)
     except ValidationError as error:
-        context = _job_context(job)
+        context = _job_context(job, request.user)
         context["confirm_errors"] = error.messages
         return render(request, "ledgers/import_job.html", context, status=400)
     return redirect("ledgers:job", pk=job.pk)

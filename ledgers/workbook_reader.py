@@ -232,6 +232,10 @@ def read(content: bytes, max_cells: int, out, plans: int) -> None:
     importer to say which sheet's rows it wants (``wanted``)."""
     import python_calamine
 
+    # A workbook saved with a password (Excel's 用密码进行加密) is an OLE file holding the encrypted one.
+    if content.startswith(b"\xd0\xcf\x11\xe0") and "EncryptionInfo".encode("utf-16-le") in content[:1 << 20]:
+        send(out, ("refused", ("password",)))
+        return
     paths = {}
     if content.startswith(b"PK\x03\x04"):
         try:

@@ -222,3 +222,23 @@ def test_a_secretary_imports_only_their_own_branch(lanshan):
     result = ledger_import_preview(actor=secretary, cycle=cycle, level=branch, filename="a.xlsx",
                                    content=workbook_bytes(ROWS[:1]))
     assert result.problems == [] and result.counts["matched"] == 1
+
+
+def test_a_row_whose_name_and_code_disagree_is_refused_not_written_elsewhere(lanshan):
+    # The codes sorted apart from the names (only columns A–P sorted): each row's values would go
+    # to the other organization.
+    import openpyxl
+
+    cycle, county, _admin, _orgs = lanshan
+    commit(lanshan, lanshan_xlsx())
+    book = openpyxl.load_workbook(io.BytesIO(export_xlsx(cycle, county)))
+    sheet = book.active
+    code = next(cell.column_letter for cell in sheet[2] if cell.value == "组织代码")
+    first, second = [row[0].row for row in sheet.iter_rows(min_row=3) if sheet[f"D{row[0].row}"].value][:2]
+    sheet[f"{code}{first}"].value, sheet[f"{code}{second}"].value = sheet[f"{code}{second}"].value, sheet[f"{code}{first}"].value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = preview(lanshan, buffer.getvalue())
+    assert problems_of(result) == [(first, "A", "党支部名称", True), (second, "A", "党支部名称", True)]
+    assert "组织代码" in result.problems[0].message
+    assert {plan.row for plan in result.plans}.isdisjoint({first, second})

@@ -58,7 +58,9 @@ test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS
 
 def test_inside_the_subtree_but_not_allowed_is_403(client, world):
     client.force_login(world.reviewer_a)  # a reviewer decides grades; facts are the administrators' and secretaries'
-    assert client.get(f"/ledgers/{world.cycle.pk}/{world.town_a.pk}/import/").status_code == 403
+    refused = client.get(f"/ledgers/{world.cycle.pk}/{world.town_a.pk}/import/")
+    assert refused.status_code == 403
+    assert f"您无权向{world.town_a.name}导入台账" in refused.content.decode()  # the reason, on the site's own page
     assert client.get(f"/ledgers/jobs/{world.job_a.pk}/").status_code == 403  # someone else's upload
     assert client.post("/api/ledgers/imports", {"cycle": world.cycle.pk, "level": world.town_a.pk,
                                                 "file": upload(GOOD)}).status_code == 403
@@ -141,3 +143,34 @@ def test_the_api_is_in_the_openapi_schema(client, world):
     client.force_login(world.admin_a)
     paths = client.get("/api/openapi.json").json()["paths"]
     assert {"/api/ledgers/imports", "/api/ledgers/jobs/{job_id}", "/api/ledgers/imports/{job_id}/commit"} <= set(paths)
+
+
+def test_a_file_with_many_problems_lists_the_first_ones_and_says_how_many_more(client, world):
+    from ledgers.views import PROBLEMS_SHOWN
+
+    world.job_a.problems = [{"row": number, "column": "E", "header": "流动党员数", "message": f"第{number}行的问题",
+                             "blocking": True} for number in range(4, PROBLEMS_SHOWN + 104)]
+    world.job_a.result = {"counts": {"rows": PROBLEMS_SHOWN + 100}}
+    world.job_a.save()
+    client.force_login(world.admin_a)
+    page = client.get(f"/ledgers/jobs/{world.job_a.pk}/").content.decode()
+    assert page.count("<tr class=\"blocking\">") == PROBLEMS_SHOWN and f"第{PROBLEMS_SHOWN + 3}行的问题" in page
+    assert f"第{PROBLEMS_SHOWN + 4}行的问题" not in page and "另有 100 个问题未列出" in page
+
+
+def test_only_the_uploader_is_offered_the_confirmation(client, world):
+    world.job_a.result = {"counts": {"rows": 2}}
+    world.job_a.save()
+    client.force_login(world.admin_a)
+    assert '<button type="submit">确认导入</button>' in client.get(f"/ledgers/jobs/{world.job_a.pk}/").content.decode()
+    client.force_login(world.county_admin)  # sees the town's upload, may not import it
+    assert '<button type="submit" disabled>确认导入</button>' in client.get(f"/ledgers/jobs/{world.job_a.pk}/").content.decode()
+
+
+def test_an_unreadable_file_shows_its_problem_without_an_empty_summary(client, world):
+    world.job_a.problems = [{"row": None, "column": "", "header": "", "message": "无法读取", "blocking": True}]
+    world.job_a.result = {"counts": {}, "problems": world.job_a.problems}
+    world.job_a.save()
+    client.force_login(world.admin_a)
+    page = client.get(f"/ledgers/jobs/{world.job_a.pk}/").content.decode()
+    assert "无法读取" in page and "import-summary" not in page and "确认导入" not in page

@@ -59,3 +59,29 @@ def test_other_wordings_are_scanned(text, expected):
 def test_a_missing_total_or_a_count_too_large_is_refused(text):
     with pytest.raises(BadValue):
         parse_basic_facts(text)
+
+
+@pytest.mark.parametrize("written", ["无", "—", "/", " 0人 "])
+def test_a_count_written_as_none_is_zero(written):
+    from ledgers.importing import parse_whole_number
+
+    assert parse_whole_number(written) == 0
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("2012.12", ("2012-12-31", "2012.12")), ("2012/6", ("2012-06-30", "2012/6")), ("2013-02", ("2013-02-28", "2013-02")),
+    ("2012年底前完成", ("2012-12-31", "2012年底前完成")), ("2012-08-15", ("2012-08-15", "")),
+])
+def test_deadlines_as_people_type_them(written, expected):
+    from ledgers.importing import parse_deadline
+
+    date, text = parse_deadline(written)
+    assert (date.isoformat(), text) == expected
+
+
+def test_a_month_typed_as_a_number_is_refused_not_misread():
+    # Excel keeps 2012.10 typed in a number cell as 2012.1: October would be read as January.
+    from ledgers.importing import parse_deadline
+
+    with pytest.raises(BadValue):
+        parse_deadline(2012.1)

@@ -3,6 +3,7 @@ by spaces, full-width spaces, line breaks in cells; .xlsx, .xls, .csv in UTF-8 a
 files that cannot be read, each said in words."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 
@@ -93,6 +94,10 @@ def test_unreadable_and_wrong_files_are_problems_not_errors():
         ("台账.pdf", b"%PDF-1.4", "台账.pdf"),
         ("台账.xlsx", b"", "空"),
         ("台账.csv", lanshan.lanshan_xlsx(), ".csv"),
+        # Saved by Excel with a password (用密码进行加密): an OLE file holding the encrypted workbook.
+        ("台账.xlsx", (Path(__file__).parent / "files" / "password.xlsx").read_bytes(), "密码"),
+        # A web page named .xls, as some systems export their tables.
+        ("台账.xls", "<html><body><table><tr><td>党支部名称</td></tr></table></body></html>".encode(), "另存为"),
     ):
         reading = read_ledger(filename, content)
         assert not reading.ok and len(reading.problems) == 1, filename
@@ -100,6 +105,12 @@ def test_unreadable_and_wrong_files_are_problems_not_errors():
         problem = reading.problems[0]
         assert problem.row is None and problem.message
         assert words in problem.message, (filename, problem.message)
+
+
+def test_a_header_with_no_rows_under_it_has_nothing_to_import():
+    reading = read_ledger("台账.xlsx", workbook_bytes([], title=True))
+    assert not reading.ok and reading.rows == [] and "没有" in reading.problems[0].message
+    assert reading.problems[0].row == reading.header_rows[-1]
 
 
 def test_a_file_without_the_ledger_header_says_so():
@@ -303,7 +314,6 @@ def test_a_server_with_its_standard_descriptors_closed_still_reads_every_row(tmp
     # reader's own output or errors, which a server run with them closed would hand out first.
     import subprocess
     import sys
-    from pathlib import Path
 
     path, result = tmp_path / "台账.xlsx", tmp_path / "result.txt"
     path.write_bytes(workbook_bytes([ROWS[0]] * 500))
@@ -426,3 +436,11 @@ def test_a_reader_that_ends_midway_leaves_a_problem_not_half_a_file(monkeypatch,
     reading = read_ledger("台账.xlsx", workbook_bytes([ROWS[0]] * 5000))
     assert not reading.ok and len(reading.rows) < 5000
     assert "无法" in reading.problems[-1].message or "损坏" in reading.problems[-1].message
+
+
+def test_other_wordings_of_the_headers_met_in_real_files_are_known():
+    header = ["党组织名称", "支部书记", "驻村第一书记", "流动党员人数", "活动场所", "存在的问题", "申报等次", "评定等次",
+              "整改时间", "帮扶责任单位"]
+    reading = read_ledger("台账.csv", csv_bytes([["四村党支部"] + [""] * 9], "utf-8", header=header))
+    assert list(reading.columns) == ["name", "secretary", "first_secretary", "mobile_members", "venue", "problems",
+                                     "declared_grade", "superior_grade", "deadline", "assisting_unit"]
