@@ -139,6 +139,9 @@ def ledger(request, cycle_pk: int, org_pk: int):
         "query": query.urlencode(),
         "forms": layouts.FORMS.values(),
         "can_import": access.can_import(request.user, organization),
+        # The level above, linked only for those who may see it (a branch's secretary may not).
+        "parent_visible": bool(organization.parent_id) and organization.pk != cycle.owner_id
+        and org_access.can_view(request.user, organization.parent),
         "editable": {org.pk for org in Organization.objects.filter(pk__in=[row.organization_id for row in rows])
                      .only("pk", "path", "depth", "parent_id") if access.can_edit_entry(request.user, org)},
         **cycle_selectors.summary_tables(cycle=cycle, counts=counts),

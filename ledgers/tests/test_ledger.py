@@ -128,12 +128,16 @@ def test_entry_page_saves_and_names_bad_fields(client, world):
     # The secretary sees only their branch: back to its own ledger, not to the town's (which would be 404).
     assert response.status_code == 302
     assert response.url == reverse("ledgers:ledger", args=[world.cycle.pk, world.branch_a1.pk])
-    assert client.get(response.url).status_code == 200
+    own = client.get(response.url)
+    town_ledger = reverse("ledgers:ledger", args=[world.cycle.pk, world.town_a.pk])
+    assert own.status_code == 200 and f'href="{town_ledger}"' not in own.content.decode()  # no link to a 404
     assert LedgerEntry.objects.get(organization=world.branch_a1).assisting_unit == "县检察院"
     response = client.post(url, {"target_grade": "advanced", "deadline": "2026-13-45"})
     assert response.status_code == 200 and "errorlist" in response.content.decode()
     assert LedgerEntry.objects.get(organization=world.branch_a1).deadline == datetime.date(2026, 12, 31)
     client.force_login(world.reviewer_a)
+    branch_ledger = client.get(reverse("ledgers:ledger", args=[world.cycle.pk, world.branch_a1.pk])).content.decode()
+    assert f'href="{town_ledger}"' in branch_ledger  # the town's reviewer goes up to the town's ledger
     response = client.post(url, {"target_grade": "advanced", "measures": "1、建好阵地", "deadline": "2026-12-31"})
     assert response.url == reverse("ledgers:ledger", args=[world.cycle.pk, world.town_a.pk])
     assert LedgerEntry.objects.get(organization=world.branch_a1).deadline == datetime.date(2026, 12, 31)
