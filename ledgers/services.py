@@ -20,6 +20,16 @@ ENTRY_FIELDS = ("target_grade", "measures", "deadline", "deadline_text", "assist
 _TEXT_LIMITS = {"deadline_text": 64, "assisting_unit": 200, "liaison_leader": 64, "responsible_person": 64}
 
 
+def _written_deadline(text: str) -> datetime.date | None:
+    """The date a deadline as written means (2012年底 → 2012-12-31); None for other words."""
+    from ledgers.importing import BadValue, parse_deadline  # importing writes entries through this module
+
+    try:
+        return parse_deadline(text)[0] if text else None
+    except BadValue:
+        return None
+
+
 @transaction.atomic
 def ledger_entry_save(*, actor, cycle: Cycle, organization: Organization, target_grade: str = "", measures: str = "",
                       deadline: datetime.date | None = None, deadline_text: str = "", assisting_unit: str = "",
@@ -45,6 +55,11 @@ def ledger_entry_save(*, actor, cycle: Cycle, organization: Organization, target
         if len(values[field]) > limit:
             errors[field] = _("%(field)s: at most %(limit)d characters.") % {
                 "field": LedgerEntry._meta.get_field(field).verbose_name, "limit": limit}
+    if (written := _written_deadline(values["deadline_text"])) and values["deadline"] and written != values["deadline"]:
+        # The date changed and the text as written did not: the ledger would print the old deadline.
+        errors["deadline_text"] = _("Deadline as written: %(text)s means %(written)s, not the deadline %(deadline)s; "
+                                    "change it, or clear it to print the date.") % {
+            "text": values["deadline_text"], "written": written.isoformat(), "deadline": values["deadline"].isoformat()}
     if errors:
         raise ValidationError(errors)
     entry = LedgerEntry.objects.select_for_update().filter(cycle=cycle, organization=organization).first()

@@ -283,3 +283,16 @@ def test_api_exports_a_form_with_the_filters_and_serves_its_file_in_scope(client
     assert set(summary) >= {"state", "grade", "stars", "step"}
     client.force_login(world.admin_b)
     assert client.get(f"/api/ledgers/jobs/{job['id']}/file").status_code == 404
+
+
+def test_a_deadline_changed_without_its_text_as_written_is_refused_by_name(client, world):
+    client.force_login(world.secretary_a1)
+    url = reverse("ledgers:entry", args=[world.cycle.pk, world.branch_a1.pk])
+    client.post(url, {"target_grade": "advanced", "deadline": "2012-12-31", "deadline_text": "2012年底"})
+    response = client.post(url, {"target_grade": "advanced", "deadline": "2013-06-30", "deadline_text": "2012年底"})
+    assert response.status_code == 200 and "整改时限（原文）" in response.content.decode()
+    entry = LedgerEntry.objects.get(organization=world.branch_a1)
+    assert (entry.deadline, entry.deadline_text) == (datetime.date(2012, 12, 31), "2012年底")
+    client.post(url, {"target_grade": "advanced", "deadline": "2013-06-30", "deadline_text": "2013年上半年"})
+    entry.refresh_from_db()
+    assert (entry.deadline, entry.deadline_text) == (datetime.date(2013, 6, 30), "2013年上半年")
