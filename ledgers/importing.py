@@ -549,6 +549,8 @@ def _plan(reading: Reading, sheet_row, target: Target | None, grades: tuple[str,
                     break
             if after != current:
                 plan.facts = after
+                if current is not None and "basic_facts" in values:
+                    _warn_counts_cleared(reading, number, current, after)
 
     # The cycle's ledger entry.
     entry_given: dict = {}
@@ -575,6 +577,17 @@ def _plan(reading: Reading, sheet_row, target: Target | None, grades: tuple[str,
         if after_entry != current_entry:
             plan.entry = after_entry
     return plan if reading.blocking == blocking and target.organization_id else None
+
+
+def _warn_counts_cleared(reading: Reading, number: int, current: dict, after: dict) -> None:
+    """A 基本情况 that leaves out a count stored as more than 0 sets it to 0: said, not blocking (it may
+    be meant, as Jinwei's own exports leave out the counts that are 0)."""
+    cleared = [name for name in FACT_COUNTS if current[name] and not after[name]]
+    if cleared:
+        reading.problem(_("%(fields)s become 0 (they were %(before)s): the 基本情况 does not give them. Write them "
+                          "in it if they have not changed.") % {
+            "fields": "、".join(str(OrganizationFacts._meta.get_field(name).verbose_name) for name in cleared),
+            "before": "、".join(str(current[name]) for name in cleared)}, row=number, key="basic_facts", blocking=False)
 
 
 # Commit --------------------------------------------------------------------------------------

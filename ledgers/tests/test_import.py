@@ -242,3 +242,15 @@ def test_a_row_whose_name_and_code_disagree_is_refused_not_written_elsewhere(lan
     assert problems_of(result) == [(first, "A", "党支部名称", True), (second, "A", "党支部名称", True)]
     assert "组织代码" in result.problems[0].message
     assert {plan.row for plan in result.plans}.isdisjoint({first, second})
+
+
+def test_a_shorter_basic_facts_sentence_says_which_counts_become_zero(lanshan):
+    commit(lanshan, lanshan_xlsx())
+    rows = edited(ROWS, {(0, 3): "支部共有党员75人，其中女党员8人，35岁以下党员15人。"})
+    result = preview(lanshan, workbook_bytes(rows))
+    assert problems_of(result) == [(4, "D", "基本情况", False)]  # a warning: the import may go on
+    message = result.problems[0].message
+    assert "预备党员" in message and "班子成员" in message and "7、3、5" in message and "女党员" not in message
+    commit(lanshan, workbook_bytes(rows))
+    facts = OrganizationFacts.objects.get(organization__code="431127-01-001", year=2012)
+    assert (facts.probationary_members, facts.female_members, facts.leadership_size) == (0, 8, 0)
