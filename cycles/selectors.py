@@ -8,11 +8,12 @@ from django.utils import timezone
 
 from cycles import access, tallies
 from cycles.choices import OWN_STEPS, GradingState, ListState, Step
-from cycles.models import Cycle, Grading, LevelList
+from cycles.models import Cycle, CycleStandard, Grading, LevelList
 from orgs import access as org_access
 from orgs import paths
 from orgs.choices import Sector
-from standards.choices import Grade
+from standards import defaults as standard_defaults
+from standards.choices import GRADE_ORDER, Grade
 
 
 def cycle_list(*, user) -> QuerySet[Cycle]:
@@ -36,6 +37,17 @@ def summary_tables(*, cycle: Cycle, counts: dict[str, dict[str, int]]) -> dict:
     }
 
 
+def cycle_grades(cycle: Cycle) -> list[str]:
+    """The grades of the standards the cycle uses (the default three when it uses none), from the best down."""
+    grades = {band["grade"] for link in CycleStandard.objects.filter(cycle=cycle).select_related("standard")
+              for band in link.standard.bands}
+    return sorted(grades or {band.grade for band in standard_defaults.THREE_GRADES.bands}, key=_grade_rank)
+
+
+def _grade_rank(grade: str) -> int:
+    return GRADE_ORDER.index(grade) if grade in GRADE_ORDER else len(GRADE_ORDER)
+
+
 def _grade_table(grade_counts: dict[str, int]) -> dict:
     """Sector × grade counts ("village:advanced": 3) as rows of a small table."""
     sectors, grades, cells = [], [], {}
@@ -46,8 +58,7 @@ def _grade_table(grade_counts: dict[str, int]) -> dict:
         if grade not in grades:
             grades.append(grade)
         cells[(sector, grade)] = count
-    order = list(Grade.values)
-    grades.sort(key=order.index)
+    grades.sort(key=_grade_rank)
     rows = [(Sector(sector).label if sector in Sector.values else sector,
              [cells.get((sector, grade), 0) for grade in grades]) for sector in sorted(sectors)]
     return {"grades": [Grade(grade).label for grade in grades], "rows": rows}

@@ -25,6 +25,13 @@ class LedgerFilterForm(forms.Form):
     target_grade = forms.ChoiceField(label=_("Upgrade target"), required=False, choices=_optional(Grade.choices))
     q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
 
+    def __init__(self, *args, grades: list[str] | None = None, **kwargs):
+        """``grades``: the cycle's (cycles.selectors.cycle_grades), the only ones offered; all of them without it."""
+        super().__init__(*args, **kwargs)
+        if grades is not None:
+            for name in ("declared_grade", "superior_grade", "target_grade"):
+                self.fields[name].choices = _optional([(grade, Grade(grade).label) for grade in grades])
+
     def filters(self) -> LedgerFilters:
         """The filters chosen; unknown values are dropped rather than refused (a shared link keeps working)."""
         self.is_valid()

@@ -117,7 +117,7 @@ MAX_PAGE = 100_000  # beyond the last page the page is empty; a number past this
 def ledger(request, cycle_pk: int, org_pk: int):
     """The ledger's rows under the organization with the page's filters, 100 to a page, and the level's roll-up."""
     cycle, organization = access.get_ledger_for(request.user, cycle_pk, org_pk)
-    filter_form = LedgerFilterForm(request.GET)
+    filter_form = LedgerFilterForm(request.GET, grades=cycle_selectors.cycle_grades(cycle))
     filters = filter_form.filters()
     try:
         page_number = min(max(1, int(request.GET.get("page", 1))), MAX_PAGE)

@@ -27,6 +27,12 @@ class Grade(models.TextChoices):
     BRAND = "brand", _("Brand")  # 品牌
 
 
+# The grades from the best down, each scheme's in its own order (好 较好 一般 较差; 先进 一般 后进), for
+# tables that set grades of several schemes side by side.
+GRADE_ORDER = ("brand", "exemplary", "advanced", "good", "fairly_good", "average", "poor", "lagging",
+               "excellent_site", "average_site", "lagging_site")
+
+
 class DeductionKind(models.TextChoices):
     PER_OCCURRENCE = "per_occurrence", _("Points per occurrence")
     FIXED = "fixed", _("Fixed amount")

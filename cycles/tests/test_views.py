@@ -478,3 +478,13 @@ def test_self_assessment_takes_the_score_sheets_grade(client, world):
     assert post_step(client, world, world.branch_a1, "self_assessment", {"grade": "advanced"}).status_code == 302
     g = grading(world, world.branch_a1)
     assert (g.declared_grade, g.self_total) == ("average", 70)
+
+
+def test_the_grade_table_sets_each_scheme_from_its_best_grade_down():
+    from cycles.selectors import _grade_table
+    from standards.choices import GRADE_ORDER, Grade
+
+    assert sorted(GRADE_ORDER) == sorted(Grade.values)  # every grade has its place, once
+    table = _grade_table({"village:average": 1, "village:poor": 4, "village:good": 2, "village:fairly_good": 3})
+    assert table["grades"] == [Grade.GOOD.label, Grade.FAIRLY_GOOD.label, Grade.AVERAGE.label, Grade.POOR.label]
+    assert table["rows"][0][1] == [2, 3, 1, 4]

@@ -296,3 +296,14 @@ def test_a_deadline_changed_without_its_text_as_written_is_refused_by_name(clien
     client.post(url, {"target_grade": "advanced", "deadline": "2013-06-30", "deadline_text": "2013年上半年"})
     entry.refresh_from_db()
     assert (entry.deadline, entry.deadline_text) == (datetime.date(2013, 6, 30), "2013年上半年")
+
+
+def test_the_grade_filters_offer_the_cycles_own_grades(client, world):
+    from cycles.selectors import cycle_grades
+
+    client.force_login(world.admin_a)
+    page = client.get(reverse("ledgers:ledger", args=[world.cycle.pk, world.town_a.pk])).content.decode()
+    grades = cycle_grades(world.cycle)
+    offered = {grade for grade in ("advanced", "average", "lagging", "good", "fairly_good", "poor", "brand")
+               if f'<option value="{grade}"' in page}
+    assert offered == set(grades) and len(grades) < 11
