@@ -39,6 +39,7 @@ from ledgers.workbook_reader import cell_text, prepared_rows, squeeze
 EXTENSIONS = (".xlsx", ".xls", ".csv")
 HEADER_SCAN_ROWS = workbook_reader.HEAD_ROWS  # a header lies within the first rows: a title, a date line, the header
 GROUP_HEADERS = frozenset({"党组织情况", "整改情况", "分类定级情况", "定级情况"})
+TOTAL_WORDS = frozenset({"合计", "小计", "总计", "共计"})
 NOTE_PREFIXES = ("说明", "注：", "注:", "备注", "填表人", "填报人", "制表", "审核人", "填表说明")
 # Names of people and units: any whitespace inside is a typist's padding ("上泉      洞村      党支部").
 NAME_KEYS = frozenset({"name", "code", "secretary", "first_secretary", "assisting_unit", "liaison_leader",
@@ -535,6 +536,9 @@ def rows_from_prepared(prepared: Iterable[tuple[dict, dict]], reading: Reading) 
     for number, (values, outside) in enumerate(prepared, start=start + 1):  # 1-based, as the spreadsheet shows it
         if not values and not outside:
             continue
+        if values.get("name") in TOTAL_WORDS or (outside and any(
+                squeeze(cell_text(value)) in TOTAL_WORDS for value in outside.values())):
+            continue  # a row of totals (合计), typed under or among the organizations
         if len(values) + len(outside) <= 2:  # a note, a group row, or a row of one or two values
             first = min([columns[key] for key in values] + list(outside))
             if _is_note(cell_text(outside[first] if first in outside else values[keys[first]])):

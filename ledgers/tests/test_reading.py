@@ -444,3 +444,10 @@ def test_other_wordings_of_the_headers_met_in_real_files_are_known():
     reading = read_ledger("台账.csv", csv_bytes([["四村党支部"] + [""] * 9], "utf-8", header=header))
     assert list(reading.columns) == ["name", "secretary", "first_secretary", "mobile_members", "venue", "problems",
                                      "declared_grade", "superior_grade", "deadline", "assisting_unit"]
+
+
+def test_rows_of_totals_are_not_organizations():
+    header = ["序号", *flat_header()]
+    rows = [["1", *ROWS[0][:len(flat_header())]], ["合 计", "", "", "", "", 12], ["", "小计", "", "", "", 3]]
+    reading = read_ledger("台账.csv", csv_bytes(rows, "utf-8", header=header))
+    assert reading.ok and [row.number for row in reading.rows] == [2]
