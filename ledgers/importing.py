@@ -246,6 +246,8 @@ class RowPlan:
     facts_id: int | None = None
     entry: dict | None = None
     entry_id: int | None = None
+    facts_before: dict | None = None  # what is stored, for the preview's list of changes
+    entry_before: dict | None = None
 
 
 @dataclass
@@ -487,7 +489,8 @@ def _plan(reading: Reading, sheet_row, target: Target | None, grades: tuple[str,
     if target is None:
         target = NO_TARGET
     plan = RowPlan(row=number, target=target, facts_id=facts[0] if facts else None,
-                   entry_id=entry[0] if entry else None)
+                   entry_id=entry[0] if entry else None, facts_before=facts[1] if facts else None,
+                   entry_before=entry[1] if entry else None)
 
     # Grades: compared with the grading, never written.
     for key, recorded in (("declared_grade", target.declared_grade), ("superior_grade", target.final_grade)):
@@ -801,6 +804,35 @@ def _job_content(job) -> bytes:
         return handle.read()
 
 
+CHANGES_LISTED = 500  # rows whose changes the preview lists, field by field
+
+
+def plan_changes(plan: RowPlan) -> list[tuple[str, str, str]]:
+    """What a row changes, for people: (the field's name, what is stored, what the file brings), one per
+    field that changes; for a new record, its fields that the file fills."""
+    changes = [(str(Organization._meta.get_field(name).verbose_name), getattr(plan.target, name), value)
+               for name, value in plan.organization.items()]
+    for model, after, before in ((OrganizationFacts, plan.facts, plan.facts_before),
+                                 (LedgerEntry, plan.entry, plan.entry_before)):
+        for name, value in (after or {}).items():
+            old = before[name] if before else None
+            if value != old and (before is not None or value not in ("", None, 0, VenueStatus.NONE)):
+                changes.append((str(model._meta.get_field(name).verbose_name), _shown(name, old), _shown(name, value)))
+    return changes
+
+
+def _shown(name: str, value) -> str:
+    if value is None:
+        return ""
+    if name == "venue_status":
+        return str(VenueStatus(value).label)
+    if name == "target_grade":
+        return grade_label(value) if value else ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
 def ledger_import_start(*, actor, cycle: Cycle, level: Organization, upload, wait: float | None = None):
     """Keep the uploaded file in a new import job and run its preview; returns the job (maybe still running).
 
@@ -818,9 +850,13 @@ def ledger_import_start(*, actor, cycle: Cycle, level: Organization, upload, wai
     def work(progress):
         preview = ledger_import_preview(actor=actor, cycle=cycle, level=level, filename=job.filename,
                                         content=_job_content(job), progress=progress)
+        changed = [plan for plan in preview.plans if plan.organization or plan.facts is not None or plan.entry is not None]
         return {"counts": preview.counts, "header_rows": preview.reading.header_rows,
                 "columns": {key: preview.reading.letter(key) for key in preview.reading.columns},
-                "problems": preview.problem_dicts()}
+                "problems": preview.problem_dicts(),
+                "changes": [{"row": plan.row, "name": plan.target.name, "fields": plan_changes(plan)}
+                            for plan in changed[:CHANGES_LISTED]],
+                "changes_left": max(0, len(changed) - CHANGES_LISTED)}
 
     return jobs.job_run(job=job, work=work, stage="preview", **({"wait": wait} if wait is not None else {}))
 

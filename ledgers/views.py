@@ -68,6 +68,8 @@ def _job_context(job: LedgerJob, user) -> dict:
         "job": job, "done": done, "total": total, "percent": min(100, done * 100 // total) if total else 0,
         "counts": counts, "problems": job.problems[:PROBLEMS_SHOWN],
         "problems_left": max(0, len(job.problems) - PROBLEMS_SHOWN), "blocking": job.blocking_problems,
+        "changes": (job.result or {}).get("changes", []) if job.stage == "preview" else [],
+        "changes_left": (job.result or {}).get("changes_left", 0) if job.stage == "preview" else 0,
         "warnings": len(job.problems) - job.blocking_problems,
         "ledger_url": reverse("ledgers:ledger", args=(job.cycle_id, job.organization_id)) if job.cycle_id else "",
         "can_confirm": (job.kind == LedgerJob.Kind.IMPORT and job.stage == "preview" and job.state == LedgerJob.State.DONE

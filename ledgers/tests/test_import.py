@@ -254,3 +254,14 @@ def test_a_shorter_basic_facts_sentence_says_which_counts_become_zero(lanshan):
     commit(lanshan, workbook_bytes(rows))
     facts = OrganizationFacts.objects.get(organization__code="431127-01-001", year=2012)
     assert (facts.probationary_members, facts.female_members, facts.leadership_size) == (0, 8, 0)
+
+
+def test_the_preview_says_what_each_row_changes_field_by_field(lanshan):
+    from ledgers.importing import plan_changes
+
+    commit(lanshan, lanshan_xlsx())
+    stored = OrganizationFacts.objects.get(organization__code="431127-01-001", year=2012)
+    result = preview(lanshan, workbook_bytes(edited(ROWS, {(0, 4): stored.mobile_members + 3, (0, 12): "2012年9月"})))
+    (plan,) = [plan for plan in result.plans if plan.facts or plan.entry or plan.organization]  # the others: as stored
+    assert plan_changes(plan) == [("流动党员数", str(stored.mobile_members), str(stored.mobile_members + 3)),
+                                  ("整改时限", "2012-12-31", "2012-09-30"), ("整改时限（原文）", "2012年底", "2012年9月")]

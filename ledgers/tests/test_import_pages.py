@@ -88,6 +88,12 @@ def test_upload_see_the_problems_correct_the_file_and_import(client, world):
     job = LedgerJob.objects.latest("pk")
     html = client.get(response["Location"]).content.decode()
     assert 'disabled>确认导入' not in html and "确认导入" in html
+    # Before confirming, what each row changes, field by field: here both organizations are new to the ledger.
+    changes = {change["name"]: {field: (before, after) for field, before, after in change["fields"]}
+               for change in job.result["changes"]}
+    assert changes["甲一村党支部"]["党员数"] == ("", "20") and changes["甲一村党支部"]["帮扶单位"] == ("", "县委组织部")
+    assert changes["甲二村党支部"]["书记"] == (world.branch_a2.secretary, "王五") and "流动党员数" not in changes["甲二村党支部"]
+    assert "导入后将发生的变更" in html and "县委组织部" in html
     response = client.post(f"/ledgers/jobs/{job.pk}/confirm/")
     assert response.status_code == 302
     html = client.get(response["Location"]).content.decode()
