@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from ledgers import workbook_reader
 from ledgers.columns import CODE_COLUMN, HUNAN_COLUMNS, Column
-from ledgers.workbook_reader import cell_text, prepared_rows, squeeze
+from ledgers.workbook_reader import cell_text, filled_down, prepared_rows, squeeze
 
 EXTENSIONS = (".xlsx", ".xls", ".csv")
 HEADER_SCAN_ROWS = workbook_reader.HEAD_ROWS  # a header lies within the first rows: a title, a date line, the header
@@ -180,21 +180,24 @@ class Sheet:
     name: str
     height: int
     head: list[list]
-    # The rows after the head, prepared for the columns given (workbook_reader.prepared_rows).
-    rest: Callable[[list[tuple[str, int, str]]], Iterator[tuple[dict, dict]]] = lambda columns: iter(())
+    # The rows after the head, prepared for the columns given (workbook_reader.prepared_rows), the data
+    # starting at the row given.
+    rest: Callable[[list[tuple[str, int, str]], int], Iterator[tuple[dict, dict]]] = lambda columns, start: iter(())
+    merged: list[tuple[int, int, int]] = field(default_factory=list)  # ranges merged down a column (filled_down)
     errors: list[tuple[int, int, str]] = field(default_factory=list)
     finish: Callable[[], None] = lambda: None  # read the file to its end; its error cells are then known
     stop: Callable[[], None] = lambda: None  # stop reading the file
 
     def data(self, columns: list[tuple[str, int, str]], start: int) -> Iterator[tuple[dict, dict]]:
         """Its rows from ``start`` (0-based, within the head) to its last, prepared for ``columns``."""
-        yield from prepared_rows(self.head[start:], columns)
-        yield from self.rest(columns)
+        head = filled_down(self.head[start:], self.merged, start, self.head[:start], start)
+        yield from prepared_rows(head, columns)
+        yield from self.rest(columns, start)
 
 
 def _sheet_from_grid(name: str, grid: list[list]) -> Sheet:
     head = HEADER_SCAN_ROWS + 1  # as a workbook's reader sends them: the header's rows and the one under them
-    return Sheet(name, len(grid), grid[:head], lambda columns: prepared_rows(grid[head:], columns))
+    return Sheet(name, len(grid), grid[:head], lambda columns, start: prepared_rows(grid[head:], columns))
 
 
 class _Reading:
@@ -297,16 +300,17 @@ class _Reading:
     def sheets(self) -> list[Sheet]:
         """The sheets, once the reader has parsed them all: their first rows now, the others when asked for."""
         _kind, listed = self._frame()
-        self.sheets_read = [Sheet(name, height, head, rest=functools.partial(self.rows, index), finish=self.finish,
-                                  stop=self.stop) for index, (name, height, head) in enumerate(listed)]
+        self.sheets_read = [Sheet(name, height, head, rest=functools.partial(self.rows, index), merged=merged,
+                                  finish=self.finish, stop=self.stop)
+                            for index, (name, height, head, merged) in enumerate(listed)]
         return self.sheets_read
 
-    def rows(self, index: int, columns: list[tuple[str, int, str]]) -> Iterator[tuple[dict, dict]]:
+    def rows(self, index: int, columns: list[tuple[str, int, str]], start: int) -> Iterator[tuple[dict, dict]]:
         """Sheet ``index``'s rows after its first ones, prepared by the reader for ``columns``: the rows
         of one sheet are read, once."""
         if self.plans.closed:
             raise RuntimeError("a workbook's rows are read once, for one sheet")
-        self._want((index, columns))
+        self._want((index, columns, start))
         sheet, received = self.sheets_read[index], 0
         while not self.complete:
             frame = self._frame()

@@ -13,7 +13,8 @@ the header in the sheets' first rows. Output on stdout: frames (``send``), each 
 marshalled, P: pickled, for dates), its length and its value, sent as soon as they are known, so
 that the importer checks the first rows while the rest are turned into values:
 
-    ("sheets", [(name, rows, the first HEAD_ROWS + 1 rows)])   once every sheet is parsed
+    ("sheets", [(name, rows, the first HEAD_ROWS + 1 rows,
+                 ranges merged down a column)])            once every sheet is parsed
     ("rows", [prepared rows])                              the chosen sheet's other rows, in chunks
     ("errors", {name: error cells})                        last
     ("refused", (reason, …))                               instead of any of them, or after some
@@ -107,6 +108,42 @@ def is_filled(value) -> bool:
     if value.__class__ is str:
         return bool(value) and not value.isspace()
     return value is not None
+
+
+def filled_down(rows, merged: list[tuple[int, int, int]], first: int, above: list[list], start: int):
+    """The rows (the first of them the sheet's row ``first``, 0-based), each cell of a range merged down
+    one column holding the range's value, as people read it: a unit, a leader or a deadline merged over
+    the branches it is for. ``merged``: (top row, column, bottom row) of such ranges; only those that
+    start at or below ``start`` (the first data row) count. ``above``: the rows before ``first``."""
+    tops: dict[int, list[tuple[int, int]]] = {}
+    for top, column, bottom in merged:
+        if top >= start and bottom >= first:
+            tops.setdefault(top, []).append((column, bottom))
+    if not tops:
+        yield from rows
+        return
+    active: dict[int, tuple[object, int]] = {}  # column → (its range's value, the range's bottom row)
+    for top in sorted(row for row in tops if row < first):
+        for column, bottom in tops[top]:
+            row = above[top] if top < len(above) else []
+            active[column] = (row[column] if column < len(row) else "", bottom)
+    for number, raw in enumerate(rows, start=first):
+        if active:
+            raw = list(raw)
+            for column, (value, bottom) in list(active.items()):
+                if number > bottom:
+                    del active[column]
+                elif column < len(raw):
+                    raw[column] = value
+        for column, bottom in tops.get(number, ()):
+            active[column] = (raw[column] if column < len(raw) else "", bottom)
+        yield raw
+
+
+def merged_down(sheet) -> list[tuple[int, int, int]]:
+    """A calamine sheet's ranges merged down one column: (top row, column, bottom row), 0-based."""
+    return [(top, left, bottom) for (top, left), (bottom, right) in (sheet.merged_cell_ranges or ())
+            if left == right and bottom > top]
 
 
 def prepared_rows(rows, columns: list[tuple[str, int, str]]):
@@ -270,11 +307,13 @@ def read(content: bytes, max_cells: int, out, plans: int) -> None:
             else:
                 send(out, ("refused", ("unreadable",)))
             return
-        send(out, ("sheets", [(name, sheet.end[0] + 1 if sheet.end else 0, head)
-                              for (name, sheet, _rows), head in zip(sheets, heads, strict=True)]))
+        merges = [merged_down(sheet) for _name, sheet, _rows in sheets]
+        send(out, ("sheets", [(name, sheet.end[0] + 1 if sheet.end else 0, head, merged)
+                              for (name, sheet, _rows), head, merged in zip(sheets, heads, merges, strict=True)]))
         if (plan := wanted(plans)) is not None:
-            index, columns = plan
-            rows = prepared_rows(sheets[index][2], columns)
+            index, columns, start = plan
+            rows = prepared_rows(filled_down(sheets[index][2], merges[index], HEAD_ROWS + 1, heads[index], start),
+                                 columns)
             while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
                 send(out, ("rows", chunk))
     finally:

@@ -294,19 +294,19 @@ def test_the_reader_sends_the_rows_as_calamine_reads_them_from_a1():
         assert [sheet.name for sheet in sheets] == calamine.sheet_names
         assert [sheet.head for sheet in sheets] == [rows[:head] for rows in expected]
         assert [sheet.height for sheet in sheets] == [len(rows) for rows in expected]
-        rest = list(sheets[index].rest(columns))
+        rest = list(sheets[index].rest(columns, head))
         assert rest == list(prepared_rows(expected[index][head:], columns)) and len(rest) == len(expected[index]) - head
         assert reader.process.wait(timeout=30) is not None  # the reader has ended
     assert rest[2500 - head - 1] == ({"deadline": datetime.date(2025, 3, 4)}, {1: "第 2500 行"})
     with pytest.raises(RuntimeError):  # the rows of one sheet, once
-        next(sheets[0].rest(columns))
+        next(sheets[0].rest(columns, head))
 
     old_excel = xls_bytes([ROWS[0]] * 40)
     reader = reading_module._Reading(old_excel)
     (sheet,) = reader.sheets()
     rows = CalamineWorkbook.from_filelike(io.BytesIO(old_excel)).get_sheet_by_index(0).to_python(skip_empty_area=False)
     columns = [("name", 0, "name"), ("basic_facts", 3, "text")]
-    assert sheet.head == rows[:head] and list(sheet.rest(columns)) == list(prepared_rows(rows[head:], columns))
+    assert sheet.head == rows[:head] and list(sheet.rest(columns, head)) == list(prepared_rows(rows[head:], columns))
 
 
 def test_a_server_with_its_standard_descriptors_closed_still_reads_every_row(tmp_path):
@@ -451,3 +451,20 @@ def test_rows_of_totals_are_not_organizations():
     rows = [["1", *ROWS[0][:len(flat_header())]], ["合 计", "", "", "", "", 12], ["", "小计", "", "", "", 3]]
     reading = read_ledger("台账.csv", csv_bytes(rows, "utf-8", header=header))
     assert reading.ok and [row.number for row in reading.rows] == [2]
+
+
+def test_a_value_merged_down_over_several_rows_is_every_rows_value():
+    # 帮扶单位 (column N) merged over rows 4–6, and 整改时限 (column M) over rows 29–40, across the rows
+    # the importer reads itself and those the reader sends: each row gets the value, as people read it.
+    from ledgers.tests.files.lanshan import MERGES
+
+    rows = [[*ROWS[0][:12], "", ""] + ROWS[0][14:] for _number in range(45)]
+    rows[0][12], rows[0][13], rows[25][12] = "2012年底", "县委办", "2013年6月"
+    content = workbook_bytes(rows, merges=[*MERGES, "N4:N6", "M29:M40"])
+    reading = read_ledger("台账.xlsx", content)
+    assert reading.ok and reading.header_rows == [2, 3]
+    units = {row.number: row.values.get("assisting_unit") for row in reading.rows}
+    deadlines = {row.number: row.values.get("deadline") for row in reading.rows}
+    assert [units[number] for number in (4, 5, 6, 7)] == ["县委办", "县委办", "县委办", None]
+    assert [deadlines[number] for number in (4, 5, 28, 29, 35, 40, 41)] == [
+        "2012年底", None, None, "2013年6月", "2013年6月", "2013年6月", None]
