@@ -853,6 +853,7 @@ def ledger_import_start(*, actor, cycle: Cycle, level: Organization, upload, wai
         changed = [plan for plan in preview.plans if plan.organization or plan.facts is not None or plan.entry is not None]
         return {"counts": preview.counts, "header_rows": preview.reading.header_rows,
                 "columns": {key: preview.reading.letter(key) for key in preview.reading.columns},
+                "ignored": preview.reading.ignored,
                 "problems": preview.problem_dicts(),
                 "changes": [{"row": plan.row, "name": plan.target.name, "fields": plan_changes(plan)}
                             for plan in changed[:CHANGES_LISTED]],

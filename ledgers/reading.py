@@ -107,6 +107,7 @@ class Reading:
     sheet: str = ""
     header_rows: list[int] = field(default_factory=list)
     columns: dict[str, int] = field(default_factory=dict)  # key → 0-based column index
+    ignored: list[str] = field(default_factory=list)  # the header's other columns, "A（序号）": not imported
     rows: list[SheetRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     blocking: int = 0  # how many of the problems block the import; problem() counts them
@@ -596,6 +597,13 @@ def _read_sheets_into(reading: Reading, sheets: list[Sheet]) -> None:
     sheet, header_rows, reading.columns = best
     reading.sheet = sheet.name
     reading.header_rows = [number + 1 for number in header_rows]
+    named = {}
+    for number in header_rows:
+        for index, value in enumerate(sheet.head[number]):
+            if (text := squeeze(cell_text(value))) and text not in GROUP_HEADERS:
+                named.setdefault(index, text)
+    reading.ignored = [f"{column_letter(index)}（{text}）" for index, text in sorted(named.items())
+                       if index not in reading.columns.values()]
     if "name" not in reading.columns and "code" not in reading.columns:
         reading.problem(_("Missing column: %(header)s. The file needs the organizations' names (or their codes).")
                         % {"header": COLUMNS_BY_KEY["name"].header}, row=reading.header_rows[-1])

@@ -69,6 +69,7 @@ def _job_context(job: LedgerJob, user) -> dict:
         "counts": counts, "problems": job.problems[:PROBLEMS_SHOWN],
         "problems_left": max(0, len(job.problems) - PROBLEMS_SHOWN), "blocking": job.blocking_problems,
         "changes": (job.result or {}).get("changes", []) if job.stage == "preview" else [],
+        "ignored": (job.result or {}).get("ignored", []) if job.stage == "preview" else [],
         "changes_left": (job.result or {}).get("changes_left", 0) if job.stage == "preview" else 0,
         "warnings": len(job.problems) - job.blocking_problems,
         "ledger_url": reverse("ledgers:ledger", args=(job.cycle_id, job.organization_id)) if job.cycle_id else "",

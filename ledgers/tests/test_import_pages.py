@@ -180,3 +180,11 @@ def test_an_unreadable_file_shows_its_problem_without_an_empty_summary(client, w
     client.force_login(world.admin_a)
     page = client.get(f"/ledgers/jobs/{world.job_a.pk}/").content.decode()
     assert "无法读取" in page and "import-summary" not in page and "确认导入" not in page
+
+
+def test_the_preview_names_the_columns_it_leaves_out(client, world):
+    world.job_a.result = {"counts": {"rows": 1}, "ignored": ["A（序号）", "C（党员总数）"]}
+    world.job_a.save()
+    client.force_login(world.admin_a)
+    page = client.get(f"/ledgers/jobs/{world.job_a.pk}/").content.decode()
+    assert "以下列不属于台账，不会导入： A（序号）、C（党员总数）" in page

@@ -468,3 +468,10 @@ def test_a_value_merged_down_over_several_rows_is_every_rows_value():
     assert [units[number] for number in (4, 5, 6, 7)] == ["县委办", "县委办", "县委办", None]
     assert [deadlines[number] for number in (4, 5, 28, 29, 35, 40, 41)] == [
         "2012年底", None, None, "2013年6月", "2013年6月", "2013年6月", None]
+
+
+def test_the_headers_columns_that_are_not_the_ledgers_are_named():
+    header = ["序号", "党组织名称", "党员总数", "支部书记", "说不清的列"]
+    reading = read_ledger("台账.csv", csv_bytes([["1", "四村党支部", "20", "唐辉", ""]], "utf-8", header=header))
+    assert list(reading.columns) == ["name", "secretary"]
+    assert reading.ignored == ["A（序号）", "C（党员总数）", "E（说不清的列）"]
