@@ -387,7 +387,8 @@ def _too_big() -> UnreadableFile:
 
 
 def _damaged() -> UnreadableFile:
-    return UnreadableFile(_("The file cannot be read as an Excel workbook; it may be damaged or of another kind."))
+    return UnreadableFile(_("The file cannot be read as an Excel workbook; it may be damaged or of another kind. "
+                            "If it opens in Excel or WPS, save it there as .xlsx and upload that."))
 
 
 def _refusal(refused: tuple) -> UnreadableFile:
