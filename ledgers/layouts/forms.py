@@ -268,7 +268,7 @@ def hunan_summary_tables(units: list[tuple[str, dict]], meta: FormMeta) -> list[
     labels = grade_labels()
     return [_count_table(
         title=f"{meta.unit or '××单位'}基层党组织分类定级晋位升级情况汇总表", meta=meta, units=units, grades=grades,
-        sector=None, unit_header="单位名称", total_header="基层党组织总数",
+        sector=None, unit_header="单位名称", total_header="已定级党组织数",  # what it counts: not every organization
         notes=[f"说明：各单位所属基层党组织上级党组织审核定级类别（{'、'.join(labels.get(g, g) for g in grades)}）的个数；"
                "“所占比例”为各类别占已定级党组织总数的百分比。"],  # a designed note: the seed lost 附件一's grid
         sheet_name="情况汇总表")]

@@ -222,6 +222,7 @@ def test_site_tally_and_hunan_summary_count_their_own_grades():
     cells = summary.cells()
     assert cells[0][0] == "蓝山县基层党组织分类定级晋位升级情况汇总表"
     assert cells[3][3:7] == ["好", "较好", "一般", "较差"]
+    assert cells[2][2] == "已定级党组织数"  # what the total counts: the organizations whose grade is set
     assert cells[4][:7] == [1, "毛俊镇党委", 2, 1, 1, 0, 0] and cells[5][:7] == ["", "合计", 3, 1, 1, 0, 1]
 
 
