@@ -1,9 +1,11 @@
-"""Exports of the official forms as .xlsx, run as ledger jobs: a form that takes more than two
-seconds to write shows a progress bar (rows read of rows in all) and then a download link."""
+"""Exports of the official forms as .xlsx and as PDF, run as ledger jobs: a form that takes more than
+two seconds to write shows a progress bar (rows read of rows in all, for an .xlsx) and then a
+download link."""
 
 import tempfile
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404
 from django.urls import reverse
 
@@ -46,12 +48,31 @@ def ledger_export_start(*, actor, cycle, level, form: layouts.Form, filters: Led
     return jobs.job_run(job=job, work=work, stage="export", **({"wait": wait} if wait is not None else {}))
 
 
+def pdf_export_start(*, actor, cycle, level, form: layouts.Form, html: str, wait: float | None = None) -> LedgerJob:
+    """Lay out a print page's HTML as a PDF (WeasyPrint takes a few hundred rows a second: a county's
+    申报表 can take a minute); returns the job once the PDF is written or after ``wait`` seconds (two by
+    default). The caller has checked access to the cycle and the level."""
+    name = export_file_name(form, level).removesuffix(".xlsx") + ".pdf"
+    job = LedgerJob.objects.create(kind=LedgerJob.Kind.EXPORT, created_by=actor, organization=level, cycle=cycle,
+                                   filename=name)
+
+    def work(progress) -> dict:
+        job.file.save(name, ContentFile(printing.html_to_pdf(html)), save=False)
+        LedgerJob.objects.filter(pk=job.pk).update(file=job.file.name)
+        return {"download_url": reverse("ledgers:job_download", args=(job.pk,))}
+
+    return jobs.job_run(job=job, work=work, stage="export", **({"wait": wait} if wait is not None else {}))
+
+
 def export_response(job: LedgerJob) -> FileResponse:
-    """The file an export job wrote, as a download; 404 while it runs, when it failed, or for an import."""
+    """The file an export job wrote (a PDF shown, an .xlsx downloaded); 404 while it runs, when it
+    failed, or for an import."""
     if job.kind != LedgerJob.Kind.EXPORT or job.state != LedgerJob.State.DONE or not job.file:
         raise Http404
-    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    pdf = job.filename.endswith(".pdf")
+    response = FileResponse(job.file.open("rb"), as_attachment=not pdf, filename=job.filename,
+                            content_type="application/pdf" if pdf else
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["X-Jinwei-Rows"] = str(job.result.get("rows", ""))
     response["X-Jinwei-Cut-Cells"] = str(job.result.get("cut_cells", ""))  # measures cut to 150 characters
     return response

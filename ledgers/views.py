@@ -7,7 +7,6 @@ seconds, else with a progress bar that polls ``job_progress`` every second. Rule
 ledgers.services and ledgers.importing; views parse, authorize, call one function, render.
 """
 
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -207,12 +206,12 @@ def print_form(request, cycle_pk: int, org_pk: int, form: str):
                       {**context, "sheets": [], "too_many": printing.PRINT_ROW_LIMIT})
     context.update(sheets=sheets, cut_cells=sum(table.stats.cut_cells for table in tables),
                    rows=sum(table.stats.rows for table in tables))
-    if request.GET.get("format") == "pdf":
+    if request.GET.get("format") == "pdf":  # laid out in a job: within two seconds it comes at once
         html = render_to_string("ledgers/print/page.html", {**context, "pdf": True}, request=request)
-        response = HttpResponse(printing.html_to_pdf(html), content_type="application/pdf")
-        name = quote(exports.export_file_name(form, level).removesuffix(".xlsx") + ".pdf")
-        response["Content-Disposition"] = f"inline; filename*=utf-8''{name}"
-        return response
+        job = exports.pdf_export_start(actor=request.user, cycle=cycle, level=level, form=form, html=html)
+        if job.state == LedgerJob.State.DONE:
+            return exports.export_response(job)
+        return redirect("ledgers:job", pk=job.pk)
     return render(request, "ledgers/print/page.html", context)
 
 

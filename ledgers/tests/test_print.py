@@ -97,8 +97,9 @@ def test_pdf_is_a4_with_the_chinese_text_embedded(client, world):
     client.force_login(world.county_admin)
     response = client.get(print_url("hunan-ledger", "county", "?format=pdf")(world))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    reader = PdfReader(io.BytesIO(response.content))
+    content = response.getvalue()
+    assert content.startswith(b"%PDF") and response["Content-Disposition"].startswith("inline;")
+    reader = PdfReader(io.BytesIO(content))
     page = reader.pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (842, 595)  # A4 landscape
     text = re.sub(r"\s", "", "".join(page.extract_text() for page in reader.pages))  # cells wrap their text
@@ -113,7 +114,7 @@ def test_pdf_is_a4_with_the_chinese_text_embedded(client, world):
 def test_declaration_pdf_is_a4_portrait_one_page_per_organization(client, world):
     client.force_login(world.admin_a)
     response = client.get(print_url("declaration", "town_a", "?format=pdf")(world))
-    reader = PdfReader(io.BytesIO(response.content))
+    reader = PdfReader(io.BytesIO(response.getvalue()))
     assert [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages] == [(595, 842)] * 2
     assert "甲一村党支部" in reader.pages[0].extract_text() and "甲二村党支部" in reader.pages[1].extract_text()
     assert "书记(签名)" in reader.pages[0].extract_text()
