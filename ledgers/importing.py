@@ -472,6 +472,10 @@ def _match(reading: Reading, matcher: _Matcher, sheet_row, level: Organization) 
     if not candidates:
         reading.problem(_("No organization named %(name)s is graded in this cycle under %(level)s.") % {
             "name": name, "level": (group or level).name}, row=number, key="name")
+    elif group is not None:  # the group row is there already: only the code tells them apart
+        reading.problem(_("%(count)d organizations under %(level)s are named %(name)s; add the column 组织代码 "
+                          "to tell them apart.") % {"count": len(candidates), "level": group.name, "name": name},
+                        row=number, key="name")
     else:
         reading.problem(_("%(count)d organizations under %(level)s are named %(name)s; add the column 组织代码 "
                           "or a group row to tell them apart.") % {"count": len(candidates), "level": level.name,

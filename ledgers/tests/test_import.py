@@ -265,3 +265,13 @@ def test_the_preview_says_what_each_row_changes_field_by_field(lanshan):
     (plan,) = [plan for plan in result.plans if plan.facts or plan.entry or plan.organization]  # the others: as stored
     assert plan_changes(plan) == [("流动党员数", str(stored.mobile_members), str(stored.mobile_members + 3)),
                                   ("整改时限", "2012-12-31", "2012-09-30"), ("整改时限（原文）", "2012年底", "2012年9月")]
+
+
+def test_two_branches_of_one_name_under_the_group_row_ask_for_the_code_only(lanshan):
+    cycle, county, admin, orgs = lanshan
+    twin = org_services.organization_create(actor=admin, parent=orgs[TUSHI], name="四村党支部", code="431127-02-009",
+                                            kind=OrganizationKind.BRANCH, sector=Sector.VILLAGE)
+    grading_ensure(cycle=cycle, organization=twin)
+    result = preview(lanshan, lanshan_xlsx())
+    (problem,) = result.problems
+    assert "组织代码" in problem.message and orgs[TUSHI].name in problem.message and "乡镇" not in problem.message

@@ -188,3 +188,12 @@ def test_the_preview_names_the_columns_it_leaves_out(client, world):
     client.force_login(world.admin_a)
     page = client.get(f"/ledgers/jobs/{world.job_a.pk}/").content.decode()
     assert "以下列不属于台账，不会导入： A（序号）、C（党员总数）" in page
+
+
+def test_a_preview_with_warnings_only_does_not_count_zero_problems(client, world):
+    world.job_a.problems = [{"row": 4, "column": "I", "header": "支部申报定级类别", "message": "等次不同", "blocking": False}]
+    world.job_a.result = {"counts": {"rows": 1}}
+    world.job_a.save()
+    client.force_login(world.admin_a)
+    page = client.get(f"/ledgers/jobs/{world.job_a.pk}/").content.decode()
+    assert "1 个提示" in page and "0 个问题" not in page
