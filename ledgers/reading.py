@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from ledgers import workbook_reader
 from ledgers.columns import CODE_COLUMN, HUNAN_COLUMNS, Column
-from ledgers.workbook_reader import cell_text, filled_down, prepared_rows, squeeze
+from ledgers.workbook_reader import cell_text, prepared_rows, squeeze
 
 EXTENSIONS = (".xlsx", ".xls", ".csv")
 HEADER_SCAN_ROWS = workbook_reader.HEAD_ROWS  # a header lies within the first rows: a title, a date line, the header
@@ -184,15 +184,14 @@ class Sheet:
     # The rows after the head, prepared for the columns given (workbook_reader.prepared_rows), the data
     # starting at the row given.
     rest: Callable[[list[tuple[str, int, str]], int], Iterator[tuple[dict, dict]]] = lambda columns, start: iter(())
-    merged: list[tuple[int, int, int]] = field(default_factory=list)  # ranges merged down a column (filled_down)
+    merged: list[tuple[int, int, int]] = field(default_factory=list)  # ranges merged down a column (prepared_rows)
     errors: list[tuple[int, int, str]] = field(default_factory=list)
     finish: Callable[[], None] = lambda: None  # read the file to its end; its error cells are then known
     stop: Callable[[], None] = lambda: None  # stop reading the file
 
     def data(self, columns: list[tuple[str, int, str]], start: int) -> Iterator[tuple[dict, dict]]:
         """Its rows from ``start`` (0-based, within the head) to its last, prepared for ``columns``."""
-        head = filled_down(self.head[start:], self.merged, start, self.head[:start], start)
-        yield from prepared_rows(head, columns)
+        yield from prepared_rows(self.head[start:], columns, self.merged, start, self.head[:start], start)
         yield from self.rest(columns, start)
 
 
@@ -539,7 +538,7 @@ def rows_from_prepared(prepared: Iterable[tuple[dict, dict]], reading: Reading) 
     columns = reading.columns
     keys = {index: key for key, index in columns.items()}
     group, group_code, group_row = "", "", None
-    for number, (values, outside) in enumerate(prepared, start=start + 1):  # 1-based, as the spreadsheet shows it
+    for number, (values, outside, merged) in enumerate(prepared, start=start + 1):  # 1-based, as the spreadsheet shows it
         if not values and not outside:
             continue
         if values.get("name") in TOTAL_WORDS or (outside and any(
@@ -552,6 +551,8 @@ def rows_from_prepared(prepared: Iterable[tuple[dict, dict]], reading: Reading) 
             if not outside and values.keys() <= {"name", "code"} and "name" in values:
                 group, group_code, group_row = str(values["name"]), str(values.get("code") or ""), number
                 continue
+        if merged:  # a data row of its own: what the ranges merged over it give it counts too
+            values = merged | values
         row = SheetRow(number=number, values=values, group=group, group_code=group_code, group_row=group_row)
         reading.rows.append(row)
         yield row

@@ -110,34 +110,35 @@ def is_filled(value) -> bool:
     return value is not None
 
 
-def filled_down(rows, merged: list[tuple[int, int, int]], first: int, above: list[list], start: int):
-    """The rows (the first of them the sheet's row ``first``, 0-based), each cell of a range merged down
-    one column holding the range's value, as people read it: a unit, a leader or a deadline merged over
-    the branches it is for. ``merged``: (top row, column, bottom row) of such ranges; only those that
-    start at or below ``start`` (the first data row) count. ``above``: the rows before ``first``."""
+def _merged_cells(merged: list[tuple[int, int, int]], first: int, above: list[list], start: int):
+    """A function of (a row's number, 0-based, and its cells) → {index: value} of its empty cells that a
+    range merged down one column gives it, for rows from ``first`` on, taken in order; None without
+    such ranges. ``merged``: (top row, column, bottom row); only the ranges that start at or below
+    ``start`` (the first data row) count. ``above``: the rows before ``first``."""
     tops: dict[int, list[tuple[int, int]]] = {}
     for top, column, bottom in merged:
         if top >= start and bottom >= first:
             tops.setdefault(top, []).append((column, bottom))
     if not tops:
-        yield from rows
-        return
+        return None
     active: dict[int, tuple[object, int]] = {}  # column → (its range's value, the range's bottom row)
     for top in sorted(row for row in tops if row < first):
         for column, bottom in tops[top]:
             row = above[top] if top < len(above) else []
             active[column] = (row[column] if column < len(row) else "", bottom)
-    for number, raw in enumerate(rows, start=first):
-        if active:
-            raw = list(raw)
-            for column, (value, bottom) in list(active.items()):
-                if number > bottom:
-                    del active[column]
-                elif column < len(raw):
-                    raw[column] = value
+
+    def cells(number: int, raw: list) -> dict[int, object]:
+        given = {}
+        for column, (value, bottom) in list(active.items()):
+            if number > bottom:
+                del active[column]
+            elif column >= len(raw) or not is_filled(raw[column]):
+                given[column] = value
         for column, bottom in tops.get(number, ()):
             active[column] = (raw[column] if column < len(raw) else "", bottom)
-        yield raw
+        return given
+
+    return cells
 
 
 def merged_down(sheet) -> list[tuple[int, int, int]]:
@@ -146,17 +147,24 @@ def merged_down(sheet) -> list[tuple[int, int, int]]:
             if left == right and bottom > top]
 
 
-def prepared_rows(rows, columns: list[tuple[str, int, str]]):
-    """Each row as (its filled cells of ``columns`` by key, each normalized as its kind says,
-    {index: value} of its other filled cells, as they are). ``columns``: (key, 0-based index, kind).
+def prepared_rows(rows, columns: list[tuple[str, int, str]], merged: list[tuple[int, int, int]] = (), first: int = 0,
+                  above: list[list] = (), start: int = 0):
+    """Each row as (its filled cells of ``columns`` by key, each normalized as its kind says;
+    {index: value} of its other filled cells, as they are; the cells of ``columns`` that a range
+    merged down a column gives it, by key, normalized: a unit, a leader or a deadline merged over the
+    branches it is for). ``columns``: (key, 0-based index, kind). The rows are the sheet's from row
+    ``first`` (0-based); ``merged``, ``above`` and ``start``: see ``_merged_cells``. The merged cells
+    are kept apart: they do not make a blank row, a group row or a note a data row.
 
     Written for 100,000 rows: each cell of the columns is normalized once; the other cells are
     looked at only when the row has some."""
     readers = [(key, index, NORMALIZERS[kind]) for key, index, kind in columns]
-    mapped = {index for _key, index, _kind in columns}
+    by_index = {index: (key, NORMALIZERS[kind]) for key, index, kind in columns}
+    mapped = set(by_index)
     needed = max(mapped) + 1
     unmapped_by_width: dict[int, list[int]] = {}
-    for raw in rows:
+    merged_cells = _merged_cells(merged, first, above, start) if merged else None
+    for number, raw in enumerate(rows, start=first):
         width = len(raw)
         if width >= needed:
             values = {key: value for key, index, read in readers if (value := read(raw[index])) != ""}
@@ -165,7 +173,12 @@ def prepared_rows(rows, columns: list[tuple[str, int, str]]):
         unmapped = unmapped_by_width.get(width)
         if unmapped is None:
             unmapped = unmapped_by_width[width] = [index for index in range(width) if index not in mapped]
-        yield values, {index: raw[index] for index in unmapped if is_filled(raw[index])}
+        given = {}
+        if merged_cells is not None:
+            for index, value in merged_cells(number, raw).items():
+                if index in by_index and (value := by_index[index][1](value)) != "":
+                    given[by_index[index][0]] = value
+        yield values, {index: raw[index] for index in unmapped if is_filled(raw[index])}, given
 
 
 # Workbooks ------------------------------------------------------------------------------------
@@ -312,8 +325,7 @@ def read(content: bytes, max_cells: int, out, plans: int) -> None:
                               for (name, sheet, _rows), head, merged in zip(sheets, heads, merges, strict=True)]))
         if (plan := wanted(plans)) is not None:
             index, columns, start = plan
-            rows = prepared_rows(filled_down(sheets[index][2], merges[index], HEAD_ROWS + 1, heads[index], start),
-                                 columns)
+            rows = prepared_rows(sheets[index][2], columns, merges[index], HEAD_ROWS + 1, heads[index], start)
             while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
                 send(out, ("rows", chunk))
     finally:

@@ -297,7 +297,7 @@ def test_the_reader_sends_the_rows_as_calamine_reads_them_from_a1():
         rest = list(sheets[index].rest(columns, head))
         assert rest == list(prepared_rows(expected[index][head:], columns)) and len(rest) == len(expected[index]) - head
         assert reader.process.wait(timeout=30) is not None  # the reader has ended
-    assert rest[2500 - head - 1] == ({"deadline": datetime.date(2025, 3, 4)}, {1: "第 2500 行"})
+    assert rest[2500 - head - 1] == ({"deadline": datetime.date(2025, 3, 4)}, {1: "第 2500 行"}, {})
     with pytest.raises(RuntimeError):  # the rows of one sheet, once
         next(sheets[0].rest(columns, head))
 
@@ -468,6 +468,20 @@ def test_a_value_merged_down_over_several_rows_is_every_rows_value():
     assert [units[number] for number in (4, 5, 6, 7)] == ["县委办", "县委办", "县委办", None]
     assert [deadlines[number] for number in (4, 5, 28, 29, 35, 40, 41)] == [
         "2012年底", None, None, "2013年6月", "2013年6月", "2013年6月", None]
+
+
+def test_a_range_merged_over_a_group_row_and_blank_rows_leaves_them_what_they_are():
+    # 整改时限 merged over rows 4–9: row 6 is a township alone (a group row), row 8 is blank. They stay
+    # a group row and a blank row; the branches around them get the deadline.
+    from ledgers.tests.files.lanshan import MERGES
+
+    rows = [[*ROWS[0][:12], "", *ROWS[0][13:]] for _number in range(6)]
+    rows[0][12] = "2013年底"
+    rows[2], rows[4] = ["土市乡"], []
+    reading = read_ledger("台账.xlsx", workbook_bytes(rows, merges=[*MERGES, "M4:M9"]))
+    assert reading.ok
+    assert [(row.number, row.group, row.values.get("deadline")) for row in reading.rows] == [
+        (4, "", "2013年底"), (5, "", "2013年底"), (7, "土市乡", "2013年底"), (9, "土市乡", "2013年底")]
 
 
 def test_the_headers_columns_that_are_not_the_ledgers_are_named():
