@@ -454,8 +454,10 @@ def _match(reading: Reading, matcher: _Matcher, sheet_row, level: Organization) 
         if target is None:
             reading.problem(_("No organization with the code %(code)s is graded in this cycle under %(level)s.") % {
                 "code": code, "level": level.name}, row=number, key="code")
-        elif name and name not in (squeeze(target.name), squeeze(target.short_name)):
-            # Names and codes sorted apart, or a code copied onto another row: its values would go to another organization.
+        elif name and name != squeeze(target.name) and any(other is not target for other in matcher.by_name.get(name, ())):
+            # The name is another organization's: names and codes sorted apart, or a code copied onto
+            # another row; its values would go to the wrong organization. (Any other name, a short
+            # form or a typing variant, is the code's organization's.)
             reading.problem(_("The name %(name)s is not that of the organization with the code %(code)s, which is "
                               "%(official)s. Check that the names and the codes were not sorted apart; an "
                               "organization's name is changed on its own page.") % {

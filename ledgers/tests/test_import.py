@@ -16,7 +16,7 @@ from ledgers.importing import ImportRefused, ledger_import_commit, ledger_import
 from ledgers.models import LedgerEntry
 from ledgers.selectors import ledger_rows
 from ledgers.tests.files.builders import build_lanshan, export_xlsx
-from ledgers.tests.files.lanshan import ROWS, csv_bytes, lanshan_xlsx, workbook_bytes
+from ledgers.tests.files.lanshan import ROWS, csv_bytes, flat_header, lanshan_xlsx, workbook_bytes
 from orgs import services as org_services
 from orgs.choices import OrganizationKind, Sector, VenueStatus
 from orgs.demo import LANSHAN_FACTS, LANSHAN_LEDGER, LANSHAN_ORGANIZATIONS, TUSHI
@@ -275,3 +275,15 @@ def test_two_branches_of_one_name_under_the_group_row_ask_for_the_code_only(lans
     result = preview(lanshan, lanshan_xlsx())
     (problem,) = result.problems
     assert "组织代码" in problem.message and orgs[TUSHI].name in problem.message and "乡镇" not in problem.message
+
+
+def test_a_row_with_its_code_and_a_variant_of_its_name_is_its_codes(lanshan):
+    # A short form, or half-width brackets where the name has full-width ones: not another
+    # organization's name, so the code decides, as it did.
+    cycle, county, _admin, orgs = lanshan
+    commit(lanshan, lanshan_xlsx())
+    rows = edited(ROWS, {(0, 0): "毛俊村 支部"})
+    header = [*flat_header(), "组织代码"]
+    rows = [[*row, "431127-01-001" if number == 0 else ""] if len(row) > 1 else row for number, row in enumerate(rows)]
+    result = preview(lanshan, workbook_bytes(rows, header=(header,), merges=[]))
+    assert [p for p in result.problems if p.blocking] == []
