@@ -55,14 +55,17 @@ def ledger_entry_save(*, actor, cycle: Cycle, organization: Organization, target
         if len(values[field]) > limit:
             errors[field] = _("%(field)s: at most %(limit)d characters.") % {
                 "field": LedgerEntry._meta.get_field(field).verbose_name, "limit": limit}
-    if (written := _written_deadline(values["deadline_text"])) and values["deadline"] and written != values["deadline"]:
+    entry = LedgerEntry.objects.select_for_update().filter(cycle=cycle, organization=organization).first()
+    deadline_changed = entry is None or (entry.deadline, entry.deadline_text) != (values["deadline"],
+                                                                                 values["deadline_text"])
+    if deadline_changed and (written := _written_deadline(values["deadline_text"])) and values["deadline"] \
+            and written != values["deadline"]:
         # The date changed and the text as written did not: the ledger would print the old deadline.
         errors["deadline_text"] = _("Deadline as written: %(text)s means %(written)s, not the deadline %(deadline)s; "
                                     "change it, or clear it to print the date.") % {
             "text": values["deadline_text"], "written": written.isoformat(), "deadline": values["deadline"].isoformat()}
     if errors:
         raise ValidationError(errors)
-    entry = LedgerEntry.objects.select_for_update().filter(cycle=cycle, organization=organization).first()
     if entry is None:
         before = {}
         entry = LedgerEntry.objects.create(cycle=cycle, organization=organization, updated_by=actor, **values)

@@ -307,3 +307,12 @@ def test_the_grade_filters_offer_the_cycles_own_grades(client, world):
     offered = {grade for grade in ("advanced", "average", "lagging", "good", "fairly_good", "poor", "brand")
                if f'<option value="{grade}"' in page}
     assert offered == set(grades) and len(grades) < 11
+
+
+def test_an_entry_stored_with_a_text_at_odds_with_its_date_still_saves_its_other_fields(world):
+    # Stored before the rule (the old page took it): a change of its measures alone is not refused.
+    entry = save(world, world.branch_a1, target_grade="advanced", deadline=datetime.date(2026, 12, 31))
+    LedgerEntry.objects.filter(pk=entry.pk).update(deadline=datetime.date(2026, 12, 15), deadline_text="2026年底")
+    save(world, world.branch_a1, target_grade="advanced", deadline=datetime.date(2026, 12, 15),
+         deadline_text="2026年底", measures="1、建好阵地")
+    assert LedgerEntry.objects.get(pk=entry.pk).measures == "1、建好阵地"
