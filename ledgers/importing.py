@@ -184,9 +184,11 @@ def parse_deadline(value) -> tuple[datetime.date, str]:
         return date, text if found.group(4) else ""
     if found := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text):
         return _date(int(found.group(1)), int(found.group(2)), int(found.group(3))), ""
-    # 2012.12, 2012/12, 2012-12 typed as text (as a number, 2012.10 would be 2012.1: refused below).
-    if isinstance(value, str) and (found := re.fullmatch(r"(\d{4})[-/.](\d{1,2})(?:月)?(?:底|末|前)?", text)):
-        return _date(int(found.group(1)), int(found.group(2))), text
+    # 2012.12, 2012/12, 2012-12 typed as text. A number cell keeps 2012.10 as 2012.1, and a CSV file saved
+    # from it writes "2012.1": October and January cannot be told apart there, so 2012.1 is refused.
+    if isinstance(value, str) and (found := re.fullmatch(r"(\d{4})([-/.])(\d{1,2})(?:月)?(?:底|末|前)?", text)) \
+            and (found.group(2), found.group(3)) != (".", "1"):
+        return _date(int(found.group(1)), int(found.group(3))), text
     raise BadValue(_("write a date such as 2012年底, 2012年8月, 2012年8月15日 or 2012-08-15."))
 
 

@@ -85,3 +85,5 @@ def test_a_month_typed_as_a_number_is_refused_not_misread():
 
     with pytest.raises(BadValue):
         parse_deadline(2012.1)
+    with pytest.raises(BadValue):  # the same number, as a CSV file saved from it writes it
+        parse_deadline("2012.1")
