@@ -130,6 +130,9 @@ def ledger(request, cycle_pk: int, org_pk: int):
     counts = cycle_selectors.level_summary(user=request.user, cycle=cycle, level=organization)
     query = request.GET.copy()
     query.pop("page", None)
+    for name in ("sector", "declared_grade", "superior_grade", "target_grade"):  # the links keep what the page kept
+        if query.get(name) and query.get(name) != getattr(filters, name):
+            query.pop(name)
     return render(request, "ledgers/ledger.html", {
         "cycle": cycle,
         "organization": organization,

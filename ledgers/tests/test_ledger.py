@@ -3,6 +3,7 @@
 import datetime
 import io
 import random
+import re
 from collections import Counter
 
 import pytest
@@ -307,6 +308,11 @@ def test_the_grade_filters_offer_the_cycles_own_grades(client, world):
     offered = {grade for grade in ("advanced", "average", "lagging", "good", "fairly_good", "poor", "brand")
                if f'<option value="{grade}"' in page}
     assert offered == set(grades) and len(grades) < 11
+    # A grade of another scheme in the address is dropped, by the page and by its print and .xlsx links.
+    other = client.get(reverse("ledgers:ledger", args=[world.cycle.pk, world.town_a.pk]), {"declared_grade": "good"})
+    links = re.findall(r'href="([^"]*)"', other.content.decode())
+    assert "甲一村党支部" in other.content.decode() and any("/print/" in link for link in links)
+    assert not [link for link in links if "declared_grade=good" in link]
 
 
 def test_an_entry_stored_with_a_text_at_odds_with_its_date_still_saves_its_other_fields(world):
