@@ -820,10 +820,10 @@ def plan_changes(plan: RowPlan) -> list[tuple[str, str, str]]:
     field that changes; for a new record, its fields that the file fills."""
     changes = [(str(Organization._meta.get_field(name).verbose_name), getattr(plan.target, name), value)
                for name, value in plan.organization.items()]
-    for model, after, before in ((OrganizationFacts, plan.facts, plan.facts_before),
-                                 (LedgerEntry, plan.entry, plan.entry_before)):
-        for name, value in (after or {}).items():
-            old = before[name] if before else None
+    for model, names, after, before in ((OrganizationFacts, FACT_FIELDS, plan.facts, plan.facts_before),
+                                        (LedgerEntry, ENTRY_FIELDS, plan.entry, plan.entry_before)):
+        for name in names if after else ():
+            value, old = after[name], before[name] if before else None
             if value != old and (before is not None or value not in ("", None, 0, VenueStatus.NONE)):
                 changes.append((str(model._meta.get_field(name).verbose_name), _shown(name, old), _shown(name, value)))
     return changes

@@ -211,3 +211,16 @@ def test_print_page_in_chromium_hides_its_toolbar_on_paper_and_downloads_the_wor
     assert download.value.suggested_filename.endswith(".xlsx")
     cells = CalamineWorkbook.from_path(download.value.path()).get_sheet_by_index(0).to_python()
     assert cells[0][0] == "测试县委基层党组织分类定级晋位升级目标管理工作台账"
+
+
+@pytest.mark.django_db
+def test_a_pdf_that_fails_says_the_export_failed_not_an_import(client, world, monkeypatch):
+    def broken(html, **kwargs):
+        raise RuntimeError("the layout engine failed")
+
+    monkeypatch.setattr(printing, "html_to_pdf", broken)
+    client.force_login(world.county_admin)
+    response = client.get(print_url("hunan-ledger", "county", "?format=pdf")(world))
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "导出失败" in page and "返回台账" in page and "导入" not in page.split("<main>")[1]
