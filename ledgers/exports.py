@@ -3,6 +3,7 @@ two seconds to write shows a progress bar (rows read of rows in all, for an .xls
 download link."""
 
 import tempfile
+import threading
 
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -48,6 +49,11 @@ def ledger_export_start(*, actor, cycle, level, form: layouts.Form, filters: Led
     return jobs.job_run(job=job, work=work, stage="export", **({"wait": wait} if wait is not None else {}))
 
 
+# PDFs laid out at once by one app process: a layout takes a core and, for a county's forms, hundreds of
+# MB. Before the PDFs ran as jobs each held a worker; now a click starts a job, and the others wait here.
+PDF_LAYOUTS = threading.BoundedSemaphore(1)
+
+
 def pdf_export_start(*, actor, cycle, level, form: layouts.Form, html: str, wait: float | None = None) -> LedgerJob:
     """Lay out a print page's HTML as a PDF (WeasyPrint takes a few hundred rows a second: a county's
     申报表 can take a minute); returns the job once the PDF is written or after ``wait`` seconds (two by
@@ -57,7 +63,9 @@ def pdf_export_start(*, actor, cycle, level, form: layouts.Form, html: str, wait
                                    filename=name)
 
     def work(progress) -> dict:
-        job.file.save(name, ContentFile(printing.html_to_pdf(html)), save=False)
+        with PDF_LAYOUTS:
+            pdf = printing.html_to_pdf(html)
+        job.file.save(name, ContentFile(pdf), save=False)
         LedgerJob.objects.filter(pk=job.pk).update(file=job.file.name)
         return {"download_url": reverse("ledgers:job_download", args=(job.pk,))}
 

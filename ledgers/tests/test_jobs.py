@@ -123,3 +123,29 @@ def test_purge_deletes_old_finished_jobs_with_their_files(job, settings):
     call_command("purge_ledger_jobs", "--days", "30")
     assert set(LedgerJob.objects.values_list("pk", flat=True)) == {recent.pk, running.pk}
     assert not os.path.exists(path)
+
+
+def test_pdfs_asked_for_together_are_laid_out_one_at_a_time(job, world, monkeypatch):
+    # Each click on a PDF starts a job that goes on after its two seconds: the layouts wait for each
+    # other rather than share the server's cores and memory.
+    from ledgers import exports, layouts, printing
+
+    running, most = [0], [0]
+
+    def layout(html, **kwargs):
+        running[0] += 1
+        most[0] = max(most[0], running[0])
+        time.sleep(0.3)
+        running[0] -= 1
+        return b"%PDF-1.7 " + html.encode()
+
+    monkeypatch.setattr(printing, "html_to_pdf", layout)
+    form = next(iter(layouts.FORMS.values()))
+    started = [exports.pdf_export_start(actor=world.admin_a, cycle=None, level=world.town_a, form=form,
+                                        html=f"<p>{number}</p>", wait=0) for number in range(3)]
+    deadline = time.monotonic() + 10
+    while LedgerJob.objects.filter(pk__in=[j.pk for j in started], state="done").count() < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert most[0] == 1
+    assert sorted(LedgerJob.objects.get(pk=j.pk).file.read() for j in started) == [
+        f"%PDF-1.7 <p>{number}</p>".encode() for number in range(3)]
