@@ -359,7 +359,8 @@ OUT_OF_MEMORY = 3  # the exit status when Python itself runs out of memory (cala
 
 def wanted(plans: int) -> tuple | None:
     """What the importer wants, from the pipe it writes once and closes: (a sheet's index, the columns
-    its rows are prepared by: ``prepared_rows``), or None when it closes the pipe without writing."""
+    its rows are prepared by, its first data row: ``prepared_rows``), or None when it closes the pipe
+    without writing."""
     with open(plans, "rb") as pipe:
         data = pipe.read()
     return marshal.loads(data) if data else None
