@@ -197,3 +197,10 @@ def test_a_preview_with_warnings_only_does_not_count_zero_problems(client, world
     client.force_login(world.admin_a)
     page = client.get(f"/ledgers/jobs/{world.job_a.pk}/").content.decode()
     assert "1 个提示" in page and "0 个问题" not in page
+
+
+def test_a_pdf_being_laid_out_says_so_while_it_runs(client, world):
+    job = LedgerJob.objects.create(kind="export", stage="export", state="running", created_by=world.admin_a,
+                                   organization=world.town_a, cycle=world.cycle, filename="甲镇-工作台账.pdf")
+    client.force_login(world.admin_a)
+    assert "正在排版页面" in client.get(f"/ledgers/jobs/{job.pk}/progress/").content.decode()
