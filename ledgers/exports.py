@@ -4,15 +4,20 @@ download link."""
 
 import tempfile
 import threading
+from urllib.parse import quote
 
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from ledgers import jobs, layouts, printing
 from ledgers.models import LedgerJob
 from ledgers.selectors import LedgerFilters
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def export_file_name(form: layouts.Form, level) -> str:
@@ -79,8 +84,25 @@ def export_response(job: LedgerJob) -> FileResponse:
         raise Http404
     pdf = job.filename.endswith(".pdf")
     response = FileResponse(job.file.open("rb"), as_attachment=not pdf, filename=job.filename,
-                            content_type="application/pdf" if pdf else
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                            content_type="application/pdf" if pdf else XLSX)
     response["X-Jinwei-Rows"] = str(job.result.get("rows", ""))
     response["X-Jinwei-Cut-Cells"] = str(job.result.get("cut_cells", ""))  # measures cut to 150 characters
+    return response
+
+
+def problems_response(job: LedgerJob) -> HttpResponse:
+    """Every problem an import's check found, as an .xlsx to correct the file by (the page lists the
+    first ones): row, column, problem, and whether it blocks the import."""
+    if job.kind != LedgerJob.Kind.IMPORT or not job.problems:
+        raise Http404
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Problems found"))
+    sheet.append([_("Row"), _("Column"), _("Problem"), _("Blocks the import")])
+    for problem in job.problems:
+        column = f"{problem['column']}（{problem['header']}）" if problem.get("header") else problem.get("column", "")
+        sheet.append([problem.get("row"), column, problem["message"], _("yes") if problem.get("blocking", True) else _("no")])
+    response = HttpResponse(content_type=XLSX)
+    book.save(response)
+    name = job.filename.rsplit(".", 1)[0] or "ledger"
+    response["Content-Disposition"] = f"attachment; filename*=utf-8''{quote(name + '-' + _('Problems found') + '.xlsx')}"
     return response

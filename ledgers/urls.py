@@ -14,4 +14,5 @@ urlpatterns = [
     path("jobs/<int:pk>/progress/", views.job_progress, name="job_progress"),
     path("jobs/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
+    path("jobs/<int:pk>/problems.xlsx", views.job_problems, name="job_problems"),
 ]

@@ -234,6 +234,12 @@ def download_form(request, cycle_pk: int, org_pk: int, form: str):
 
 
 @login_required
+def job_problems(request, pk: int):
+    """An import's problems, every one, as .xlsx."""
+    return exports.problems_response(access.get_ledger_job_for(request.user, pk))
+
+
+@login_required
 def job_download(request, pk: int):
     """The file an export job wrote, for those who may see the job."""
     return exports.export_response(access.get_ledger_job_for(request.user, pk))

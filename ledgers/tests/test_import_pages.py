@@ -162,6 +162,18 @@ def test_a_file_with_many_problems_lists_the_first_ones_and_says_how_many_more(c
     page = client.get(f"/ledgers/jobs/{world.job_a.pk}/").content.decode()
     assert page.count("<tr class=\"blocking\">") == PROBLEMS_SHOWN and f"第{PROBLEMS_SHOWN + 3}行的问题" in page
     assert f"第{PROBLEMS_SHOWN + 4}行的问题" not in page and "另有 100 个问题未列出" in page
+    # Every problem, in a workbook to correct the file by (read back by a second reader).
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    download = client.get(f"/ledgers/jobs/{world.job_a.pk}/problems.xlsx")
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(download.content)).get_sheet_by_index(0).to_python()
+    assert rows[0] == ["行", "列", "问题", "是否阻止导入"] and len(rows) == PROBLEMS_SHOWN + 101
+    assert rows[-1] == [PROBLEMS_SHOWN + 103, "E（流动党员数）", f"第{PROBLEMS_SHOWN + 103}行的问题", "是"]
+    client.force_login(world.admin_b)  # another town's administrator: not theirs to see
+    assert client.get(f"/ledgers/jobs/{world.job_a.pk}/problems.xlsx").status_code == 404
 
 
 def test_only_the_uploader_is_offered_the_confirmation(client, world):
