@@ -37,11 +37,19 @@ def summary_tables(*, cycle: Cycle, counts: dict[str, dict[str, int]]) -> dict:
     }
 
 
+DEFAULT_GRADES = tuple(band.grade for band in standard_defaults.THREE_GRADES.bands)  # a sector without a standard
+
+
+def scheme_grades(cycle: Cycle) -> dict[str, tuple[str, ...]]:
+    """sector → the grades of the standard the cycle uses for it; any other sector's are DEFAULT_GRADES."""
+    return {link.sector: tuple(band["grade"] for band in link.standard.bands)
+            for link in CycleStandard.objects.filter(cycle=cycle).select_related("standard")}
+
+
 def cycle_grades(cycle: Cycle) -> list[str]:
     """The grades of the standards the cycle uses (the default three when it uses none), from the best down."""
-    grades = {band["grade"] for link in CycleStandard.objects.filter(cycle=cycle).select_related("standard")
-              for band in link.standard.bands}
-    return sorted(grades or {band.grade for band in standard_defaults.THREE_GRADES.bands}, key=_grade_rank)
+    grades = {grade for sector_grades in scheme_grades(cycle).values() for grade in sector_grades}
+    return sorted(grades or DEFAULT_GRADES, key=_grade_rank)
 
 
 def _grade_rank(grade: str) -> int:

@@ -33,7 +33,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.services import audit_record
-from cycles.models import Cycle, CycleStandard, Grading
+from cycles import selectors as cycle_selectors
+from cycles.models import Cycle, Grading
 from ledgers import services
 from ledgers.models import LedgerEntry
 from ledgers.reading import EXTENSIONS, Problem, Reading, ledger_read, squeeze
@@ -42,7 +43,6 @@ from orgs import access
 from orgs import services as org_services
 from orgs.choices import VenueStatus
 from orgs.models import Organization, OrganizationFacts
-from standards import defaults as standard_defaults
 from standards.choices import Grade
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # 100,000 rows of the Hunan ledger are about 20 MB as .xlsx
@@ -318,10 +318,8 @@ def _targets(cycle: Cycle, level: Organization) -> list[Target]:
 
 def _scheme_grades(cycle: Cycle) -> Callable[[str], tuple[str, ...]]:
     """sector → the grades of the standard the cycle uses for it (the default three without one)."""
-    by_sector = {link.sector: tuple(band["grade"] for band in link.standard.bands)
-                 for link in CycleStandard.objects.filter(cycle=cycle).select_related("standard")}
-    default = tuple(band.grade for band in standard_defaults.THREE_GRADES.bands)
-    return lambda sector: by_sector.get(sector, default)
+    by_sector = cycle_selectors.scheme_grades(cycle)
+    return lambda sector: by_sector.get(sector, cycle_selectors.DEFAULT_GRADES)
 
 
 def _can_edit(actor, level: Organization) -> Callable[[Target], bool]:

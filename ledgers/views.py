@@ -7,7 +7,6 @@ seconds, else with a progress bar that polls ``job_progress`` every second. Rule
 ledgers.services and ledgers.importing; views parse, authorize, call one function, render.
 """
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -63,13 +62,13 @@ PROBLEMS_SHOWN = 500  # a wrong file of 100,000 rows has as many problems: the p
 def _job_context(job: LedgerJob, user) -> dict:
     done, total = jobs.job_progress(job)
     counts = job.result.get("counts", {}) if job.result else {}
+    preview = (job.result or {}) if job.stage == "preview" else {}  # what a check found beside its problems
     return {
         "job": job, "done": done, "total": total, "percent": min(100, done * 100 // total) if total else 0,
         "counts": counts, "problems": job.problems[:PROBLEMS_SHOWN],
         "problems_left": max(0, len(job.problems) - PROBLEMS_SHOWN), "blocking": job.blocking_problems,
-        "changes": (job.result or {}).get("changes", []) if job.stage == "preview" else [],
-        "ignored": (job.result or {}).get("ignored", []) if job.stage == "preview" else [],
-        "changes_left": (job.result or {}).get("changes_left", 0) if job.stage == "preview" else 0,
+        "changes": preview.get("changes", []), "changes_left": preview.get("changes_left", 0),
+        "ignored": preview.get("ignored", []),
         "warnings": len(job.problems) - job.blocking_problems,
         "ledger_url": reverse("ledgers:ledger", args=(job.cycle_id, job.organization_id)) if job.cycle_id else "",
         "can_confirm": (job.kind == LedgerJob.Kind.IMPORT and job.stage == "preview" and job.state == LedgerJob.State.DONE
