@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinwei.settings")
 # Production runs without DEBUG; with it Django also keeps every query's SQL.
 os.environ.setdefault("JINWEI_DEBUG", "false")
+os.environ.setdefault("JINWEI_SECRET_KEY", "jinwei-benchmark-key")  # production settings need a key of their own
 
 import django  # noqa: E402
 

@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinwei.settings")
 os.environ.setdefault("JINWEI_DEBUG", "false")
+os.environ.setdefault("JINWEI_SECRET_KEY", "jinwei-benchmark-key")  # production settings need a key of their own
 
 import django  # noqa: E402
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,8 +21,19 @@ def env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = os.environ.get("JINWEI_SECRET_KEY", "jinwei-local-development-key-change-me-in-production")
 DEBUG = env_bool("JINWEI_DEBUG", True)
+# As configured: Django's test runner turns DEBUG off for its own reasons, which makes no site a production one.
+PRODUCTION = not DEBUG
+# The key signs sessions and keys the ballot codes' hashes: production must bring its own, never the
+# published development key.
+SECRET_KEY = os.environ.get("JINWEI_SECRET_KEY", "").strip()
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "JINWEI_SECRET_KEY is not set. With JINWEI_DEBUG=false Jinwei needs a secret key of its own, e.g. "
+            "export JINWEI_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "kept with the backups (README, Production).")
+    SECRET_KEY = "jinwei-local-development-key-change-me-in-production"
 ALLOWED_HOSTS = os.environ.get("JINWEI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JINWEI_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -139,6 +151,11 @@ if HTTPS_PROXY_HEADER:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + HTTPS_PROXY_HEADER.upper().replace("-", "_"), "https")
 # Once the site is served over HTTPS only: how long browsers should refuse to reach it without (HSTS).
 SECURE_HSTS_SECONDS = int(os.environ.get("JINWEI_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("JINWEI_HSTS_INCLUDE_SUBDOMAINS", True)
+# Served over HTTPS only: plain HTTP requests are redirected (off when a proxy in front already does it).
+SECURE_SSL_REDIRECT = env_bool("JINWEI_SSL_REDIRECT", False)
+# HSTS preloading is a registration of the domain with the browsers' vendors, which an intranet host cannot do.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

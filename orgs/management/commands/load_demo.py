@@ -1,6 +1,7 @@
 """``manage.py load_demo``: the demo organizations, facts and logins (orgs.demo); safe to run again."""
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from orgs.demo import demo_load
@@ -12,7 +13,15 @@ class Command(BaseCommand):
         "superuser and demo users; only what is missing is added."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true",
+                            help=_("Load the demo even without DEBUG (its users have published passwords)."))
+
     def handle(self, *args, **options):
+        if settings.PRODUCTION and not options["force"]:
+            # The demo's users, a superuser among them, have passwords printed in the README.
+            raise CommandError(_("This looks like a production site (JINWEI_DEBUG=false): the demo's users have "
+                                 "published passwords. Run load_demo --force only if you really mean to."))
         from django.contrib.auth import get_user_model
 
         from cycles.demo import demo_cycles_load  # the cycles build on the organizations
