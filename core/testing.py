@@ -255,4 +255,4 @@ def wait_for_job(job, timeout: float = 60, until=None):
             return job
         if time.monotonic() > deadline:
             raise AssertionError(f"job {job.pk} did not get there in {timeout} s: {job.state} {job.problems}")
-        time.sleep(0.1)
+        time.sleep(0.05)
