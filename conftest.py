@@ -48,8 +48,40 @@ def browsing(browser, live_server, transactional_db, request):
     assert not browsing.guard.problems, "\n".join(browsing.guard.problems)
 
 
+TASKS_CONFIGURED = settings.TASKS  # the database queue, as the site runs it
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                               "QUEUES": settings.TASKS["default"]["QUEUES"]}}
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that uses the database may use the task queue's database too (settings.TASKS_DATABASE):
+    a job's page reads its progress there."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None and not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            continue
+        kwargs = dict(marker.kwargs) if marker is not None else {}
+        kwargs["databases"] = "__all__"
+        item.add_marker(pytest.mark.django_db(*(marker.args if marker is not None else ()), **kwargs), append=False)
+
+
 @pytest.fixture(autouse=True)
-def ledger_jobs_inline(settings):
-    """Ledger jobs (imports, exports) run in the calling thread: a test's data lives in a transaction that a
-    job's own thread could not see. ledgers/tests/test_jobs.py turns this off to test the threads."""
-    settings.LEDGER_JOBS_INLINE = True
+def tasks_run_inline(settings):
+    """Tasks run in the calling thread (django-tasks' immediate backend): a test's data lives in a
+    transaction that no worker process could see. ``task_worker`` runs them in a real worker."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture
+def task_worker(transactional_db, settings, tmp_path):
+    """A real ``manage.py db_worker`` process on the test databases, started by the test (``start``),
+    beating every half second; media files under ``tmp_path``. Stopped at the end."""
+    from core.testing import TaskWorker
+
+    settings.TASKS = TASKS_CONFIGURED
+    settings.MEDIA_ROOT = tmp_path / "media"
+    worker = TaskWorker(data_dir=tmp_path)
+    yield worker
+    worker.stop()
+

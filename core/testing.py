@@ -6,9 +6,15 @@ subtree, outside it (404, the same as a missing object).
 """
 
 import itertools
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 
@@ -188,3 +194,65 @@ def race(*calls):
     for thread in threads:
         thread.join(60)
     return results
+
+
+class TaskWorker:
+    """A real ``manage.py db_worker`` process on the test databases (conftest's ``task_worker``), for
+    tests that run jobs as the site does: ``start`` it, ``kill`` it as a crash would, ``stop`` it."""
+
+    def __init__(self, *, data_dir, queues: str = "default,pdf"):
+        from django.conf import settings
+        from django.db import connections
+
+        database = connections["default"].settings_dict
+        if database["ENGINE"].endswith("sqlite3"):
+            url = f"sqlite:///{database['NAME']}"  # the queue's file is named after it, as in settings
+        else:
+            url = (f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
+                   f"{database['PORT'] or 5432}/{database['NAME']}")
+        self.env = {**os.environ, "DATABASE_URL": url, "JINWEI_DATA_DIR": str(data_dir), "JINWEI_DEBUG": "false",
+                    "JINWEI_JOB_HEARTBEAT_SECONDS": "0.5", "PYTHONUNBUFFERED": "1"}
+        self.queues, self.base_dir, self.log = queues, settings.BASE_DIR, Path(data_dir) / "worker.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> "TaskWorker":
+        """Start the worker and return once its first heartbeat is written."""
+        from core.models import Worker
+
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "db_worker", "--queue-name", self.queues, "--no-reload",
+                 "--no-startup-delay", "--interval", "0.1"], cwd=self.base_dir, env=self.env, stdout=log,
+                stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while not Worker.objects.filter(pid=self.process.pid).exists():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"the worker did not start:\n{self.log.read_text()}")
+            time.sleep(0.1)
+        return self
+
+    def kill(self) -> None:
+        """End the worker at once, as a crash or the OOM killer would: no clean-up runs."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def wait_for_job(job, timeout: float = 60, until=None):
+    """The job, refreshed, once ``until(job)`` holds (by default: it has ended), or an AssertionError."""
+    deadline = time.monotonic() + timeout
+    until = until or (lambda job: job.is_finished)
+    while True:
+        job.refresh_from_db()
+        if until(job):
+            return job
+        if time.monotonic() > deadline:
+            raise AssertionError(f"job {job.pk} did not get there in {timeout} s: {job.state} {job.problems}")
+        time.sleep(0.05)

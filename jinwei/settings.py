@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "cycles",
     "ballots",
     "ledgers",
+    # After core, whose db_worker (the same worker, with a heartbeat) takes the place of django_tasks_db's.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +116,41 @@ else:
     # (prepared statements belong to one server connection).
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5 if env_bool("JINWEI_DB_PREPARED", True) else None
+
+# The task queue (django-tasks-db) with the workers' heartbeats and the progress of running jobs
+# (core.jobs) is written through a connection of its own, so that progress stays visible while an
+# import's transaction is open. On SQLite it is a file of its own beside the site's: one writer at a
+# time per file, so neither the worker's polling nor an import's long transaction holds up the other.
+TASKS_DATABASE = "tasks"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    def _queue_file(path: str) -> str:
+        return str(Path(path).with_name(Path(path).stem + "-tasks.sqlite3"))
+
+    DATABASES[TASKS_DATABASE] = {**DATABASES["default"], "NAME": _queue_file(DATABASES["default"]["NAME"]),
+                                 "TEST": {"NAME": _queue_file(DATABASES["default"]["TEST"]["NAME"])}}
+    TASKS_DATABASE_SEPARATE = True
+else:
+    # The same PostgreSQL database; in tests the same test database (a mirror is not created twice).
+    DATABASES[TASKS_DATABASE] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+    TASKS_DATABASE_SEPARATE = False
+DATABASE_ROUTERS = ["core.routers.QueueRouter"]
+
+# Background work (DESIGN.md): tasks are queued in the database and run by `manage.py db_worker`
+# processes, imports and exports on the queue "default", PDFs on "pdf" (a worker of their own, so
+# a county's 申报表 cannot hold up the imports). Tests run them in the calling thread (conftest.py).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "pdf"],
+    },
+}
+# A worker writes its heartbeat this often; a job's page says no worker is running once none has
+# written one for WORKER_MISSING_SECONDS, and a job whose worker fell silent for WORKER_GONE_SECONDS
+# is failed (within two minutes of its death: a worker's start-up and a pause for the database stay
+# well inside it).
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("JINWEI_JOB_HEARTBEAT_SECONDS", "5"))
+JOB_WORKER_MISSING_SECONDS = float(os.environ.get("JINWEI_JOB_WORKER_MISSING_SECONDS", "15"))
+JOB_WORKER_GONE_SECONDS = float(os.environ.get("JINWEI_JOB_WORKER_GONE_SECONDS", "60"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

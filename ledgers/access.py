@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from core.jobs import job_settle
 from cycles import access as cycle_access
-from ledgers import jobs
 from orgs import access as org_access
 
 
@@ -47,4 +47,4 @@ def get_ledger_job_for(user, pk):
     org_access.check(user, job.organization, org_access.VIEW)
     if job.created_by_id != user.pk and not org_access.can_manage(user, job.organization):
         raise PermissionDenied(_("This file was uploaded by someone else."))
-    return jobs.job_settle_stale(job)  # every reader of a job sees one its stopped server left behind as failed
+    return job_settle(job)  # every reader of a job sees one whose worker died as failed

@@ -3,9 +3,9 @@
 Rows (``/ledgers/{cycle}/{organization}/rows``) are filtered by the same ``LedgerFilterForm`` as the
 page and the exports, so what a user filters is what they get; an organization's rectification entry
 is read and written at ``…/entry``. POST ``/ledgers/imports`` uploads a file (multipart: ``cycle``,
-``level``, ``file``) and starts its check; GET ``/ledgers/jobs/{id}`` reads a job's state, progress
-and problems (poll it while it runs); POST ``/ledgers/imports/{id}/commit`` imports the checked file:
-every row, or nothing. POST ``/ledgers/{cycle}/{organization}/exports/{form}`` writes an official
+``level``, ``file``) and queues its check; GET ``/ledgers/jobs/{id}`` reads a job's state, progress
+and problems (poll it about once a second while it runs: a worker process runs it); POST
+``/ledgers/imports/{id}/commit`` imports the checked file: every row, or nothing. POST ``/ledgers/{cycle}/{organization}/exports/{form}`` writes an official
 form as .xlsx with the same filters (a job like an import's: poll it), GET ``/ledgers/jobs/{id}/file``
 downloads it. A level's summary (by state, sector × grade, stars, own steps) is
 ``/cycles/{cycle}/levels/{level}/summary``. A cycle, level or job outside the user's scope answers
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from core.jobs import job_failure, job_status
 from jinwei.api import MAX_OFFSET, MAX_PAGE_SIZE
 from ledgers import access, exports, importing, jobs, layouts, selectors, services
 from ledgers.forms import ledger_filters
@@ -40,13 +41,23 @@ class ProblemOut(Schema):
     blocking: bool = Field(description="false for a warning that does not stop the import.")
 
 
+def _status(job: LedgerJob):
+    """The job's status, read once for the fields of one answer."""
+    if not hasattr(job, "_status"):
+        job._status = job_status(job)
+    return job._status
+
+
 class JobOut(Schema):
     id: int
     kind: str
-    stage: str = Field(description="preview (the check) or commit (the import).")
+    stage: str = Field(description="preview (the check) or commit (the import); export for an export.")
     state: str = Field(description="queued, running, done or failed.")
     done: int
     total: int
+    worker_running: bool = Field(description="false while no background worker is there to run the job "
+                                             "(后台任务未运行): it starts once one runs.")
+    message: str = Field(description="Why the job failed, for people; empty unless it failed.")
     filename: str
     cycle_id: int | None
     level_id: int
@@ -61,12 +72,24 @@ class JobOut(Schema):
         return job.organization_id
 
     @staticmethod
+    def resolve_state(job: LedgerJob) -> str:
+        return _status(job).state
+
+    @staticmethod
     def resolve_done(job: LedgerJob) -> int:
-        return jobs.job_progress(job)[0]
+        return _status(job).done
 
     @staticmethod
     def resolve_total(job: LedgerJob) -> int:
-        return jobs.job_progress(job)[1]
+        return _status(job).total
+
+    @staticmethod
+    def resolve_worker_running(job: LedgerJob) -> bool:
+        return not _status(job).worker_missing
+
+    @staticmethod
+    def resolve_message(job: LedgerJob) -> str:
+        return job_failure(job)
 
 
 class ImportIn(Schema):
@@ -76,13 +99,13 @@ class ImportIn(Schema):
 
 @router.post("/imports", response={201: JobOut})
 def import_upload(request, payload: Form[ImportIn], file: File[UploadedFile]):
-    """Upload a ledger file (.xlsx, .xls, .csv) and check it; nothing is written. The answer comes once
-    the check is done or after two seconds: poll the job until its state is done."""
+    """Upload a ledger file (.xlsx, .xls, .csv) and queue its check; nothing is written. Poll the job
+    until its state is done (or failed)."""
     cycle, level = access.get_ledger_for(request.user, payload.cycle, payload.level)
     if not access.can_import(request.user, level):
         raise PermissionDenied(_("You may not import a ledger into %(name)s.") % {"name": level.name})
     importing.upload_check(name=file.name, size=file.size)
-    job = importing.ledger_import_start(actor=request.user, cycle=cycle, level=level, upload=file)
+    job = jobs.ledger_import_start(actor=request.user, cycle=cycle, level=level, upload=file)
     return Status(201, job)
 
 
@@ -94,9 +117,10 @@ def job_detail(request, job_id: JobId):
 
 @router.post("/imports/{job_id}/commit", response=JobOut)
 def import_commit(request, job_id: JobId):
-    """Import a checked file without blocking problems: every row in one transaction, or nothing."""
+    """Queue the import of a checked file without blocking problems: every row in one transaction, or
+    nothing. Poll the job until its state is done."""
     job = access.get_ledger_job_for(request.user, job_id)
-    return importing.ledger_import_confirm(actor=request.user, job=job)
+    return jobs.ledger_import_confirm(actor=request.user, job=job)
 
 
 # Ledger rows and rectification entries ---------------------------------------------------------
@@ -221,13 +245,13 @@ class ExportQuery(FiltersQuery):
 @router.post("/{cycle_id}/{organization_id}/exports/{form}", response={201: JobOut})
 def export_start(request, cycle_id: CycleId, organization_id: OrganizationId, form: FormSlug,
                  params: Query[ExportQuery]):
-    """Write an official form as .xlsx for the organization's subtree, with the ledger's filters. The answer
-    comes once the file is written or after two seconds: poll the job, then GET its file."""
+    """Queue the writing of an official form as .xlsx for the organization's subtree, with the ledger's
+    filters: poll the job, then GET its file."""
     cycle, level = access.get_ledger_for(request.user, cycle_id, organization_id)
     if form not in layouts.FORMS:
         raise Http404
-    job = exports.ledger_export_start(actor=request.user, cycle=cycle, level=level, form=layouts.FORMS[form],
-                                      filters=ledger_filters(params.dict()), code_column=params.code)
+    job = jobs.ledger_export_start(actor=request.user, cycle=cycle, level=level, form=layouts.FORMS[form],
+                                   filters=ledger_filters(params.dict()), code_column=params.code)
     return Status(201, job)
 
 

@@ -1,80 +1,20 @@
-"""Exports of the official forms as .xlsx and as PDF, run as ledger jobs: a form that takes more than
-two seconds to write shows a progress bar (rows read of rows in all, for an .xlsx) and then a
-download link."""
+"""Exports of the official forms as .xlsx and as PDF (written by ledgers.jobs in a worker): their file
+names and the responses that hand over the files they wrote; an import's problems as .xlsx."""
 
-import tempfile
-import threading
 from urllib.parse import quote
 
-from django.core.files import File
-from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404, HttpResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from ledgers import jobs, layouts, printing
+from ledgers import layouts
 from ledgers.models import LedgerJob
-from ledgers.selectors import LedgerFilters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def export_file_name(form: layouts.Form, level) -> str:
     return f"{level.name}-{form.title.split(' ', 1)[-1]}.xlsx"
-
-
-def ledger_export_start(*, actor, cycle, level, form: layouts.Form, filters: LedgerFilters, code_column: bool = True,
-                        wait: float | None = None) -> LedgerJob:
-    """Write the form for the level with the page's filters; returns the job once the file is written or
-    after ``wait`` seconds (two by default). The caller has checked access to the cycle and the level."""
-    name = export_file_name(form, level)
-    job = LedgerJob.objects.create(kind=LedgerJob.Kind.EXPORT, created_by=actor, organization=level, cycle=cycle,
-                                   filename=name)
-
-    def work(progress) -> dict:
-        total = printing.form_rows_total(form, cycle=cycle, level=level, filters=filters)
-        read = [0]
-
-        def counted() -> None:
-            read[0] += 1
-            progress(read[0], total)
-
-        tables = printing.form_tables(form, cycle=cycle, level=level, filters=filters, code_column=code_column,
-                                      meta=printing.form_meta(cycle=cycle, level=level), counted=counted)
-        with tempfile.TemporaryFile() as output:  # a 100,000-row ledger is written to disk, not to memory
-            result = layouts.write_tables(tables, output)
-            output.seek(0)
-            job.file.save(name, File(output), save=False)
-        LedgerJob.objects.filter(pk=job.pk).update(file=job.file.name)
-        progress(total, total)
-        return {"rows": result.rows, "cut_cells": result.cut_cells,
-                "download_url": reverse("ledgers:job_download", args=(job.pk,))}
-
-    return jobs.job_run(job=job, work=work, stage="export", **({"wait": wait} if wait is not None else {}))
-
-
-# PDFs laid out at once by one app process: a layout takes a core and, for a county's forms, hundreds of
-# MB. Before the PDFs ran as jobs each held a worker; now a click starts a job, and the others wait here.
-PDF_LAYOUTS = threading.BoundedSemaphore(1)
-
-
-def pdf_export_start(*, actor, cycle, level, form: layouts.Form, html: str, wait: float | None = None) -> LedgerJob:
-    """Lay out a print page's HTML as a PDF (WeasyPrint takes a few hundred rows a second: a county's
-    申报表 can take a minute); returns the job once the PDF is written or after ``wait`` seconds (two by
-    default). The caller has checked access to the cycle and the level."""
-    name = export_file_name(form, level).removesuffix(".xlsx") + ".pdf"
-    job = LedgerJob.objects.create(kind=LedgerJob.Kind.EXPORT, created_by=actor, organization=level, cycle=cycle,
-                                   filename=name)
-
-    def work(progress) -> dict:
-        with PDF_LAYOUTS:
-            pdf = printing.html_to_pdf(html)
-        job.file.save(name, ContentFile(pdf), save=False)
-        LedgerJob.objects.filter(pk=job.pk).update(file=job.file.name)
-        return {"download_url": reverse("ledgers:job_download", args=(job.pk,))}
-
-    return jobs.job_run(job=job, work=work, stage="export", **({"wait": wait} if wait is not None else {}))
 
 
 def export_response(job: LedgerJob) -> FileResponse:

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -802,12 +802,7 @@ class _Writer:
                 copy.write_row(row)
 
 
-# Jobs: the pages and the API run the preview and the commit through ledgers.jobs -------------
-
-
-def _job_content(job) -> bytes:
-    with job.file.open("rb") as handle:
-        return handle.read()
+# What the check lists: ledgers.jobs runs the check and the commit as jobs ----------------------
 
 
 CHANGES_LISTED = 500  # rows whose changes the preview lists, field by field
@@ -837,57 +832,6 @@ def _shown(name: str, value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
-
-
-def ledger_import_start(*, actor, cycle: Cycle, level: Organization, upload, wait: float | None = None):
-    """Keep the uploaded file in a new import job and run its preview; returns the job (maybe still running).
-
-    The caller has checked that ``actor`` may import into ``level`` (``can_import``).
-    """
-    from ledgers import jobs
-    from ledgers.models import LedgerJob
-
-    name = getattr(upload, "name", "") or ""
-    job = LedgerJob(kind=LedgerJob.Kind.IMPORT, created_by=actor, organization=level, cycle=cycle,
-                    filename=name.rsplit("/", 1)[-1][:255])
-    job.file.save(job.filename or "ledger", upload, save=False)
-    job.save()
-
-    def work(progress):
-        preview = ledger_import_preview(actor=actor, cycle=cycle, level=level, filename=job.filename,
-                                        content=_job_content(job), progress=progress)
-        changed = [plan for plan in preview.plans if plan.organization or plan.facts is not None or plan.entry is not None]
-        return {"counts": preview.counts, "header_rows": preview.reading.header_rows,
-                "columns": {key: preview.reading.letter(key) for key in preview.reading.columns},
-                "ignored": preview.reading.ignored,
-                "problems": preview.problem_dicts(),
-                "changes": [{"row": plan.row, "name": plan.target.name, "fields": plan_changes(plan)}
-                            for plan in changed[:CHANGES_LISTED]],
-                "changes_left": max(0, len(changed) - CHANGES_LISTED)}
-
-    return jobs.job_run(job=job, work=work, stage="preview", **({"wait": wait} if wait is not None else {}))
-
-
-def ledger_import_confirm(*, actor, job, wait: float | None = None):
-    """Commit an import whose preview found no blocking problem: every row, or nothing."""
-    from ledgers import jobs
-    from ledgers.models import LedgerJob
-
-    if job.created_by_id != actor.pk:
-        raise PermissionDenied(_("Only the person who uploaded the file may import it."))
-    if job.kind != LedgerJob.Kind.IMPORT or job.stage != "preview" or job.state != LedgerJob.State.DONE:
-        raise ValidationError({"job": _("This file cannot be imported now: its check is not finished, "
-                                         "or it was imported already.")})
-    if job.blocking_problems:
-        raise ValidationError({"job": _("The file has problems; please correct them and upload it again.")})
-    cycle, level = job.cycle, job.organization
-
-    def work(progress):
-        counts = ledger_import_commit(actor=actor, cycle=cycle, level=level, filename=job.filename,
-                                      content=_job_content(job), progress=progress)
-        return {"counts": counts, "committed": True}
-
-    return jobs.job_run(job=job, work=work, stage="commit", **({"wait": wait} if wait is not None else {}))
 
 
 def upload_check(*, name: str, size: int) -> None:

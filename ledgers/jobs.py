@@ -1,169 +1,166 @@
-"""Background work with a progress bar: ledger imports now, exports through the same runner.
+"""The ledger's background jobs: an import's check and its commit, and the official forms as .xlsx and
+as PDF, each run by a worker process (core.jobs; ``manage.py db_worker``).
 
-``job_run(job=…, work=…)`` runs ``work(progress)`` in a thread and returns once it has finished or
-``wait`` seconds have passed, whichever comes first: a page renders the result directly when the
-work is quick, and a progress bar (polled every second) only when it takes longer.
-
-``work`` is any callable ``work(progress) -> dict``; ``progress(done, total)`` may be called as often
-as it likes (the runner writes at most every ``PROGRESS_EVERY`` rows or half a second). The dict
-returned becomes ``job.result``; its ``"problems"`` entry, when present, becomes ``job.problems``.
-An ``ImportRefused``-like exception with a ``problems`` attribute ends the job as failed with those
-problems; any other exception fails it with one general message (and is logged).
-
-Progress written inside a transaction would stay invisible to the page polling it until the
-commit, and SQLite would refuse a second writer meanwhile, so the runner also keeps the latest
-progress of the jobs running in this process in memory, where the progress view reads it first.
-With several server processes, a poll served by another process sees the last progress written
-outside the transaction (the preview part of a commit), then the end.
-
-A job whose server process stopped (a restart, a crash) would run for ever on its page:
-``job_settle_stale`` ends a job that no thread of this process runs and that has written no
-progress for ``STALE_AFTER`` as failed; an import's transaction was rolled back with its process,
-so nothing was written, and the message says to start again.
+A page or the API starts one with a function here, which checks what the caller may not have
+(the state of an import) and queues the job's task; the caller has checked access to the cycle
+and the level. The tasks are the functions decorated with ``@task``: their bodies run in the
+worker, in the requester's language. PDFs go to a queue of their own ("pdf"), so that a county's
+forms being laid out never hold up an import.
 """
 
-import datetime
-import logging
-import threading
-import time
-from collections.abc import Callable
+import dataclasses
+import tempfile
 
-from django.conf import settings
-from django.db import connection
-from django.utils import timezone, translation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_tasks import task
 
+from core.jobs import job_execute, job_start
+from ledgers import exports, importing, layouts, printing
 from ledgers.models import LedgerJob
+from ledgers.selectors import LedgerFilters
 
-logger = logging.getLogger(__name__)
-
-WAIT_SECONDS = 2.0  # work shorter than this answers with its result; longer shows a progress bar
-PROGRESS_EVERY = 1000
-PROGRESS_SECONDS = 0.5
-STALE_AFTER = datetime.timedelta(minutes=30)  # far above the 20 s of a 100,000-row import's commit
-
-Progress = Callable[[int, int], None]
-Work = Callable[[Progress], dict]
-
-_running: dict[int, tuple[int, int]] = {}  # job id → (done, total), for the jobs running in this process
-_threads: dict[int, threading.Thread] = {}
+EXPORT_WAIT_SECONDS = 2.0  # a page waits this long for an export's file before it shows the job's page
 
 
-def _inline() -> bool:
-    """Tests run the work in the calling thread: their data lives in a transaction other threads cannot see."""
-    return bool(getattr(settings, "LEDGER_JOBS_INLINE", False))
+# Imports --------------------------------------------------------------------------------------
 
 
-def job_progress(job: LedgerJob) -> tuple[int, int]:
-    """(done, total) of a job: the in-memory figure while it runs in this process, else the stored one."""
-    return _running.get(job.pk, (job.done, job.total))
+def ledger_import_start(*, actor, cycle, level, upload) -> LedgerJob:
+    """Keep the uploaded file in a new import job and queue its check; nothing is written.
+
+    The caller has checked that ``actor`` may import into ``level`` (``access.can_import``).
+    """
+    name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255]
+    job = LedgerJob(kind=LedgerJob.Kind.IMPORT, created_by=actor, organization=level, cycle=cycle, filename=name)
+    job.file.save(name or "ledger", upload, save=False)
+    return job_start(job, import_preview, stage="preview")
 
 
-def _make_progress(job: LedgerJob) -> Progress:
-    last = {"done": -PROGRESS_EVERY, "at": 0.0}
-
-    def progress(done: int, total: int) -> None:
-        done = min(done, total)
-        _running[job.pk] = (done, total)
-        now = time.monotonic()
-        if done - last["done"] < PROGRESS_EVERY and now - last["at"] < PROGRESS_SECONDS and done != total:
-            return
-        last["done"], last["at"] = done, now
-        if not connection.in_atomic_block:
-            LedgerJob.objects.filter(pk=job.pk).update(done=done, total=total, updated_at=timezone.now())
-
-    return progress
-
-
-def _finish(job: LedgerJob, *, state: str, result: dict, problems: list) -> None:
-    """Store the outcome with one UPDATE: the request thread may be refreshing the same job object meanwhile."""
-    done, total = _running.get(job.pk, (job.done, job.total))
-    done = total if state == LedgerJob.State.DONE else min(done, total)
-    now = timezone.now()
-    LedgerJob.objects.filter(pk=job.pk).update(state=state, result=result, problems=problems, done=done, total=total,
-                                               finished_at=now, updated_at=now)
+def ledger_import_confirm(*, actor, job: LedgerJob) -> LedgerJob:
+    """Queue the import of a checked file that has no blocking problem: every row, or nothing."""
+    if job.created_by_id != actor.pk:
+        raise PermissionDenied(_("Only the person who uploaded the file may import it."))
+    cannot = ValidationError({"job": _("This file cannot be imported now: its check is not finished, "
+                                       "or it was imported already.")})
+    if job.kind != LedgerJob.Kind.IMPORT or job.stage != "preview" or job.state != LedgerJob.State.DONE:
+        raise cannot
+    if job.blocking_problems:
+        raise ValidationError({"job": _("The file has problems; please correct them and upload it again.")})
+    # One step from checked to queued, so that two clicks on 确认导入 import the file once.
+    if not LedgerJob.objects.filter(pk=job.pk, stage="preview", state=LedgerJob.State.DONE).update(
+            stage="commit", state=LedgerJob.State.QUEUED):
+        raise cannot
+    job.refresh_from_db()
+    return job_start(job, import_commit, stage="commit")
 
 
-def _execute(job: LedgerJob, work: Work) -> None:
-    progress = _make_progress(job)
+def _content(job: LedgerJob) -> bytes:
+    with job.file.open("rb") as handle:
+        return handle.read()
+
+
+def _preview(job: LedgerJob, progress) -> dict:
+    preview = importing.ledger_import_preview(actor=job.created_by, cycle=job.cycle, level=job.organization,
+                                              filename=job.filename, content=_content(job), progress=progress)
+    changed = [plan for plan in preview.plans if plan.organization or plan.facts is not None or plan.entry is not None]
+    return {"counts": preview.counts, "header_rows": preview.reading.header_rows,
+            "columns": {key: preview.reading.letter(key) for key in preview.reading.columns},
+            "ignored": preview.reading.ignored,
+            "problems": preview.problem_dicts(),
+            "changes": [{"row": plan.row, "name": plan.target.name, "fields": importing.plan_changes(plan)}
+                        for plan in changed[:importing.CHANGES_LISTED]],
+            "changes_left": max(0, len(changed) - importing.CHANGES_LISTED)}
+
+
+def _commit(job: LedgerJob, progress) -> dict:
+    counts = importing.ledger_import_commit(actor=job.created_by, cycle=job.cycle, level=job.organization,
+                                            filename=job.filename, content=_content(job), progress=progress)
+    return {"counts": counts, "committed": True}
+
+
+@task(takes_context=True)
+def import_preview(context, job_id: int) -> None:
+    """An import's check: every problem by row and column, and what each row would change."""
+    job_execute(context, LedgerJob, job_id, _preview)
+
+
+@task(takes_context=True)
+def import_commit(context, job_id: int) -> None:
+    """An import: the rows and the job's outcome in one transaction, so a worker that dies writes nothing."""
+    job_execute(context, LedgerJob, job_id, _commit, atomic=True)
+
+
+# Exports --------------------------------------------------------------------------------------
+
+
+def ledger_export_start(*, actor, cycle, level, form: layouts.Form, filters: LedgerFilters,
+                        code_column: bool = True) -> LedgerJob:
+    """Queue the writing of the form as .xlsx for the level, with the page's filters."""
+    job = LedgerJob(kind=LedgerJob.Kind.EXPORT, created_by=actor, organization=level, cycle=cycle,
+                    filename=exports.export_file_name(form, level))
+    return job_start(job, export_xlsx, stage="export", form=form.slug, filters=dataclasses.asdict(filters),
+                     code_column=code_column)
+
+
+def pdf_export_start(*, actor, cycle, level, form: layouts.Form, filters: LedgerFilters) -> LedgerJob:
+    """Queue the form's print page as a PDF (WeasyPrint lays out a few hundred rows a second: a
+    county's 申报表 can take a minute), on the queue of PDFs."""
+    job = LedgerJob(kind=LedgerJob.Kind.EXPORT, created_by=actor, organization=level, cycle=cycle,
+                    filename=exports.export_file_name(form, level).removesuffix(".xlsx") + ".pdf")
+    return job_start(job, export_pdf, stage="export", form=form.slug, filters=dataclasses.asdict(filters))
+
+
+def _write_xlsx(job: LedgerJob, progress, *, form: layouts.Form, filters: LedgerFilters, code_column: bool) -> dict:
+    cycle, level = job.cycle, job.organization
+    total = printing.form_rows_total(form, cycle=cycle, level=level, filters=filters)
+    read = [0]
+
+    def counted() -> None:
+        read[0] += 1
+        progress(read[0], total)
+
+    tables = printing.form_tables(form, cycle=cycle, level=level, filters=filters, code_column=code_column,
+                                  meta=printing.form_meta(cycle=cycle, level=level), counted=counted)
+    with tempfile.TemporaryFile() as output:  # a 100,000-row ledger is written to disk, not to memory
+        written = layouts.write_tables(tables, output)
+        output.seek(0)
+        job.file.save(job.filename, File(output), save=False)
+    progress(total, total)
+    return {"rows": written.rows, "cut_cells": written.cut_cells,
+            "download_url": reverse("ledgers:job_download", args=(job.pk,))}
+
+
+def _write_pdf(job: LedgerJob, progress, *, form: layouts.Form, filters: LedgerFilters) -> dict:
+    cycle, level = job.cycle, job.organization
+    tables = printing.form_tables(form, cycle=cycle, level=level, filters=filters,
+                                  meta=printing.form_meta(cycle=cycle, level=level))
     try:
-        result = work(progress) or {}
-    except Exception as error:  # noqa: BLE001 - the job records every failure; the page says it failed
-        problems = getattr(error, "problems", None)
-        if problems is None:
-            logger.exception("ledger job %s failed", job.pk)
-            problems = [{"row": None, "column": "", "header": "", "blocking": True,
-                         "message": _("The work stopped on an unexpected error; nothing was written. "
-                                      "Please try again or tell your administrator.")}]
-        _finish(job, state=LedgerJob.State.FAILED, result={}, problems=problems)
-    else:
-        problems = result.pop("problems", job.problems if job.stage == "commit" else [])
-        _finish(job, state=LedgerJob.State.DONE, result=result, problems=problems)
-    finally:
-        _running.pop(job.pk, None)
+        sheets = printing.print_tables(tables)
+    except printing.TooManyRows:
+        raise ValidationError(_(
+            "This form has more than %(too_many)s rows, more than a print page holds. Download the .xlsx, "
+            "or narrow the list with the ledger's filters.") % {"too_many": printing.PRINT_ROW_LIMIT}) from None
+    html = render_to_string("ledgers/print/page.html", {
+        "form": form, "cycle": cycle, "level": level, "sheets": sheets, "pdf": True, "limit": layouts.MEASURES_LIMIT,
+        "cut_cells": sum(table.stats.cut_cells for table in tables), "rows": sum(table.stats.rows for table in tables)})
+    job.file.save(job.filename, ContentFile(printing.html_to_pdf(html)), save=False)
+    return {"download_url": reverse("ledgers:job_download", args=(job.pk,))}
 
 
-def job_run(*, job: LedgerJob, work: Work, stage: str = "", wait: float = WAIT_SECONDS,
-            language: str | None = None) -> LedgerJob:
-    """Run ``work(progress) -> dict`` for ``job`` in a background thread; return the job, refreshed,
-    once it has finished or after ``wait`` seconds. ``language`` is the one its messages are written in
-    (the request's, by default the active one). The thread closes its database connection at the end."""
-    language = language or translation.get_language()
-    job.stage, job.state, job.done, job.total, job.finished_at = stage, LedgerJob.State.RUNNING, 0, 0, None
-    job.save(update_fields=["stage", "state", "done", "total", "finished_at"])
-    _running[job.pk] = (0, 0)
-    if _inline():
-        with translation.override(language):
-            _execute(job, work)
-        job.refresh_from_db()
-        return job
-
-    def target():
-        try:
-            with translation.override(language):
-                _execute(job, work)
-        finally:
-            _threads.pop(job.pk, None)
-            connection.close()
-
-    thread = threading.Thread(target=target, name=f"ledger-job-{job.pk}", daemon=True)
-    _threads[job.pk] = thread
-    thread.start()
-    thread.join(wait)
-    job.refresh_from_db()
-    return job
+@task(takes_context=True)
+def export_xlsx(context, job_id: int, *, form: str, filters: dict, code_column: bool) -> None:
+    """An official form as .xlsx, its progress the ledger rows read of rows in all."""
+    job_execute(context, LedgerJob, job_id, lambda job, progress: _write_xlsx(
+        job, progress, form=layouts.FORMS[form], filters=LedgerFilters(**filters), code_column=code_column))
 
 
-def job_settle_stale(job: LedgerJob) -> LedgerJob:
-    """End as failed a job left running by a server process that has stopped (see the module's note)."""
-    if job.is_finished or job.pk in _threads or timezone.now() - job.updated_at < STALE_AFTER:
-        return job
-    logger.warning("ledger job %s ended as failed: no progress since %s", job.pk, job.updated_at)
-    _finish(job, state=LedgerJob.State.FAILED, result={}, problems=[{
-        "row": None, "column": "", "header": "", "blocking": True,
-        "message": _("The server stopped while this ran; nothing was written. Please start it again.")}])
-    job.refresh_from_db()
-    return job
-
-
-def jobs_purge(*, older_than: datetime.timedelta) -> int:
-    """Delete the finished jobs created more than ``older_than`` ago, with the uploaded or written files they
-    keep; a job still running is kept. Returns how many were deleted."""
-    old = LedgerJob.objects.filter(created_at__lt=timezone.now() - older_than,
-                                   state__in=[LedgerJob.State.DONE, LedgerJob.State.FAILED])
-    count = 0
-    for job in old.iterator():
-        if job.file:
-            job.file.delete(save=False)
-        job.delete()
-        count += 1
-    return count
-
-
-def job_wait(job: LedgerJob, timeout: float = 60.0) -> LedgerJob:
-    """Wait for a job's thread to end (tests, and a caller that needs the result now)."""
-    thread = _threads.get(job.pk)
-    if thread is not None:
-        thread.join(timeout)
-    job.refresh_from_db()
-    return job
+@task(takes_context=True, queue_name="pdf")
+def export_pdf(context, job_id: int, *, form: str, filters: dict) -> None:
+    """An official form's print page as a PDF."""
+    job_execute(context, LedgerJob, job_id, lambda job, progress: _write_pdf(
+        job, progress, form=layouts.FORMS[form], filters=LedgerFilters(**filters)))

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Job
 from standards.choices import Grade
 
 
@@ -43,62 +44,29 @@ class LedgerEntry(models.Model):
         return f"{self.organization} · {self.cycle}"
 
 
-class LedgerJob(models.Model):
-    """A ledger import or export running in the background, with its progress for the page's progress bar.
+class LedgerJob(Job):
+    """A ledger import, or an export of an official form (.xlsx, PDF), run by a worker (ledgers.jobs).
 
-    An import keeps the uploaded file here (under MEDIA_ROOT): its preview and its commit both read
-    it. ``stage`` says which part of the work the state is about ("preview", "commit" for an import);
-    ``problems`` are the rows' problems as the preview found them (row, column, header, message,
-    blocking); ``result`` the counts or whatever the work returned. ledgers.jobs runs it.
+    An import keeps the uploaded file here (under MEDIA_ROOT): its check ("preview") and its import
+    ("commit") both read it; ``problems`` are the rows' problems as the check found them (row,
+    column, header, message, blocking), ``result`` its counts and the changes it lists. An export
+    keeps the file it wrote. ``organization`` is the level whose subtree the file covers.
     """
 
     class Kind(models.TextChoices):
         IMPORT = "import", _("Import")
         EXPORT = "export", _("Export")
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    stage = models.CharField(_("stage"), max_length=16, blank=True)
-    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
-    done = models.PositiveIntegerField(_("rows done"), default=0)
-    total = models.PositiveIntegerField(_("rows in all"), default=0)
-    problems = models.JSONField(_("problems"), default=list, blank=True)
-    result = models.JSONField(_("result"), default=dict, blank=True)
     file = models.FileField(_("file"), upload_to="ledger-jobs/%Y/%m/", blank=True)
-    filename = models.CharField(_("file name"), max_length=255, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
-                                   related_name="+")
     organization = models.ForeignKey("orgs.Organization", verbose_name=_("level"), on_delete=models.PROTECT,
                                      related_name="ledger_jobs")
     cycle = models.ForeignKey("cycles.Cycle", verbose_name=_("cycle"), on_delete=models.CASCADE, null=True,
                               blank=True, related_name="ledger_jobs")
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # also written with each stored progress
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Job.Meta):
         verbose_name = _("ledger job")
         verbose_name_plural = _("ledger jobs")
-        ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(condition=models.Q(done__lte=models.F("total")) | models.Q(total=0),
-                                              name="ledger_job_done_within_total")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.filename} · {self.organization_id}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)
-
-    @property
-    def percent(self) -> int:
-        return min(100, self.done * 100 // self.total) if self.total else 0
-
-    @property
-    def blocking_problems(self) -> int:
-        return sum(1 for problem in self.problems if problem.get("blocking", True))

@@ -2,9 +2,10 @@
 organization's rectification entry, and the import — upload a file, see every problem by row and
 column, confirm, see the result.
 
-Imports run through ledgers.jobs: a page answers with the result when it is ready within two
-seconds, else with a progress bar that polls ``job_progress`` every second. Rules live in
-ledgers.services and ledgers.importing; views parse, authorize, call one function, render.
+Imports, exports and PDFs are jobs run by a worker (ledgers.jobs): a job's page shows a progress bar
+that polls ``job_progress`` every second, and an export answers with its file when the worker writes
+it within two seconds. Rules live in ledgers.services and ledgers.importing; views parse, authorize,
+call one function, render.
 """
 
 from django.contrib import messages
@@ -12,17 +13,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import jobs as core_jobs
 from core.forms import add_service_errors
 from cycles import access as cycle_access
 from cycles import selectors as cycle_selectors
 from cycles.models import Grading
-from ledgers import access, exports, importing, jobs, layouts, printing, selectors, services
+from ledgers import access, exports, jobs, layouts, printing, selectors, services
 from ledgers.forms import ImportForm, LedgerEntryForm, LedgerFilterForm, ledger_filters
 from ledgers.models import LedgerEntry, LedgerJob
 from orgs import access as org_access
@@ -46,7 +47,7 @@ def import_start(request, cycle_pk: int, org_pk: int):
     if request.method == "POST" and form.is_valid():
         chosen = form.levels[form.cleaned_data["level"]]
         try:
-            job = importing.ledger_import_start(actor=request.user, cycle=cycle, level=chosen,
+            job = jobs.ledger_import_start(actor=request.user, cycle=cycle, level=chosen,
                                                 upload=form.cleaned_data["file"])
         except ValidationError as error:
             add_service_errors(form, error)
@@ -60,11 +61,11 @@ PROBLEMS_SHOWN = 500  # a wrong file of 100,000 rows has as many problems: the p
 
 
 def _job_context(job: LedgerJob, user) -> dict:
-    done, total = jobs.job_progress(job)
+    status = core_jobs.job_status(job)
     counts = job.result.get("counts", {}) if job.result else {}
     preview = (job.result or {}) if job.stage == "preview" else {}  # what a check found beside its problems
     return {
-        "job": job, "done": done, "total": total, "percent": min(100, done * 100 // total) if total else 0,
+        "job": job, "status": status, "done": status.done, "total": status.total, "percent": status.percent,
         "counts": counts, "problems": job.problems[:PROBLEMS_SHOWN],
         "problems_left": max(0, len(job.problems) - PROBLEMS_SHOWN), "blocking": job.blocking_problems,
         "changes": preview.get("changes", []), "changes_left": preview.get("changes_left", 0),
@@ -100,7 +101,7 @@ def import_confirm(request, pk: int):
     """确认导入: every row in one transaction, or nothing."""
     job = access.get_ledger_job_for(request.user, pk)
     try:
-        job = importing.ledger_import_confirm(actor=request.user, job=job)
+        job = jobs.ledger_import_confirm(actor=request.user, job=job)
     except ValidationError as error:
         context = _job_context(job, request.user)
         context["confirm_errors"] = error.messages
@@ -195,6 +196,12 @@ def print_form(request, cycle_pk: int, org_pk: int, form: str):
     form = _form(form)
     cycle, level = access.get_ledger_for(request.user, cycle_pk, org_pk)
     filters = ledger_filters(request.GET)
+    # A PDF is laid out by a worker (within two seconds it comes at once); one longer than a print
+    # page holds gets the page below, which says so.
+    if request.GET.get("format") == "pdf" and printing.form_rows_total(
+            form, cycle=cycle, level=level, filters=filters) <= printing.PRINT_ROW_LIMIT:
+        job = jobs.pdf_export_start(actor=request.user, cycle=cycle, level=level, form=form, filters=filters)
+        return _file_or_job_page(job)
     tables = printing.form_tables(form, cycle=cycle, level=level, filters=filters,
                                   meta=printing.form_meta(cycle=cycle, level=level))
     query = request.GET.copy()
@@ -208,13 +215,15 @@ def print_form(request, cycle_pk: int, org_pk: int, form: str):
                       {**context, "sheets": [], "too_many": printing.PRINT_ROW_LIMIT})
     context.update(sheets=sheets, cut_cells=sum(table.stats.cut_cells for table in tables),
                    rows=sum(table.stats.rows for table in tables))
-    if request.GET.get("format") == "pdf":  # laid out in a job: within two seconds it comes at once
-        html = render_to_string("ledgers/print/page.html", {**context, "pdf": True}, request=request)
-        job = exports.pdf_export_start(actor=request.user, cycle=cycle, level=level, form=form, html=html)
-        if job.state == LedgerJob.State.DONE:
-            return exports.export_response(job)
-        return redirect("ledgers:job", pk=job.pk)
     return render(request, "ledgers/print/page.html", context)
+
+
+def _file_or_job_page(job: LedgerJob):
+    """The export's file when the worker writes it within two seconds, else the job's page (a progress bar)."""
+    job = core_jobs.job_wait(job, jobs.EXPORT_WAIT_SECONDS)
+    if job.state == LedgerJob.State.DONE:
+        return exports.export_response(job)
+    return redirect("ledgers:job", pk=job.pk)
 
 
 @require_GET
@@ -225,11 +234,9 @@ def download_form(request, cycle_pk: int, org_pk: int, form: str):
     longer, the job's page shows a progress bar and then the download link."""
     form = _form(form)
     cycle, level = access.get_ledger_for(request.user, cycle_pk, org_pk)
-    job = exports.ledger_export_start(actor=request.user, cycle=cycle, level=level, form=form,
-                                      filters=ledger_filters(request.GET), code_column=request.GET.get("code") != "0")
-    if job.state == LedgerJob.State.DONE:
-        return exports.export_response(job)
-    return redirect("ledgers:job", pk=job.pk)
+    job = jobs.ledger_export_start(actor=request.user, cycle=cycle, level=level, form=form,
+                                   filters=ledger_filters(request.GET), code_column=request.GET.get("code") != "0")
+    return _file_or_job_page(job)
 
 
 @login_required

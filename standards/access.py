@@ -11,6 +11,7 @@
 from django.db.models import Q
 from django.http import Http404
 
+from core.jobs import job_settle
 from orgs import access as org_access
 from standards.choices import AssessorKind
 
@@ -30,6 +31,19 @@ def get_standard_for(user, pk, action: str = org_access.VIEW):
     if action != org_access.VIEW:
         org_access.check(user, standard.issuer, org_access.MANAGE)
     return standard
+
+
+def get_standard_import_for(user, pk):
+    """An import of a standard from Excel, for those who manage the standard's issuer (404 outside
+    their scope, 403 inside it); a job whose worker died is seen as failed."""
+    from standards.models import StandardImport
+
+    try:
+        job = StandardImport.objects.get(pk=int(pk))
+    except (StandardImport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    get_standard_for(user, job.standard_id, org_access.MANAGE)
+    return job_settle(job)
 
 
 def can_enter(user, organization, assessor_kind: str) -> bool:

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Job
 from orgs.choices import Sector
 from standards.choices import AssessorKind, DeductionKind, Grade, SchemeKey, VetoTrigger
 
@@ -206,3 +207,21 @@ class VetoMark(models.Model):
 
     def __str__(self) -> str:
         return str(self.clause)
+
+
+class StandardImport(Job):
+    """A standard read back from an Excel file people edited (standards.excel), run by a worker
+    (standards.jobs): the file's content replaces the standard's, or a new version takes it when
+    the standard is in use (``services.standard_revise``). ``result`` names the standard that
+    holds the content; ``problems`` are the cells that could not be read, by row and column."""
+
+    standard = models.ForeignKey(Standard, verbose_name=_("standard"), on_delete=models.CASCADE, related_name="imports")
+    reason = models.TextField(_("reason"), blank=True)
+    file = models.FileField(_("file"), upload_to="standard-imports/%Y/%m/", blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name = _("standard import")
+        verbose_name_plural = _("standard imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} → {self.standard_id}"

@@ -5,14 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.files import file_download
 from core.forms import add_service_errors
+from core.jobs import job_status
 from orgs import access as org_access
 from orgs.choices import Sector
-from standards import access, selectors, services
+from standards import access, jobs, selectors, services
 from standards.choices import AssessorKind
 from standards.forms import (
     DeductionForm,
@@ -23,7 +25,7 @@ from standards.forms import (
     StandardFilterForm,
     VetoForm,
 )
-from standards.models import Deduction, Item, VetoClause, VetoMark
+from standards.models import Deduction, Item, StandardImport, VetoClause, VetoMark
 from standards.structure import replace_item
 
 
@@ -116,21 +118,38 @@ def standard_export(request, pk: int):
 
 @login_required
 def standard_import(request, pk: int):
-    from standards.excel import standard_from_xlsx
-
+    """Upload an edited Excel file; a worker reads it into the standard and its job's page follows."""
     standard = access.get_standard_for(request.user, pk, org_access.MANAGE)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            data = standard_from_xlsx(form.cleaned_data["file"])
-            result = services.standard_revise(actor=request.user, standard=standard, data=data, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The standard was read from the Excel file."))
-            return redirect("standards:detail", pk=result.pk)
+        job = jobs.standard_import_start(actor=request.user, standard=standard, upload=form.cleaned_data["file"],
+                                         reason=form.cleaned_data["reason"])
+        return redirect("standards:import_job", pk=job.pk)
     return render(request, "standards/form.html", {"form": form, "standard": standard, "title": _("Import from Excel"),
                                                    "multipart": True})
+
+
+@login_required
+def standard_import_job(request, pk: int):
+    """An import from Excel: a progress bar while a worker reads the file, then the standard it made,
+    or every cell that could not be read with the form to upload a corrected file."""
+    job = access.get_standard_import_for(request.user, pk)
+    if job.state == StandardImport.State.DONE:
+        messages.success(request, _("The standard was read from the Excel file."))
+        return redirect("standards:detail", pk=job.result.get("standard_id", job.standard_id))
+    return render(request, "standards/import_job.html", {"job": job, "standard": job.standard,
+                                                         "status": job_status(job), "form": ImportForm()})
+
+
+@login_required
+def standard_import_progress(request, pk: int):
+    """The progress bar alone, polled every second; once the import ends, its page takes over."""
+    job = access.get_standard_import_for(request.user, pk)
+    if job.is_finished:
+        response = HttpResponse("")
+        response["HX-Redirect"] = reverse("standards:import_job", args=(job.pk,))
+        return response
+    return render(request, "standards/_import_progress.html", {"job": job, "status": job_status(job)})
 
 
 @login_required

@@ -6,7 +6,10 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
+from core.jobs import job_key
+from core.models import JobRun, Worker
 from core.testing import Endpoint, access_tests, build_world
 from cycles import services as cycle_services
 from ledgers.models import LedgerEntry, LedgerJob
@@ -212,7 +215,10 @@ def test_a_preview_with_warnings_only_does_not_count_zero_problems(client, world
 
 
 def test_a_pdf_being_laid_out_says_so_while_it_runs(client, world):
-    job = LedgerJob.objects.create(kind="export", stage="export", state="running", created_by=world.admin_a,
+    job = LedgerJob.objects.create(kind="export", stage="export", queue="pdf", created_by=world.admin_a,
                                    organization=world.town_a, cycle=world.cycle, filename="甲镇-工作台账.pdf")
+    Worker.objects.create(id="w1", queues="pdf", beat_at=timezone.now())  # what a worker laying it out writes
+    JobRun.objects.create(job=job_key(job), worker_id="w1", updated_at=timezone.now())
     client.force_login(world.admin_a)
-    assert "正在排版页面" in client.get(f"/ledgers/jobs/{job.pk}/progress/").content.decode()
+    page = client.get(f"/ledgers/jobs/{job.pk}/progress/").content.decode()
+    assert "正在排版页面" in page and "后台任务未运行" not in page

@@ -1,151 +1,161 @@
-"""The job runner in real threads: quick work answers with its result, longer work shows a progress bar
-that the page polls until the end; failures end the job as failed with a message, writing nothing."""
+"""The job runner (core.jobs) on the ledger's jobs: in the calling thread (django-tasks' immediate
+backend) for what a job keeps, and in a real worker process for what people see while it runs: the
+progress stored in the database at least every second and read by the web process, the page that
+says when no worker runs (后台任务未运行), and a job whose worker died failed with a message."""
 
 import datetime
+import itertools
 import os
-import threading
 import time
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from ledgers import jobs
+from core.jobs import job_key, job_settle, job_start, job_status
+from core.models import JobRun, Worker
+from core.testing import wait_for_job
 from ledgers.models import LedgerJob
+from ledgers.tests.tasks import Refused, count_rows
 
 
-@pytest.fixture
-def job(transactional_db, world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.LEDGER_JOBS_INLINE = False
-    return LedgerJob.objects.create(kind=LedgerJob.Kind.EXPORT, created_by=world.admin_a, organization=world.town_a,
-                                    filename="台账.xlsx")
+def new_job(world) -> LedgerJob:
+    return LedgerJob(kind=LedgerJob.Kind.EXPORT, created_by=world.admin_a, organization=world.town_a,
+                     filename="台账.xlsx")
 
 
-def test_quick_work_answers_with_its_result(job):
-    job = jobs.job_run(job=job, work=lambda progress: {"rows": 3}, stage="export")
-    assert (job.state, job.result, job.stage) == ("done", {"rows": 3}, "export")
-    assert job.finished_at is not None
+@pytest.mark.django_db
+def test_a_job_runs_its_task_and_keeps_what_it_returned(world):
+    job = job_start(new_job(world), count_rows, stage="export", rows=3)
+    assert (job.state, job.stage, job.result, job.done, job.total) == ("done", "export", {"rows": 3}, 3, 3)
+    assert job.problems[0]["row"] == 3 and job.finished_at is not None and job.task_id
+    assert job.language == "zh-hans" and job.queue == "default"
+    assert not JobRun.objects.exists()  # the run ends with the job
 
 
-def test_longer_work_shows_progress_until_it_ends(job, client, world):
-    release = threading.Event()
-
-    def work(progress):
-        for done in range(0, 5001, 1000):
-            progress(done, 5000)
-            if done == 2000:
-                release.wait(10)
-        return {"rows": 5000, "problems": [{"row": 3, "column": "A", "header": "党支部名称", "message": "x",
-                                            "blocking": False}]}
-
-    job = jobs.job_run(job=job, work=work, wait=0.3)
-    assert job.state == "running"
-    assert jobs.job_progress(job) == (2000, 5000)
+@pytest.mark.django_db
+def test_a_failure_fails_the_job_with_a_message_in_chinese(world, client):
+    job = job_start(new_job(world), count_rows, fail="unexpected")
+    message = job.problems[0]["message"]
+    assert job.state == "failed" and "未写入" in message and "disk" not in message  # no internals shown
     client.force_login(world.admin_a)
-    response = client.get(f"/ledgers/jobs/{job.pk}/progress/")
-    html = response.content.decode()
-    assert response.status_code == 200 and '<progress max="5000" value="2000"' in html and 'hx-trigger="every 1s"' in html
-    assert 'id="job-progress"' in client.get(f"/ledgers/jobs/{job.pk}/").content.decode()
+    answer = client.get(f"/api/ledgers/jobs/{job.pk}").json()
+    assert answer["state"] == "failed" and answer["message"] == message
+    assert message in client.get(f"/ledgers/jobs/{job.pk}/").content.decode()
 
-    release.set()
-    job = jobs.job_wait(job)
-    assert (job.state, job.done, job.total, job.result) == ("done", 5000, 5000, {"rows": 5000})
-    assert job.problems[0]["row"] == 3
-    response = client.get(f"/ledgers/jobs/{job.pk}/progress/")
-    assert response["HX-Redirect"] == f"/ledgers/jobs/{job.pk}/"
-
-
-def test_a_failure_ends_the_job_with_a_message(job):
-    def broken(progress):
-        raise RuntimeError("disk full")
-
-    job = jobs.job_run(job=job, work=broken)
-    assert job.state == "failed" and job.problems[0]["message"] and "disk" not in job.problems[0]["message"]
-
-    class Refused(Exception):
-        problems = [{"row": 4, "column": "E", "header": "流动党员数", "message": "y", "blocking": True}]
-
-    def refused(progress):
-        raise Refused()
-
-    job = jobs.job_run(job=job, work=refused)
+    job = job_start(new_job(world), count_rows, fail="refused")
     assert job.state == "failed" and job.problems == Refused.problems
+    assert client.get(f"/api/ledgers/jobs/{job.pk}").json()["message"] == "第 4 行 E 列：流动党员数不是数字"
+    job = job_start(new_job(world), count_rows, fail="invalid")
+    assert job.state == "failed" and [p["message"] for p in job.problems] == ["第 3 行：缺少党组织名称。"]
 
 
-def test_tests_may_run_the_work_inline(job, settings):
-    settings.LEDGER_JOBS_INLINE = True
-    seen = []
-    job = jobs.job_run(job=job, work=lambda progress: seen.append(threading.current_thread()) or {})
-    assert seen == [threading.current_thread()] and job.state == "done"
+@pytest.mark.django_db
+def test_a_queued_job_says_whether_a_worker_serves_its_queue(world):
+    job = LedgerJob.objects.create(kind="export", created_by=world.admin_a, organization=world.town_a, queue="pdf")
+    assert job_status(job).state == "queued" and job_status(job).worker_missing  # no worker at all
+    Worker.objects.create(id="imports", queues="default", beat_at=timezone.now())
+    assert job_status(job).worker_missing  # a worker of the imports does not lay out PDFs
+    Worker.objects.create(id="pdfs", queues="pdf", beat_at=timezone.now() - datetime.timedelta(seconds=60))
+    assert job_status(job).worker_missing  # silent for a minute: not running
+    Worker.objects.filter(id="pdfs").update(beat_at=timezone.now())
+    assert not job_status(job).worker_missing and job_status(job).state == "queued"
 
 
-def test_the_thread_answers_after_the_wait_even_when_slow(job):
-    started = time.monotonic()
-    job = jobs.job_run(job=job, work=lambda progress: time.sleep(1) or {}, wait=0.2)
-    assert time.monotonic() - started < 0.9 and job.state == "running"
-    assert jobs.job_wait(job).state == "done"
-
-
-def test_a_job_its_stopped_server_left_running_ends_as_failed_for_whoever_looks(job, client, world):
-
-    LedgerJob.objects.filter(pk=job.pk).update(state="running", done=300, total=1000)
+@pytest.mark.django_db
+def test_a_job_whose_worker_fell_silent_is_failed_within_two_minutes(world, client):
+    assert django_settings.JOB_WORKER_GONE_SECONDS + django_settings.JOB_HEARTBEAT_SECONDS < 120
+    job = LedgerJob.objects.create(kind="import", stage="commit", created_by=world.admin_a, organization=world.town_a,
+                                   task_id="0f6c3c8e-5b1e-4a51-9d31-2a2b8c0f0001")
+    silent = timezone.now() - datetime.timedelta(seconds=django_settings.JOB_WORKER_GONE_SECONDS - 5)
+    Worker.objects.create(id="w1", queues="default", beat_at=silent)
+    JobRun.objects.create(job=job_key(job), worker_id="w1", done=300, total=1000, updated_at=silent)
     client.force_login(world.admin_a)
-    assert 'id="job-progress"' in client.get(f"/ledgers/jobs/{job.pk}/").content.decode()  # recent: still running
-    LedgerJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - jobs.STALE_AFTER - datetime.timedelta(seconds=1))
+    page = client.get(f"/ledgers/jobs/{job.pk}/").content.decode()
+    assert 'value="300"' in page and "后台任务未运行" in page  # still its own, but said not to be running
+    assert job_settle(job).state == "queued"
+
+    gone = timezone.now() - datetime.timedelta(seconds=django_settings.JOB_WORKER_GONE_SECONDS + 1)
+    Worker.objects.filter(id="w1").update(beat_at=gone)
+    JobRun.objects.filter(worker_id="w1").update(updated_at=gone)
     response = client.get(f"/ledgers/jobs/{job.pk}/progress/")
     assert response["HX-Redirect"] == f"/ledgers/jobs/{job.pk}/"
     job.refresh_from_db()
-    assert (job.state, job.done, job.problems[0]["blocking"], job.problems[0]["row"]) == ("failed", 300, True, None)
-    assert "再次" in job.problems[0]["message"]  # the page says, in Chinese, to start again
+    assert (job.state, job.problems[0]["blocking"], job.problems[0]["row"]) == ("failed", True, None)
+    assert "重新开始" in job.problems[0]["message"] and "没有写入" in job.problems[0]["message"]
     assert client.get(f"/api/ledgers/jobs/{job.pk}").json()["state"] == "failed"
+    assert not JobRun.objects.exists()
 
 
-def test_a_running_thread_is_never_taken_for_stale(job):
-    release = threading.Event()
-    job = jobs.job_run(job=job, work=lambda progress: release.wait(10) and {}, wait=0.1)
-    LedgerJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - 2 * jobs.STALE_AFTER)
-    job.refresh_from_db()
-    assert jobs.job_settle_stale(job).state == "running"
-    release.set()
-    assert jobs.job_wait(job).state == "done"
-
-
-def test_purge_deletes_old_finished_jobs_with_their_files(job, settings):
-    job.file.save("台账.xlsx", ContentFile(b"x"))
-    path = job.file.path
-    jobs.job_run(job=job, work=lambda progress: {}, stage="export")
-    recent = LedgerJob.objects.create(kind="export", state="done", created_by=job.created_by, organization=job.organization)
-    running = LedgerJob.objects.create(kind="import", state="running", created_by=job.created_by,
-                                       organization=job.organization)
-    LedgerJob.objects.filter(pk__in=[job.pk, running.pk]).update(created_at=timezone.now() - datetime.timedelta(days=31))
-    call_command("purge_ledger_jobs", "--days", "30")
-    assert set(LedgerJob.objects.values_list("pk", flat=True)) == {recent.pk, running.pk}
+@pytest.mark.django_db
+def test_purge_deletes_old_finished_jobs_with_their_files(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    old = new_job(world)
+    old.file.save("台账.xlsx", ContentFile(b"x"), save=False)
+    old = job_start(old, count_rows)
+    path = old.file.path
+    recent = job_start(new_job(world), count_rows)
+    waiting = LedgerJob.objects.create(kind="import", created_by=world.admin_a, organization=world.town_a)
+    LedgerJob.objects.filter(pk__in=[old.pk, waiting.pk]).update(created_at=timezone.now() - datetime.timedelta(days=31))
+    call_command("purge_jobs", "--days", "30")
+    assert set(LedgerJob.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
     assert not os.path.exists(path)
 
 
-def test_pdfs_asked_for_together_are_laid_out_one_at_a_time(job, world, monkeypatch):
-    # Each click on a PDF starts a job that goes on after its two seconds: the layouts wait for each
-    # other rather than share the server's cores and memory.
-    from ledgers import exports, layouts, printing
+# In a real worker process --------------------------------------------------------------------
 
-    running, most = [0], [0]
 
-    def layout(html, **kwargs):
-        running[0] += 1
-        most[0] = max(most[0], running[0])
-        time.sleep(0.3)
-        running[0] -= 1
-        return b"%PDF-1.7 " + html.encode()
+def test_progress_is_stored_every_second_and_read_by_the_web(task_worker, world, client):
+    task_worker.start()
+    client.force_login(world.admin_a)
+    job = job_start(new_job(world), count_rows, rows=40, pause=0.1)
+    seen = []  # (when, rows done) as the API tells it
+    while True:
+        answer = client.get(f"/api/ledgers/jobs/{job.pk}").json()
+        seen.append((time.monotonic(), answer["done"], answer["state"]))
+        if answer["state"] in ("done", "failed"):
+            break
+        assert answer["worker_running"]
+        time.sleep(0.1)
+    assert answer["state"] == "done" and answer["done"] == answer["total"] == 40
+    running = [(when, done) for when, done, state in seen if state == "running"]
+    assert any(0 < done < 40 for _when, done in running)  # the bar moved while it ran
+    moved_at = [when for (when, done), (_, before) in zip(running[1:], running[:-1], strict=True) if done != before]
+    assert moved_at and max((later - earlier for earlier, later in itertools.pairwise(moved_at)), default=0) < 1.5
 
-    monkeypatch.setattr(printing, "html_to_pdf", layout)
-    form = next(iter(layouts.FORMS.values()))
-    started = [exports.pdf_export_start(actor=world.admin_a, cycle=None, level=world.town_a, form=form,
-                                        html=f"<p>{number}</p>", wait=0) for number in range(3)]
-    deadline = time.monotonic() + 10
-    while LedgerJob.objects.filter(pk__in=[j.pk for j in started], state="done").count() < 3 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert most[0] == 1
-    assert sorted(LedgerJob.objects.get(pk=j.pk).file.read() for j in started) == [
-        f"%PDF-1.7 <p>{number}</p>".encode() for number in range(3)]
+
+def test_a_page_says_at_once_when_no_worker_runs_and_the_job_starts_with_one(task_worker, world, client):
+    client.force_login(world.admin_a)
+    job = job_start(new_job(world), count_rows, rows=3)
+    page = client.get(f"/ledgers/jobs/{job.pk}/progress/").content.decode()
+    assert "后台任务未运行" in page and "manage.py db_worker" in page
+    assert client.get(f"/api/ledgers/jobs/{job.pk}").json()["worker_running"] is False
+    task_worker.start()
+    job = wait_for_job(job)
+    assert job.state == "done" and job.result == {"rows": 3}
+    task_worker.stop()  # a worker that stops says so: the next job's page knows at once
+    assert not Worker.objects.exists()
+
+
+def test_a_killed_worker_is_reported_within_seconds_then_its_job_failed(task_worker, world, client, settings):
+    settings.JOB_WORKER_MISSING_SECONDS = 2
+    settings.JOB_WORKER_GONE_SECONDS = 4
+    task_worker.start()
+    client.force_login(world.admin_a)
+    job = job_start(new_job(world), count_rows, rows=100, pause=0.2)
+    wait_for_job(job, until=lambda job: job_status(job).done > 0)
+    task_worker.kill()
+    killed = time.monotonic()
+    page = ""
+    while "后台任务未运行" not in page and time.monotonic() - killed < 10:
+        page = client.get(f"/ledgers/jobs/{job.pk}/progress/").content.decode()
+        time.sleep(0.2)
+    assert "后台任务未运行" in page and time.monotonic() - killed < 2 + 2  # within seconds
+    while client.get(f"/ledgers/jobs/{job.pk}/progress/").get("HX-Redirect") is None:
+        assert time.monotonic() - killed < 10
+        time.sleep(0.2)
+    job.refresh_from_db()
+    assert job.state == "failed" and "重新开始" in job.problems[0]["message"]
+    assert client.get(f"/api/ledgers/jobs/{job.pk}").json()["message"] == job.problems[0]["message"]
