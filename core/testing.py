@@ -211,7 +211,8 @@ class TaskWorker:
             url = (f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
                    f"{database['PORT'] or 5432}/{database['NAME']}")
         self.env = {**os.environ, "DATABASE_URL": url, "JINWEI_DATA_DIR": str(data_dir), "JINWEI_DEBUG": "false",
-                    "JINWEI_JOB_HEARTBEAT_SECONDS": "0.5", "PYTHONUNBUFFERED": "1"}
+                    "JINWEI_JOB_HEARTBEAT_SECONDS": "0.5", "PYTHONUNBUFFERED": "1",
+                    "JINWEI_SECRET_KEY": settings.SECRET_KEY}  # the site's own: codes' hashes must match
         self.queues, self.base_dir, self.log = queues, settings.BASE_DIR, Path(data_dir) / "worker.log"
         self.process: subprocess.Popen | None = None
 
