@@ -28,6 +28,7 @@ import argparse
 import io
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -172,6 +173,41 @@ def wrk(url: str, *, seconds: int, script: str | None = None) -> dict:
     return figures
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """The CPU time the processes have used so far, user and system (Linux's /proc; 0 elsewhere)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def app_processes(master: int) -> list[int]:
+    """gunicorn's master and its workers."""
+    pids = [master]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
+                pids.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return pids
+
+
+def database_processes() -> list[int]:
+    """PostgreSQL's server processes for the app's connections to this database (none on SQLite)."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        pids = [pid for (pid,) in cursor.fetchall()]
+    connection.close()
+    return pids
+
+
 def run(tree: Path, folder: Path) -> dict:
     """One run of casting against the app served from ``tree``."""
     session, codes = open_session(ARGS.codes)
@@ -197,10 +233,18 @@ def run(tree: Path, folder: Path) -> dict:
         codes_file, script = folder / "codes.txt", folder / "cast.lua"
         codes_file.write_text("\n".join(codes) + "\n")
         script.write_text(LUA % {"threads": ARGS.threads, "codes": codes_file, "path": path})
+        app, database = app_processes(server.pid), database_processes()
+        before = cpu_seconds(app), cpu_seconds(database), resource.getrusage(resource.RUSAGE_CHILDREN)
         figures = wrk(base + path, seconds=ARGS.seconds, script=str(script))
+        after = cpu_seconds(app), cpu_seconds(database), resource.getrusage(resource.RUSAGE_CHILDREN)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(15)
+    # CPU per cast does not depend on what else the machine runs, as casts per second do.
+    casts = max(1, figures["requests"])
+    figures["app_ms"] = (after[0] - before[0]) / casts * 1000
+    figures["db_ms"] = (after[1] - before[1]) / casts * 1000
+    figures["wrk_ms"] = (after[2].ru_utime + after[2].ru_stime - before[2].ru_utime - before[2].ru_stime) / casts * 1000
     figures["stored"] = Ballot.objects.filter(session=session).count()
     figures["used"] = BallotCode.objects.filter(session=session, used=True).count()
     BallotSession.objects.filter(pk=session.pk).update(closes_at=timezone.now())
@@ -230,26 +274,31 @@ def main() -> None:
     print(f"the entry: {commit} (git archive into {entry}); Django's handler: this checkout, {head}")
     print(f"gunicorn {ARGS.workers} sync workers; wrk {ARGS.threads} threads, {ARGS.connections} connections, "
           f"{ARGS.seconds} s per run, {ARGS.codes} codes per run, {ARGS.rounds} round(s)\n")
-    print(f"{'side':<20}{'casts/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'non-2xx':>9}{'stored':>9}  check")
+    print(f"{'':<20}{'':>36}{'CPU ms a cast':>27}")
+    print(f"{'side':<20}{'casts/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'app':>9}{'db':>9}{'wrk':>9}"
+          f"{'non-2xx':>9}{'stored':>9}  check")
     results: dict[str, list[dict]] = {name: [] for name in sides}
     for number in range(ARGS.rounds):
         order = list(sides) if number % 2 == 0 else list(reversed(sides))
         for name in order:
-            figures = run(sides[name], folder)
-            results[name].append(figures)
-            check = "ok" if figures["consistent"] else "NOT CONSISTENT"
-            if figures["ran_out"]:
+            f = run(sides[name], folder)
+            results[name].append(f)
+            check = "ok" if f["consistent"] else "NOT CONSISTENT"
+            if f["ran_out"]:
                 check += ", codes ran out: raise --codes"
-            if figures["socket_errors"]:
-                check += f", socket errors: {figures['socket_errors']}"
-            print(f"{name:<20}{figures['rps']:>9.0f}{figures['p50']:>9.1f}{figures['p90']:>9.1f}{figures['p99']:>9.1f}"
-                  f"{figures['non2xx']:>9}{figures['stored']:>9}  {check}", flush=True)
-    entry_rate = statistics.median(f["rps"] for f in results["the entry"])
-    django_rate = statistics.median(f["rps"] for f in results["Django's handler"])
-    worst_p99 = max(f["p99"] for f in results["Django's handler"])
-    ratio = django_rate / entry_rate
-    print(f"\nmedian casts/s: the entry {entry_rate:.0f}, Django's handler {django_rate:.0f}; "
-          f"ratio {ratio:.2f}×; Django's handler's worst p99 {worst_p99:.1f} ms")
+            if f["socket_errors"]:
+                check += f", socket errors: {f['socket_errors']}"
+            print(f"{name:<20}{f['rps']:>9.0f}{f['p50']:>9.1f}{f['p90']:>9.1f}{f['p99']:>9.1f}{f['app_ms']:>9.2f}"
+                  f"{f['db_ms']:>9.2f}{f['wrk_ms']:>9.2f}{f['non2xx']:>9}{f['stored']:>9}  {check}", flush=True)
+    entry, django_ = results["the entry"], results["Django's handler"]
+    rates = statistics.median(f["rps"] for f in entry), statistics.median(f["rps"] for f in django_)
+    cpus = [statistics.median(f["app_ms"] + f["db_ms"] + f["wrk_ms"] for f in runs) for runs in (entry, django_)]
+    worst_p99 = max(f["p99"] for f in django_)
+    ratio = rates[1] / rates[0]
+    print(f"\nmedian casts/s: the entry {rates[0]:.0f}, Django's handler {rates[1]:.0f}: ratio {ratio:.2f}×; "
+          f"Django's handler's worst p99 {worst_p99:.1f} ms")
+    print(f"median CPU a cast (app server, PostgreSQL, wrk): the entry {cpus[0]:.2f} ms, Django's handler {cpus[1]:.2f} ms: "
+          f"casts per CPU second {cpus[0] / cpus[1]:.2f}× (what saturated cores give, whatever else the machine runs)")
     consistent = all(f["consistent"] for runs in results.values() for f in runs)
     if ARGS.smoke:
         print(f"smoke run on {connection.vendor}: {'every run consistent' if consistent else 'NOT CONSISTENT'} "
