@@ -49,7 +49,7 @@ TARGET_RATIO, TARGET_P99_MS = 0.8, 200.0
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=20, help="of casting per run")
-    parser.add_argument("--rounds", type=int, default=3, help="runs of each side, alternating")
+    parser.add_argument("--rounds", type=int, default=4, help="runs of each side, alternating")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--connections", type=int, default=16, help="wrk's open connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk's threads")
