@@ -14,8 +14,9 @@ Each run is a fresh satisfaction survey with its own one-time codes, a second of
 warm the workers, then ``--seconds`` of casts: each request ``POST /v/<session>/`` with its own code
 and an answer, as a phone sends it. The sides alternate, ``--rounds`` times. After each run the
 database is checked: ballots stored = codes used, at least as many as casts answered 200, and no
-request refused. It prints each run, the median casts/s of each side, their ratio, and this
-checkout's worst p99.
+request refused. It prints each run, the median casts/s of each side, their ratio, this checkout's
+worst p99, and the CPU a cast takes in the app server, PostgreSQL and wrk: on a machine that runs
+other work too, casts/s swing from run to run, the CPU a cast takes much less.
 
     apt-get install wrk   # once
     DATABASE_URL=postgres://jinwei:jinwei@127.0.0.1:5432/jinwei_bench_ballots .venv/bin/python bench/ballots_bench.py
