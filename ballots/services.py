@@ -314,36 +314,15 @@ def ballot_cast(*, session_id: int, code: str, answer: str, client: str | None =
     raise IntegrityError("three receipts drawn twice in a row")
 
 
-def ballot_cast_accepted(*, session_id, code, answer, client: str | None = None) -> Cast | None:
-    """The cast, when it is accepted as it stands; else None, and nothing is written: no code spent,
-    no wrong code counted. ``ballot_cast`` with the same arguments then says why and counts a wrong
-    code (ballots.wsgi, the voting rush's way in, does so through the view)."""
-    try:
-        session_id = int(session_id)
-    except (ValueError, TypeError):
-        return None
-    if not 0 < session_id < 2**63:
-        return None
-    try:
-        return _accepted(session_id=session_id, code=code, answer=answer, client=client or "", now=timezone.now())
-    except IntegrityError:  # a receipt drawn twice: ballot_cast draws again
-        return None
-
-
-def _accepted(*, session_id: int, code, answer, client: str, now: datetime.datetime) -> Cast | None:
-    normalized = _normalized_code(code)
-    if not isinstance(answer, str) or normalized is None:
-        return None
-    receipt = "".join(secrets.choice(CODE_ALPHABET) for _n in range(RECEIPT_LENGTH))
-    session, cast = _spend(session_id=session_id, hashed=code_hash(normalized), answer=answer, receipt=receipt,
-                           client=client, now=now)
-    return Cast(receipt=receipt, session=session) if cast else None
-
-
 def _cast(*, session_id: int, code, answer, client: str) -> Cast:
     now = timezone.now()
-    if (cast := _accepted(session_id=session_id, code=code, answer=answer, client=client, now=now)) is not None:
-        return cast
+    normalized = _normalized_code(code)
+    if isinstance(answer, str) and normalized is not None:
+        receipt = "".join(secrets.choice(CODE_ALPHABET) for _n in range(RECEIPT_LENGTH))
+        session, cast = _spend(session_id=session_id, hashed=code_hash(normalized), answer=answer, receipt=receipt,
+                               client=client, now=now)
+        if cast:
+            return Cast(receipt=receipt, session=session)
     # Refused: read the session as it is now and say why, in the order a voter should hear it.
     with connection.cursor() as cursor:
         session, refuse_until, blocked = _session_for_cast(cursor, session_id, client, now)

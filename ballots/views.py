@@ -6,7 +6,6 @@ user's subtree, 403 inside it when the action is not theirs).
 """
 
 import csv
-import functools
 import io
 from urllib.parse import quote
 
@@ -14,13 +13,9 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.urls import get_script_prefix, reverse
-from django.utils import translation
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -78,32 +73,8 @@ def vote(request, session_id: int):
         status = 409 if "session" in error.message_dict else 400
         return _vote_page(request, _public_session(session_id), status=status, errors=error.message_dict,
                           answer=answer if "answer" not in error.message_dict else "")
-    return receipt_response(cast)
-
-
-def receipt_response(cast: services.Cast) -> HttpResponse:
-    """The answer to a cast: the receipt page, in the active language. It is the POST's own answer
-    (no redirect): no address ever carries a receipt or a code."""
-    before, after = _receipt_page(cast.session.pk, cast.session.title, translation.get_language(), get_script_prefix())
-    return HttpResponse(before + escape(cast.receipt_display) + after)
-
-
-# Set in the page as it is (not escaped); no title or translation can produce it, as both are escaped.
-_RECEIPT_MARK = mark_safe("<receipt/>")
-
-
-@functools.lru_cache(maxsize=512)
-def _receipt_page(session_id: int, title: str, language: str, _prefix: str) -> tuple[str, str]:
-    """The receipt page split where the receipt goes. Voters in one session and language see the same
-    page but for the receipt, so it is rendered once for them all: rendering it for each cast cost the
-    voting rush a fifth of a cast's time (docs/benchmarks.md, Ballots finding 8). The page uses no
-    request, user or message, so it renders the same without them; its one link depends on the
-    address Jinwei is served under (the script prefix), also in the key."""
-    session = BallotSession(id=session_id, title=title)
-    with translation.override(language):
-        page = render_to_string("ballots/receipt.html", {"session": session, "receipt": _RECEIPT_MARK})
-    before, after = page.split(_RECEIPT_MARK)
-    return before, after
+    # The POST's own answer, not a redirect: no address ever carries a receipt or a code.
+    return render(request, "ballots/receipt.html", {"session": cast.session, "receipt": cast.receipt_display})
 
 
 @never_cache

@@ -59,8 +59,7 @@ def test_a_vote_answers_with_its_receipt_directly(client, session, world):
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_receipt_page_is_the_template_rendered_for_each_receipt(client, session, world, language):
-    # The page is rendered once per session, title and language and the receipt set in (views._receipt_page):
-    # each voter still gets exactly what the template gives for their receipt, and a new title shows at once.
+    # Each voter gets exactly what the template gives for their receipt, and a new title shows at once.
     codes = services.codes_generate(actor=world.secretary_a1, session=session, count=3)
     client.cookies["django_language"] = language
     pages = []
