@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -227,10 +228,14 @@ LOCK_WAIT_SECONDS = int(os.environ.get("JINWEI_LOCK_WAIT_SECONDS", "20"))
 # Behind a reverse proxy, the request header in which it passes the client's address ("X-Real-IP").
 CLIENT_ADDRESS_HEADER = os.environ.get("JINWEI_CLIENT_ADDRESS_HEADER", "").strip()
 
+# Logs go to standard output (the service manager keeps them), each line with its request's id.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "filters": ["request_id"],
+                             "formatter": "line"}},
     "root": {"handlers": ["console"], "level": os.environ.get("JINWEI_LOG_LEVEL", "WARNING")},
 }
 
