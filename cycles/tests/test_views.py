@@ -134,13 +134,14 @@ def test_open_a_cycle_through_the_form(client, world):
     assert bad.status_code == 200 and "deadline_self_assessment" in bad.context["form"].errors
     label = str(bad.context["form"]["deadline_self_assessment"].label)
     assert label in bad.content.decode()  # the message names the field
-    outside_chain = client.post(reverse("cycles:open"), open_data(world, deadline_public_rating="2027-03-01"))
-    assert "deadline_public_rating" in outside_chain.context["form"].errors  # not a step of Hunan's chain
+    missing = client.post(reverse("cycles:open"), open_data(world, deadline_superior_decision=""))
+    assert "deadline_superior_decision" in missing.context["form"].errors  # every step of the chain needs its date
     bad_share = client.post(reverse("cycles:open"), open_data(world, **{"quotas-0-share": "130"}))
     assert bad_share.status_code == 200 and bad_share.context["quotas"].errors[0]
     assert not Cycle.objects.filter(year=2027).exists()
 
-    data = open_data(world) | {"attachment": SimpleUploadedFile("方案.txt", "实施方案全文".encode())}
+    data = open_data(world, deadline_public_rating="2027-03-01") | {  # not a step of Hunan's chain: not kept
+        "attachment": SimpleUploadedFile("方案.txt", "实施方案全文".encode())}
     response = client.post(reverse("cycles:open"), data)
     cycle = Cycle.objects.get(owner=world.county, year=2027)
     assert response.status_code == 302 and response["Location"] == reverse("cycles:detail", args=[cycle.pk])
@@ -340,7 +341,12 @@ def test_submit_a_list_with_a_quota_failure_needs_an_exception(client, world):
     client.force_login(world.reviewer_a)
     detail = reverse("cycles:detail", args=[world.cycle.pk])
     page = client.get(detail)
-    assert page.context["level"] == world.town_a and page.context["needs_exception"]
+    assert page.context["level"] == world.town_a and not page.context["list_whole"]
+    body = page.content.decode()  # not offered while a subordinate is undetermined, and it says why
+    assert reverse("cycles:list_submit", args=[world.cycle.pk, world.town_a.pk]) not in body and "list-not-whole" in body
+    refused = client.post(reverse("cycles:list_submit", args=[world.cycle.pk, world.town_a.pk]), {"exception": "说明"})
+    assert refused.status_code == 200 and refused.context["submit_form"].non_field_errors()
+    assert not LevelList.objects.exclude(state=ListState.OPEN).exists()
     decide_both(world)
     page = client.get(detail)
     assert page.context["quota_failures"]  # two 先进 of two: over the cap, and no 后进
@@ -416,11 +422,13 @@ def test_cycle_page_shows_counts_and_drills_down(client, world):
 
 
 def test_overdue_shows_on_the_cycle_page(client, world):
-    services.cycle_update(actor=world.county_admin, cycle=world.cycle, deadlines={"meeting_review": "2001-01-01"})
+    services.cycle_update(actor=world.county_admin, cycle=world.cycle, reason="补录截止日期", deadlines={
+        "public_rating": "2001-01-01", "member_review": "2001-01-01", "meeting_review": "2001-01-01"})
     client.force_login(world.reviewer_a)
     page = client.get(reverse("cycles:detail", args=[world.cycle.pk]))
-    assert {o.grading.organization for o in page.context["overdue"]} == {world.branch_a1, world.branch_a2}
-    assert all(g.overdue for g in page.context["gradings"])
+    late = {o.grading.organization: o.step for o in page.context["overdue"]}
+    assert late == {world.branch_a1: "public_rating", world.branch_a2: "member_review"}  # each on its current step
+    assert all(g.due.overdue for g in page.context["gradings"])
 
 
 def test_home_shows_the_review_waiting_and_not_after_deciding(client, world):
