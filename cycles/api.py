@@ -369,8 +369,9 @@ class ExtensionOut(Schema):
 
 
 class TodoOut(Schema):
-    kind: str = Field(description="record, resubmit, decide, overdue (a direct subordinate late on its step), "
-                                  "submit_list or approve.")
+    kind: str = Field(description="record, resubmit, decide, overdue (direct subordinates of the organization late on "
+                                  "their step; count says how many), submit_list or approve.")
+    count: int = Field(description="For overdue: how many direct subordinates are late.")
     step: str | None = Field(description="The step whose deadline applies, when there is one.")
     what: str | None = Field(description="What is awaited, in words.")
     closed: bool = Field(description="The step's deadline has passed in a cycle that locks it: ask the owner to extend.")
@@ -451,7 +452,7 @@ def todo_list(request):
              "organization_id": todo.organization.pk, "organization_name": todo.organization.name,
              "grading_id": todo.grading.pk if todo.grading else None, "deadline": todo.deadline, "overdue": todo.overdue,
              "step": todo.due.step if todo.due and todo.due.step else None, "what": todo.due.what if todo.due else None,
-             "closed": bool(todo.due and todo.due.closed)}
+             "closed": bool(todo.due and todo.due.closed), "count": todo.count}
             for todo in selectors.todo_list(user=request.user)]
 
 

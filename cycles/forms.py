@@ -242,8 +242,13 @@ def default_quota_rows() -> list[dict]:
 
 def quota_rows_of(quotas: list[dict]) -> list[dict]:
     """A cycle's quota rules as rows of the quota form (a new year starts from the last one's)."""
-    return [{"grade": rule["grade"], "share": (Decimal(str(rule["share"])) * 100).normalize(),
+    return [{"grade": rule["grade"], "share": _percent(Decimal(str(rule["share"])) * 100),
              "bound": "at_most" if rule["at_most"] else "at_least"} for rule in quotas]
+
+
+def _percent(value: Decimal) -> Decimal:
+    """30.00 → 30, 12.50 → 12.5: never 3E+1 as Decimal.normalize() would write it."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def quotas_from(formset) -> list[dict]:

@@ -38,12 +38,11 @@ def level_summary(*, user, cycle: Cycle, level) -> dict[str, dict[str, int]]:
 
 
 def summary_tables(*, cycle: Cycle, counts: dict[str, dict[str, int]]) -> dict:
-    """A level's counts as the summary tables show them: states, sector × grade, stars, own steps."""
+    """A level's counts as the summary tables show them: states, sector × grade, stars (the steps: step_progress)."""
     return {
         "state_counts": [(GradingState(key).label, key, count) for key, count in counts["state"].items()],
         "grade_table": _grade_table(counts["grade"]),
         "star_counts": sorted(((int(key), count) for key, count in counts["stars"].items()), reverse=True),
-        "step_counts": [(Step(step).label, counts["step"].get(step, 0)) for step in cycle.steps if step in OWN_STEPS],
     }
 
 
@@ -317,15 +316,18 @@ def overdue_lists(*, user, cycle: Cycle, level, limit: int = 200) -> list[Overdu
 
 @dataclass
 class Todo:
-    """One thing awaiting a user: "record", "resubmit" (its own grading), "decide", "overdue" (a direct
-    subordinate late on its step), "submit_list" (every subordinate determined), "approve" (a list below)."""
+    """One thing awaiting a user: "record", "resubmit" (its own grading), "decide", "overdue" (direct
+    subordinates late on their step, one to-do per level), "submit_list" (every subordinate determined),
+    "approve" (a list below)."""
 
     kind: str
     cycle: Cycle
-    organization: object
+    organization: object  # for "overdue", the level whose direct subordinates are late
     grading: Grading | None = None
     level_list: LevelList | None = None
-    due: Due | None = None
+    due: Due | None = None  # for "overdue", the earliest deadline passed
+    late: list[Grading] | None = None  # for "overdue", the late subordinates (the first of them)
+    count: int = 0
 
     @property
     def deadline(self) -> datetime.date | None:
@@ -360,11 +362,16 @@ def todo_list(*, user, limit: int = 50) -> list[Todo]:
         for grading in own:
             kind = "resubmit" if grading.state == GradingState.RETURNED else "record"
             todos.append(Todo(kind, cycle, grading.organization, grading=grading, due=due[grading.pk]))
+        late: dict[int, list[Grading]] = {}
         for grading in below:
             if grading.state == GradingState.SUBMITTED:
                 todos.append(Todo("decide", cycle, grading.organization, grading=grading, due=due[grading.pk]))
             elif due[grading.pk] and due[grading.pk].overdue:
-                todos.append(Todo("overdue", cycle, grading.organization, grading=grading, due=due[grading.pk]))
+                late.setdefault(grading.organization.parent_id, []).append(grading)
+        for level in Organization.objects.filter(pk__in=list(late)).order_by("path"):
+            gradings = late[level.pk]
+            earliest = min((due[g.pk] for g in gradings), key=lambda d: d.deadline)
+            todos.append(Todo("overdue", cycle, level, due=earliest, late=gradings[:5], count=len(gradings)))
         lists = {ll.organization_id: ll for ll in LevelList.objects.filter(cycle=cycle, organization_id__in=deciding_levels)}
         for level in Organization.objects.filter(pk__in=deciding_levels, path__startswith=cycle.owner.path,
                                                  dissolved_on__isnull=True, children_count__gt=0).order_by("path"):

@@ -4,6 +4,8 @@ Every rule (order of steps, who decides, quotas, locks) lives in cycles.services
 back as a ValidationError naming its field and is shown on the form that caused it.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,6 +13,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -359,7 +362,9 @@ def _grading_page(request, grading, **forms):
     own = [step for step in cycle.steps if step in OWN_STEPS]
     can_extend = org_access.can_manage(user, cycle.owner) and grading.state != GradingState.APPROVED
     extend_form = forms.get("extend_form") or (
-        ExtendForm(steps=cycle.steps, initial={"step": due.step if due else cycle.steps[0]}) if can_extend else None)
+        ExtendForm(steps=cycle.steps, initial={"step": due.step if due else cycle.steps[0],
+                                               "until": timezone.localdate() + datetime.timedelta(days=7)})
+        if can_extend else None)
     context = {
         "cycle": cycle,
         "grading": grading,

@@ -185,6 +185,12 @@ ENDPOINTS = [
     cycles_api("get", "/api/cycles/{id}/organizations/{org}/grading",
                lambda w, out: (f"/api/cycles/{w.cycle.pk}/organizations/{branch(w, out).pk}/grading", {}),
                insider="secretary_a1"),
+    cycles_api("get", "/api/cycles/{id}/extensions", lambda w, out: (
+        f"/api/cycles/{(w.far_cycle if out else w.cycle).pk}/extensions", {}), insider="county_admin"),
+    cycles_api("post", "/api/cycles/{id}/extensions", lambda w, out: (
+        f"/api/cycles/{(w.far_cycle if out else w.cycle).pk}/extensions",
+        {"organization": (w.far_branch if out else w.branch_a1).pk, "step": "public_rating", "until": "2099-01-01",
+         "reason": "书记住院"}), insider="county_admin"),
     cycles_api("get", "levels/{town}/summary", lambda w, out: (level_url(w, out, "/summary"), {}), insider="admin_a"),
     cycles_api("get", "levels/{branch}/summary", lambda w, out: (level_url(w, out, "/summary", branch(w, out)), {}),
                insider="secretary_a1"),
@@ -571,3 +577,34 @@ def test_openapi_lists_the_cycle_paths(client, world):
     assert {"/api/cycles/", "/api/cycles/todo", "/api/cycles/{cycle_id}/levels/{level_id}/summary",
             "/api/cycles/{cycle_id}/levels/{level_id}/list/approve", "/api/gradings/{grading_id}/decide",
             "/api/gradings/{grading_id}/reopen"} <= paths
+
+
+def test_extensions_through_the_api(client, world):
+    client.force_login(world.county_admin)
+    url = f"/api/cycles/{world.cycle.pk}/extensions"
+    response = post(client, url, {"organization": world.branch_a1.pk, "step": "public_rating", "until": "2099-01-01"})
+    assert response.status_code == 400 and set(errors_by_field(response)) == {"reason"}
+    response = post(client, url, {"organization": world.branch_a1.pk, "step": "public_rating", "until": "2000-01-01",
+                                  "reason": "x"})
+    assert response.status_code == 400 and set(errors_by_field(response)) == {"until"}
+    response = post(client, url, {"organization": world.far_branch.pk, "step": "public_rating", "until": "2099-01-01",
+                                  "reason": "x"})
+    assert response.status_code == 404  # outside the scope, as missing
+    assert client.get(url).json()["items"] == []
+    response = post(client, url, {"organization": world.branch_a1.pk, "step": "public_rating", "until": "2099-01-01",
+                                  "reason": "书记住院"})
+    assert response.status_code == 200 and response.json()["until"] == "2099-01-01"
+    assert [item["organization_id"] for item in client.get(url).json()["items"]] == [world.branch_a1.pk]
+    client.force_login(world.admin_a)  # sees the branch, does not run the county's cycle
+    response = post(client, url, {"organization": world.branch_a2.pk, "step": "public_rating", "until": "2099-01-01",
+                                  "reason": "x"})
+    assert response.status_code == 403
+
+
+def test_a_cycle_opened_through_the_api_needs_every_deadline(client, world):
+    client.force_login(world.county_admin)
+    response = post(client, "/api/cycles/", {"owner": world.county.pk, "year": 2027, "name": "x", "preset": "hunan",
+                                             "deadlines": {"self_assessment": "2100-04-18"}})
+    assert response.status_code == 400 and set(errors_by_field(response)) == {"deadlines"}
+    assert "上级党组织评定" in errors_by_field(response)["deadlines"]
+    assert not Cycle.objects.filter(year=2027).exists()

@@ -46,7 +46,9 @@ def test_the_department_sees_progress_by_step_lists_to_approve_and_late_subordin
     assert {item.grading.organization for item in overview.overdue} == {world.town_a, world.town_b, world.branch_b1,
                                                                          world.branch_b2}
     kinds = {(t.kind, t.organization) for t in page.context["todos"]}
-    assert ("approve", world.town_a) in kinds and ("overdue", world.town_b) in kinds
+    assert ("approve", world.town_a) in kinds and ("overdue", world.county) in kinds
+    (late,) = [t for t in page.context["todos"] if t.kind == "overdue"]
+    assert {g.organization for g in late.late} == {world.town_a, world.town_b}  # its direct subordinates only
     body = page.content.decode()
     assert reverse("cycles:level_list", args=[cycle.pk, world.town_a.pk]) in body
     assert 'data-step="public_rating" class="overdue"' in body and reverse("orgs:user_create") in body
@@ -59,7 +61,7 @@ def test_the_reviewer_sees_what_to_determine_and_who_is_late(client, world, cycl
     client.force_login(world.reviewer_a)
     page = client.get(reverse("home"))
     todos = {(t.kind, t.organization) for t in page.context["todos"]}
-    assert todos == {("decide", world.branch_a1), ("overdue", world.branch_a2)}
+    assert todos == {("decide", world.branch_a1), ("overdue", world.town_a)}
     assert [o.level for o in page.context["overviews"]] == [world.town_a]
     assert reverse("orgs:user_create") not in page.content.decode()  # a reviewer creates no users
 

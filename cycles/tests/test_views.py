@@ -89,6 +89,14 @@ ENDPOINTS = [
           ("department_input", "reviewer_a", {"department": "信访局", "score": "80"}),
           ("reopen", "admin_a", {"reason": "x"}),
       )),
+    Endpoint("cycles:extend", lambda world: reverse("cycles:extend", args=[grading(world, world.branch_a1, world.cycle_a).pk]),
+             method="post", outside_url=lambda world: reverse("cycles:extend", args=[
+                 grading(world, world.branch_b1, world.cycle_b).pk]),
+             data={"step": "self_assessment", "until": "2099-01-01", "reason": "延期"}, ok=POSTED),
+    *(Endpoint(f"cycles:{name}", lambda world, name=name: reverse(f"cycles:{name}", args=[world.cycle.pk])
+               + f"?level={world.town_a.pk}",
+               outside_url=lambda world, name=name: reverse(f"cycles:{name}", args=[world.cycle.pk])
+               + f"?level={world.town_b.pk}") for name in ("survey_summary", "survey_export")),
     Endpoint("cycles:list_submit", level_url("cycles:list_submit", "town_a"), method="post", insider="reviewer_a",
              outside_url=level_url("cycles:list_submit", "town_b"), ok=POSTED),
     Endpoint("cycles:list_approve", level_url("cycles:list_approve", "town_a"), method="post",
@@ -496,3 +504,25 @@ def test_the_grade_table_sets_each_scheme_from_its_best_grade_down():
     table = _grade_table({"village:average": 1, "village:poor": 4, "village:good": 2, "village:fairly_good": 3})
     assert table["grades"] == [Grade.GOOD.label, Grade.FAIRLY_GOOD.label, Grade.AVERAGE.label, Grade.POOR.label]
     assert table["rows"][0][1] == [2, 3, 1, 4]
+
+
+def test_the_open_form_offers_next_year_with_the_seeds_calendar_and_last_years_rules(client, world):
+    client.force_login(world.county_admin)
+    page = client.get(reverse("cycles:open"))
+    form = page.context["form"]
+    assert form["year"].value() == 2027  # the county has its 2026 cycle: the next year is offered
+    assert form["deadline_public_rating"].value() == datetime.date(2027, 4, 12)  # seeds/002's April, in 2027
+    assert form["deadline_superior_decision"].value() == datetime.date(2027, 4, 18)
+    assert form["list_deadline_1"].value() == datetime.date(2027, 4, 18)
+    assert page.context["quotas"].initial[0] == {"grade": "advanced", "share": 30, "bound": "at_most"}
+    body = page.content.decode()
+    assert 'name="quotas-0-share" value="30"' in body and "E+" not in body
+    # changing the year moves what was typed with it; changing the chain shows that chain's dates only
+    part = client.get(reverse("cycles:open"), {"part": "deadlines", "owner": world.county.code, "year": "2028",
+                                               "calendar_year": "2027", "preset": "hunan",
+                                               "deadline_self_assessment": "2027-05-06"}, HTTP_HX_REQUEST="true")
+    body = part.content.decode()
+    assert 'id="open-deadlines"' in body and "<html" not in body
+    assert 'name="deadline_self_assessment" value="2028-05-06"' in body
+    assert 'name="deadline_superior_decision" value="2028-04-18"' in body
+    assert 'name="deadline_public_rating"' not in body
