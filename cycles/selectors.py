@@ -155,23 +155,22 @@ class Due:
 def grading_due(cycle: Cycle, grading: Grading, done: set[str], extended: dict[str, datetime.date]) -> Due | None:
     """The grading's current step and its deadline; ``done`` are its own steps recorded and not returned,
     ``extended`` its extensions (step → day). None once it is approved."""
-    step, what = None, ""
+    # What a deadline locks (cycles.services): recording an own step, and the superior's determination.
+    step, what, locks = None, "", False
     if grading.state in (GradingState.PREPARING, GradingState.RETURNED):
         own = own_steps(cycle)
         step = next_step(cycle, grading, done)
         if step is not None:
-            what = str(Step(step).label)
+            what, locks = str(Step(step).label), True
         elif own:
             step, what = own[-1], str(_("Submission to the superior"))
     elif grading.state == GradingState.SUBMITTED:
-        step, what = Step.SUPERIOR_DECISION.value, str(Step.SUPERIOR_DECISION.label)
+        step, what, locks = Step.SUPERIOR_DECISION.value, str(Step.SUPERIOR_DECISION.label), True
     elif grading.state == GradingState.DECIDED and cycle.requires(Step.APPROVAL):
         step, what = Step.APPROVAL.value, str(Step.APPROVAL.label)
     if step is None:
         return None
     deadline = effective_deadline(cycle, step, extended.get(step))
-    # What the deadline locks: recording an own step, and the superior's determination (cycles.services).
-    locks = step == Step.SUPERIOR_DECISION or (step in OWN_STEPS and what == str(Step(step).label))
     closed = locks and step_closed(cycle=cycle, deadline=deadline)
     return Due(step, what, deadline, closed)
 

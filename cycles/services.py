@@ -308,8 +308,10 @@ def deadline_extend(*, actor, cycle: Cycle, organization: Organization, step: st
         extension = DeadlineExtension(cycle=cycle, organization=organization, step=step)
     extension.until, extension.reason, extension.granted_by = until, reason.strip(), actor
     extension.save()
-    audit_record(actor=actor, obj=cycle, organization=organization, action="deadline.extend", before=before,
-                 after={"step": step, "until": until.isoformat()}, reason=extension.reason)
+    # Recorded on the organization's grading, whose history then shows it.
+    audit_record(actor=actor, obj=grading_ensure(cycle=cycle, organization=organization), organization=organization,
+                 action="deadline.extend", before=before, after={"step": step, "until": until.isoformat()},
+                 reason=extension.reason)
     return extension
 
 

@@ -110,6 +110,7 @@ def test_the_owner_extends_one_organizations_step_with_a_reason(world, cycle):
     event = AuditEvent.objects.get(action="deadline.extend")
     assert (event.organization, event.reason, event.after) == (world.branch_a1, "书记住院，延期五天",
                                                                {"step": "public_rating", "until": until.isoformat()})
+    assert event in selectors.grading_events(user=world.secretary_a1, grading=g1)  # in the branch's own history
     due = selectors.grading_due_of(g1)
     assert (due.deadline, due.overdue, due.closed) == (until, False, False)
     late = {item.grading.organization for item in selectors.overdue_list(user=world.county_admin, cycle=cycle,
