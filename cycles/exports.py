@@ -36,7 +36,7 @@ def survey_workbook(*, user, cycle, level, survey_filter):
     for question in survey_counts(user=user, cycle=cycle, level=level):
         counts.write_string(row, 0, question.label, bold)
         row += 1
-        for column, header in enumerate([_("Sector"), *answer_labels, _("Total")]):
+        for column, header in enumerate([_("Sector"), *answer_labels, _("In all")]):
             counts.write_string(row, column, header, bold)
         row += 1
         for _sector, sector_label, cells, total in question.rows:
@@ -44,7 +44,7 @@ def survey_workbook(*, user, cycle, level, survey_filter):
             for column, value in enumerate([*(count for _answer, count in cells), total], start=1):
                 counts.write_number(row, column, value)
             row += 1
-        counts.write_string(row, 0, _("Total"), bold)
+        counts.write_string(row, 0, _("In all"), bold)
         for column, value in enumerate([*question.totals, question.total], start=1):
             counts.write_number(row, column, value, bold)
         row += 2

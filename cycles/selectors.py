@@ -474,13 +474,14 @@ def sectors_below(*, user, organization) -> list[str]:
 
 # Status survey ----------------------------------------------------------------------------------
 
-SURVEY_ANSWERS = (*SurveyRating.values, "")  # "" : not answered (or no survey at all)
+NOT_ANSWERED = "none"  # a question left blank, or no survey at all
+SURVEY_ANSWERS = (*SurveyRating.values, NOT_ANSWERED)
 
 
 @dataclass
 class SurveyFilter:
     """One filter for the survey's list of organizations, its page and its .xlsx: a sector, and one
-    question's answer ("" for none given)."""
+    question's answer (NOT_ANSWERED for none given)."""
 
     sector: str = ""
     question: str = ""
@@ -490,13 +491,13 @@ class SurveyFilter:
     def parse(cls, params) -> "SurveyFilter":
         """From a query string; a value that is no sector, question or answer is refused, never dropped."""
         sector, question = params.get("sector", ""), params.get("question", "")
-        rating = params.get("rating") if "rating" in params else None
+        rating = params.get("rating") or None
         errors = {}
         if sector and sector not in Sector.values:
             errors["sector"] = _("Sector: %(value)s is not a sector.") % {"value": sector}
         if question and question not in SURVEY_QUESTIONS:
             errors["question"] = _("Question: %(value)s is not a question of the survey.") % {"value": question}
-        if rating is not None and (rating not in SURVEY_ANSWERS or not question):
+        if rating is not None and (rating not in SURVEY_ANSWERS or not question):  # an answer belongs to a question
             errors["rating"] = _("Answer: choose yes, partly, no or not answered, for one question.")
         if errors:
             raise ValidationError(errors)
@@ -528,8 +529,10 @@ def survey_organizations(*, user, cycle: Cycle, level, survey_filter: SurveyFilt
     if survey_filter.question and survey_filter.rating is not None:
         field = f"{survey_filter.question}_rating"
         chosen = answers.filter(**{field: survey_filter.rating})
-        organizations = organizations.filter(Exists(chosen) | ~Exists(answers) if survey_filter.rating == ""
-                                             else Exists(chosen))
+        if survey_filter.rating == NOT_ANSWERED:
+            organizations = organizations.filter(Exists(answers.filter(**{field: ""})) | ~Exists(answers))
+        else:
+            organizations = organizations.filter(Exists(chosen))
     return organizations
 
 

@@ -603,7 +603,8 @@ def survey_summary(request, pk: int):
     context = {"cycle": cycle, "level": level, "levels": selectors.levels_of(user=request.user, cycle=cycle),
                "sectors": [(s, Sector(s).label) for s in selectors.sectors_below(user=request.user, organization=level)],
                "questions": [(q, SurveyAnswer._meta.get_field(f"{q}_rating").verbose_name) for q in SURVEY_QUESTIONS],
-               "answers": [(r, SurveyRating(r).label) for r in SurveyRating.values] + [("", _("Not answered"))],
+               "answers": [(r, SurveyRating(r).label) for r in SurveyRating.values] + [
+                   (selectors.NOT_ANSWERED, _("Not answered"))],
                "counts": selectors.survey_counts(user=request.user, cycle=cycle, level=level)}
     try:
         survey_filter = selectors.SurveyFilter.parse(request.GET)

@@ -34,11 +34,11 @@ def test_answers_are_counted_per_question_and_sector(world, cycle):
     counts = {c.question: c for c in selectors.survey_counts(user=world.county_admin, cycle=cycle, level=world.county)}
     assert list(counts) == list(SURVEY_QUESTIONS)
     rows = {sector: dict(cells) for sector, _label, cells, _total in counts["setup"].rows}
-    assert rows["village"] == {"yes": 1, "partly": 0, "no": 1, "": 2}  # b1 and b2 have not answered
-    assert rows["regional"] == {"yes": 1, "partly": 0, "no": 0, "": 1}
+    assert rows["village"] == {"yes": 1, "partly": 0, "no": 1, "none": 2}  # b1 and b2 have not answered
+    assert rows["regional"] == {"yes": 1, "partly": 0, "no": 0, "none": 1}
     assert counts["setup"].totals == [2, 0, 1, 3] and counts["setup"].total == 6
     town = {c.question: c for c in selectors.survey_counts(user=world.reviewer_a, cycle=cycle, level=world.town_a)}
-    assert [dict(cells) for _s, _l, cells, _t in town["leadership"].rows] == [{"yes": 1, "partly": 1, "no": 0, "": 0}]
+    assert [dict(cells) for _s, _l, cells, _t in town["leadership"].rows] == [{"yes": 1, "partly": 1, "no": 0, "none": 0}]
 
 
 def test_a_bad_answer_is_refused_by_name_and_the_same_answers_change_nothing(world, cycle):
@@ -64,10 +64,12 @@ def test_the_summary_page_counts_links_and_filters(client, world, cycle):
     assert reverse("cycles:survey", args=[cycle.pk, world.branch_a1.pk]) in body  # the report one click away
     page = client.get(url, {"level": world.county.pk, "sector": "village", "question": "setup", "rating": "no"})
     assert [row[0] for row in page.context["rows"]] == [world.branch_a2]
-    page = client.get(url, {"level": world.county.pk, "question": "setup", "rating": ""})
+    page = client.get(url, {"level": world.county.pk, "question": "setup", "rating": "none"})
     assert [row[0] for row in page.context["rows"]] == [world.town_b, world.branch_b1, world.branch_b2]
     bad = client.get(url, {"level": world.county.pk, "sector": "moon"})
     assert bad.status_code == 400 and "moon" in bad.content.decode()  # refused and said, never dropped
+    bad = client.get(url, {"level": world.county.pk, "rating": "no"})  # an answer to which question?
+    assert bad.status_code == 400 and bad.context["filter_errors"]
     client.force_login(world.admin_b)
     assert client.get(url, {"level": world.town_a.pk}).status_code == 404
 
