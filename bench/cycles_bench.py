@@ -59,6 +59,7 @@ from cycles.models import (  # noqa: E402
     Cycle,
     CycleAttachment,
     CycleStandard,
+    DeadlineExtension,
     DepartmentInput,
     Grading,
     LevelList,
@@ -161,7 +162,8 @@ def stars_of(grade: str, rng: random.Random) -> int:
 def truncate_cycles() -> None:
     """Empty the cycle tables (a benchmark database of its own), so each run opens the same cycle from scratch."""
     tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in (
-        Tally, StepRecord, DepartmentInput, LevelList, SurveyAnswer, CycleAttachment, CycleStandard, Grading, Cycle))
+        Tally, StepRecord, DepartmentInput, DeadlineExtension, LevelList, SurveyAnswer, CycleAttachment, CycleStandard,
+        Grading, Cycle))
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {tables}")
 

@@ -196,6 +196,10 @@ def test_extend_a_deadline(client, world):
     url = reverse("cycles:edit", args=[world.cycle.pk])
     response = client.post(url, {"deadline_public_rating": "2026-13-01", "notice": "x"})
     assert response.status_code == 200 and "deadline_public_rating" in response.context["form"].errors
+    response = client.post(url, {"deadline_public_rating": "2099-03-01", "notice": "延期通知"})
+    assert response.status_code == 200 and "reason" in response.context["form"].errors  # a deadline moves with a reason
+    world.cycle.refresh_from_db()
+    assert world.cycle.deadlines == {} and world.cycle.notice == "请各单位按时完成"  # nothing half-saved
     response = client.post(url, {"deadline_public_rating": "2099-03-01", "notice": "延期通知", "reason": "延期"})
     assert response.status_code == 302
     world.cycle.refresh_from_db()
