@@ -14,7 +14,8 @@ A script, not a test: it prints its figures (docs/benchmarks.md records them). T
 * ``county``: a county of ``--county-size`` organizations (``CYC3K``, built through
   ``orgs.services.organization_create`` on first use) through a whole cycle, every step through
   the services: open; every organization records its four own steps and submits; every superior
-  determines; every level submits its list; every list is approved bottom-up. Prints the total and
+  determines; every level submits its list; every list below the owner is approved bottom-up (the
+  owner's, once submitted, is the cycle's result). Prints the total and
   per-operation rates, and checks ``tallies.stored == tallies.recount`` at the end. The steps are
   recorded by the county administrator (who may, as administrator above every branch), each
   determination and list by the reviewer of the level concerned.
@@ -59,6 +60,7 @@ from cycles.models import (  # noqa: E402
     Cycle,
     CycleAttachment,
     CycleStandard,
+    DeadlineExtension,
     DepartmentInput,
     Grading,
     LevelList,
@@ -161,7 +163,8 @@ def stars_of(grade: str, rng: random.Random) -> int:
 def truncate_cycles() -> None:
     """Empty the cycle tables (a benchmark database of its own), so each run opens the same cycle from scratch."""
     tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in (
-        Tally, StepRecord, DepartmentInput, LevelList, SurveyAnswer, CycleAttachment, CycleStandard, Grading, Cycle))
+        Tally, StepRecord, DepartmentInput, DeadlineExtension, LevelList, SurveyAnswer, CycleAttachment, CycleStandard,
+        Grading, Cycle))
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {tables}")
 
@@ -432,6 +435,8 @@ def county_cycle(options) -> None:
         clock("level_list_submit", services.level_list_submit, actor=reviewers[level.pk], cycle=cycle, level=level,
               exception="比例以实际评定为准（基准测试）")
     for level in sorted(levels, key=lambda level: -level.depth):
+        if level.pk == county.pk:
+            continue  # the owner's list is the cycle's result once submitted: no one above approves it
         level_list = LevelList.objects.get(cycle=cycle, organization=level)
         approver = admin if level.pk == county.pk else reviewers[level.parent_id]
         clock("level_list_approve", services.level_list_approve, actor=approver, level_list=level_list)

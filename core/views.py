@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from cycles import selectors as cycle_selectors
 from orgs import selectors as org_selectors
-from orgs.access import user_roles
+from orgs.access import MANAGING_ROLES, user_roles
 
 
 class LoginView(auth_views.LoginView):
@@ -14,9 +14,17 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request):
-    """What awaits the user: steps, reviews and lists due in open cycles, and the organizations their roles sit on."""
-    roots = org_selectors.organization_roots(user=request.user)[:50]
-    roles = org_selectors.role_assignment_list(user=request.user).filter(user=request.user)
-    todos = cycle_selectors.todo_list(user=request.user)
-    return render(request, "core/home.html", {"roots": roots, "my_roles": roles, "has_roles": bool(user_roles(request.user)),
-                                              "todos": todos})
+    """A to-do list for every role: what awaits the user in open cycles (steps, with their deadlines and
+    whom to ask once one closed; reviews; lists to submit or approve; late subordinates), then, for each
+    level they review or administer, its progress by step and its overdue organizations."""
+    user = request.user
+    roles = user_roles(user)
+    roots = org_selectors.organization_roots(user=user)[:50]
+    my_roles = org_selectors.role_assignment_list(user=user).filter(user=user)
+    return render(request, "core/home.html", {
+        "roots": roots, "my_roles": my_roles, "has_roles": bool(roles),
+        "todos": cycle_selectors.todo_list(user=user),
+        "overviews": cycle_selectors.level_overviews(user=user),
+        # orgs.services.user_create lets administrators create users; nobody else is offered it
+        "can_create_users": user.is_superuser or any(role in MANAGING_ROLES for _path, role, _pk in roles),
+    })

@@ -4,7 +4,8 @@
 * An organization records its own steps and submits (its secretary, administrators above).
 * Its direct superior determines its grade or returns it (orgs.access.can_decide).
 * The level above the superior approves the superior's list, and alone may reopen what it
-  approved; for the owner's direct subordinates that is the owner's administrators.
+  approved. The owner's own list has no level above it in the cycle: submitting it confirms the
+  cycle's result, and the owner's administrators alone may reopen what it holds.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -35,7 +36,7 @@ def get_grading_for(user, pk):
     from cycles.models import Grading
 
     try:
-        grading = Grading.objects.select_related("cycle__owner", "organization__parent").get(pk=int(pk))
+        grading = Grading.objects.select_related("cycle__owner", "organization__parent", "baseline_cycle").get(pk=int(pk))
     except (Grading.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     org_access.check(user, grading.organization, org_access.VIEW)
@@ -51,10 +52,8 @@ def can_decide(user, grading) -> bool:
 
 
 def can_approve_list(user, cycle, level) -> bool:
-    """The level above ``level`` approves its list; the owner's administrators approve the owner's own."""
-    if level.pk == cycle.owner_id:
-        return org_access.can_manage(user, level)
-    return org_access.can_decide(user, level)
+    """The level above ``level`` approves its list, where that level runs the cycle: nobody approves the owner's own."""
+    return level.pk != cycle.owner_id and org_access.can_decide(user, level)
 
 
 def can_submit_list(user, level) -> bool:
@@ -64,7 +63,11 @@ def can_submit_list(user, level) -> bool:
 def can_reopen(user, grading) -> bool:
     """Approved data is reopened by the level that approved it."""
     parent = grading.organization.parent
-    return parent is not None and can_approve_list(user, grading.cycle, parent)
+    if parent is None:
+        return False
+    if parent.pk == grading.cycle.owner_id:  # confirmed with the owner's own list
+        return org_access.can_manage(user, parent)
+    return can_approve_list(user, grading.cycle, parent)
 
 
 def require(user, allowed: bool, organization) -> None:

@@ -24,7 +24,7 @@ from pydantic import ConfigDict
 from core.models import AuditEvent
 from cycles import access, selectors, services
 from cycles.choices import Preset, Step
-from cycles.models import Cycle, CycleStandard, DepartmentInput, Grading, LevelList, StepRecord
+from cycles.models import Cycle, CycleStandard, DeadlineExtension, DepartmentInput, Grading, LevelList, StepRecord
 from jinwei.api import Pagination
 from orgs import access as org_access
 from standards import access as standard_access
@@ -122,7 +122,8 @@ class CycleOpenIn(InputSchema):
     preset: Preset = labelled(Cycle, "steps", Preset.CHENGHUA, description="A step chain of the seeds.")
     steps: list[Step] | None = labelled(Cycle, "steps", None,
                                         description="The steps instead of a preset; kept in the seeds' order.")
-    deadlines: dict[str, datetime.date] = labelled(Cycle, "deadlines", {}, description="Step → its last day.")
+    deadlines: dict[str, datetime.date] = labelled(Cycle, "deadlines", {},
+                                                   description="Step → its last day: every step of the chain needs one.")
     list_deadlines: dict[str, datetime.date] = labelled(Cycle, "list_deadlines", {},
                                                         description="Depth below the owner (1, 2, …) → last day.")
     lock_after_deadline: bool = labelled(Cycle, "lock_after_deadline", True)
@@ -134,7 +135,8 @@ class CycleOpenIn(InputSchema):
 
 
 class CycleUpdateIn(InputSchema):
-    """Only the fields sent change; deadlines sent replace the cycle's (a date of null drops one)."""
+    """Only the fields sent change; deadlines sent replace the cycle's for every organization, and need a
+    reason (a step that has a deadline keeps one)."""
 
     deadlines: dict[str, datetime.date | None] | None = labelled(Cycle, "deadlines", None)
     list_deadlines: dict[str, datetime.date | None] | None = labelled(Cycle, "list_deadlines", None)
@@ -162,6 +164,9 @@ class GradingOut(Schema):
     decided_by: str | None
     decided_at: datetime.datetime | None
     approved_at: datetime.datetime | None
+    baseline_grade: str = Field(description="The organization's final grade in the owner's previous cycle; empty if none.")
+    baseline_stars: int | None
+    baseline_year: int | None
     updated_at: datetime.datetime
 
     @staticmethod
@@ -187,6 +192,10 @@ class GradingOut(Schema):
     @staticmethod
     def resolve_decided_by(grading: Grading) -> str | None:
         return _username(grading.decided_by) if grading.decided_by_id else None
+
+    @staticmethod
+    def resolve_baseline_year(grading: Grading) -> int | None:
+        return grading.baseline_cycle.year if grading.baseline_cycle_id else None
 
 
 class StepRecordOut(Schema):
@@ -295,8 +304,9 @@ class SummaryOut(Schema):
 
 class OverdueOut(Schema):
     grading: GradingOut
+    step: str = Field(description="The step whose deadline has passed: the grading's current step.")
     what: str
-    deadline: datetime.date
+    deadline: datetime.date = Field(description="That step's last day for the organization, its extension included.")
 
 
 class QuotaProblemOut(Schema):
@@ -333,8 +343,38 @@ class ListReturnIn(InputSchema):
                                        description="Grading id → what needs work; the other determinations stand.")
 
 
+class ExtensionIn(InputSchema):
+    organization: int = labelled(DeadlineExtension, "organization")
+    step: Step = labelled(DeadlineExtension, "step")
+    until: datetime.date = labelled(DeadlineExtension, "until")
+    reason: str = labelled(DeadlineExtension, "reason", "")
+
+
+class ExtensionOut(Schema):
+    organization_id: int
+    organization_name: str
+    step: str
+    until: datetime.date
+    reason: str
+    granted_by: str
+    granted_at: datetime.datetime
+
+    @staticmethod
+    def resolve_organization_name(extension: DeadlineExtension) -> str:
+        return extension.organization.name
+
+    @staticmethod
+    def resolve_granted_by(extension: DeadlineExtension) -> str:
+        return extension.granted_by.get_username()
+
+
 class TodoOut(Schema):
-    kind: str = Field(description="record, resubmit, decide or approve.")
+    kind: str = Field(description="record, resubmit, decide, overdue (direct subordinates of the organization late on "
+                                  "their step; count says how many), submit_list or approve.")
+    count: int = Field(description="For overdue: how many direct subordinates are late.")
+    step: str | None = Field(description="The step whose deadline applies, when there is one.")
+    what: str | None = Field(description="What is awaited, in words.")
+    closed: bool = Field(description="The step's deadline has passed in a cycle that locks it: ask the owner to extend.")
     cycle_id: int
     cycle_name: str
     organization_id: int
@@ -410,7 +450,9 @@ def todo_list(request):
     """What awaits you now: steps to record, returned gradings to resubmit, submissions to determine, lists to approve."""
     return [{"kind": todo.kind, "cycle_id": todo.cycle.pk, "cycle_name": todo.cycle.name,
              "organization_id": todo.organization.pk, "organization_name": todo.organization.name,
-             "grading_id": todo.grading.pk if todo.grading else None, "deadline": todo.deadline, "overdue": todo.overdue}
+             "grading_id": todo.grading.pk if todo.grading else None, "deadline": todo.deadline, "overdue": todo.overdue,
+             "step": todo.due.step if todo.due and todo.due.step else None, "what": todo.due.what if todo.due else None,
+             "closed": bool(todo.due and todo.due.closed), "count": todo.count}
             for todo in selectors.todo_list(user=request.user)]
 
 
@@ -428,6 +470,23 @@ def cycle_update(request, cycle_id: CycleId, payload: CycleUpdateIn):
     if payload.quotas is not None:
         changes["quotas"] = [quota.as_rule() for quota in payload.quotas]
     return services.cycle_update(actor=request.user, cycle=cycle, **changes)
+
+
+@router.get("/{cycle_id}/extensions", response=list[ExtensionOut])
+@paginate(Pagination)
+def extension_list(request, cycle_id: CycleId):
+    """The deadlines the cycle's owner extended for single organizations (its administrators see them)."""
+    cycle = access.get_cycle_for(request.user, cycle_id, org_access.MANAGE)
+    return cycle.extensions.select_related("organization", "granted_by").order_by("organization__path", "step")
+
+
+@router.post("/{cycle_id}/extensions", response=ExtensionOut)
+def deadline_extend(request, cycle_id: CycleId, payload: ExtensionIn):
+    """Give one organization a later last day for one step, with a reason (the cycle's owner only)."""
+    cycle = access.get_cycle_for(request.user, cycle_id)
+    organization = org_access.get_organization_for(request.user, payload.organization)
+    return services.deadline_extend(actor=request.user, cycle=cycle, organization=organization, step=payload.step,
+                                    until=payload.until, reason=payload.reason)
 
 
 @router.get("/{cycle_id}/organizations/{organization_id}/grading", response=GradingDetailOut)
@@ -460,9 +519,9 @@ def subordinate_gradings(request, cycle_id: CycleId, level_id: LevelId):
 
 @router.get("/{cycle_id}/levels/{level_id}/overdue", response=list[OverdueOut])
 def overdue_list(request, cycle_id: CycleId, level_id: LevelId):
-    """Gradings in the level's subtree past a deadline (at most 200): own steps not submitted, submissions not determined."""
+    """Gradings in the level's subtree whose current step is past its deadline (at most 200), extensions included."""
     cycle, level = _cycle_and_level(request, cycle_id, level_id)
-    return [{"grading": item.grading, "what": item.what, "deadline": item.deadline}
+    return [{"grading": item.grading, "step": item.step, "what": item.what, "deadline": item.deadline}
             for item in selectors.overdue_list(user=request.user, cycle=cycle, level=level)]
 
 

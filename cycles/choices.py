@@ -49,6 +49,24 @@ class ListState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted upward")
     RETURNED = "returned", _("Returned")
     APPROVED = "approved", _("Approved")
+    # The cycle owner's own list: no level above runs the cycle, so submitting it confirms the year's result.
+    FINAL = "final", _("Confirmed as the cycle's result")
+
+
+# A list that has gone up: its determinations change only if it comes back.
+REPORTED_LIST_STATES = (ListState.SUBMITTED, ListState.APPROVED, ListState.FINAL)
+
+
+class SurveyRating(models.TextChoices):
+    """The answer to one question of the status survey (seeds/002: 组织设置是否合理 …)."""
+
+    YES = "yes", _("Yes")  # 是
+    PARTLY = "partly", _("Partly")  # 基本
+    NO = "no", _("No")  # 否
+
+
+# The six questions of the status survey (seeds/002), as SurveyAnswer names its fields.
+SURVEY_QUESTIONS = ("setup", "leadership", "rules", "reporting_line", "funds_and_venue", "role_played")
 
 
 class CycleState(models.TextChoices):

@@ -44,6 +44,7 @@ def _lanshan_2012(admin) -> bool:
     cycle = services.cycle_open(
         actor=admin, owner=county, year=2012, name="蓝山县2012年基层党组织分类定级晋位升级", preset="hunan",
         standards={"village": standard}, lock_after_deadline=False, quotas=[],
+        deadlines={"self_assessment": "2012-07-31", "superior_decision": "2012-07-31"},  # the notice: "7月底前完成"
         notice="按照湘基组办〔2012〕文件要求，建立基层党组织分类定级晋位升级目标管理工作台账，7月底前完成。")
     held_on = datetime.date(2012, 6, 20)
     towns = set()

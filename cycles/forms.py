@@ -1,22 +1,26 @@
 """Forms of the cycle pages: they parse what people type and hand it to cycles.services, which
 holds every rule. A form names its fields so that a service's ValidationError lands on them."""
 
+import datetime
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
-from cycles.choices import PRESETS, Preset, Step
+from cycles import calendar
+from cycles.choices import PRESETS, SURVEY_QUESTIONS, Preset, Step, SurveyRating
 from cycles.models import SurveyAnswer
-from cycles.services import SURVEY_FIELDS, VOTE_KEYS
+from cycles.services import VOTE_KEYS
 from orgs.choices import Sector
 from orgs.forms import OrganizationCodeField
 from standards import defaults as standard_defaults
 from standards import selectors as standard_selectors
 from standards.choices import Grade
+from standards.models import Standard
 
 LIST_LEVELS = (1, 2, 3)
 VOTE_LABELS = {"agree": _("Agree"), "disagree": _("Disagree"), "abstain": _("Abstain")}
@@ -60,8 +64,55 @@ class _DeadlineFields(forms.Form):
                 if self.cleaned_data.get(f"list_deadline_{level}")}
 
 
+def default_year(owner) -> int:
+    """The year a new cycle is for: this year, or the year after the owner's latest cycle when that is this year or later."""
+    this_year = timezone.localdate().year
+    latest = owner.cycles.order_by("-year").values_list("year", flat=True).first() if owner is not None else None
+    return latest + 1 if latest is not None and latest >= this_year else this_year
+
+
+def deadline_initial(source, year: int) -> dict[str, object]:
+    """The open form's dates: those typed so far, moved to ``year`` when the year changed since
+    (``calendar_year``); the seeds' calendar in ``year`` for the others."""
+    calendar_year = str(source.get("calendar_year") or "")
+    shift = year - int(calendar_year) if calendar_year.isdigit() else 0
+    initial = {}
+    defaults = {f"deadline_{step}": day for step, day in calendar.seed_deadlines(year, [s.value for s in Step]).items()}
+    defaults |= {f"list_deadline_{level}": day for level, day in calendar.seed_list_deadlines(year).items()}
+    for name in [f"deadline_{step.value}" for step in Step] + [f"list_deadline_{level}" for level in LIST_LEVELS]:
+        typed = _date_or_none(source.get(name))
+        initial[name] = calendar.shift_years(typed, shift) if typed else defaults.get(name)
+    return initial
+
+
+def _date_or_none(value) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
+
+
+class _CarriedStandardField(forms.ModelChoiceField):
+    """A standard per sector; one of an earlier year reads as the new version the cycle will make of it."""
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+
+    def label_from_instance(self, standard):
+        if standard.year < self.year:
+            return _("%(name)s v%(version)d of %(standard_year)d → a new version for %(year)d") % {
+                "name": standard.name, "version": standard.version, "standard_year": standard.year, "year": self.year}
+        return str(standard)
+
+
 class CycleOpenForm(_DeadlineFields):
-    """安排部署: owner, year, step chain, deadlines, a standard per sector, quotas, notice, survey."""
+    """安排部署: owner, year, step chain, deadlines, a standard per sector, quotas, notice, survey.
+
+    Every step of the chosen chain needs its deadline; the seeds' calendar in the cycle's year is
+    offered. For each sector the standard the owner's previous cycle used is offered as a new
+    version for this year, unless a standard of this year is there already.
+    """
 
     owner = OrganizationCodeField(label=_("Opened for (official code of an organization you administer)"))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
@@ -74,30 +125,44 @@ class CycleOpenForm(_DeadlineFields):
     survey_enabled = forms.BooleanField(label=_("Run the status survey (six questions and a report)"), required=False)
     lock_after_deadline = forms.BooleanField(label=_("Lock each step after its deadline"), required=False, initial=True)
 
-    def __init__(self, *args, user, owner=None, year=None, sectors=(), **kwargs):
+    def __init__(self, *args, user, owner=None, year=None, sectors=(), previous_standards=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].user = user
         self.add_deadline_fields()
+        self.year = year
         self.sectors = list(sectors)
+        previous_standards = previous_standards or {}
         for sector in self.sectors:
             standards = standard_selectors.standard_list(user=user, sector=sector, year=year)
-            self.fields[f"standard_{sector}"] = forms.ModelChoiceField(
-                label=_("Standard: %(sector)s") % {"sector": Sector(sector).label}, queryset=standards, required=False,
-                empty_label=_("none — the default three grades"))
-            nearest = _nearest_standard(standards, owner)
+            carried = previous_standards.get(sector)
+            choices = standards
+            if carried is not None:
+                choices = Standard.objects.filter(Q(pk__in=standards.values("pk")) | Q(pk=carried.pk)).select_related(
+                    "issuer").order_by("-year", "issuer__path", "-version")
+            self.fields[f"standard_{sector}"] = _CarriedStandardField(
+                label=_("Standard: %(sector)s") % {"sector": Sector(sector).label}, queryset=choices, required=False,
+                empty_label=_("none — the default three grades"), year=year or 0)
+            nearest = _nearest_standard(standards, owner) or carried
             if nearest is not None:
                 self.fields[f"standard_{sector}"].initial = nearest.pk
+
+    def chain(self) -> list[str]:
+        """The steps of the chain chosen (in the data sent, else the initial one)."""
+        preset = self.data.get("preset") if self.is_bound else self.initial.get("preset", Preset.CHENGHUA)
+        return PRESETS.get(preset or "", PRESETS[Preset.CHENGHUA])
+
+    def chain_deadline_fields(self):
+        return [self[f"deadline_{step}"] for step in self.chain()]
 
     def standard_fields(self):
         return [self[f"standard_{sector}"] for sector in self.sectors]
 
     def clean(self):
         cleaned = super().clean()
-        steps = PRESETS.get(cleaned.get("preset") or "", [])
-        for step in Step:
-            if cleaned.get(f"deadline_{step.value}") and steps and step.value not in steps:
-                self.add_error(f"deadline_{step.value}", _("%(step)s is not in the chosen chain of steps; clear its date "
-                                                           "or choose another chain.") % {"step": step.label})
+        for step in PRESETS.get(cleaned.get("preset") or "", []):
+            name = f"deadline_{step}"
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, _("Every step needs its last day: enter a date."))
         return cleaned
 
     def standards(self) -> dict:
@@ -114,10 +179,11 @@ def _nearest_standard(standards, owner):
 
 
 class CycleEditForm(_DeadlineFields):
-    """Change deadlines (e.g. extend one) and the notice; add an attachment."""
+    """Change deadlines for every organization (with a reason) and the notice; add an attachment."""
 
     notice = forms.CharField(label=_("Deployment notice"), widget=_textarea(6), required=False)
-    reason = forms.CharField(label=_("Reason for the change"), required=False)
+    reason = forms.CharField(label=_("Reason for the change"), required=False,
+                             help_text=_("Needed when a deadline changes; it is kept in the cycle's history."))
     attachment_title = forms.CharField(label=_("Attachment title"), max_length=200, required=False)
     attachment = forms.FileField(label=_("Attachment to the notice"), required=False)
 
@@ -136,6 +202,18 @@ class CycleEditForm(_DeadlineFields):
 
     def deadline_fields(self):
         return [self[f"deadline_{step}"] for step in self.cycle.steps]
+
+
+class ExtendForm(forms.Form):
+    """The cycle's owner gives one organization a later deadline for one step, with a reason."""
+
+    step = forms.ChoiceField(label=_("Step"))
+    until = forms.DateField(label=_("Extended until"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason for the extension"), widget=_textarea(2), required=False)
+
+    def __init__(self, *args, steps: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = [(step, Step(step).label) for step in steps]
 
 
 class QuotaRuleForm(forms.Form):
@@ -160,6 +238,17 @@ def default_quota_rows() -> list[dict]:
     """The seeds' quota rules (standards.defaults), as rows of the quota form."""
     return [{"grade": rule.grade, "share": rule.share * 100, "bound": "at_most" if rule.at_most else "at_least"}
             for rule in standard_defaults.QUOTAS["three_grades"]]
+
+
+def quota_rows_of(quotas: list[dict]) -> list[dict]:
+    """A cycle's quota rules as rows of the quota form (a new year starts from the last one's)."""
+    return [{"grade": rule["grade"], "share": _percent(Decimal(str(rule["share"])) * 100),
+             "bound": "at_most" if rule["at_most"] else "at_least"} for rule in quotas]
+
+
+def _percent(value: Decimal) -> Decimal:
+    """30.00 → 30, 12.50 → 12.5: never 3E+1 as Decimal.normalize() would write it."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def quotas_from(formset) -> list[dict]:
@@ -279,10 +368,19 @@ class ListReviewForm(forms.Form):
 
 
 class SurveyForm(forms.Form):
-    """现状调查: the six questions and the short report, labelled as the model names them."""
+    """现状调查: each of the six questions answered yes, partly or no, with what was found; then the report."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in SURVEY_FIELDS:
-            label = SurveyAnswer._meta.get_field(name).verbose_name
-            self.fields[name] = forms.CharField(label=label, widget=_textarea(6 if name == "report" else 3), required=False)
+        for name in SURVEY_QUESTIONS:
+            self.fields[f"{name}_rating"] = forms.ChoiceField(
+                label=SurveyAnswer._meta.get_field(f"{name}_rating").verbose_name, choices=SurveyRating.choices,
+                widget=forms.RadioSelect, required=False)
+            self.fields[name] = forms.CharField(label=SurveyAnswer._meta.get_field(name).verbose_name,
+                                                widget=_textarea(3), required=False)
+        self.fields["report"] = forms.CharField(label=SurveyAnswer._meta.get_field("report").verbose_name,
+                                                widget=_textarea(6), required=False)
+
+    def questions(self):
+        """(the answer, what was found) per question."""
+        return [(self[f"{name}_rating"], self[name]) for name in SURVEY_QUESTIONS]

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cycles.choices import CycleState, GradingState, ListState, Step
+from cycles.choices import CycleState, GradingState, ListState, Step, SurveyRating
 from standards.choices import Grade
 
 
@@ -84,6 +84,9 @@ class Grading(models.Model):
 
     seeds/004 keeps both the declared grade (支部申报定级类别) and the superior's (上级党组织审核定级
     类别): 四村党支部 declared 较好 and was set to 一般. ``state`` changes only in cycles.services.
+    ``baseline_grade`` and ``baseline_stars`` are the organization's final grade and stars in the
+    owner's previous cycle, kept when this one opened: the start of the year's transition (seeds/000:
+    考核验收's results are the basis of the next year's grading).
     """
 
     cycle = models.ForeignKey(Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="gradings")
@@ -102,6 +105,10 @@ class Grading(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+")
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    baseline_cycle = models.ForeignKey(Cycle, verbose_name=_("previous cycle"), on_delete=models.SET_NULL, null=True,
+                                       blank=True, related_name="+")
+    baseline_grade = models.CharField(_("last year's grade"), max_length=32, choices=Grade.choices, blank=True)
+    baseline_stars = models.PositiveSmallIntegerField(_("last year's stars"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -148,6 +155,33 @@ class StepRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grading} · {self.get_step_display()}"
+
+
+class DeadlineExtension(models.Model):
+    """A later deadline for one step of one organization, granted by the cycle's owner with a reason:
+    the way out for a branch whose step closed (the cycle's ``lock_after_deadline``). The effective
+    deadline is the later of the cycle's and this one."""
+
+    cycle = models.ForeignKey(Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="extensions")
+    organization = models.ForeignKey("orgs.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,
+                                     related_name="+")
+    step = models.CharField(_("step"), max_length=32, choices=Step.choices)
+    until = models.DateField(_("extended until"))
+    reason = models.TextField(_("reason for the extension"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    granted_at = models.DateTimeField(_("granted at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "organization", "step"], name="deadline_extension_once"),
+            models.CheckConstraint(condition=~Q(reason=""), name="deadline_extension_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.get_step_display()} → {self.until}"
 
 
 class LevelList(models.Model):
@@ -221,18 +255,29 @@ class DepartmentInput(models.Model):
         return f"{self.department} {self.score}"
 
 
+def _rating(label):
+    return models.CharField(label, max_length=8, choices=SurveyRating.choices, blank=True)
+
+
 class SurveyAnswer(models.Model):
-    """现状调查 (seeds/002): the six questions for one organization, and its short report."""
+    """现状调查 (seeds/002): the six questions for one organization — each answered yes, partly or no,
+    with what was found — and its short report (专题报告). The answers roll up per question and sector."""
 
     cycle = models.ForeignKey(Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="survey_answers")
     organization = models.ForeignKey("orgs.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,
                                      related_name="+")
-    setup = models.TextField(_("Is the organization set up reasonably?"), blank=True)  # 组织设置是否合理
-    leadership = models.TextField(_("Is the leadership complete?"), blank=True)  # 领导班子是否健全
-    rules = models.TextField(_("Are the rules complete?"), blank=True)  # 组织制度是否完善
-    reporting_line = models.TextField(_("Is the reporting line clear?"), blank=True)  # 隶属关系是否顺畅
-    funds_and_venue = models.TextField(_("Are funds and venue secured?"), blank=True)  # 经费场所是否保障落实
-    role_played = models.TextField(_("Does it play its role fully?"), blank=True)  # 作用发挥是否充分
+    setup_rating = _rating(_("Is the organization set up reasonably?"))  # 组织设置是否合理
+    leadership_rating = _rating(_("Is the leadership complete?"))  # 领导班子是否健全
+    rules_rating = _rating(_("Are the rules complete?"))  # 组织制度是否完善
+    reporting_line_rating = _rating(_("Is the reporting line clear?"))  # 隶属关系是否顺畅
+    funds_and_venue_rating = _rating(_("Are funds and venue secured?"))  # 经费场所是否保障落实
+    role_played_rating = _rating(_("Does it play its role fully?"))  # 作用发挥是否充分
+    setup = models.TextField(_("Findings on the set-up"), blank=True)  # 组织设置情况
+    leadership = models.TextField(_("Findings on the leadership"), blank=True)  # 领导班子情况
+    rules = models.TextField(_("Findings on the rules"), blank=True)  # 组织制度情况
+    reporting_line = models.TextField(_("Findings on the reporting line"), blank=True)  # 隶属关系情况
+    funds_and_venue = models.TextField(_("Findings on funds and venue"), blank=True)  # 经费场所情况
+    role_played = models.TextField(_("Findings on the role played"), blank=True)  # 作用发挥情况
     report = models.TextField(_("report"), blank=True)  # 专题报告
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.PROTECT,
                                    related_name="+")

@@ -11,16 +11,28 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import audit_record
-from cycles import access, tallies
-from cycles.choices import OWN_STEPS, PRESETS, GradingState, ListState, Step
+from cycles import access, selectors, tallies
+from cycles.choices import (
+    OWN_STEPS,
+    PRESETS,
+    REPORTED_LIST_STATES,
+    SURVEY_QUESTIONS,
+    GradingState,
+    ListState,
+    Step,
+    SurveyRating,
+)
 from cycles.models import (
     Cycle,
     CycleAttachment,
     CycleStandard,
+    DeadlineExtension,
     DepartmentInput,
     Grading,
     LevelList,
@@ -30,6 +42,8 @@ from cycles.models import (
 from orgs import access as org_access
 from orgs.models import Organization
 from standards import defaults as standard_defaults
+from standards import selectors as standard_selectors
+from standards import services as standard_services
 from standards.choices import AssessorKind, Grade
 from standards.models import ScoreSheet, Standard
 from standards.rules import QuotaRule, quota_check
@@ -81,12 +95,47 @@ def _clean_dates(values: dict, allowed: set[str], field: str) -> dict[str, str]:
     return cleaned
 
 
+def _check_deadlines_given(steps: list[str], deadlines: dict[str, str], lock_after_deadline: bool) -> None:
+    """Every step of the chain needs its last day; with steps locked after it, a day already past would
+    close the step before anyone could record it."""
+    missing = [step for step in steps if step not in deadlines]
+    if missing:
+        _refuse("deadlines", _("Deadlines: give the last day of %(step)s (every step of the cycle needs one).") % {
+            "step": Step(missing[0]).label})
+    today = timezone.localdate()
+    past = [step for step in steps if datetime.date.fromisoformat(deadlines[step]) < today]
+    if lock_after_deadline and past:
+        _refuse("deadlines", _("Deadlines: %(step)s's last day %(date)s has already passed, so the step would be "
+                               "closed at once; choose a later day, or do not lock steps after their deadline.") % {
+            "step": Step(past[0]).label, "date": deadlines[past[0]]})
+
+
+def _carried_forward(*, actor, standard: Standard, year: int) -> Standard:
+    """An earlier year's standard as a new version for ``year``, by the same issuer, with the same
+    content and grade scheme (the new year starts from the last)."""
+    if not org_access.can_manage(actor, standard.issuer):
+        _refuse("standards", _("Standard %(name)s is %(issuer)s's, for %(standard_year)d: only %(issuer)s can make its "
+                               "version for %(year)d; choose a standard of %(year)d.") % {
+            "name": standard.name, "issuer": standard.issuer.name, "standard_year": standard.year, "year": year})
+    name = standard.name.replace(str(standard.year), str(year)) if str(standard.year) in standard.name else standard.name
+    return standard_services.standard_create(
+        actor=actor, issuer=standard.issuer, sector=standard.sector, year=year, name=name,
+        data=standard_selectors.standard_structure(standard=standard), scheme_key=standard.scheme,
+        reason=_("Carried forward from %(year)d, version %(version)d.") % {"year": standard.year, "version": standard.version})
+
+
 @transaction.atomic
 def cycle_open(*, actor, owner: Organization, year: int, name: str, steps: list[str] | None = None,
                preset: str = "chenghua", deadlines: dict | None = None, list_deadlines: dict | None = None,
                standards: dict[str, Standard] | None = None, quotas: list[dict] | None = None, notice: str = "",
                survey_enabled: bool = False, lock_after_deadline: bool = True) -> Cycle:
-    """Open the year's cycle for the owner's subtree: one grading per active organization below it."""
+    """Open the year's cycle for the owner's subtree: one grading per active organization below it.
+
+    ``deadlines`` must give every step its last day (the open page and the API always pass them; only
+    code loading past years, such as the demo, leaves them out). A standard of an earlier year is
+    carried forward as a new version for this year. Each grading keeps the organization's final grade
+    in the owner's previous cycle as its baseline.
+    """
     owner = Organization.objects.select_for_update().get(pk=owner.pk)
     org_access.check(actor, owner, org_access.MANAGE)
     if preset not in PRESETS and steps is None:
@@ -104,29 +153,50 @@ def cycle_open(*, actor, owner: Organization, year: int, name: str, steps: list[
     if Cycle.objects.filter(owner=owner, year=year).exists():
         _refuse("year", _("Year: %(name)s already has a cycle for %(year)d.") % {"name": owner.name, "year": year})
     cleaned_deadlines = _clean_dates(deadlines, set(steps), "deadlines")
+    if deadlines is not None:
+        _check_deadlines_given(steps, cleaned_deadlines, lock_after_deadline)
     cleaned_lists = _clean_dates(list_deadlines, {str(n) for n in range(1, 12)}, "list_deadlines")
-    for sector, standard in (standards or {}).items():
+    standards = dict(standards or {})
+    for sector, standard in standards.items():
         if standard.sector != sector or not owner.path.startswith(standard.issuer.path) and \
                 not standard.issuer.path.startswith(owner.path):
             _refuse("standards", _("Standard %(name)s does not fit sector %(sector)s of this cycle.") % {
                 "name": standard.name, "sector": sector})
+        if standard.year > year:
+            _refuse("standards", _("Standard %(name)s is for %(standard_year)d, after the cycle's year %(year)d.") % {
+                "name": standard.name, "standard_year": standard.year, "year": year})
+    for sector, standard in standards.items():
+        if standard.year < year:
+            standards[sector] = _carried_forward(actor=actor, standard=standard, year=year)
     cycle = Cycle.objects.create(
         owner=owner, year=year, name=name.strip(), steps=steps, deadlines=cleaned_deadlines, list_deadlines=cleaned_lists,
         quotas=quotas if quotas is not None else [
             {"grade": q.grade, "share": str(q.share), "at_most": q.at_most} for q in standard_defaults.QUOTAS["three_grades"]],
         notice=notice, survey_enabled=survey_enabled, lock_after_deadline=lock_after_deadline, opened_by=actor)
-    CycleStandard.objects.bulk_create(CycleStandard(cycle=cycle, sector=s, standard=st) for s, st in (standards or {}).items())
+    CycleStandard.objects.bulk_create(CycleStandard(cycle=cycle, sector=s, standard=st) for s, st in standards.items())
     # A standard a cycle uses is frozen: changing it from now on makes a new version (standards.services).
-    Standard.objects.filter(pk__in=[st.pk for st in (standards or {}).values()], frozen_at__isnull=True).update(
+    Standard.objects.filter(pk__in=[st.pk for st in standards.values()], frozen_at__isnull=True).update(
         frozen_at=timezone.now())
-    _create_gradings(cycle)
+    previous = selectors.previous_cycle(owner=owner, year=year)
+    _create_gradings(cycle, previous)
     audit_record(actor=actor, obj=cycle, organization=owner, action="cycle.open",
-                 after={"year": year, "steps": steps, "deadlines": cleaned_deadlines})
+                 after={"year": year, "steps": steps, "deadlines": cleaned_deadlines,
+                        "previous_cycle": previous.pk if previous else None})
     return cycle
 
 
-def _create_gradings(cycle: Cycle) -> None:
-    """One grading per active organization under the owner, and the levels' first tallies, in two statements each."""
+def _keep_baselines(gradings, previous: Cycle) -> int:
+    """Each grading's baseline: its organization's final grade and stars in the previous cycle."""
+    last = Grading.objects.filter(cycle=previous, organization=OuterRef("organization"),
+                                  state__in=[GradingState.DECIDED, GradingState.APPROVED])
+    return gradings.filter(Exists(last)).update(
+        baseline_cycle=previous, baseline_grade=Subquery(last.values("final_grade")[:1]),
+        baseline_stars=Subquery(last.values("final_stars")[:1]))
+
+
+def _create_gradings(cycle: Cycle, previous: Cycle | None) -> None:
+    """One grading per active organization under the owner, with its baseline from the previous cycle, and
+    the levels' first tallies: two statements, whatever the size of the tree."""
     q = connection.ops.quote_name
     org_table, grading_table = q(Organization._meta.db_table), q(Grading._meta.db_table)
     tally_table = q(tallies.Tally._meta.db_table)
@@ -138,9 +208,13 @@ def _create_gradings(cycle: Cycle) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {grading_table} (cycle_id, organization_id, state, declared_grade, final_grade, decision_reason, "
-            f"return_reason, updated_at) SELECT %s, id, %s, '', '', '', '', %s FROM {org_table} "
-            f"WHERE path > %s AND path < %s AND dissolved_on IS NULL",
-            [cycle.pk, GradingState.PREPARING, now, low, high])
+            f"return_reason, baseline_cycle_id, baseline_grade, baseline_stars, updated_at) "
+            f"SELECT %s, o.id, %s, '', '', '', '', last.cycle_id, COALESCE(last.final_grade, ''), last.final_stars, %s "
+            f"FROM {org_table} o LEFT JOIN {grading_table} last ON last.organization_id = o.id AND last.cycle_id = %s "
+            f"AND last.state IN (%s, %s) "
+            f"WHERE o.path > %s AND o.path < %s AND o.dissolved_on IS NULL",
+            [cycle.pk, GradingState.PREPARING, now, previous.pk if previous else None, GradingState.DECIDED,
+             GradingState.APPROVED, low, high])
         # Every grading starts as "preparing": a level counts its active descendants, a kept-current column.
         cursor.execute(
             f"INSERT INTO {tally_table} (cycle_id, organization_id, dimension, {q('key')}, {q('count')}) "
@@ -160,29 +234,85 @@ def grading_ensure(*, cycle: Cycle, organization: Organization) -> Grading:
         grading, created = Grading.objects.get_or_create(cycle=cycle, organization=organization)
         if created:
             tallies.apply(cycle=cycle, changes=[(organization.path, set(), _contribution(grading))])
+            previous = selectors.previous_cycle(owner=cycle.owner, year=cycle.year)
+            if previous is not None and _keep_baselines(Grading.objects.filter(pk=grading.pk), previous):
+                grading.refresh_from_db()
     return grading
 
 
 @transaction.atomic
 def cycle_update(*, actor, cycle: Cycle, deadlines: dict | None = None, list_deadlines: dict | None = None,
                  notice: str | None = None, quotas: list[dict] | None = None, reason: str = "") -> Cycle:
-    """Change a cycle's deadlines, notice or quota rules (e.g. extend a deadline)."""
+    """Change a cycle's deadlines (for every organization), notice or quota rules. A changed deadline
+    needs a reason; nothing is saved or recorded when nothing changes."""
     cycle = Cycle.objects.select_for_update(of=("self",)).select_related("owner").get(pk=cycle.pk)
     org_access.check(actor, cycle.owner, org_access.MANAGE)
-    before = {"deadlines": cycle.deadlines, "list_deadlines": cycle.list_deadlines, "quotas": cycle.quotas}
+    before = {"deadlines": cycle.deadlines, "list_deadlines": cycle.list_deadlines, "quotas": cycle.quotas,
+              "notice": cycle.notice}
+    changes = {}
     if deadlines is not None:
-        cycle.deadlines = _clean_dates(deadlines, set(cycle.steps), "deadlines")
+        changes["deadlines"] = _clean_dates(deadlines, set(cycle.steps), "deadlines")
+        dropped = [step for step in cycle.steps if step in cycle.deadlines and step not in changes["deadlines"]]
+        if dropped:
+            _refuse("deadlines", _("Deadlines: %(step)s needs a last day; change it rather than clearing it.") % {
+                "step": Step(dropped[0]).label})
     if list_deadlines is not None:
-        cycle.list_deadlines = _clean_dates(list_deadlines, {str(n) for n in range(1, 12)}, "list_deadlines")
+        changes["list_deadlines"] = _clean_dates(list_deadlines, {str(n) for n in range(1, 12)}, "list_deadlines")
     if notice is not None:
-        cycle.notice = notice
+        changes["notice"] = notice
     if quotas is not None:
-        cycle.quotas = quotas
-    cycle.save()
-    audit_record(actor=actor, obj=cycle, organization=cycle.owner, action="cycle.update", before=before,
-                 after={"deadlines": cycle.deadlines, "list_deadlines": cycle.list_deadlines, "quotas": cycle.quotas},
-                 reason=reason)
+        changes["quotas"] = quotas
+    changes = {name: value for name, value in changes.items() if before[name] != value}
+    if not changes:
+        return cycle
+    if ({"deadlines", "list_deadlines"} & set(changes)) and not reason.strip():
+        _refuse("reason", _("Reason for the change: a deadline changes for every organization; please say why."))
+    for name, value in changes.items():
+        setattr(cycle, name, value)
+    cycle.save(update_fields=list(changes))
+    audit_record(actor=actor, obj=cycle, organization=cycle.owner, action="cycle.update",
+                 before={name: before[name] for name in changes}, after=changes, reason=reason.strip())
     return cycle
+
+
+@transaction.atomic
+def deadline_extend(*, actor, cycle: Cycle, organization: Organization, step: str, until: datetime.date,
+                    reason: str) -> DeadlineExtension:
+    """The cycle's owner gives one organization a later last day for one step, with a reason (the way
+    out for a branch whose step has closed). Extending again replaces the day; the same day is a no-op."""
+    cycle = Cycle.objects.select_for_update(of=("self",)).select_related("owner").get(pk=cycle.pk)
+    if organization.pk == cycle.owner_id or not organization.path.startswith(cycle.owner.path):
+        raise Http404
+    access.require(actor, org_access.can_manage(actor, cycle.owner), organization)
+    if step not in cycle.steps:
+        _refuse("step", _("Step: %(step)s is not a step of this cycle.") % {
+            "step": Step(step).label if step in Step.values else step})
+    if not isinstance(until, datetime.date):
+        _refuse("until", _("Extended until: enter a date (YYYY-MM-DD)."))
+    if until < timezone.localdate():
+        _refuse("until", _("Extended until: %(date)s has already passed; choose today or a later day.") % {
+            "date": until.isoformat()})
+    deadline = selectors._deadline(cycle, step)
+    if deadline and until <= deadline:
+        _refuse("until", _("Extended until: the cycle's deadline for %(step)s is %(date)s already; choose a later day.") % {
+            "step": Step(step).label, "date": deadline.isoformat()})
+    if not (reason or "").strip():
+        _refuse("reason", _("Reason for the extension: please say why %(name)s gets more time.") % {
+            "name": organization.name})
+    extension = DeadlineExtension.objects.select_for_update().filter(cycle=cycle, organization=organization,
+                                                                     step=step).first()
+    before = {"step": step, "until": extension.until.isoformat() if extension else (deadline.isoformat() if deadline else None)}
+    if extension is not None and extension.until == until:
+        return extension
+    if extension is None:
+        extension = DeadlineExtension(cycle=cycle, organization=organization, step=step)
+    extension.until, extension.reason, extension.granted_by = until, reason.strip(), actor
+    extension.save()
+    # Recorded on the organization's grading, whose history then shows it.
+    audit_record(actor=actor, obj=grading_ensure(cycle=cycle, organization=organization), organization=organization,
+                 action="deadline.extend", before=before, after={"step": step, "until": until.isoformat()},
+                 reason=extension.reason)
+    return extension
 
 
 @transaction.atomic
@@ -201,14 +331,9 @@ def cycle_attachment_add(*, actor, cycle: Cycle, title: str, file) -> CycleAttac
 # The organization's own steps -------------------------------------------------------------------
 
 
-def _deadline(cycle: Cycle, step: str) -> datetime.date | None:
-    value = cycle.deadlines.get(step)
-    return datetime.date.fromisoformat(value) if value else None
-
-
-def _check_open_step(cycle: Cycle, step: str, today: datetime.date) -> None:
-    deadline = _deadline(cycle, step)
-    if cycle.lock_after_deadline and deadline and today > deadline:
+def _check_open_step(cycle: Cycle, step: str, today: datetime.date, organization: Organization) -> None:
+    deadline = selectors.step_deadline(cycle=cycle, organization=organization, step=step)
+    if selectors.step_closed(cycle=cycle, deadline=deadline, today=today):
         _refuse("step", _("%(step)s closed on %(date)s; ask %(owner)s to extend the deadline.") % {
             "step": Step(step).label, "date": deadline.isoformat(), "owner": cycle.owner.name})
 
@@ -238,7 +363,7 @@ def step_record(*, actor, grading: Grading, step: str, held_on: datetime.date, p
     if grading.state not in (GradingState.PREPARING, GradingState.RETURNED):
         _refuse("step", _("%(name)s has already submitted; its steps can change only if the superior returns them.")
                 % {"name": grading.organization.name})
-    _check_open_step(cycle, step, timezone.localdate())
+    _check_open_step(cycle, step, timezone.localdate(), grading.organization)
     own_steps = [s for s in cycle.steps if s in OWN_STEPS]
     recorded = set(grading.records.values_list("step", flat=True))
     missing = [s for s in own_steps[: own_steps.index(step)] if s not in recorded]
@@ -330,7 +455,7 @@ def _level_list_locked(cycle: Cycle, level_id: int) -> LevelList | None:
 
 def _check_list_open(grading: Grading) -> None:
     level_list = _level_list_locked(grading.cycle, grading.organization.parent_id)
-    if level_list and level_list.state in (ListState.SUBMITTED, ListState.APPROVED):
+    if level_list and level_list.state in REPORTED_LIST_STATES:
         _refuse("state", _("%(level)s has already submitted its list; it must be returned before a determination changes.")
                 % {"level": grading.organization.parent.name})
 
@@ -400,7 +525,7 @@ def grading_decide(*, actor, grading: Grading, grade: str, reason: str = "", rev
         _refuse("state", _("%(name)s's grading is %(state)s; it cannot be determined now.") % {
             "name": grading.organization.name, "state": grading.get_state_display()})
     _check_list_open(grading)
-    _check_open_step(grading.cycle, Step.SUPERIOR_DECISION, timezone.localdate())
+    _check_open_step(grading.cycle, Step.SUPERIOR_DECISION, timezone.localdate(), grading.organization)
     grades = _scheme_grades(grading.cycle, grading.organization)
     if grade not in grades:
         _refuse("grade", _("Grade: %(value)s is not a grade of this standard.") % {"value": grade})
@@ -467,33 +592,62 @@ def _level_list(cycle: Cycle, level: Organization) -> LevelList:
     return level_list
 
 
+def _quota_problems(cycle: Cycle, level: Organization) -> list[str]:
+    return [_("Quota %(grade)s %(sign)s %(share)s%%: %(count)d of %(total)d, off by %(by)d.") % {
+        "grade": Grade(failure.rule.grade).label, "sign": "≤" if failure.rule.at_most else "≥",
+        "share": f"{float(failure.rule.share) * 100:g}", "count": failure.count, "total": failure.total, "by": failure.by}
+        for failure in list_quota_failures(cycle=cycle, level=level)]
+
+
 @transaction.atomic
 def level_list_submit(*, actor, cycle: Cycle, level: Organization, exception: str = "") -> LevelList:
-    """A level reports its list upward: every subordinate determined, and the quotas kept, or a written exception."""
+    """A level reports its list upward once it is whole: every direct subordinate determined, and the
+    quotas kept or a written exception for the breach (the exception covers quotas only).
+
+    The cycle's owner has no level above it in the cycle, so its list is the cycle's result: submitting
+    it confirms the result (``ListState.FINAL``) and approves its direct subordinates' determinations.
+    """
     level = Organization.objects.get(pk=level.pk)
     access.require(actor, access.can_submit_list(actor, level), level)
     level_list = _level_list(cycle, level)
-    if level_list.state in (ListState.SUBMITTED, ListState.APPROVED):
+    if level_list.state in REPORTED_LIST_STATES:
         _refuse("state", _("%(level)s's list is already %(state)s.") % {"level": level.name,
                                                                         "state": level_list.get_state_display()})
-    undecided = _subordinate_gradings(cycle, level).exclude(state__in=[GradingState.DECIDED, GradingState.APPROVED])
-    count = undecided.count()
-    problems = []
-    if count:
-        problems.append(_("%(count)d subordinates are not determined yet.") % {"count": count})
-    for failure in list_quota_failures(cycle=cycle, level=level):
-        problems.append(_("Quota %(grade)s %(sign)s %(share)s%%: %(count)d of %(total)d, off by %(by)d.") % {
-            "grade": Grade(failure.rule.grade).label, "sign": "≤" if failure.rule.at_most else "≥",
-            "share": f"{float(failure.rule.share) * 100:g}", "count": failure.count, "total": failure.total, "by": failure.by})
+    undecided = list(_subordinate_gradings(cycle, level).exclude(state__in=[GradingState.DECIDED, GradingState.APPROVED])
+                     .order_by("organization__path").values_list("organization__name", flat=True)[:4])
+    if undecided:
+        count = _subordinate_gradings(cycle, level).exclude(state__in=[GradingState.DECIDED, GradingState.APPROVED]).count()
+        names = "、".join(undecided[:3]) + ("等" if count > 3 else "")
+        _refuse("list", _("List: %(count)d subordinates are not determined yet (%(names)s); determine every one "
+                          "before the list goes up.") % {"count": count, "names": names})
+    problems = _quota_problems(cycle, level)
     if problems and not exception.strip():
-        raise ValidationError({"exception": problems + [_("Submit anyway only with a written exception.")]})
-    level_list.state = ListState.SUBMITTED
+        raise ValidationError({"exception": problems + [_("Written exception: a quota rule is not kept; submit only "
+                                                          "with a written exception that says why.")]})
+    final = level.pk == cycle.owner_id
+    now = timezone.now()
+    level_list.state = ListState.FINAL if final else ListState.SUBMITTED
     level_list.exception = exception.strip() if problems else ""
-    level_list.submitted_by, level_list.submitted_at = actor, timezone.now()
+    level_list.return_reason = ""
+    level_list.submitted_by, level_list.submitted_at = actor, now
     level_list.save()
-    audit_record(actor=actor, obj=level_list, organization=level, action="list.submit",
-                 after={"problems": problems}, reason=level_list.exception)
+    approved = _approve_determinations(actor=actor, cycle=cycle, level=level, now=now) if final else 0
+    audit_record(actor=actor, obj=level_list, organization=level, action="list.confirm" if final else "list.submit",
+                 after={"problems": problems, **({"approved": approved} if final else {})}, reason=level_list.exception)
     return level_list
+
+
+def _approve_determinations(*, actor, cycle: Cycle, level: Organization, now) -> int:
+    """Approve every determined direct subordinate of the level at once, tallies included."""
+    decided = _subordinate_gradings(cycle, level).select_for_update().filter(state=GradingState.DECIDED)
+    rows = list(decided.values_list("pk", "organization__path", "organization__sector", "final_grade", "final_stars"))
+    Grading.objects.filter(pk__in=[row[0] for row in rows]).update(
+        state=GradingState.APPROVED, approved_by=actor, approved_at=now, updated_at=now)
+    tallies.apply(cycle=cycle, changes=[
+        (path, tallies.contribution(state=GradingState.DECIDED, sector=sector, final_grade=grade, final_stars=stars),
+         tallies.contribution(state=GradingState.APPROVED, sector=sector, final_grade=grade, final_stars=stars))
+        for _pk, path, sector, grade, stars in rows])
+    return len(rows)
 
 
 @transaction.atomic
@@ -539,19 +693,12 @@ def level_list_approve(*, actor, level_list: LevelList) -> LevelList:
     if level_list.state != ListState.SUBMITTED:
         _refuse("state", _("%(level)s's list is %(state)s; only a submitted list can be approved.") % {
             "level": level.name, "state": level_list.get_state_display()})
-    decided = _subordinate_gradings(cycle, level).select_for_update().filter(state=GradingState.DECIDED)
-    rows = list(decided.values_list("pk", "organization__path", "organization__sector", "final_grade", "final_stars"))
     now = timezone.now()
-    Grading.objects.filter(pk__in=[row[0] for row in rows]).update(
-        state=GradingState.APPROVED, approved_by=actor, approved_at=now, updated_at=now)
-    tallies.apply(cycle=cycle, changes=[
-        (path, tallies.contribution(state=GradingState.DECIDED, sector=sector, final_grade=grade, final_stars=stars),
-         tallies.contribution(state=GradingState.APPROVED, sector=sector, final_grade=grade, final_stars=stars))
-        for _pk, path, sector, grade, stars in rows])
+    approved = _approve_determinations(actor=actor, cycle=cycle, level=level, now=now)
     level_list.state = ListState.APPROVED
     level_list.decided_by, level_list.decided_at = actor, now
     level_list.save()
-    audit_record(actor=actor, obj=level_list, organization=level, action="list.approve", after={"approved": len(rows)})
+    audit_record(actor=actor, obj=level_list, organization=level, action="list.approve", after={"approved": approved})
     return level_list
 
 
@@ -576,20 +723,32 @@ def grading_reopen(*, actor, grading: Grading, reason: str) -> Grading:
 
 # Status survey ----------------------------------------------------------------------------------
 
-SURVEY_FIELDS = ("setup", "leadership", "rules", "reporting_line", "funds_and_venue", "role_played", "report")
+SURVEY_FIELDS = (*SURVEY_QUESTIONS, *(f"{name}_rating" for name in SURVEY_QUESTIONS), "report")
 
 
 @transaction.atomic
 def survey_save(*, actor, cycle: Cycle, organization: Organization, **answers: str) -> SurveyAnswer:
-    """现状调查: the six questions and the short report, for one organization (when the cycle asks for it)."""
+    """现状调查: the six questions (each yes, partly or no, with what was found) and the short report, for
+    one organization of the cycle (when the cycle asks for it). Saving the same answers again is a no-op."""
     if not cycle.survey_enabled:
         _refuse("cycle", _("This cycle has no status survey."))
     org_access.check(actor, organization, org_access.EDIT_FACTS)
+    if not organization.path.startswith(cycle.owner.path):
+        raise Http404
     unknown = set(answers) - set(SURVEY_FIELDS)
     if unknown:
         _refuse(sorted(unknown)[0], _("This field cannot be changed here."))
-    answer, _created = SurveyAnswer.objects.update_or_create(
-        cycle=cycle, organization=organization,
-        defaults={**{name: (answers.get(name) or "").strip() for name in SURVEY_FIELDS}, "updated_by": actor})
-    audit_record(actor=actor, obj=answer, organization=organization, action="survey.save")
+    values = {name: (answers.get(name) or "").strip() for name in SURVEY_FIELDS}
+    for name in SURVEY_QUESTIONS:
+        if values[f"{name}_rating"] not in ("", *SurveyRating.values):
+            _refuse(f"{name}_rating", _("%(question)s: answer yes, partly or no.") % {
+                "question": SurveyAnswer._meta.get_field(f"{name}_rating").verbose_name})
+    answer = SurveyAnswer.objects.select_for_update().filter(cycle=cycle, organization=organization).first()
+    if answer is not None and all(getattr(answer, name) == value for name, value in values.items()):
+        return answer
+    before = {name: getattr(answer, name) for name in SURVEY_FIELDS if name.endswith("_rating")} if answer else None
+    answer, _created = SurveyAnswer.objects.update_or_create(cycle=cycle, organization=organization,
+                                                             defaults={**values, "updated_by": actor})
+    audit_record(actor=actor, obj=answer, organization=organization, action="survey.save", before=before,
+                 after={name: values[name] for name in SURVEY_FIELDS if name.endswith("_rating")})
     return answer

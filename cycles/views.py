@@ -4,11 +4,13 @@ Every rule (order of steps, who decides, quotas, locks) lives in cycles.services
 back as a ValidationError naming its field and is shown on the form that caused it.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +20,25 @@ from django.views.decorators.http import require_POST
 from core.files import file_download
 from core.forms import add_service_errors
 from cycles import access, selectors, services
-from cycles.choices import OWN_STEPS, PRESETS, GradingState, ListState, Preset, Step
+from cycles.choices import (
+    OWN_STEPS,
+    PRESETS,
+    REPORTED_LIST_STATES,
+    SURVEY_QUESTIONS,
+    GradingState,
+    ListState,
+    Preset,
+    Step,
+    SurveyRating,
+)
+from cycles.exports import survey_workbook
 from cycles.forms import (
     VOTE_LABELS,
     CycleEditForm,
     CycleOpenForm,
     DecideForm,
     DepartmentInputForm,
+    ExtendForm,
     ListReviewForm,
     ListSubmitForm,
     QuotaFormSet,
@@ -32,7 +46,10 @@ from cycles.forms import (
     ReturnForm,
     StepForm,
     SurveyForm,
+    deadline_initial,
     default_quota_rows,
+    default_year,
+    quota_rows_of,
     quotas_from,
 )
 from cycles.models import CycleAttachment, Grading, StepRecord, SurveyAnswer
@@ -65,24 +82,30 @@ def _owner_from(user, code: str) -> Organization | None:
 
 
 def _open_form(request):
-    """The open-cycle form; its standards per sector follow the owner and year typed so far."""
+    """The open-cycle form; its standards per sector and its deadlines follow the owner, year and chain
+    typed so far. The owner's previous cycle gives the standards to carry forward and the quota rules."""
     source = request.POST if request.method == "POST" else request.GET
     owner = _owner_from(request.user, source["owner"]) if source.get("owner") else _managed_default(request.user)
     year_text = str(source.get("year") or "")
-    year = int(year_text) if year_text.isdigit() else timezone.localdate().year
+    year = int(year_text) if year_text.isdigit() else default_year(owner)
     sectors = selectors.sectors_below(user=request.user, organization=owner) if owner else []
-    initial = {"owner": owner.code if owner else "", "year": year, "preset": Preset.CHENGHUA}
+    previous = selectors.previous_cycle(owner=owner, year=year) if owner else None
+    carried = {link.sector: link.standard for link in previous.standards.select_related("standard__issuer")
+               if org_access.can_manage(request.user, link.standard.issuer)} if previous else {}
+    initial = {"owner": owner.code if owner else "", "year": year, "preset": source.get("preset") or Preset.CHENGHUA,
+               **deadline_initial(source, year)}
     data = request.POST if request.method == "POST" else None
     form = CycleOpenForm(data, request.FILES or None, user=request.user, owner=owner, year=year, sectors=sectors,
-                         initial=initial)
-    quotas = QuotaFormSet(data, prefix="quotas", initial=None if data else default_quota_rows())
-    return form, quotas, owner
+                         previous_standards=carried, initial=initial)
+    quota_rows = quota_rows_of(previous.quotas) if previous else default_quota_rows()
+    quotas = QuotaFormSet(data, prefix="quotas", initial=None if data else quota_rows)
+    return form, quotas, owner, previous
 
 
 @login_required
 def cycle_open(request):
     """安排部署: an organization department opens the year's cycle for its subtree."""
-    form, quotas, owner = _open_form(request)
+    form, quotas, owner, previous = _open_form(request)
     valid = request.method == "POST" and all([form.is_valid(), quotas.is_valid()])  # both, to show every error
     if valid:
         owner = form.cleaned_data["owner"]
@@ -107,8 +130,10 @@ def cycle_open(request):
             else:
                 messages.success(request, _("The cycle %(name)s is open.") % {"name": cycle.name})
                 return redirect("cycles:detail", pk=cycle.pk)
-    template = "cycles/_open_sectors.html" if request.headers.get("HX-Request") else "cycles/open.html"
-    return render(request, template, {"form": form, "quotas": quotas, "owner": owner})
+    template = "cycles/open.html"
+    if request.headers.get("HX-Request"):
+        template = "cycles/_open_deadlines.html" if request.GET.get("part") == "deadlines" else "cycles/_open_sectors.html"
+    return render(request, template, {"form": form, "quotas": quotas, "owner": owner, "previous": previous})
 
 
 @login_required
@@ -164,6 +189,7 @@ def _detail_context(request, cycle, level=None, submit_form=None) -> dict:
         "attachments": cycle.attachments.all(),
         "levels": levels,
         "can_manage": org_access.can_manage(request.user, cycle.owner),
+        "extensions": cycle.extensions.select_related("organization").order_by("organization__path", "step")[:100],
         "my_gradings": _my_gradings(request.user, cycle),
         **(_level_context(request, cycle, level, submit_form) if level else {}),
     }
@@ -179,27 +205,31 @@ def _level_context(request, cycle, level, submit_form=None) -> dict:
     user = request.user
     counts = selectors.level_summary(user=user, cycle=cycle, level=level)
     gradings = list(selectors.subordinate_gradings(user=user, cycle=cycle, level=level)[:500])
-    today = timezone.localdate()
+    due = selectors.gradings_due(cycle, gradings)
+    lists = selectors.subordinate_list_states(cycle=cycle, gradings=gradings)
     for grading in gradings:
-        grading.deadline = selectors.grading_deadline(cycle, grading)
-        grading.overdue = bool(grading.deadline and today > grading.deadline)
-    depth = level.depth - cycle.owner.depth
-    list_deadline = cycle.list_deadlines.get(str(depth)) if depth else None
-    problems_known = any(g.state not in (GradingState.DECIDED, GradingState.APPROVED) for g in gradings)
+        grading.due = due[grading.pk]
+        grading.own_list = lists.get(grading.organization_id)
     failures = services.list_quota_failures(cycle=cycle, level=level)
+    whole = selectors.list_whole(cycle=cycle, level=level)
     return {
         "level": level,
+        "is_owner_level": level.pk == cycle.owner_id,
         **selectors.summary_tables(cycle=cycle, counts=counts),
+        "progress": selectors.step_progress(user=user, cycle=cycle, level=level),
         "gradings": gradings,
         "level_list": selectors.level_list_of(cycle=cycle, level=level),
-        "list_deadline": list_deadline,
+        "list_deadline": selectors.list_deadline(cycle=cycle, level=level) if level.pk != cycle.owner_id else None,
         "quota_failures": _quota_lines(failures),
-        "needs_exception": problems_known or bool(failures),
+        "list_whole": whole,
+        "undetermined": sum(1 for g in gradings if g.state not in (GradingState.DECIDED, GradingState.APPROVED)),
+        "needs_exception": bool(failures),
         "can_submit_list": access.can_submit_list(user, level),
         "submit_form": submit_form or ListSubmitForm(),
         "overdue": selectors.overdue_list(user=user, cycle=cycle, level=level, limit=100),
         "overdue_lists": selectors.overdue_lists(user=user, cycle=cycle, level=level, limit=100),
         "list_states": ListState,
+        "reported_states": REPORTED_LIST_STATES,
     }
 
 
@@ -319,11 +349,22 @@ def _grading_page(request, grading, **forms):
     editable = grading.state in (GradingState.PREPARING, GradingState.RETURNED)
     done = {step for step, record in records.items() if not record.needs_work}
     step_to_record = selectors.next_step(cycle, grading, done) if editable else None
+    due = selectors.grading_due_of(grading)
+    # A closed step is said before anything is typed: no form, the reason, and whom to ask.
+    closed_step = due if due and due.closed and due.step == step_to_record else None
+    decision_deadline = selectors.step_deadline(cycle=cycle, organization=grading.organization,
+                                                step=Step.SUPERIOR_DECISION)
+    decision_closed = selectors.step_closed(cycle=cycle, deadline=decision_deadline)
     step_form = forms.get("step_form")
-    if step_form is None and can_record and step_to_record:
+    if step_form is None and can_record and step_to_record and not closed_step:
         step_form = StepForm(step=step_to_record, grades=grades)
-    decidable = grading.state in (GradingState.SUBMITTED, GradingState.DECIDED)
+    decidable = grading.state in (GradingState.SUBMITTED, GradingState.DECIDED) and not decision_closed
     own = [step for step in cycle.steps if step in OWN_STEPS]
+    can_extend = org_access.can_manage(user, cycle.owner) and grading.state != GradingState.APPROVED
+    extend_form = forms.get("extend_form") or (
+        ExtendForm(steps=cycle.steps, initial={"step": due.step if due else cycle.steps[0],
+                                               "until": timezone.localdate() + datetime.timedelta(days=7)})
+        if can_extend else None)
     context = {
         "cycle": cycle,
         "grading": grading,
@@ -338,20 +379,27 @@ def _grading_page(request, grading, **forms):
         "can_reopen": access.can_reopen(user, grading),
         "editable": editable,
         "step_form": step_form,
+        "closed_step": closed_step,
+        "decision_closed": decision_closed and can_decide and grading.state in (GradingState.SUBMITTED, GradingState.DECIDED),
+        "decision_deadline": decision_deadline,
+        "owner_contacts": selectors.owner_contacts(cycle=cycle) if closed_step or decision_closed else [],
         "can_submit": can_record and editable and step_to_record is None,
         "submit_errors": forms.get("submit_errors", []),
         "decide_form": forms.get("decide_form") or (DecideForm(grades=grades, revising=grading.state == GradingState.DECIDED,
                                                                initial={"grade": grading.final_grade or grading.declared_grade})
                                                     if can_decide and decidable else None),
         "return_form": forms.get("return_form") or (ReturnForm(steps=[s for s in own if s in records])
-                                                    if can_decide and decidable else None),
+                                                    if can_decide and grading.state in (GradingState.SUBMITTED,
+                                                                                        GradingState.DECIDED) else None),
         "is_street_committee": grading.organization.sector == Sector.STREET_COMMITTEE,
         "inputs": grading.inputs.select_related("recorded_by").order_by("department"),
         "combined_score": services.combined_score(grading),
         "input_form": forms.get("input_form") or (DepartmentInputForm() if can_decide else None),
         "reopen_form": forms.get("reopen_form") or ReasonForm(),
+        "extend_form": extend_form,
+        "extensions": grading.cycle.extensions.filter(organization=grading.organization).select_related("granted_by"),
         "events": selectors.grading_events(user=user, grading=grading)[:100],
-        "deadline": selectors.grading_deadline(cycle, grading),
+        "due": due,
         "departments": ["目督办", "信访局", "民政局"],  # seeds/002: the departments that assess street committees
     }
     return render(request, "cycles/grading.html", context)
@@ -469,6 +517,27 @@ def grading_reopen(request, pk: int):
 
 
 @login_required
+@require_POST
+def deadline_extend(request, pk: int):
+    """The cycle's owner gives this organization a later deadline for one step, with a reason."""
+    grading = access.get_grading_for(request.user, pk)
+    access.require(request.user, org_access.can_manage(request.user, grading.cycle.owner), grading.organization)
+    form = ExtendForm(request.POST, steps=grading.cycle.steps)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.deadline_extend(actor=request.user, cycle=grading.cycle, organization=grading.organization,
+                                     step=data["step"], until=data["until"], reason=data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s may now record %(step)s until %(date)s.") % {
+                "name": grading.organization.name, "step": Step(data["step"]).label, "date": data["until"].isoformat()})
+            return redirect("cycles:grading", pk=grading.pk)
+    return _grading_page(request, grading, extend_form=form)
+
+
+@login_required
 def step_attachment(request, pk: int, step: str):
     """A step's attachment, for those who see the grading."""
     grading = access.get_grading_for(request.user, pk)
@@ -501,5 +570,71 @@ def survey(request, pk: int, org_pk: int):
             messages.success(request, _("The status survey was saved."))
             return redirect("cycles:survey", pk=cycle.pk, org_pk=organization.pk)
     grading = Grading.objects.filter(cycle=cycle, organization=organization).first()
+    readonly = [(SurveyAnswer._meta.get_field(f"{q}_rating").verbose_name,
+                 getattr(answer, f"get_{q}_rating_display")() if answer else "", getattr(answer, q) if answer else "")
+                for q in SURVEY_QUESTIONS]
+    can_see_summary = bool(selectors.levels_of(user=request.user, cycle=cycle))
     return render(request, "cycles/survey.html", {"cycle": cycle, "organization": organization, "form": form,
-                                                  "answer": answer, "can_edit": can_edit, "grading": grading})
+                                                  "answer": answer, "can_edit": can_edit, "grading": grading,
+                                                  "readonly": readonly, "can_see_summary": can_see_summary})
+
+
+def _survey_level(request, cycle):
+    """The level whose subtree the survey summary covers: the one asked for, else the user's first."""
+    if not cycle.survey_enabled:
+        raise Http404
+    if request.GET.get("level"):
+        return _level_in_cycle(request.user, cycle, request.GET["level"])
+    levels = selectors.levels_of(user=request.user, cycle=cycle)
+    if not levels:
+        raise Http404
+    return levels[0]
+
+
+SURVEY_PAGE_ROWS = 200
+
+
+@login_required
+def survey_summary(request, pk: int):
+    """现状调查 rolled up: the subtree's answers counted per question and sector, and each organization's
+    answers with its report one click away; the same filter feeds the .xlsx."""
+    cycle = access.get_cycle_for(request.user, pk)
+    level = _survey_level(request, cycle)
+    context = {"cycle": cycle, "level": level, "levels": selectors.levels_of(user=request.user, cycle=cycle),
+               "sectors": [(s, Sector(s).label) for s in selectors.sectors_below(user=request.user, organization=level)],
+               "questions": [(q, SurveyAnswer._meta.get_field(f"{q}_rating").verbose_name) for q in SURVEY_QUESTIONS],
+               "answers": [(r, SurveyRating(r).label) for r in SurveyRating.values] + [
+                   (selectors.NOT_ANSWERED, _("Not answered"))],
+               "counts": selectors.survey_counts(user=request.user, cycle=cycle, level=level)}
+    try:
+        survey_filter = selectors.SurveyFilter.parse(request.GET)
+    except ValidationError as error:
+        return render(request, "cycles/survey_summary.html", {**context, "filter_errors": error.messages}, status=400)
+    organizations = selectors.survey_organizations(user=request.user, cycle=cycle, level=level, survey_filter=survey_filter)
+    page = list(organizations[:SURVEY_PAGE_ROWS])
+    answers = selectors.survey_answers_of(cycle=cycle, organizations=page)
+    labels = dict(SurveyRating.choices)
+    rows = [(organization, answers.get(organization.pk),
+             [labels.get(getattr(answers.get(organization.pk), f"{q}_rating", ""), "") for q in SURVEY_QUESTIONS])
+            for organization in page]
+    return render(request, "cycles/survey_summary.html", {
+        **context, "filter": survey_filter, "rows": rows, "total": organizations.count(), "limit": SURVEY_PAGE_ROWS,
+        "filter_rating_label": labels.get(survey_filter.rating or "", _("Not answered")),
+        "filter_question_label": dict(context["questions"]).get(survey_filter.question, ""),
+        "filter_sector_label": Sector(survey_filter.sector).label if survey_filter.sector else ""})
+
+
+@login_required
+def survey_export(request, pk: int):
+    """The survey summary and the organizations' answers as .xlsx, filtered as the page is."""
+    cycle = access.get_cycle_for(request.user, pk)
+    level = _survey_level(request, cycle)
+    try:
+        survey_filter = selectors.SurveyFilter.parse(request.GET)
+    except ValidationError as error:
+        return render(request, "cycles/survey_summary.html", {"cycle": cycle, "level": level,
+                                                               "filter_errors": error.messages}, status=400)
+    workbook = survey_workbook(user=request.user, cycle=cycle, level=level, survey_filter=survey_filter)
+    filename = f"现状调查_{level.name}_{cycle.year}.xlsx"
+    return FileResponse(workbook, as_attachment=True, filename=filename,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -26,6 +26,7 @@ OWN_STEPS = [
     {"step": "meeting_review", "held_on": TODAY.isoformat(), "participants": 50,
      "votes": {"agree": 45, "disagree": 3, "abstain": 2}},
 ]
+HUNAN_DEADLINES = {"self_assessment": "2100-04-18", "superior_decision": "2100-04-27"}
 
 
 @pytest.fixture
@@ -78,9 +79,12 @@ def decided(world, organization, grade="advanced") -> Grading:
 
 
 def list_submitted(world, level) -> LevelList:
-    """The level's list submitted by its reviewer, with an exception for whatever is missing."""
+    """The level's list submitted by its reviewer once every subordinate is determined, with an exception for the quotas."""
+    cycle = cycle_of(world, level)
+    for g in Grading.objects.filter(cycle=cycle, organization__parent=level, state=GradingState.PREPARING):
+        decided(world, g.organization)
     actor = {world.town_a.pk: world.reviewer_a, world.town_b.pk: world.admin_b, world.far_town.pk: world.far_admin}[level.pk]
-    return services.level_list_submit(actor=actor, cycle=cycle_of(world, level), level=level, exception="尚有未评定")
+    return services.level_list_submit(actor=actor, cycle=cycle, level=level, exception="比例说明")
 
 
 def approved(world, organization) -> Grading:
@@ -151,6 +155,13 @@ def town_a_list_with_a_decision(world, outside):
     return far_or_near_level(world, outside, "/list/return"), {"reasons": {str(g.pk): "材料不全"}}
 
 
+def town_determined(world, outside):
+    level = town(world, outside)
+    for g in Grading.objects.filter(cycle=world.cycle, organization__parent=level, state=GradingState.PREPARING):
+        decided(world, g.organization)
+    return level_url(world, outside, "/list/submit"), {"exception": "两个支部均为先进"}
+
+
 def town_a_submitted_list(world, outside):
     list_submitted(world, world.far_town if outside else world.town_a)
     return far_or_near_level(world, outside, "/list/approve"), {}
@@ -164,14 +175,22 @@ ENDPOINTS = [
     cycles_api("get", "/api/cycles/{id}", lambda w, out: (f"/api/cycles/{(w.far_cycle if out else w.cycle).pk}", {}),
                insider="secretary_a1"),
     cycles_api("post", "/api/cycles/", lambda w, out: ("/api/cycles/", {"owner": town(w, out).pk, "year": 2027,
-                                                                        "name": "2027年分类定级", "preset": "hunan"}),
+                                                                        "name": "2027年分类定级", "preset": "hunan",
+                                                                        "deadlines": HUNAN_DEADLINES}),
                insider="admin_a", ok=(201,)),
     cycles_api("patch", "/api/cycles/{id}", lambda w, out: (f"/api/cycles/{(w.far_cycle if out else w.cycle).pk}",
-                                                            {"notice": "请按时完成", "deadlines": {"public_rating": "2100-04-18"}}),
+                                                            {"notice": "请按时完成", "deadlines": {"public_rating": "2100-04-18"},
+                                                             "reason": "补充截止日期"}),
                insider="county_admin"),
     cycles_api("get", "/api/cycles/{id}/organizations/{org}/grading",
                lambda w, out: (f"/api/cycles/{w.cycle.pk}/organizations/{branch(w, out).pk}/grading", {}),
                insider="secretary_a1"),
+    cycles_api("get", "/api/cycles/{id}/extensions", lambda w, out: (
+        f"/api/cycles/{(w.far_cycle if out else w.cycle).pk}/extensions", {}), insider="county_admin"),
+    cycles_api("post", "/api/cycles/{id}/extensions", lambda w, out: (
+        f"/api/cycles/{(w.far_cycle if out else w.cycle).pk}/extensions",
+        {"organization": (w.far_branch if out else w.branch_a1).pk, "step": "public_rating", "until": "2099-01-01",
+         "reason": "书记住院"}), insider="county_admin"),
     cycles_api("get", "levels/{town}/summary", lambda w, out: (level_url(w, out, "/summary"), {}), insider="admin_a"),
     cycles_api("get", "levels/{branch}/summary", lambda w, out: (level_url(w, out, "/summary", branch(w, out)), {}),
                insider="secretary_a1"),
@@ -180,8 +199,7 @@ ENDPOINTS = [
     cycles_api("get", "levels/{town}/overdue-lists", lambda w, out: (level_url(w, out, "/overdue-lists"), {}),
                insider="admin_a"),
     cycles_api("get", "levels/{town}/list", lambda w, out: (level_url(w, out, "/list"), {}), insider="reviewer_a"),
-    cycles_api("post", "levels/{town}/list/submit",
-               lambda w, out: (level_url(w, out, "/list/submit"), {"exception": "两个支部尚未评定"}), insider="reviewer_a"),
+    cycles_api("post", "levels/{town}/list/submit", town_determined, insider="reviewer_a"),
     cycles_api("post", "levels/{town}/list/approve", town_a_submitted_list, insider="county_admin"),
     cycles_api("post", "levels/{town}/list/return", town_a_list_with_a_decision, insider="county_admin"),
     cycles_api("get", "/api/gradings/{id}", lambda w, out: (grading_url(w, out), {}), insider="secretary_a1"),
@@ -274,12 +292,12 @@ def test_open_refusals_name_their_field_and_save_nothing(client, world):
                                              "preset": "hunan"})
     assert response.status_code == 400 and set(errors_by_field(response)) == {"deadlines"}
     standard = make_standard(world.county_admin, world.county, sector="community")
-    response = post(client, "/api/cycles/", {"owner": world.county.pk, "year": 2027, "name": "x",
-                                             "standards": {"village": standard.pk}})
+    response = post(client, "/api/cycles/", {"owner": world.county.pk, "year": 2027, "name": "x", "preset": "hunan",
+                                             "deadlines": HUNAN_DEADLINES, "standards": {"village": standard.pk}})
     assert response.status_code == 400 and set(errors_by_field(response)) == {"standards"}
     far_standard = make_standard(world.far_admin, world.far_county)
-    response = post(client, "/api/cycles/", {"owner": world.county.pk, "year": 2027, "name": "x",
-                                             "standards": {"village": far_standard.pk}})
+    response = post(client, "/api/cycles/", {"owner": world.county.pk, "year": 2027, "name": "x", "preset": "hunan",
+                                             "deadlines": HUNAN_DEADLINES, "standards": {"village": far_standard.pk}})
     assert response.status_code == 404  # a standard out of sight is as missing as an unknown one
     response = post(client, "/api/cycles/", {"owner": world.county.pk, "year": "twenty", "name": "x",
                                              "deadlines": {"public_rating": "4-18"}, "preset": "nonsense",
@@ -379,6 +397,9 @@ def test_a_step_after_its_deadline_is_refused_until_extended(client, world):
     client.force_login(world.county_admin)
     response = client.patch(f"/api/cycles/{world.cycle.pk}", {"deadlines": {"public_rating": "2000-01-01"}},
                             content_type="application/json")
+    assert response.status_code == 400 and set(errors_by_field(response)) == {"reason"}  # a deadline changes with a reason
+    response = client.patch(f"/api/cycles/{world.cycle.pk}", {"deadlines": {"public_rating": "2000-01-01"},
+                                                              "reason": "群众初评已结束"}, content_type="application/json")
     assert response.status_code == 200 and response.json()["deadlines"] == {"public_rating": "2000-01-01"}
     client.force_login(world.secretary_a1)
     response = post(client, f"/api/gradings/{g.pk}/steps", OWN_STEPS[0])
@@ -412,8 +433,11 @@ def test_nothing_is_done_twice(client, world):
     response = post(client, f"/api/gradings/{g.pk}/decide", {"grade": "average", "reason": "复核", "revise": True})
     assert response.status_code == 200 and response.json()["final_grade"] == "average"
     url = f"/api/cycles/{world.cycle.pk}/levels/{world.town_a.pk}/list"
-    assert post(client, f"{url}/submit", {"exception": "甲二村未评定"}).status_code == 200
-    assert post(client, f"{url}/submit", {"exception": "甲二村未评定"}).status_code == 400
+    response = post(client, f"{url}/submit", {"exception": "甲二村未评定"})
+    assert response.status_code == 400 and set(errors_by_field(response)) == {"list"}  # not whole: no exception covers it
+    decided(world, world.branch_a2)
+    assert post(client, f"{url}/submit", {"exception": "比例说明"}).status_code == 200
+    assert post(client, f"{url}/submit", {"exception": "比例说明"}).status_code == 400
     response = post(client, f"/api/gradings/{g.pk}/decide", {"grade": "advanced", "reason": "x", "revise": True})
     assert response.status_code == 400  # locked in the submitted list
     client.force_login(world.county_admin)
@@ -553,3 +577,34 @@ def test_openapi_lists_the_cycle_paths(client, world):
     assert {"/api/cycles/", "/api/cycles/todo", "/api/cycles/{cycle_id}/levels/{level_id}/summary",
             "/api/cycles/{cycle_id}/levels/{level_id}/list/approve", "/api/gradings/{grading_id}/decide",
             "/api/gradings/{grading_id}/reopen"} <= paths
+
+
+def test_extensions_through_the_api(client, world):
+    client.force_login(world.county_admin)
+    url = f"/api/cycles/{world.cycle.pk}/extensions"
+    response = post(client, url, {"organization": world.branch_a1.pk, "step": "public_rating", "until": "2099-01-01"})
+    assert response.status_code == 400 and set(errors_by_field(response)) == {"reason"}
+    response = post(client, url, {"organization": world.branch_a1.pk, "step": "public_rating", "until": "2000-01-01",
+                                  "reason": "x"})
+    assert response.status_code == 400 and set(errors_by_field(response)) == {"until"}
+    response = post(client, url, {"organization": world.far_branch.pk, "step": "public_rating", "until": "2099-01-01",
+                                  "reason": "x"})
+    assert response.status_code == 404  # outside the scope, as missing
+    assert client.get(url).json()["items"] == []
+    response = post(client, url, {"organization": world.branch_a1.pk, "step": "public_rating", "until": "2099-01-01",
+                                  "reason": "书记住院"})
+    assert response.status_code == 200 and response.json()["until"] == "2099-01-01"
+    assert [item["organization_id"] for item in client.get(url).json()["items"]] == [world.branch_a1.pk]
+    client.force_login(world.admin_a)  # sees the branch, does not run the county's cycle
+    response = post(client, url, {"organization": world.branch_a2.pk, "step": "public_rating", "until": "2099-01-01",
+                                  "reason": "x"})
+    assert response.status_code == 403
+
+
+def test_a_cycle_opened_through_the_api_needs_every_deadline(client, world):
+    client.force_login(world.county_admin)
+    response = post(client, "/api/cycles/", {"owner": world.county.pk, "year": 2027, "name": "x", "preset": "hunan",
+                                             "deadlines": {"self_assessment": "2100-04-18"}})
+    assert response.status_code == 400 and set(errors_by_field(response)) == {"deadlines"}
+    assert "上级党组织评定" in errors_by_field(response)["deadlines"]
+    assert not Cycle.objects.filter(year=2027).exists()

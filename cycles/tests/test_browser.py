@@ -25,6 +25,11 @@ def world(transactional_db):
                                       name="年度分类定级", steps=["self_assessment", "superior_decision", "approval"],
                                       standards={"village": world.standard})
     world.grading = Grading.objects.get(cycle=world.cycle, organization=world.branch_a1)
+    other = Grading.objects.get(cycle=world.cycle, organization=world.branch_a2)  # the town's other branch, determined
+    services.step_record(actor=world.admin_a, grading=other, step="self_assessment", held_on=datetime.date.today(),
+                         grade="average")
+    services.grading_submit(actor=world.admin_a, grading=other)
+    services.grading_decide(actor=world.reviewer_a, grading=other, grade="average")
     return world
 
 
@@ -66,9 +71,9 @@ def test_from_self_assessment_to_county_approval(browsing, world):
     reviewer.goto(f"/cycles/{world.cycle.pk}/")
     reviewer.shot("cycle-page")
     page.get_by_role("button", name=zh("Submit our list upward")).click()
-    page.locator("textarea[name=exception]").fill("甲二村党支部书记空缺，待补选后评定")
+    page.locator("textarea[name=exception]").fill("两个支部均为一般，本镇无后进支部")
     page.get_by_role("button", name=zh("Submit our list upward")).click()
-    expect(page.locator("main")).to_contain_text(zh("Submitted upward"))
+    expect(page.locator("main")).to_contain_text(zh("submitted, awaiting approval"))
     reviewer.shot("list-submitted")
 
     # The county: the list awaits its approval; approving locks the determination.

@@ -48,6 +48,10 @@ def test_two_reviewers_decide_at_once_exactly_one_wins(world, submitted):
 def test_two_approvals_of_one_list_exactly_one_wins(world, submitted):
     cycle, grading = submitted
     services.grading_decide(actor=world.reviewer_a, grading=grading, grade="average")
+    other = Grading.objects.get(cycle=cycle, organization=world.branch_a2)  # the list goes up only when whole
+    services.step_record(actor=world.admin_a, grading=other, step="self_assessment", held_on=TODAY, grade="average")
+    services.grading_submit(actor=world.admin_a, grading=other)
+    services.grading_decide(actor=world.reviewer_a, grading=other, grade="average")
     level_list = services.level_list_submit(actor=world.reviewer_a, cycle=cycle, level=world.town_a, exception="测试")
     other_admin = make_user("county_admin2", roles=[(world.county, Role.ADMIN)])
     results = race(lambda: services.level_list_approve(actor=world.county_admin, level_list=level_list),

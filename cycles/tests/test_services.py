@@ -131,18 +131,25 @@ def test_only_the_direct_superior_decides(world, cycle):
 def test_list_needs_every_subordinate_and_quotas_or_an_exception(world, cycle):
     record_own_steps(world, cycle, world.branch_a1, world.secretary_a1)
     services.grading_decide(actor=world.reviewer_a, grading=grading(cycle, world.branch_a1), grade="advanced")
-    with pytest.raises(ValidationError) as caught:
+    for exception in ("", "甲二村党支部书记空缺，待补选后评定"):  # the written exception covers quotas only
+        with pytest.raises(ValidationError) as caught:
+            services.level_list_submit(actor=world.reviewer_a, cycle=cycle, level=world.town_a, exception=exception)
+        (problem,) = caught.value.message_dict["list"]
+        assert "1" in problem and world.branch_a2.name in problem  # one subordinate not determined, named
+    assert not LevelList.objects.exclude(state=ListState.OPEN).exists()
+    assert grading(cycle, world.branch_a1).state == GradingState.DECIDED  # nothing changed
+    record_own_steps(world, cycle, world.branch_a2, world.admin_a)
+    services.grading_decide(actor=world.reviewer_a, grading=grading(cycle, world.branch_a2), grade="advanced")
+    with pytest.raises(ValidationError) as caught:  # two 先进 of two: over the cap, and no 后进
         services.level_list_submit(actor=world.reviewer_a, cycle=cycle, level=world.town_a)
-    problems = caught.value.message_dict["exception"]
-    assert any("1" in p for p in problems)  # one subordinate not determined
-    assert not LevelList.objects.filter(state=ListState.SUBMITTED).exists()
+    assert len(caught.value.message_dict["exception"]) == 3
     level_list = services.level_list_submit(actor=world.reviewer_a, cycle=cycle, level=world.town_a,
-                                            exception="甲二村党支部书记空缺，待补选后评定")
+                                            exception="仅两个支部，均达到先进标准")
     assert level_list.exception
     with pytest.raises(PermissionDenied):
         services.level_list_approve(actor=world.reviewer_a, level_list=level_list)  # not its own list
     services.level_list_approve(actor=world.county_admin, level_list=level_list)
-    assert grading(cycle, world.branch_a2).state == GradingState.PREPARING  # undetermined stays as it was
+    assert grading(cycle, world.branch_a2).state == GradingState.APPROVED
 
 
 def test_list_return_per_determination_and_reopen_by_the_approver(world, cycle):
@@ -172,7 +179,7 @@ def test_list_return_per_determination_and_reopen_by_the_approver(world, cycle):
 
 
 def test_deadline_lock(world, cycle):
-    services.cycle_update(actor=world.county_admin, cycle=cycle, deadlines={"public_rating": "2000-01-01"})
+    services.cycle_update(actor=world.county_admin, cycle=cycle, deadlines={"public_rating": "2000-01-01"}, reason="提前")
     with pytest.raises(ValidationError) as caught:
         services.step_record(actor=world.secretary_a1, grading=grading(cycle, world.branch_a1), step="public_rating",
                              held_on=TODAY, grade="advanced")
@@ -259,23 +266,27 @@ def test_page_reads_levels_sectors_grades_and_deadlines(world, cycle):
     assert selectors.grading_grades(grading=g) == ["advanced", "average", "lagging"]
     assert selectors.grading_standard(grading=g) == cycle.standards.get().standard
     assert selectors.grading_standard(grading=grading(cycle, world.town_a)) is None
-    assert selectors.grading_deadline(cycle, g) is None
+    assert selectors.grading_due_of(g).deadline is None
     services.cycle_update(actor=world.county_admin, cycle=cycle, deadlines={"member_review": "2026-03-01",
                                                                            "meeting_review": "2026-04-01",
-                                                                           "superior_decision": "2026-05-01"})
-    cycle.refresh_from_db()
-    assert selectors.grading_deadline(cycle, g) == datetime.date(2026, 4, 1)
+                                                                           "superior_decision": "2026-05-01"},
+                          reason="安排")
+    g = grading(cycle, world.branch_a1)
+    due = selectors.grading_due_of(g)
+    assert (due.step, due.deadline, due.closed) == ("public_rating", None, False)  # its current step has no deadline
     g.state = GradingState.SUBMITTED
-    assert selectors.grading_deadline(cycle, g) == datetime.date(2026, 5, 1)
+    assert selectors.grading_due_of(g).deadline == datetime.date(2026, 5, 1)
     g.state = GradingState.DECIDED
-    assert selectors.grading_deadline(cycle, g) is None
+    assert selectors.grading_due_of(g).step == "approval"
+    g.state = GradingState.APPROVED
+    assert selectors.grading_due_of(g) is None
 
 
 def test_lists_past_their_deadline_are_overdue(world, cycle):
     from cycles import selectors
 
     assert selectors.overdue_lists(user=world.county_admin, cycle=cycle, level=world.county) == []
-    services.cycle_update(actor=world.county_admin, cycle=cycle, list_deadlines={"1": "2000-04-18"})
+    services.cycle_update(actor=world.county_admin, cycle=cycle, list_deadlines={"1": "2000-04-18"}, reason="补录")
     cycle.refresh_from_db()
     late = selectors.overdue_lists(user=world.county_admin, cycle=cycle, level=world.county)
     assert [item.level for item in late] == [world.town_a, world.town_b]
@@ -287,3 +298,31 @@ def test_lists_past_their_deadline_are_overdue(world, cycle):
     assert [item.level for item in late] == [world.town_b]
     with pytest.raises(Http404):
         selectors.overdue_lists(user=world.admin_b, cycle=cycle, level=world.town_a)
+
+
+def test_a_new_year_starts_from_the_last(world, cycle):
+    """Last year's standard comes back as this year's new version; each grading keeps last year's final grade."""
+    for branch, actor in ((world.branch_a1, world.secretary_a1), (world.branch_a2, world.admin_a)):
+        record_own_steps(world, cycle, branch, actor)
+    services.grading_decide(actor=world.reviewer_a, grading=grading(cycle, world.branch_a1), grade="advanced")
+    services.grading_decide(actor=world.reviewer_a, grading=grading(cycle, world.branch_a2), grade="lagging", reason="r")
+    services.level_list_submit(actor=world.reviewer_a, cycle=cycle, level=world.town_a, exception="两个支部")
+    last_standard = cycle.standards.get().standard
+    with pytest.raises(ValidationError) as caught:  # a standard of a later year does not fit
+        services.cycle_open(actor=world.county_admin, owner=world.county, year=2025, name="2025",
+                            standards={"village": make_standard(world.county_admin, world.county, year=2026)})
+    assert "standards" in caught.value.message_dict
+    new = services.cycle_open(actor=world.county_admin, owner=world.county, year=2027, name="2027年分类定级",
+                              standards={"village": last_standard}, preset="hunan")
+    standard = new.standards.get().standard
+    assert (standard.year, standard.issuer, standard.scheme) == (2027, last_standard.issuer, last_standard.scheme)
+    assert standard.pk != last_standard.pk and standard.is_frozen
+    assert [i.name for i in standard.indicators.order_by("position")] == [
+        i.name for i in last_standard.indicators.order_by("position")]
+    baselines = dict(Grading.objects.filter(cycle=new).values_list("organization", "baseline_grade"))
+    assert baselines[world.branch_a1.pk] == "advanced" and baselines[world.branch_a2.pk] == "lagging"
+    assert baselines[world.branch_b1.pk] == ""  # not determined last year: no baseline
+    assert grading(new, world.branch_a1).baseline_cycle == cycle
+    later = org_services.organization_create(actor=world.admin_a, parent=world.town_a, name="甲三村党支部",
+                                             code="T-NEW-3", kind="branch", sector="village")
+    assert services.grading_ensure(cycle=new, organization=later).baseline_grade == ""

@@ -89,6 +89,14 @@ ENDPOINTS = [
           ("department_input", "reviewer_a", {"department": "信访局", "score": "80"}),
           ("reopen", "admin_a", {"reason": "x"}),
       )),
+    Endpoint("cycles:extend", lambda world: reverse("cycles:extend", args=[grading(world, world.branch_a1, world.cycle_a).pk]),
+             method="post", outside_url=lambda world: reverse("cycles:extend", args=[
+                 grading(world, world.branch_b1, world.cycle_b).pk]),
+             data={"step": "self_assessment", "until": "2099-01-01", "reason": "延期"}, ok=POSTED),
+    *(Endpoint(f"cycles:{name}", lambda world, name=name: reverse(f"cycles:{name}", args=[world.cycle.pk])
+               + f"?level={world.town_a.pk}",
+               outside_url=lambda world, name=name: reverse(f"cycles:{name}", args=[world.cycle.pk])
+               + f"?level={world.town_b.pk}") for name in ("survey_summary", "survey_export")),
     Endpoint("cycles:list_submit", level_url("cycles:list_submit", "town_a"), method="post", insider="reviewer_a",
              outside_url=level_url("cycles:list_submit", "town_b"), ok=POSTED),
     Endpoint("cycles:list_approve", level_url("cycles:list_approve", "town_a"), method="post",
@@ -134,13 +142,14 @@ def test_open_a_cycle_through_the_form(client, world):
     assert bad.status_code == 200 and "deadline_self_assessment" in bad.context["form"].errors
     label = str(bad.context["form"]["deadline_self_assessment"].label)
     assert label in bad.content.decode()  # the message names the field
-    outside_chain = client.post(reverse("cycles:open"), open_data(world, deadline_public_rating="2027-03-01"))
-    assert "deadline_public_rating" in outside_chain.context["form"].errors  # not a step of Hunan's chain
+    missing = client.post(reverse("cycles:open"), open_data(world, deadline_superior_decision=""))
+    assert "deadline_superior_decision" in missing.context["form"].errors  # every step of the chain needs its date
     bad_share = client.post(reverse("cycles:open"), open_data(world, **{"quotas-0-share": "130"}))
     assert bad_share.status_code == 200 and bad_share.context["quotas"].errors[0]
     assert not Cycle.objects.filter(year=2027).exists()
 
-    data = open_data(world) | {"attachment": SimpleUploadedFile("方案.txt", "实施方案全文".encode())}
+    data = open_data(world, deadline_public_rating="2027-03-01") | {  # not a step of Hunan's chain: not kept
+        "attachment": SimpleUploadedFile("方案.txt", "实施方案全文".encode())}
     response = client.post(reverse("cycles:open"), data)
     cycle = Cycle.objects.get(owner=world.county, year=2027)
     assert response.status_code == 302 and response["Location"] == reverse("cycles:detail", args=[cycle.pk])
@@ -187,6 +196,10 @@ def test_extend_a_deadline(client, world):
     url = reverse("cycles:edit", args=[world.cycle.pk])
     response = client.post(url, {"deadline_public_rating": "2026-13-01", "notice": "x"})
     assert response.status_code == 200 and "deadline_public_rating" in response.context["form"].errors
+    response = client.post(url, {"deadline_public_rating": "2099-03-01", "notice": "延期通知"})
+    assert response.status_code == 200 and "reason" in response.context["form"].errors  # a deadline moves with a reason
+    world.cycle.refresh_from_db()
+    assert world.cycle.deadlines == {} and world.cycle.notice == "请各单位按时完成"  # nothing half-saved
     response = client.post(url, {"deadline_public_rating": "2099-03-01", "notice": "延期通知", "reason": "延期"})
     assert response.status_code == 302
     world.cycle.refresh_from_db()
@@ -340,7 +353,12 @@ def test_submit_a_list_with_a_quota_failure_needs_an_exception(client, world):
     client.force_login(world.reviewer_a)
     detail = reverse("cycles:detail", args=[world.cycle.pk])
     page = client.get(detail)
-    assert page.context["level"] == world.town_a and page.context["needs_exception"]
+    assert page.context["level"] == world.town_a and not page.context["list_whole"]
+    body = page.content.decode()  # not offered while a subordinate is undetermined, and it says why
+    assert reverse("cycles:list_submit", args=[world.cycle.pk, world.town_a.pk]) not in body and "list-not-whole" in body
+    refused = client.post(reverse("cycles:list_submit", args=[world.cycle.pk, world.town_a.pk]), {"exception": "说明"})
+    assert refused.status_code == 200 and refused.context["submit_form"].non_field_errors()
+    assert not LevelList.objects.exclude(state=ListState.OPEN).exists()
     decide_both(world)
     page = client.get(detail)
     assert page.context["quota_failures"]  # two 先进 of two: over the cap, and no 后进
@@ -416,11 +434,13 @@ def test_cycle_page_shows_counts_and_drills_down(client, world):
 
 
 def test_overdue_shows_on_the_cycle_page(client, world):
-    services.cycle_update(actor=world.county_admin, cycle=world.cycle, deadlines={"meeting_review": "2001-01-01"})
+    services.cycle_update(actor=world.county_admin, cycle=world.cycle, reason="补录截止日期", deadlines={
+        "public_rating": "2001-01-01", "member_review": "2001-01-01", "meeting_review": "2001-01-01"})
     client.force_login(world.reviewer_a)
     page = client.get(reverse("cycles:detail", args=[world.cycle.pk]))
-    assert {o.grading.organization for o in page.context["overdue"]} == {world.branch_a1, world.branch_a2}
-    assert all(g.overdue for g in page.context["gradings"])
+    late = {o.grading.organization: o.step for o in page.context["overdue"]}
+    assert late == {world.branch_a1: "public_rating", world.branch_a2: "member_review"}  # each on its current step
+    assert all(g.due.overdue for g in page.context["gradings"])
 
 
 def test_home_shows_the_review_waiting_and_not_after_deciding(client, world):
@@ -488,3 +508,25 @@ def test_the_grade_table_sets_each_scheme_from_its_best_grade_down():
     table = _grade_table({"village:average": 1, "village:poor": 4, "village:good": 2, "village:fairly_good": 3})
     assert table["grades"] == [Grade.GOOD.label, Grade.FAIRLY_GOOD.label, Grade.AVERAGE.label, Grade.POOR.label]
     assert table["rows"][0][1] == [2, 3, 1, 4]
+
+
+def test_the_open_form_offers_next_year_with_the_seeds_calendar_and_last_years_rules(client, world):
+    client.force_login(world.county_admin)
+    page = client.get(reverse("cycles:open"))
+    form = page.context["form"]
+    assert form["year"].value() == 2027  # the county has its 2026 cycle: the next year is offered
+    assert form["deadline_public_rating"].value() == datetime.date(2027, 4, 12)  # seeds/002's April, in 2027
+    assert form["deadline_superior_decision"].value() == datetime.date(2027, 4, 18)
+    assert form["list_deadline_1"].value() == datetime.date(2027, 4, 18)
+    assert page.context["quotas"].initial[0] == {"grade": "advanced", "share": 30, "bound": "at_most"}
+    body = page.content.decode()
+    assert 'name="quotas-0-share" value="30"' in body and "E+" not in body
+    # changing the year moves what was typed with it; changing the chain shows that chain's dates only
+    part = client.get(reverse("cycles:open"), {"part": "deadlines", "owner": world.county.code, "year": "2028",
+                                               "calendar_year": "2027", "preset": "hunan",
+                                               "deadline_self_assessment": "2027-05-06"}, HTTP_HX_REQUEST="true")
+    body = part.content.decode()
+    assert 'id="open-deadlines"' in body and "<html" not in body
+    assert 'name="deadline_self_assessment" value="2028-05-06"' in body
+    assert 'name="deadline_superior_decision" value="2028-04-18"' in body
+    assert 'name="deadline_public_rating"' not in body
