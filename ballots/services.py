@@ -32,7 +32,6 @@ from cycles import services as cycle_services
 from cycles.models import Grading
 from orgs.models import Organization
 from standards import services as standard_services
-from standards.models import ScoreSheet
 
 # No 0/O, 1/I/L, so a code read off paper is typed right; 32**10 codes per session leave guessing hopeless.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -427,8 +426,9 @@ def count_ballots(*, answers: list[str], electronic: dict[str, int], paper: list
 @transaction.atomic
 def session_close(*, actor, session: BallotSession) -> BallotSession:
     """Close the ballot (at or before its closing time), count it once, and pass the results on:
-    a step's vote counts to the grading's step record, a satisfaction rate to the organization's
-    score sheets under the cycle's standard (which sets off a satisfaction veto clause below its threshold).
+    a step's vote counts to the grading's step record, a satisfaction rate to the organization under
+    the cycle's standard, where its score sheets meet it, those started later too (a satisfaction veto
+    clause below its threshold).
 
     The session row is locked FOR UPDATE: the count waits for the casts under way (they hold it
     FOR SHARE) and every cast after it finds the session closed, so each accepted ballot is counted.
@@ -566,7 +566,8 @@ def _deliver(*, actor, session: BallotSession) -> bool:
     standard = cycle_selectors.grading_standard(grading=session.grading)
     if standard is None:
         return False
-    sheets = ScoreSheet.objects.filter(organization=session.organization, standard=standard)
-    for sheet in sheets:
-        standard_services.sheet_apply_satisfaction(actor=actor, sheet=sheet, satisfaction=Decimal(tallies["satisfaction"]))
-    return bool(sheets)
+    standard_services.satisfaction_record(
+        actor=actor, organization=session.organization, standard=standard, rate=Decimal(tallies["satisfaction"]),
+        evidence=_("anonymous ballot %(title)s, %(ballots)d ballots") % {"title": session.title,
+                                                                        "ballots": tallies["ballots"]})
+    return True

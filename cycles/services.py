@@ -30,6 +30,7 @@ from cycles.models import (
 from orgs import access as org_access
 from orgs.models import Organization
 from standards import defaults as standard_defaults
+from standards import selectors as standard_selectors
 from standards.choices import AssessorKind, Grade
 from standards.models import ScoreSheet, Standard
 from standards.rules import QuotaRule, quota_check
@@ -225,6 +226,19 @@ def _standard_for(cycle: Cycle, organization: Organization) -> Standard | None:
     return link.standard if link else None
 
 
+def _satisfaction_veto(cycle: Cycle, organization: Organization, grade: str) -> str | None:
+    """Why ``grade`` cannot be given: the organization is below a satisfaction veto clause, which grades it
+    directly at the lowest grade (seeds/002) — at the self-assessment, the determination and the approval."""
+    standard = _standard_for(cycle, organization)
+    if standard is None or not grade or grade == standard.bands[-1]["grade"]:
+        return None
+    why = standard_selectors.satisfaction_veto(organization=organization, standard=standard)
+    if why is None:
+        return None
+    return _("%(why)s, so %(name)s is graded %(lowest)s whatever the score (veto clause).") % {
+        "why": why, "name": organization.name, "lowest": Grade(standard.bands[-1]["grade"]).label}
+
+
 @transaction.atomic
 def step_record(*, actor, grading: Grading, step: str, held_on: datetime.date, participants: int = 0,
                 grade: str = "", votes: dict | None = None, notes: str = "", attachment=None) -> StepRecord:
@@ -252,6 +266,9 @@ def step_record(*, actor, grading: Grading, step: str, held_on: datetime.date, p
             errors["votes"] = _("Vote counts: %(key)s must be a whole number of 0 or more.") % {"key": key}
     if not isinstance(participants, int) or participants < 0:
         errors["participants"] = _("Participants: enter a whole number of 0 or more.")
+    elif "votes" not in errors and sum(votes.values()) > participants:
+        errors["votes"] = _("Vote counts: %(votes)d votes in all, more than the %(participants)d participants.") % {
+            "votes": sum(votes.values()), "participants": participants}
     grades = _scheme_grades(cycle, grading.organization)
     if step == Step.SELF_ASSESSMENT:
         sheet = _self_sheet(cycle, grading.organization)
@@ -259,6 +276,8 @@ def step_record(*, actor, grading: Grading, step: str, held_on: datetime.date, p
             grade = sheet.grade
         if grade not in grades:
             errors["grade"] = _("Result: enter the self-assessment's score sheet or choose a grade.")
+        elif vetoed := _satisfaction_veto(cycle, grading.organization, grade):
+            errors["grade"] = _("Result: %(why)s") % {"why": vetoed}
     elif step == Step.MEETING_REVIEW:
         if set(votes) - set(VOTE_KEYS) or not votes:
             errors["votes"] = _("Vote counts: give agree, disagree and abstain for the declared grade.")
@@ -314,6 +333,8 @@ def grading_submit(*, actor, grading: Grading) -> Grading:
     if not grading.declared_grade:
         last = [records[s] for s in grading.cycle.steps if s in records and records[s].grade]
         grading.declared_grade = last[-1].grade if last else ""
+    if vetoed := _satisfaction_veto(grading.cycle, grading.organization, grading.declared_grade):
+        _refuse("declared_grade", _("Declared grade: %(why)s Record the self-assessment again.") % {"why": vetoed})
     before, before_keys = _state(grading), _contribution(grading)
     grading.state = GradingState.SUBMITTED
     grading.return_reason = ""
@@ -404,6 +425,8 @@ def grading_decide(*, actor, grading: Grading, grade: str, reason: str = "", rev
     grades = _scheme_grades(grading.cycle, grading.organization)
     if grade not in grades:
         _refuse("grade", _("Grade: %(value)s is not a grade of this standard.") % {"value": grade})
+    if vetoed := _satisfaction_veto(grading.cycle, grading.organization, grade):
+        _refuse("grade", _("Grade: %(why)s") % {"why": vetoed})
     if grade != grading.declared_grade and not reason.strip():
         _refuse("reason", _("Reason: the grade differs from the declared %(declared)s; please say why.") % {
             "declared": Grade(grading.declared_grade).label if grading.declared_grade else "—"})
@@ -541,6 +564,10 @@ def level_list_approve(*, actor, level_list: LevelList) -> LevelList:
             "level": level.name, "state": level_list.get_state_display()})
     decided = _subordinate_gradings(cycle, level).select_for_update().filter(state=GradingState.DECIDED)
     rows = list(decided.values_list("pk", "organization__path", "organization__sector", "final_grade", "final_stars"))
+    vetoed = [why for grading in decided.select_related("organization")
+              if (why := _satisfaction_veto(cycle, grading.organization, grading.final_grade))]
+    if vetoed:
+        raise ValidationError({"state": [*vetoed, _("Return the list so that these are determined again.")]})
     now = timezone.now()
     Grading.objects.filter(pk__in=[row[0] for row in rows]).update(
         state=GradingState.APPROVED, approved_by=actor, approved_at=now, updated_at=now)
