@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import AuditValue
+
 
 def _organization_saved(sender, instance, created, update_fields=None, **kwargs):
     """An organization's secretary changed: the veto clauses bound to it follow on its score sheets."""
@@ -22,13 +24,21 @@ class StandardsConfig(AppConfig):
         "standard.revise": _("Standard revised"),
         "standard.correct": _("Standard corrected"),
         "sheet.open": _("Score sheet started"),
-        "sheet.deduct": _("Points deducted"),
+        "sheet.deduct": _("Deduction entered"),
         "sheet.undeduct": _("Deduction removed"),
         "sheet.veto": _("Veto clause applied"),
         "sheet.unveto": _("Veto clause lifted"),
         "sheet.data_veto": _("Veto clause followed the data"),
         "sheet.satisfaction": _("Satisfaction recorded"),
         "satisfaction.record": _("Satisfaction rate recorded"),
+    }
+    audit_values = {
+        "item": AuditValue(_("item")),
+        "points": AuditValue(field="standards.Deduction.points"),
+        "clause": AuditValue(_("veto clause")),
+        "satisfaction": AuditValue(_("satisfaction rate"), percent=True),
+        "rate": AuditValue(field="standards.SatisfactionRate.rate", percent=True),
+        "sheets_changed": AuditValue(_("score sheets whose result changed")),
     }
 
     def ready(self):
