@@ -55,6 +55,9 @@ def standard_for(*, organization, year: int) -> Standard | None:
     return candidates.select_related("issuer").order_by("-issuer__depth", "-version").first()
 
 
+ONE_PLACE_ZERO = Decimal("0.0")  # an item run out reads 0.0, as every other score does
+
+
 @dataclass
 class ItemLine:
     item: Item
@@ -96,8 +99,9 @@ def sheet_explanation(*, user, sheet: ScoreSheet) -> Explanation:
     for item in Item.objects.filter(indicator__standard=sheet.standard_id).select_related("indicator").order_by(
             "indicator__position", "position"):
         taken = deductions.get(item.pk, [])
-        score = max(Decimal(0), item.max_points - sum((d.points for d in taken), Decimal(0)))
-        line = indicators.setdefault(item.indicator_id, IndicatorLines(item.indicator.name, Decimal(0), Decimal(0), []))
+        score = max(ONE_PLACE_ZERO, item.max_points - sum((d.points for d in taken), Decimal(0)))
+        line = indicators.setdefault(item.indicator_id, IndicatorLines(item.indicator.name, ONE_PLACE_ZERO,
+                                                                       ONE_PLACE_ZERO, []))
         line.items.append(ItemLine(item, taken, score))
         line.max_points += item.max_points
         line.score += score
