@@ -226,17 +226,30 @@ def _standard_for(cycle: Cycle, organization: Organization) -> Standard | None:
     return link.standard if link else None
 
 
+def _satisfaction_vetoed(cycle: Cycle, graded: list[tuple[Organization, str]]) -> list[str]:
+    """Why each (organization, grade) cannot be given: the organization is below a satisfaction veto clause,
+    which grades it directly at the lowest grade (seeds/002) — at the self-assessment, the determination and
+    the approval alike. A few queries per sector, however many organizations."""
+    by_sector: dict[str, list[tuple[Organization, str]]] = {}
+    for organization, grade in graded:
+        by_sector.setdefault(organization.sector, []).append((organization, grade))
+    found = []
+    for sector, group in by_sector.items():
+        link = CycleStandard.objects.filter(cycle=cycle, sector=sector).select_related("standard").first()
+        if link is None:
+            continue
+        lowest = link.standard.bands[-1]["grade"]
+        above = [(organization, grade) for organization, grade in group if grade and grade != lowest]
+        vetoes = standard_selectors.satisfaction_vetoes(standard=link.standard,
+                                                        organization_ids=[org.pk for org, _grade in above])
+        found += [_("%(why)s, so %(name)s is graded %(lowest)s whatever the score (veto clause).") % {
+            "why": vetoes[org.pk], "name": org.name, "lowest": Grade(lowest).label} for org, _grade in above if org.pk in vetoes]
+    return found
+
+
 def _satisfaction_veto(cycle: Cycle, organization: Organization, grade: str) -> str | None:
-    """Why ``grade`` cannot be given: the organization is below a satisfaction veto clause, which grades it
-    directly at the lowest grade (seeds/002) — at the self-assessment, the determination and the approval."""
-    standard = _standard_for(cycle, organization)
-    if standard is None or not grade or grade == standard.bands[-1]["grade"]:
-        return None
-    why = standard_selectors.satisfaction_veto(organization=organization, standard=standard)
-    if why is None:
-        return None
-    return _("%(why)s, so %(name)s is graded %(lowest)s whatever the score (veto clause).") % {
-        "why": why, "name": organization.name, "lowest": Grade(standard.bands[-1]["grade"]).label}
+    vetoed = _satisfaction_vetoed(cycle, [(organization, grade)])
+    return vetoed[0] if vetoed else None
 
 
 @transaction.atomic
@@ -564,8 +577,8 @@ def level_list_approve(*, actor, level_list: LevelList) -> LevelList:
             "level": level.name, "state": level_list.get_state_display()})
     decided = _subordinate_gradings(cycle, level).select_for_update().filter(state=GradingState.DECIDED)
     rows = list(decided.values_list("pk", "organization__path", "organization__sector", "final_grade", "final_stars"))
-    vetoed = [why for grading in decided.select_related("organization")
-              if (why := _satisfaction_veto(cycle, grading.organization, grading.final_grade))]
+    vetoed = _satisfaction_vetoed(cycle, [(grading.organization, grading.final_grade) for grading in Grading.objects.filter(
+        pk__in=[row[0] for row in rows]).select_related("organization")])
     if vetoed:
         raise ValidationError({"state": [*vetoed, _("Return the list so that these are determined again.")]})
     now = timezone.now()
