@@ -9,7 +9,7 @@ def _organization_saved(sender, instance, created, update_fields=None, **kwargs)
     """An organization's secretary changed: the veto clauses bound to it follow on its score sheets."""
     from standards import services
 
-    if created or (update_fields is not None and "secretary" not in update_fields):
+    if created or kwargs.get("raw") or (update_fields is not None and "secretary" not in update_fields):
         return
     services.organization_sheets_follow(organization=instance)
 

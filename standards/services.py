@@ -446,8 +446,8 @@ def sheets_follow_data(*, standard: Standard, sheets=None) -> set[int]:
     return changed
 
 
-def _sheets_follow(*, actor, standard: Standard, sheets, reason: str = "") -> int:
-    """Marks follow the data on these sheets, which are re-scored; each sheet whose result changed is audited."""
+def _rescore_after_data(*, actor, standard: Standard, sheets, reason: str = "") -> int:
+    """The data changed: marks follow it on these sheets, which are re-scored; each whose result changed is audited."""
     before = {sheet.pk: _sheet_state(sheet) for sheet in sheets.filter(standard=standard).select_for_update(of=("self",))
               .select_related("organization")}
     if not before:
@@ -467,7 +467,11 @@ def _sheets_follow(*, actor, standard: Standard, sheets, reason: str = "") -> in
 def satisfaction_record(*, actor, organization: Organization, standard: Standard, rate: Decimal,
                         evidence: str) -> SatisfactionRate:
     """Record the satisfaction rate (0–1) counted for an organization under a standard (from an anonymous ballot):
-    the satisfaction veto clauses of its sheets follow it, those of a sheet started later too."""
+    the satisfaction veto clauses of its sheets follow it, those of a sheet started later too. Recorded by those
+    who may enter one of its sheets (its secretary, administrators above, its superior), as run its ballots."""
+    if not (access.can_enter(actor, organization, AssessorKind.SELF)
+            or access.can_enter(actor, organization, AssessorKind.SUPERIOR)):
+        access.check_enter(actor, organization, AssessorKind.SUPERIOR)  # 404 outside the actor's scope, else 403
     if not isinstance(rate, Decimal) or not Decimal(0) <= rate <= Decimal(1):
         raise ValidationError({"rate": _("Satisfaction rate: it must be a share between 0 and 1.")})
     if not (evidence or "").strip():
@@ -480,7 +484,7 @@ def satisfaction_record(*, actor, organization: Organization, standard: Standard
     record.save()
     audit_record(actor=actor, obj=record, organization=organization, action="satisfaction.record", before=before,
                  after={"rate": str(rate), "evidence": record.evidence})
-    _sheets_follow(actor=actor, standard=standard, sheets=ScoreSheet.objects.filter(organization=organization))
+    _rescore_after_data(actor=actor, standard=standard, sheets=ScoreSheet.objects.filter(organization=organization))
     return record
 
 
@@ -491,6 +495,6 @@ def organization_sheets_follow(*, actor=None, organization: Organization) -> int
     sheets = ScoreSheet.objects.filter(organization=organization)
     changed = 0
     for standard in Standard.objects.filter(pk__in=sheets.values("standard_id")):
-        changed += _sheets_follow(actor=actor, standard=standard, sheets=sheets,
+        changed += _rescore_after_data(actor=actor, standard=standard, sheets=sheets,
                                   reason=_("The data of %(name)s changed.") % {"name": organization.name})
     return changed

@@ -222,7 +222,7 @@ def test_a_session_says_where_it_stands_on_its_page_and_in_the_list(client, worl
     now = make_session(world.secretary_a1, world.branch_a1)
     ended = make_session(world.secretary_a1, world.branch_a1, opens_in=-120, minutes=60)
     listing = client.get(reverse("ballots:list", args=[world.branch_a1.pk])).content.decode()
-    states = re.findall(r'<td class="state"><span class="badge state-(\w+)">([^<]+)</span>', listing)
+    states = re.findall(r'<td class="state"[^>]*><span class="badge state-(\w+)">([^<]+)</span>', listing)
     assert sorted(states) == sorted([("scheduled", "尚未开始"), ("open", "进行中"), ("ended", "已截止，尚未计票")])
     for session, label in ((later, "尚未开始"), (now, "进行中"), (ended, "已截止，尚未计票")):
         page = client.get(reverse("ballots:detail", args=[session.pk])).content.decode()
