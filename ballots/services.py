@@ -146,8 +146,8 @@ def session_create(*, actor, organization: Organization, purpose: str, opens_at:
     session.answers = _answers_for(session)
     session.save()
     audit_record(actor=actor, obj=session, organization=organization, action="ballot.session_create",
-                 after={"purpose": purpose, "grade_voted_on": grade_voted_on, "quorum": quorum,
-                        "opens_at": opens_at.isoformat(), "closes_at": closes_at.isoformat()})
+                 after={"purpose": purpose, **({"grade_voted_on": grade_voted_on} if grade_voted_on else {}),
+                        "quorum": quorum, "opens_at": opens_at.isoformat(), "closes_at": closes_at.isoformat()})
     return session
 
 

@@ -432,13 +432,15 @@ def sheets_follow_data(*, standard: Standard, sheets=None) -> set[int]:
                     wanted[pk, clause.pk] = satisfaction_evidence(rate=rate, threshold=clause.threshold)
     marks = {(mark.sheet_id, mark.clause_id): mark for mark in VetoMark.objects.filter(sheet__in=sheets, clause__in=clauses)}
     changed = set()
+    new = []
     for key, evidence in wanted.items():
         mark = marks.get(key)
         if mark is None:
-            VetoMark.objects.create(sheet_id=key[0], clause_id=key[1], evidence=evidence, automatic=True)
+            new.append(VetoMark(sheet_id=key[0], clause_id=key[1], evidence=evidence, automatic=True))
             changed.add(key[0])
         elif mark.automatic and mark.evidence != evidence:
             VetoMark.objects.filter(pk=mark.pk).update(evidence=evidence)
+    VetoMark.objects.bulk_create(new, batch_size=SHEET_WRITE_BATCH)
     lifted = [mark.pk for key, mark in marks.items() if mark.automatic and key not in wanted]
     if lifted:
         changed |= {key[0] for key, mark in marks.items() if mark.pk in lifted}

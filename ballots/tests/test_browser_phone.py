@@ -94,3 +94,20 @@ def test_a_ballot_closed_with_no_ballot_is_void_on_a_phone(browsing, world):
     tab.shot("void")
     page = tab.goto(f"/ballots/orgs/{world.branch_a1.pk}/")
     expect(page.locator("table.ballots .badge.state-void")).to_have_count(1)
+
+
+def test_the_audit_reads_in_words_on_a_phone(browsing, world):
+    world.secretary_a1.first_name = "廖仁旺"
+    world.secretary_a1.save()
+    (code,) = services.codes_generate(actor=world.secretary_a1, session=world.meeting, count=1)
+    services.ballot_cast(session_id=world.meeting.pk, code=code, answer="agree")
+    services.session_close(actor=world.secretary_a1, session=world.meeting)
+    tab = browsing.tab(**PHONE)
+    tab.log_in_as(world.secretary_a1)
+    page = tab.goto(f"/orgs/{world.branch_a1.pk}/audit/")
+    closed = page.locator("table.audit tbody tr", has_text=zh("Ballot closed and counted"))
+    expect(closed).to_contain_text("廖仁旺")
+    expect(closed).to_contain_text(zh("Agree") + " 1")
+    expect(closed).not_to_contain_text("secretary_a1")
+    fits(page)
+    tab.shot("audit")

@@ -146,7 +146,7 @@ def test_a_year_of_events_reads_in_words(client, world):
     for words in ("廖仁旺", "陈立新", "王晓燕", "填报步骤：党员群众会议审议", "上级党组织评定等次 后进", "满意度 50%", "同意 28",
                   "无效：未投出选票 是", "录入人 廖仁旺", "角色 审核人（单位党委）"):
         assert words in text, words
-    assert re.search(r"<td>李红</td>", client.get(reverse("orgs:audit", args=[world.county.pk])).content.decode())
+    assert re.search(r"<td class=\"actor\">李红</td>", client.get(reverse("orgs:audit", args=[world.county.pk])).content.decode())
 
 
 def test_values_read_with_the_models_words():
