@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -101,7 +102,7 @@ class _Reader:
         if self.model is not None:
             try:
                 field = self.model._meta.get_field(key)
-            except Exception:  # noqa: BLE001 - FieldDoesNotExist: the key is not a field of the model
+            except FieldDoesNotExist:
                 field = None
             if field is not None and hasattr(field, "verbose_name"):
                 return str(field.verbose_name), field, False, True

@@ -450,8 +450,7 @@ def sheets_follow_data(*, standard: Standard, sheets=None) -> set[int]:
 
 def _rescore_after_data(*, actor, standard: Standard, sheets, reason: str = "") -> int:
     """The data changed: marks follow it on these sheets, which are re-scored; each whose result changed is audited."""
-    before = {sheet.pk: _sheet_state(sheet) for sheet in sheets.filter(standard=standard).select_for_update(of=("self",))
-              .select_related("organization")}
+    before = {sheet.pk: _sheet_state(sheet) for sheet in sheets.filter(standard=standard).select_for_update()}
     if not before:
         return 0
     sheets_follow_data(standard=standard, sheets=sheets)
@@ -479,6 +478,8 @@ def satisfaction_record(*, actor, organization: Organization, standard: Standard
     if not (evidence or "").strip():
         raise ValidationError({"evidence": _("Counted by: please say where the rate was counted.")})
     record = SatisfactionRate.objects.select_for_update().filter(organization=organization, standard=standard).first()
+    if record is not None and (record.rate, record.evidence) == (rate, evidence.strip()):
+        return record
     before = {"rate": str(record.rate), "evidence": record.evidence} if record else None
     if record is None:
         record = SatisfactionRate(organization=organization, standard=standard)
@@ -498,5 +499,5 @@ def organization_sheets_follow(*, actor=None, organization: Organization) -> int
     changed = 0
     for standard in Standard.objects.filter(pk__in=sheets.values("standard_id")):
         changed += _rescore_after_data(actor=actor, standard=standard, sheets=sheets,
-                                  reason=_("The data of %(name)s changed.") % {"name": organization.name})
+                                       reason=_("The data of %(name)s changed.") % {"name": organization.name})
     return changed
