@@ -46,7 +46,7 @@ class SessionIn(Schema):
     title: str = Field("", max_length=200, title=label(BallotSession, "title"))
     opens_at: datetime.datetime = Field(title=label(BallotSession, "opens_at"))
     closes_at: datetime.datetime = Field(title=label(BallotSession, "closes_at"))
-    quorum: int = Field(0, ge=0, le=services.MAX_VOTERS, title=label(BallotSession, "quorum"))
+    quorum: int = Field(1, ge=1, le=services.MAX_VOTERS, title=label(BallotSession, "quorum"))
 
 
 class SessionOut(Schema):
@@ -57,10 +57,12 @@ class SessionOut(Schema):
     question_kind: str
     title: str
     answers: list[str]
+    grade_voted_on: str = Field(description="A joint meeting's ballot: the declared grade it votes on; else empty.")
     quorum: int
     opens_at: datetime.datetime
     closes_at: datetime.datetime
-    state: str
+    state: str = Field(description="scheduled, open, ended (not yet counted), closed (counted) or void (closed "
+                                   "with no ballot: nothing passed on).")
     closed: bool
     delivered: bool
     results: dict | None = Field(None, description="The counts, turnout and satisfaction rate; null until closed.")

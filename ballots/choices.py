@@ -27,6 +27,7 @@ class SessionState(models.TextChoices):
     OPEN = "open", _("Open")
     ENDED = "ended", _("Ended, not yet counted")
     CLOSED = "closed", _("Closed and counted")
+    VOID = "void", _("Void: closed with no ballot")
 
 
 class Satisfaction(models.TextChoices):

@@ -30,8 +30,8 @@ class SessionForm(forms.Form):
                             help_text=_("Printed on the code slips; left empty, the organization and purpose."))
     opens_at = forms.DateTimeField(label=_("opens at"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
     closes_at = forms.DateTimeField(label=_("closes at"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
-    quorum = forms.IntegerField(label=_("quorum"), min_value=0, max_value=MAX_VOTERS, initial=0,
-                                help_text=_("Below this number of ballots the results are not passed on."))
+    quorum = forms.IntegerField(label=_("quorum"), min_value=1, max_value=MAX_VOTERS, initial=1,
+                                help_text=_("Below this number of ballots (at least 1) the results are not passed on."))
 
     def __init__(self, *args, gradings=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ballots.choices import QuestionKind, SessionPurpose, SessionState
+from standards.choices import Grade
 
 
 class BallotSession(models.Model):
@@ -14,7 +15,9 @@ class BallotSession(models.Model):
     organization, open from ``opens_at`` to ``closes_at`` to holders of one-time codes.
 
     ``tallies`` stay empty until ``ballots.services.session_close`` counts them (sealed results);
-    ``quorum`` is the number of ballots below which the count is not passed on.
+    ``quorum`` is the number of ballots below which the count is not passed on (at least one: a session
+    closed with no ballot is void). A joint meeting votes on the grade the organization declared
+    (``grade_voted_on``), fixed when the session is scheduled.
     """
 
     organization = models.ForeignKey("orgs.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,
@@ -26,7 +29,8 @@ class BallotSession(models.Model):
     # Fixed when the session is created, so a cast checks its answer against the session row alone.
     answers = models.JSONField(_("answers offered"), default=list)
     title = models.CharField(_("title"), max_length=200)
-    quorum = models.PositiveIntegerField(_("quorum"), default=0)
+    grade_voted_on = models.CharField(_("grade voted on"), max_length=32, choices=Grade.choices, blank=True)
+    quorum = models.PositiveIntegerField(_("quorum"), default=1)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     closed = models.BooleanField(_("closed"), default=False)
@@ -44,6 +48,7 @@ class BallotSession(models.Model):
             models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="ballot_session_closes_after_opening"),
             models.CheckConstraint(condition=Q(closed=False) | Q(tallied_at__isnull=False),
                                    name="ballot_session_closed_is_counted"),
+            models.CheckConstraint(condition=Q(quorum__gte=1), name="ballot_session_quorum_at_least_one"),
         ]
 
     def __str__(self) -> str:
@@ -52,11 +57,15 @@ class BallotSession(models.Model):
     @property
     def state(self) -> str:
         if self.closed:
-            return SessionState.CLOSED
+            return SessionState.CLOSED if self.tallies.get("ballots") else SessionState.VOID
         now = timezone.now()
         if now < self.opens_at:
             return SessionState.SCHEDULED
         return SessionState.OPEN if now < self.closes_at else SessionState.ENDED
+
+    def get_state_display(self) -> str:
+        """The state in words, as Django names it for a field with choices (``state`` is derived, not stored)."""
+        return str(SessionState(self.state).label)
 
 
 class BallotCode(models.Model):

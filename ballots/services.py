@@ -32,7 +32,7 @@ from cycles import services as cycle_services
 from cycles.models import Grading
 from orgs.models import Organization
 from standards import services as standard_services
-from standards.models import ScoreSheet
+from standards.choices import Grade
 
 # No 0/O, 1/I/L, so a code read off paper is typed right; 32**10 codes per session leave guessing hopeless.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -119,6 +119,8 @@ def session_create(*, actor, organization: Organization, purpose: str, opens_at:
     if purpose not in SessionPurpose.values:
         _refuse("purpose", _("Purpose: %(value)s is not a kind of ballot.") % {"value": purpose})
     step = PURPOSE_STEP[SessionPurpose(purpose)]
+    if grading is not None:
+        grading = Grading.objects.select_related("cycle").get(pk=grading.pk)  # its declared grade as it is now
     if grading is not None and grading.organization_id != organization.pk:
         _refuse("grading", _("Grading: it is not %(name)s's grading.") % {"name": organization.name})
     if step is not None:
@@ -129,18 +131,33 @@ def session_create(*, actor, organization: Organization, purpose: str, opens_at:
                 "step": SessionPurpose(purpose).label})
     if opens_at is None or closes_at is None or closes_at <= opens_at:
         _refuse("closes_at", _("Closing time: it must come after the opening time."))
-    if not _is_count(quorum):
-        _refuse("quorum", _("Quorum: enter a whole number from 0 to %(max)d.") % {"max": MAX_VOTERS})
+    if not _is_count(quorum) or quorum < 1:
+        _refuse("quorum", _("Quorum: enter a whole number from 1 to %(max)d.") % {"max": MAX_VOTERS})
+    grade_voted_on = ""
+    if purpose == SessionPurpose.MEETING_REVIEW:
+        grade_voted_on = grading.declared_grade
+        if not grade_voted_on:
+            _refuse("purpose", _("Purpose: the joint meeting votes on the grade %(name)s declares, and it has declared "
+                                 "none yet: record the self-assessment first.") % {"name": organization.name})
     session = BallotSession(
         organization=organization, grading=grading, purpose=purpose, question_kind=PURPOSE_KIND[SessionPurpose(purpose)],
-        title=(title.strip() or f"{organization.name} · {SessionPurpose(purpose).label}")[:200], quorum=quorum,
-        opens_at=opens_at, closes_at=closes_at, created_by=actor)
+        title=(title.strip() or _default_title(organization, purpose, grade_voted_on))[:200], quorum=quorum,
+        grade_voted_on=grade_voted_on, opens_at=opens_at, closes_at=closes_at, created_by=actor)
     session.answers = _answers_for(session)
     session.save()
     audit_record(actor=actor, obj=session, organization=organization, action="ballot.session_create",
-                 after={"purpose": purpose, "quorum": quorum, "opens_at": opens_at.isoformat(),
-                        "closes_at": closes_at.isoformat()})
+                 after={"purpose": purpose, **({"grade_voted_on": grade_voted_on} if grade_voted_on else {}),
+                        "quorum": quorum, "opens_at": opens_at.isoformat(), "closes_at": closes_at.isoformat()})
     return session
+
+
+def _default_title(organization: Organization, purpose: str, grade_voted_on: str) -> str:
+    """What the slips and the voting page say when no title is given: the organization, the purpose, and for
+    a joint meeting the grade it votes on."""
+    if grade_voted_on:
+        return _("%(name)s · %(purpose)s: declared grade %(grade)s") % {
+            "name": organization.name, "purpose": SessionPurpose(purpose).label, "grade": Grade(grade_voted_on).label}
+    return f"{organization.name} · {SessionPurpose(purpose).label}"
 
 
 def _locked(session: BallotSession) -> BallotSession:
@@ -406,8 +423,9 @@ def count_ballots(*, answers: list[str], electronic: dict[str, int], paper: list
 @transaction.atomic
 def session_close(*, actor, session: BallotSession) -> BallotSession:
     """Close the ballot (at or before its closing time), count it once, and pass the results on:
-    a step's vote counts to the grading's step record, a satisfaction rate to the organization's
-    score sheets under the cycle's standard (which sets off a satisfaction veto clause below its threshold).
+    a step's vote counts to the grading's step record, a satisfaction rate to the organization under
+    the cycle's standard, where its score sheets meet it, those started later too (a satisfaction veto
+    clause below its threshold).
 
     The session row is locked FOR UPDATE: the count waits for the casts under way (they hold it
     FOR SHARE) and every cast after it finds the session closed, so each accepted ballot is counted.
@@ -427,9 +445,11 @@ def session_close(*, actor, session: BallotSession) -> BallotSession:
         issued=session.codes.count() + sum(tally.issued for tally in confirmed), kind=session.question_kind,
         quorum=session.quorum)
     session.tallies["unconfirmed_tallies"] = session.paper_tallies.filter(confirmed_by__isnull=True).count()
+    session.tallies["void"] = not session.tallies["ballots"]  # no ballot: void, and nothing is passed on
     session.closed = True
     session.tallied_at = timezone.now()
-    session.delivered = session.tallies["quorum_met"] and _deliver(actor=actor, session=session)
+    session.delivered = (session.tallies["quorum_met"] and not session.tallies["void"]
+                         and _deliver(actor=actor, session=session))
     session.save(update_fields=["tallies", "closed", "tallied_at", "delivered"])
     audit_record(actor=actor, obj=session, organization=session.organization, action="ballot.close",
                  after=session.tallies | {"delivered": session.delivered})
@@ -507,7 +527,7 @@ def paper_tally_confirm(*, actor, tally: PaperTally) -> PaperTally:
     tally.confirmed_by, tally.confirmed_at = actor, timezone.now()
     tally.save(update_fields=["confirmed_by", "confirmed_at"])
     audit_record(actor=actor, obj=session, organization=session.organization, action="ballot.paper_confirm",
-                 after={"tally": tally.pk, "counts": tally.counts, "entered_by": tally.entered_by.get_username()})
+                 after={"tally": tally.pk, "counts": tally.counts, "entered_by": tally.entered_by_id})
     return tally
 
 
@@ -529,6 +549,8 @@ def _deliver(*, actor, session: BallotSession) -> bool:
     tallies = session.tallies
     step = PURPOSE_STEP[SessionPurpose(session.purpose)]
     if step is not None:
+        if session.purpose == SessionPurpose.MEETING_REVIEW and session.grade_voted_on != session.grading.declared_grade:
+            return False  # the organization declared another grade since: this vote was on the one before
         try:
             with transaction.atomic():  # a refused record leaves the count on the session, nothing half-written
                 cycle_services.step_record(
@@ -545,7 +567,8 @@ def _deliver(*, actor, session: BallotSession) -> bool:
     standard = cycle_selectors.grading_standard(grading=session.grading)
     if standard is None:
         return False
-    sheets = ScoreSheet.objects.filter(organization=session.organization, standard=standard)
-    for sheet in sheets:
-        standard_services.sheet_apply_satisfaction(actor=actor, sheet=sheet, satisfaction=Decimal(tallies["satisfaction"]))
-    return bool(sheets)
+    standard_services.satisfaction_record(
+        actor=actor, organization=session.organization, standard=standard, rate=Decimal(tallies["satisfaction"]),
+        evidence=_("anonymous ballot %(title)s, %(ballots)d ballots") % {"title": session.title,
+                                                                        "ballots": tallies["ballots"]})
+    return True

@@ -36,7 +36,8 @@ from orgs import access as org_access
 def _public_session(session_id) -> BallotSession:
     try:
         return BallotSession.objects.only(
-            "id", "title", "answers", "opens_at", "closes_at", "closed", "question_kind").get(pk=int(session_id))
+            "id", "title", "answers", "opens_at", "closes_at", "closed", "question_kind", "grade_voted_on",
+            "tallies").get(pk=int(session_id))
     except (BallotSession.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -131,6 +132,7 @@ def _detail_page(request, session, *, codes_form=None, paper_form=None, close_er
                     for tally in selectors.paper_tally_list(session=session)],
         "codes_form": codes_form or CodesForm(), "paper_form": paper_form or PaperTallyForm(answers=answers),
         "close_errors": close_errors or [], "can_run": access.can_run(request.user, session.organization),
+        "States": SessionState,
         "vote_url": request.build_absolute_uri(reverse("ballots:vote", args=[session.pk])),
     }, status=status)
 
@@ -186,14 +188,25 @@ def codes_generate(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_close(request, pk: int):
+    """关闭计票: asks first, saying what closing does and that it cannot be undone; then closes and counts."""
     session = access.get_session_for(request.user, pk, access.RUN)
+    if request.method == "GET":
+        if session.closed:
+            return redirect("ballots:detail", pk=session.pk)
+        return render(request, "ballots/close.html", {
+            "session": session, "organization": session.organization, "issued": selectors.session_issued(session=session),
+            "unconfirmed": session.paper_tallies.filter(confirmed_by__isnull=True).count(),
+            "confirmed": session.paper_tallies.filter(confirmed_by__isnull=False).count()})
     try:
         session = services.session_close(actor=request.user, session=session)
     except ValidationError as error:
         return _detail_page(request, session, close_errors=error.messages, status=400)
-    messages.success(request, _("The ballot is closed and counted."))
+    if session.state == SessionState.VOID:
+        messages.warning(request, _("The ballot is closed with no ballot cast: it is void and passes nothing on."))
+    else:
+        messages.success(request, _("The ballot is closed and counted."))
     return redirect("ballots:detail", pk=session.pk)
 
 

@@ -417,7 +417,7 @@ def county_cycle(options) -> None:
         declared[grading.pk] = grade
         people = rng.randint(15, 80)
         clock("step_record", services.step_record, actor=admin, grading=grading, step="public_rating", held_on=today,
-              participants=people, votes={g: rng.randint(0, people) for g in GRADES})
+              participants=people, votes={g: rng.randint(0, people // len(GRADES)) for g in GRADES})
         clock("step_record", services.step_record, actor=admin, grading=grading, step="member_review", held_on=today,
               participants=people // 2, grade=grade)
         clock("step_record", services.step_record, actor=admin, grading=grading, step="self_assessment", held_on=today,

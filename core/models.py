@@ -2,44 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# What each audit action code means, for people reading an audit page.
-ACTION_LABELS = {
-    "organization.create": _("Organization created"),
-    "organization.update": _("Organization edited"),
-    "organization.move": _("Organization moved"),
-    "organization.dissolve": _("Organization dissolved"),
-    "organization.generate": _("Organizations generated"),
-    "facts.create": _("Basic facts recorded"),
-    "facts.update": _("Basic facts changed"),
-    "role.assign": _("Role assigned"),
-    "role.revoke": _("Role removed"),
-    "user.create": _("User created"),
-    "standard.create": _("Standard created"),
-    "standard.derive": _("Standard derived"),
-    "standard.revise": _("Standard revised"),
-    "standard.correct": _("Standard corrected"),
-    "sheet.open": _("Score sheet started"),
-    "sheet.deduct": _("Points deducted"),
-    "sheet.undeduct": _("Deduction removed"),
-    "sheet.veto": _("Veto clause applied"),
-    "sheet.unveto": _("Veto clause lifted"),
-    "sheet.satisfaction": _("Satisfaction recorded"),
-    "cycle.open": _("Cycle opened"),
-    "cycle.update": _("Cycle changed"),
-    "cycle.attachment": _("Notice attachment added"),
-    "grading.submit": _("Submitted to the superior"),
-    "grading.return": _("Returned for rework"),
-    "grading.decide": _("Determined by the superior"),
-    "grading.department_input": _("Department input recorded"),
-    "grading.list_return": _("Returned with the list"),
-    "grading.reopen": _("Approved grading reopened"),
-    "list.submit": _("List submitted upward"),
-    "list.return": _("List returned"),
-    "list.approve": _("List approved"),
-    "survey.save": _("Status survey saved"),
-    "ledger.entry": _("Rectification entry saved"),
-    "ledger.import": _("Ledger imported"),
-}
+from core import audit
 
 
 class AuditEvent(models.Model):
@@ -89,13 +52,20 @@ class AuditEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        """The action in words; a grading step's record names its step ("step.member_review")."""
-        if self.action.startswith("step."):
-            from cycles.choices import Step
+        """The action in words, as the app that owns it declares (core.audit)."""
+        return audit.action_label(self.action)
 
-            step = self.action.removeprefix("step.")
-            return _("Step recorded: %(step)s") % {"step": Step(step).label if step in Step.values else step}
-        return str(ACTION_LABELS.get(self.action, self.action))
+    @property
+    def object_label(self) -> str:
+        return audit.audit_object(self)
+
+    @property
+    def before_lines(self) -> list[tuple[str, str]]:
+        return audit.audit_lines(self, self.before)
+
+    @property
+    def after_lines(self) -> list[tuple[str, str]]:
+        return audit.audit_lines(self, self.after)
 
 
 class Job(models.Model):

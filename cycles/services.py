@@ -350,6 +350,32 @@ def _standard_for(cycle: Cycle, organization: Organization) -> Standard | None:
     return link.standard if link else None
 
 
+def _satisfaction_vetoed(cycle: Cycle, graded: list[tuple[Organization, str]]) -> list[str]:
+    """Why each (organization, grade) cannot be given: the organization is below a satisfaction veto clause,
+    which grades it directly at the lowest grade (seeds/002) — at the self-assessment, the determination and
+    the approval alike. A few queries per sector, however many organizations."""
+    by_sector: dict[str, list[tuple[Organization, str]]] = {}
+    for organization, grade in graded:
+        by_sector.setdefault(organization.sector, []).append((organization, grade))
+    found = []
+    for sector, group in by_sector.items():
+        link = CycleStandard.objects.filter(cycle=cycle, sector=sector).select_related("standard").first()
+        if link is None:
+            continue
+        lowest = link.standard.bands[-1]["grade"]
+        above = [(organization, grade) for organization, grade in group if grade and grade != lowest]
+        vetoes = standard_selectors.satisfaction_vetoes(standard=link.standard,
+                                                        organization_ids=[org.pk for org, _grade in above])
+        found += [_("%(why)s, so %(name)s is graded %(lowest)s whatever the score (veto clause).") % {
+            "why": vetoes[org.pk], "name": org.name, "lowest": Grade(lowest).label} for org, _grade in above if org.pk in vetoes]
+    return found
+
+
+def _satisfaction_veto(cycle: Cycle, organization: Organization, grade: str) -> str | None:
+    vetoed = _satisfaction_vetoed(cycle, [(organization, grade)])
+    return vetoed[0] if vetoed else None
+
+
 @transaction.atomic
 def step_record(*, actor, grading: Grading, step: str, held_on: datetime.date, participants: int = 0,
                 grade: str = "", votes: dict | None = None, notes: str = "", attachment=None) -> StepRecord:
@@ -377,6 +403,9 @@ def step_record(*, actor, grading: Grading, step: str, held_on: datetime.date, p
             errors["votes"] = _("Vote counts: %(key)s must be a whole number of 0 or more.") % {"key": key}
     if not isinstance(participants, int) or participants < 0:
         errors["participants"] = _("Participants: enter a whole number of 0 or more.")
+    elif "votes" not in errors and sum(votes.values()) > participants:
+        errors["votes"] = _("Vote counts: %(votes)d votes in all, more than the %(participants)d participants.") % {
+            "votes": sum(votes.values()), "participants": participants}
     grades = _scheme_grades(cycle, grading.organization)
     if step == Step.SELF_ASSESSMENT:
         sheet = _self_sheet(cycle, grading.organization)
@@ -384,6 +413,8 @@ def step_record(*, actor, grading: Grading, step: str, held_on: datetime.date, p
             grade = sheet.grade
         if grade not in grades:
             errors["grade"] = _("Result: enter the self-assessment's score sheet or choose a grade.")
+        elif vetoed := _satisfaction_veto(cycle, grading.organization, grade):
+            errors["grade"] = _("Result: %(why)s") % {"why": vetoed}
     elif step == Step.MEETING_REVIEW:
         if set(votes) - set(VOTE_KEYS) or not votes:
             errors["votes"] = _("Vote counts: give agree, disagree and abstain for the declared grade.")
@@ -439,6 +470,8 @@ def grading_submit(*, actor, grading: Grading) -> Grading:
     if not grading.declared_grade:
         last = [records[s] for s in grading.cycle.steps if s in records and records[s].grade]
         grading.declared_grade = last[-1].grade if last else ""
+    if vetoed := _satisfaction_veto(grading.cycle, grading.organization, grading.declared_grade):
+        _refuse("declared_grade", _("Declared grade: %(why)s Record the self-assessment again.") % {"why": vetoed})
     before, before_keys = _state(grading), _contribution(grading)
     grading.state = GradingState.SUBMITTED
     grading.return_reason = ""
@@ -529,6 +562,8 @@ def grading_decide(*, actor, grading: Grading, grade: str, reason: str = "", rev
     grades = _scheme_grades(grading.cycle, grading.organization)
     if grade not in grades:
         _refuse("grade", _("Grade: %(value)s is not a grade of this standard.") % {"value": grade})
+    if vetoed := _satisfaction_veto(grading.cycle, grading.organization, grade):
+        _refuse("grade", _("Grade: %(why)s") % {"why": vetoed})
     if grade != grading.declared_grade and not reason.strip():
         _refuse("reason", _("Reason: the grade differs from the declared %(declared)s; please say why.") % {
             "declared": Grade(grading.declared_grade).label if grading.declared_grade else "—"})
@@ -641,6 +676,10 @@ def _approve_determinations(*, actor, cycle: Cycle, level: Organization, now) ->
     """Approve every determined direct subordinate of the level at once, tallies included."""
     decided = _subordinate_gradings(cycle, level).select_for_update().filter(state=GradingState.DECIDED)
     rows = list(decided.values_list("pk", "organization__path", "organization__sector", "final_grade", "final_stars"))
+    vetoed = _satisfaction_vetoed(cycle, [(grading.organization, grading.final_grade) for grading in Grading.objects.filter(
+        pk__in=[row[0] for row in rows]).select_related("organization")])
+    if vetoed:
+        raise ValidationError({"state": [*vetoed, _("Return the list so that these are determined again.")]})
     Grading.objects.filter(pk__in=[row[0] for row in rows]).update(
         state=GradingState.APPROVED, approved_by=actor, approved_at=now, updated_at=now)
     tallies.apply(cycle=cycle, changes=[

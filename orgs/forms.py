@@ -2,8 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import action_labels
 from core.forms import DateInput
-from core.models import ACTION_LABELS
 from orgs.choices import OrganizationKind, Role, Sector, VenueStatus
 from orgs.models import Organization, OrganizationFacts
 
@@ -110,7 +110,11 @@ class UserForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Actor (user name)"), required=False)
-    action = forms.ChoiceField(label=_("Action"), required=False,
-                               choices=[("", "—"), *sorted(ACTION_LABELS.items(), key=lambda item: item[0])])
+    action = forms.ChoiceField(label=_("Action"), required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "—"), *sorted(((code, str(label)) for code, label in action_labels().items()),
+                                                           key=lambda item: item[1])]

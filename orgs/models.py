@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import person
 from orgs import paths
 from orgs.choices import OrganizationKind, Role, Sector, VenueStatus
 
@@ -177,4 +178,4 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()} · {self.organization}"
+        return f"{person(self.user)} · {self.get_role_display()} · {self.organization}"

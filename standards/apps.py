@@ -1,7 +1,47 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
+
+from core.audit import AuditValue
+
+
+def _organization_saved(sender, instance, created, update_fields=None, **kwargs):
+    """An organization's secretary changed: the veto clauses bound to it follow on its score sheets."""
+    from standards import services
+
+    if created or kwargs.get("raw") or (update_fields is not None and "secretary" not in update_fields):
+        return
+    services.organization_sheets_follow(organization=instance)
 
 
 class StandardsConfig(AppConfig):
     name = "standards"
     verbose_name = _("Standards and scoring")
+    # What each audit action of this app means, for people reading an audit page (core.audit).
+    audit_actions = {
+        "standard.create": _("Standard created"),
+        "standard.derive": _("Standard derived"),
+        "standard.revise": _("Standard revised"),
+        "standard.correct": _("Standard corrected"),
+        "sheet.open": _("Score sheet started"),
+        "sheet.deduct": _("Deduction entered"),
+        "sheet.undeduct": _("Deduction removed"),
+        "sheet.veto": _("Veto clause applied"),
+        "sheet.unveto": _("Veto clause lifted"),
+        "sheet.data_veto": _("Veto clause followed the data"),
+        "sheet.satisfaction": _("Satisfaction recorded"),
+        "satisfaction.record": _("Satisfaction rate recorded"),
+    }
+    audit_values = {
+        "item": AuditValue(_("item")),
+        "points": AuditValue(field="standards.Deduction.points"),
+        "clause": AuditValue(_("veto clause")),
+        "satisfaction": AuditValue(_("satisfaction rate"), percent=True),
+        "rate": AuditValue(field="standards.SatisfactionRate.rate", percent=True),
+        "sheets_changed": AuditValue(_("score sheets whose result changed")),
+    }
+
+    def ready(self):
+        from orgs.models import Organization
+
+        post_save.connect(_organization_saved, sender=Organization, dispatch_uid="standards.organization_saved")

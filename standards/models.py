@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import percent
 from core.models import Job
 from orgs.choices import Sector
 from standards.choices import AssessorKind, DeductionKind, Grade, SchemeKey, VetoTrigger
@@ -56,7 +57,7 @@ class Standard(models.Model):
 
     def quota_labels(self) -> list[tuple[str, bool, str]]:
         """(grade label, is a cap, share as a percentage), for display."""
-        return [(Grade(q["grade"]).label, q["at_most"], f"{float(q['share']) * 100:g}%") for q in self.quotas]
+        return [(Grade(q["grade"]).label, q["at_most"], percent(q["share"])) for q in self.quotas]
 
 
 class Indicator(models.Model):
@@ -225,3 +226,34 @@ class StandardImport(Job):
 
     def __str__(self) -> str:
         return f"{self.filename} → {self.standard_id}"
+
+
+class SatisfactionRate(models.Model):
+    """满意度测评: the share of members and the public satisfied with an organization, counted for the year
+    of one standard — "满意度低于60%的" is 直接定为后进 (seeds/002; 50% for agencies and social organizations).
+
+    It is kept apart from the score sheets so that a sheet started after the count meets it too: the
+    satisfaction veto clauses of every sheet of the organization under the standard follow it.
+    ``evidence`` says where it was counted (the ballot, its number of ballots).
+    """
+
+    organization = models.ForeignKey("orgs.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,
+                                     related_name="+")
+    standard = models.ForeignKey(Standard, verbose_name=_("standard"), on_delete=models.PROTECT,
+                                 related_name="satisfaction_rates")
+    rate = models.DecimalField(_("satisfaction rate"), max_digits=5, decimal_places=4)
+    evidence = models.TextField(_("counted by"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("satisfaction rate")
+        verbose_name_plural = _("satisfaction rates")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "standard"], name="satisfaction_once_per_standard"),
+            models.CheckConstraint(condition=Q(rate__gte=0) & Q(rate__lte=1), name="satisfaction_rate_0_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.standard}"

@@ -4,9 +4,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from core.formatting import percent
 from standards import access
-from standards.models import Deduction, Item, ScoreSheet, Standard, VetoClause, VetoMark
+from standards.choices import VetoTrigger
+from standards.models import Deduction, Item, SatisfactionRate, ScoreSheet, Standard, VetoClause, VetoMark
 from standards.structure import IndicatorData, ItemChange, ItemData, StandardData, VetoData, diff
 
 
@@ -52,12 +55,24 @@ def standard_for(*, organization, year: int) -> Standard | None:
     return candidates.select_related("issuer").order_by("-issuer__depth", "-version").first()
 
 
+ONE_PLACE_ZERO = Decimal("0.0")  # an item run out reads 0.0, as every other score does
+
+
 @dataclass
 class ItemLine:
     item: Item
     deductions: list[Deduction]
     score: Decimal
     other_score: Decimal | None = None  # the other assessor's score of the same item, side by side
+
+    @property
+    def deducted(self) -> Decimal:
+        return sum((d.points for d in self.deductions), Decimal(0))
+
+    @property
+    def beyond(self) -> Decimal:
+        """Points deducted past the item's maximum: kept, though the item stops at 0 ("扣完为止")."""
+        return max(Decimal(0), self.deducted - self.item.max_points)
 
 
 @dataclass
@@ -84,13 +99,45 @@ def sheet_explanation(*, user, sheet: ScoreSheet) -> Explanation:
     for item in Item.objects.filter(indicator__standard=sheet.standard_id).select_related("indicator").order_by(
             "indicator__position", "position"):
         taken = deductions.get(item.pk, [])
-        score = max(Decimal(0), item.max_points - sum((d.points for d in taken), Decimal(0)))
-        line = indicators.setdefault(item.indicator_id, IndicatorLines(item.indicator.name, Decimal(0), Decimal(0), []))
+        score = max(ONE_PLACE_ZERO, item.max_points - sum((d.points for d in taken), Decimal(0)))
+        line = indicators.setdefault(item.indicator_id, IndicatorLines(item.indicator.name, ONE_PLACE_ZERO,
+                                                                       ONE_PLACE_ZERO, []))
         line.items.append(ItemLine(item, taken, score))
         line.max_points += item.max_points
         line.score += score
     vetoes = list(sheet.veto_marks.select_related("clause", "created_by").order_by("clause__position"))
     return Explanation(indicators=list(indicators.values()), vetoes=vetoes)
+
+
+def satisfaction_evidence(*, rate: SatisfactionRate, threshold: Decimal) -> str:
+    """What a satisfaction veto says: the rate, the threshold and where the rate was counted."""
+    return _("Satisfaction %(rate)s is below %(threshold)s (%(evidence)s).") % {
+        "rate": percent(rate.rate), "threshold": percent(threshold), "evidence": rate.evidence}
+
+
+def satisfaction_vetoes(*, standard: Standard, organization_ids) -> dict[int, str]:
+    """The organizations (of ``organization_ids``) below a satisfaction veto clause of the standard, with why:
+    a rate counted below the clause's threshold, or the clause marked by hand on one of their sheets (a
+    survey on paper). seeds/002 grades them directly at the lowest grade, at every step and whatever the
+    score, so the grading services read this rather than any one sheet.
+    """
+    clauses = list(VetoClause.objects.filter(standard=standard, trigger=VetoTrigger.SATISFACTION_BELOW))
+    if not clauses:
+        return {}
+    found: dict[int, str] = {}
+    for mark in (VetoMark.objects.filter(sheet__standard=standard, sheet__organization_id__in=organization_ids,
+                                         clause__in=clauses).select_related("sheet").order_by("automatic", "pk")):
+        found.setdefault(mark.sheet.organization_id, mark.evidence)
+    for rate in SatisfactionRate.objects.filter(standard=standard, organization_id__in=organization_ids):
+        below = [clause.threshold for clause in clauses if rate.rate < clause.threshold]
+        if below:
+            found[rate.organization_id] = satisfaction_evidence(rate=rate, threshold=max(below))
+    return found
+
+
+def satisfaction_veto(*, organization, standard: Standard) -> str | None:
+    """Why the organization is below a satisfaction veto clause of the standard (``satisfaction_vetoes``), or None."""
+    return satisfaction_vetoes(standard=standard, organization_ids=[organization.pk]).get(organization.pk)
 
 
 def sheets_for_organization(*, user, organization, standard: Standard) -> dict[str, ScoreSheet]:
@@ -135,5 +182,5 @@ def quota_report(*, user, organization, standard: Standard) -> list[QuotaLine]:
         if kind == AssessorKind.SUPERIOR or org_id not in grades:
             grades[org_id] = grade
     rules = [QuotaRule(q["grade"], Decimal(str(q["share"])), q["at_most"]) for q in standard.quotas]
-    return [QuotaLine(Grade(f.rule.grade).label, f.rule.at_most, f"{float(f.rule.share) * 100:g}%", f.count, f.total,
+    return [QuotaLine(Grade(f.rule.grade).label, f.rule.at_most, percent(f.rule.share), f.count, f.total,
                       f.limit, f.by) for f in quota_check(list(grades.values()), rules)]

@@ -20,8 +20,17 @@ from orgs import access as org_access
 from orgs.models import Organization
 from standards import access, defaults, rules
 from standards.choices import AssessorKind, DeductionKind, VetoTrigger
-from standards.models import Deduction, Indicator, Item, ScoreSheet, Standard, VetoClause, VetoMark
-from standards.selectors import standard_structure
+from standards.models import (
+    Deduction,
+    Indicator,
+    Item,
+    SatisfactionRate,
+    ScoreSheet,
+    Standard,
+    VetoClause,
+    VetoMark,
+)
+from standards.selectors import satisfaction_evidence, standard_structure
 from standards.structure import StandardData, validate
 
 SHEET_WRITE_BATCH = 2000
@@ -213,6 +222,7 @@ def standard_correct(*, actor, standard: Standard, data: StandardData, reason: s
         if (clause.text, clause.trigger, clause.threshold) != (veto.text, veto.trigger, veto.threshold):
             clause.text, clause.trigger, clause.threshold = veto.text, veto.trigger, veto.threshold
             clause.save(update_fields=["text", "trigger", "threshold"])
+    sheets_follow_data(standard=standard)  # a threshold may have changed
     changed = sheets_rescore(standard=standard)
     audit_record(actor=actor, obj=standard, organization=standard.issuer, action="standard.correct",
                  after={"sheets_changed": changed}, reason=reason)
@@ -275,6 +285,8 @@ def sheets_rescore(*, standard: Standard, sheet_ids: list[int] | None = None) ->
 
 
 def _rescore(sheet: ScoreSheet) -> ScoreSheet:
+    """Re-score one sheet, its data-bound veto clauses read afresh: whatever changed the sheet, they hold."""
+    sheets_follow_data(standard=sheet.standard, sheets=ScoreSheet.objects.filter(pk=sheet.pk))
     sheets_rescore(standard=sheet.standard, sheet_ids=[sheet.pk])
     sheet.refresh_from_db(fields=["total", "grade", "stars", "vetoed"])
     return sheet
@@ -304,7 +316,6 @@ def score_sheet_open(*, actor, organization: Organization, standard: Standard, a
     sheet = ScoreSheet.objects.create(organization=organization, standard=standard, assessor_kind=assessor_kind,
                                       grade=scheme_of(standard).top, updated_by=actor)
     sheet = _rescore(sheet)
-    _apply_data_vetoes(actor=actor, sheet=sheet)
     audit_record(actor=actor, obj=sheet, organization=organization, action="sheet.open", after=_sheet_state(sheet))
     return sheet
 
@@ -317,7 +328,11 @@ def _locked_sheet(actor, sheet: ScoreSheet) -> ScoreSheet:
 
 @transaction.atomic
 def deduction_add(*, actor, sheet: ScoreSheet, item: Item, occurrences: int = 1, reason: str, evidence=None) -> Deduction:
-    """Take points off an item: occurrences × the item's points, or its fixed amount."""
+    """Take points off an item: occurrences × the item's points, or its fixed amount.
+
+    A deduction past what is left of the item is kept as entered, and the item scores 0
+    ("每个项目分值扣完为止", seeds/002): the sheet shows the points beyond it.
+    """
     sheet = _locked_sheet(actor, sheet)
     if item.indicator.standard_id != sheet.standard_id:
         raise ValidationError({"item": _("Item %(code)s does not belong to this sheet's standard.") % {"code": item.code}})
@@ -333,10 +348,6 @@ def deduction_add(*, actor, sheet: ScoreSheet, item: Item, occurrences: int = 1,
         fixed=item.deduction_points if item.deduction_kind == DeductionKind.FIXED else None,
         occurrences=occurrences,
     )
-    if points > item.max_points:
-        raise ValidationError({"occurrences": _(
-            "Item %(code)s: %(points)s points is more than the item's maximum of %(max)s."
-        ) % {"code": item.code, "points": points, "max": item.max_points}})
     before = _sheet_state(sheet)
     deduction = Deduction.objects.create(sheet=sheet, item=item, occurrences=occurrences, points=points,
                                          reason=reason.strip(), evidence=evidence or "", created_by=actor)
@@ -391,38 +402,102 @@ def veto_unmark(*, actor, mark: VetoMark, reason: str = "") -> ScoreSheet:
     return sheet
 
 
-def _apply_data_vetoes(*, actor, sheet: ScoreSheet, satisfaction: Decimal | None = None) -> None:
-    """Clauses tied to data set themselves off once the data exists: no secretary on record; a
-    satisfaction rate (from a ballot) below the clause's threshold."""
-    for clause in sheet.standard.vetoes.exclude(trigger=VetoTrigger.MANUAL):
-        applies = None
-        if clause.trigger == VetoTrigger.NO_SECRETARY:
-            applies = not sheet.organization.secretary.strip()
-            evidence = _("No secretary is on record for %(name)s.") % {"name": sheet.organization.name}
-        elif satisfaction is not None:
-            applies = satisfaction < clause.threshold
-            evidence = _("Satisfaction %(rate)s%% is below %(threshold)s%%.") % {
-                "rate": (satisfaction * 100).quantize(Decimal("0.1")), "threshold": (clause.threshold * 100).normalize()}
-        if applies is None:
-            continue
-        mark = VetoMark.objects.filter(sheet=sheet, clause=clause).first()
-        if applies and mark is None:
-            VetoMark.objects.create(sheet=sheet, clause=clause, evidence=evidence, automatic=True)
-        elif not applies and mark is not None and mark.automatic:
-            mark.delete()
-    _rescore(sheet)
+def sheets_follow_data(*, standard: Standard, sheets=None) -> set[int]:
+    """Veto clauses bound to data follow it on the standard's sheets (all, or the queryset ``sheets``): no
+    secretary on record; a satisfaction rate counted below the clause's threshold (``SatisfactionRate``).
+
+    Where the data says a clause applies, the sheet gets an automatic mark; where it no longer does, the
+    automatic mark goes. A mark made by hand (a survey on paper) stays either way. The marks only: the
+    caller re-scores. Returns the sheets whose marks changed.
+    """
+    clauses = [clause for clause in standard.vetoes.all() if clause.trigger != VetoTrigger.MANUAL]
+    if not clauses:
+        return set()
+    sheets = ScoreSheet.objects.filter(standard=standard) if sheets is None else sheets.filter(standard=standard)
+    wanted: dict[tuple[int, int], str] = {}
+    if any(clause.trigger == VetoTrigger.NO_SECRETARY for clause in clauses):
+        for pk, name, secretary in sheets.filter(organization__secretary__regex=r"^\s*$").values_list(
+                "pk", "organization__name", "organization__secretary"):
+            for clause in clauses:
+                if clause.trigger == VetoTrigger.NO_SECRETARY and not secretary.strip():
+                    wanted[pk, clause.pk] = _("No secretary is on record for %(name)s.") % {"name": name}
+    satisfaction = [clause for clause in clauses if clause.trigger == VetoTrigger.SATISFACTION_BELOW]
+    if satisfaction:
+        rates = {rate.organization_id: rate for rate in SatisfactionRate.objects.filter(
+            standard=standard, organization_id__in=sheets.values("organization_id"))}
+        for pk, organization_id in sheets.filter(organization_id__in=list(rates)).values_list("pk", "organization_id"):
+            rate = rates[organization_id]
+            for clause in satisfaction:
+                if rate.rate < clause.threshold:
+                    wanted[pk, clause.pk] = satisfaction_evidence(rate=rate, threshold=clause.threshold)
+    marks = {(mark.sheet_id, mark.clause_id): mark for mark in VetoMark.objects.filter(sheet__in=sheets, clause__in=clauses)}
+    changed = set()
+    new = []
+    for key, evidence in wanted.items():
+        mark = marks.get(key)
+        if mark is None:
+            new.append(VetoMark(sheet_id=key[0], clause_id=key[1], evidence=evidence, automatic=True))
+            changed.add(key[0])
+        elif mark.automatic and mark.evidence != evidence:
+            VetoMark.objects.filter(pk=mark.pk).update(evidence=evidence)
+    VetoMark.objects.bulk_create(new, batch_size=SHEET_WRITE_BATCH)
+    lifted = [mark.pk for key, mark in marks.items() if mark.automatic and key not in wanted]
+    if lifted:
+        changed |= {key[0] for key, mark in marks.items() if mark.pk in lifted}
+        VetoMark.objects.filter(pk__in=lifted).delete()
+    return changed
+
+
+def _rescore_after_data(*, actor, standard: Standard, sheets, reason: str = "") -> int:
+    """The data changed: marks follow it on these sheets, which are re-scored; each whose result changed is audited."""
+    before = {sheet.pk: _sheet_state(sheet) for sheet in sheets.filter(standard=standard).select_for_update()}
+    if not before:
+        return 0
+    sheets_follow_data(standard=standard, sheets=sheets)
+    sheets_rescore(standard=standard, sheet_ids=list(before))
+    changed = 0
+    for sheet in ScoreSheet.objects.filter(pk__in=list(before)).select_related("organization", "standard"):
+        if _sheet_state(sheet) != before[sheet.pk]:
+            changed += 1
+            audit_record(actor=actor, obj=sheet, organization=sheet.organization, action="sheet.data_veto",
+                         before=before[sheet.pk], after=_sheet_state(sheet), reason=reason)
+    return changed
 
 
 @transaction.atomic
-def sheet_apply_satisfaction(*, actor, sheet: ScoreSheet, satisfaction: Decimal) -> ScoreSheet:
-    """Record a satisfaction rate (0–1) from a ballot: satisfaction-bound veto clauses follow it."""
-    sheet = ScoreSheet.objects.select_for_update(of=("self",)).select_related("organization", "standard").get(pk=sheet.pk)
-    if not Decimal(0) <= satisfaction <= Decimal(1):
-        raise ValidationError({"satisfaction": _("Satisfaction must be a share between 0 and 1.")})
-    before = _sheet_state(sheet)
-    _apply_data_vetoes(actor=actor, sheet=sheet, satisfaction=satisfaction)
-    sheet.refresh_from_db()
-    if _sheet_state(sheet) != before:
-        audit_record(actor=actor, obj=sheet, organization=sheet.organization, action="sheet.satisfaction",
-                     before=before, after=_sheet_state(sheet) | {"satisfaction": str(satisfaction)})
-    return sheet
+def satisfaction_record(*, actor, organization: Organization, standard: Standard, rate: Decimal,
+                        evidence: str) -> SatisfactionRate:
+    """Record the satisfaction rate (0–1) counted for an organization under a standard (from an anonymous ballot):
+    the satisfaction veto clauses of its sheets follow it, those of a sheet started later too. Recorded by those
+    who may enter one of its sheets (its secretary, administrators above, its superior), as run its ballots."""
+    if not (access.can_enter(actor, organization, AssessorKind.SELF)
+            or access.can_enter(actor, organization, AssessorKind.SUPERIOR)):
+        access.check_enter(actor, organization, AssessorKind.SUPERIOR)  # 404 outside the actor's scope, else 403
+    if not isinstance(rate, Decimal) or not Decimal(0) <= rate <= Decimal(1):
+        raise ValidationError({"rate": _("Satisfaction rate: it must be a share between 0 and 1.")})
+    if not (evidence or "").strip():
+        raise ValidationError({"evidence": _("Counted by: please say where the rate was counted.")})
+    record = SatisfactionRate.objects.select_for_update().filter(organization=organization, standard=standard).first()
+    if record is not None and (record.rate, record.evidence) == (rate, evidence.strip()):
+        return record
+    before = {"rate": str(record.rate), "evidence": record.evidence} if record else None
+    if record is None:
+        record = SatisfactionRate(organization=organization, standard=standard)
+    record.rate, record.evidence, record.recorded_by = rate, evidence.strip(), actor
+    record.save()
+    audit_record(actor=actor, obj=record, organization=organization, action="satisfaction.record", before=before,
+                 after={"rate": str(rate), "evidence": record.evidence})
+    _rescore_after_data(actor=actor, standard=standard, sheets=ScoreSheet.objects.filter(organization=organization))
+    return record
+
+
+@transaction.atomic
+def organization_sheets_follow(*, actor=None, organization: Organization) -> int:
+    """The organization's data changed (its secretary): veto clauses bound to it follow on all its sheets.
+    Returns the number of sheets whose result changed."""
+    sheets = ScoreSheet.objects.filter(organization=organization)
+    changed = 0
+    for standard in Standard.objects.filter(pk__in=sheets.values("standard_id")):
+        changed += _rescore_after_data(actor=actor, standard=standard, sheets=sheets,
+                                       reason=_("The data of %(name)s changed.") % {"name": organization.name})
+    return changed

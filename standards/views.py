@@ -190,6 +190,7 @@ def _sheet_context(request, organization, standard, assessor_kind, sheet, sheets
         "other": other,
         "explanation": explanation,
         "can_enter": access.can_enter(request.user, organization, assessor_kind),
+        "marked": {mark.clause_id for mark in explanation.vetoes} if explanation else set(),
         "deduction_form": DeductionForm(),
         "veto_form": VetoForm(),
     }

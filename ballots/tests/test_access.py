@@ -37,6 +37,7 @@ ENDPOINTS = [
     Endpoint("ballots:detail", url("ballots:detail", "session_a"), outside_url=url("ballots:detail", "session_b")),
     Endpoint("ballots:codes", url("ballots:codes", "session_a"), method="post", data={"count": "2"},
              outside_url=url("ballots:codes", "session_b"), ok=POSTED),
+    Endpoint("ballots:close[confirm]", url("ballots:close", "session_a"), outside_url=url("ballots:close", "session_b")),
     Endpoint("ballots:close", url("ballots:close", "session_a"), method="post",
              outside_url=url("ballots:close", "session_b"), ok=POSTED),
     Endpoint("ballots:paper", url("ballots:paper", "session_a"), method="post", insider="reviewer_a",

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ballots.tests.factories import make_session
+from core.browser_testing import zh
 from core.testing import build_world
 
 pytestmark = pytest.mark.browser
@@ -51,7 +52,8 @@ def test_a_phone_votes_from_the_qr_address_and_finds_its_receipt(browsing, world
     voter.shot("receipt")
 
     page = secretary.goto(f"/ballots/{session.pk}/")
-    page.locator(f"form[action='/ballots/{session.pk}/close/'] button").click()
+    page.get_by_role("link", name=zh("Close and count…")).click()
+    page.get_by_role("button", name=zh("Yes, close and count")).click()
     expect(page.locator("td.count").nth(1)).to_have_text("1")
     secretary.shot("results")
 

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ballots import selectors, services
+from ballots.choices import SessionState
 from ballots.models import Ballot, BallotCode, BallotSession, CodeGuesses
 from ballots.tests.factories import make_session
 from core.models import AuditEvent
@@ -18,6 +19,7 @@ from cycles import services as cycle_services
 from cycles.models import Grading, StepRecord
 from orgs import services as org_services
 from standards import services as standard_services
+from standards.models import SatisfactionRate
 from standards.tests.factories import make_standard
 
 pytestmark = pytest.mark.django_db
@@ -164,13 +166,54 @@ def test_a_step_ballot_records_the_step_by_itself(world, grading):
     record = StepRecord.objects.get(grading=grading, step="public_rating")
     assert session.delivered and record.participants == 3 and record.grade == "advanced"
     assert record.votes == {"advanced": 2, "average": 1, "lagging": 0}
-    # The meeting's ballot comes after steps not yet recorded: its count stays on the session.
+    # The joint meeting votes on the declared grade: there is none before the self-assessment.
+    assert "purpose" in refusal(lambda: make_session(world.secretary_a1, world.branch_a1, purpose="meeting_review",
+                                                     grading=grading))
+    for step, grade in (("member_review", "advanced"), ("self_assessment", "average")):
+        cycle_services.step_record(actor=world.secretary_a1, grading=grading, step=step, held_on=timezone.localdate(),
+                                   participants=3, grade=grade)
+    meeting = make_session(world.secretary_a1, world.branch_a1, purpose="meeting_review", grading=grading)
+    assert meeting.grade_voted_on == "average" and "一般" in meeting.title  # the slips name the grade voted on
+    codes = services.codes_generate(actor=world.secretary_a1, session=meeting, count=2)
+    for code, answer in zip(codes, ["agree", "disagree"], strict=True):
+        services.ballot_cast(session_id=meeting.pk, code=code, answer=answer)
+    meeting = services.session_close(actor=world.secretary_a1, session=meeting)
+    assert meeting.delivered
+    assert StepRecord.objects.get(step="meeting_review").votes == {"agree": 1, "disagree": 1, "abstain": 0}
+
+
+def test_a_meeting_vote_on_a_grade_no_longer_declared_is_not_passed_on(world, grading):
+    for step, grade in (("public_rating", "advanced"), ("member_review", "advanced"), ("self_assessment", "advanced")):
+        cycle_services.step_record(actor=world.secretary_a1, grading=grading, step=step, held_on=timezone.localdate(),
+                                   grade=grade)
     meeting = make_session(world.secretary_a1, world.branch_a1, purpose="meeting_review", grading=grading)
     (code,) = services.codes_generate(actor=world.secretary_a1, session=meeting, count=1)
     services.ballot_cast(session_id=meeting.pk, code=code, answer="agree")
+    cycle_services.step_record(actor=world.secretary_a1, grading=grading, step="self_assessment",
+                               held_on=timezone.localdate(), grade="average")  # declared again, lower
     meeting = services.session_close(actor=world.secretary_a1, session=meeting)
-    assert not meeting.delivered and meeting.tallies["counts"] == {"agree": 1, "disagree": 0, "abstain": 0}
+    assert not meeting.delivered and meeting.tallies["counts"]["agree"] == 1
     assert not StepRecord.objects.filter(step="meeting_review").exists()
+
+
+def test_a_ballot_closed_with_no_ballot_is_void_and_feeds_nothing(world, grading):
+    session = make_session(world.secretary_a1, world.branch_a1, purpose="public_rating", grading=grading)
+    services.codes_generate(actor=world.secretary_a1, session=session, count=3)
+    assert session.get_state_display() == str(SessionState.OPEN.label)
+    session = services.session_close(actor=world.secretary_a1, session=session)
+    assert session.state == SessionState.VOID and session.tallies["void"] and not session.delivered
+    assert session.get_state_display() == str(SessionState.VOID.label)
+    assert not StepRecord.objects.exists()
+    satisfaction = services.session_close(actor=world.secretary_a1, session=make_session(
+        world.secretary_a1, world.branch_a1, grading=grading))
+    assert satisfaction.state == SessionState.VOID and not SatisfactionRate.objects.exists()
+
+
+def test_a_quorum_is_at_least_one(world):
+    for quorum in (0, -1, True, "3", None):
+        assert set(refusal(lambda q=quorum: make_session(world.secretary_a1, world.branch_a1, quorum=q))) == {"quorum"}
+    assert not BallotSession.objects.exists()
+    assert make_session(world.secretary_a1, world.branch_a1, quorum=1).quorum == 1
 
 
 def test_who_may_run_a_ballot(world, grading):

@@ -215,6 +215,75 @@ def test_scheduling_issuing_slips_and_closing(client, world):
     assert client.post(reverse("ballots:close", args=[session.pk])).status_code == 400  # once
 
 
+def test_a_session_says_where_it_stands_on_its_page_and_in_the_list(client, world):
+    client.force_login(world.secretary_a1)
+    later = make_session(world.secretary_a1, world.branch_a1, opens_in=30)
+    now = make_session(world.secretary_a1, world.branch_a1)
+    ended = make_session(world.secretary_a1, world.branch_a1, opens_in=-120, minutes=60)
+    listing = client.get(reverse("ballots:list", args=[world.branch_a1.pk])).content.decode()
+    states = re.findall(r'<td class="state"[^>]*><span class="badge state-(\w+)">([^<]+)</span>', listing)
+    assert sorted(states) == sorted([("scheduled", "尚未开始"), ("open", "进行中"), ("ended", "已截止，尚未计票")])
+    for session, label in ((later, "尚未开始"), (now, "进行中"), (ended, "已截止，尚未计票")):
+        page = client.get(reverse("ballots:detail", args=[session.pk])).content.decode()
+        assert re.search(rf'<dd class="state"><span class="badge state-\w+">{label}</span>', page), label
+
+
+def test_closing_asks_first_and_says_it_cannot_be_undone(client, session, world):
+    client.force_login(world.secretary_a1)
+    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+    vote(client, session, code)
+    detail = client.get(reverse("ballots:detail", args=[session.pk])).content.decode()
+    assert f'href="{reverse("ballots:close", args=[session.pk])}"' in detail  # a link to the question, not a POST
+    page = client.get(reverse("ballots:close", args=[session.pk])).content.decode()
+    assert "此操作无法撤销" in page and "是，关闭并计票" in page
+    session.refresh_from_db()
+    assert not session.closed  # asking changed nothing
+    assert client.post(reverse("ballots:close", args=[session.pk])).status_code == 302
+    session.refresh_from_db()
+    assert session.closed
+    assert client.get(reverse("ballots:close", args=[session.pk]))["Location"] == reverse("ballots:detail", args=[session.pk])
+
+
+def test_a_void_session_says_so(client, session, world):
+    client.force_login(world.secretary_a1)
+    response = client.post(reverse("ballots:close", args=[session.pk]), follow=True)
+    page = response.content.decode()
+    assert "无效" in page and "未投出任何选票" in page
+    listing = client.get(reverse("ballots:list", args=[world.branch_a1.pk])).content.decode()
+    assert 'badge state-void' in listing
+
+
+def test_rates_show_as_percentages(client, session, world):
+    client.force_login(world.secretary_a1)
+    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=3)
+    for code, answer in zip(codes, ["satisfied", "dissatisfied"], strict=False):
+        vote(client, session, code, answer)
+    services.session_close(actor=world.secretary_a1, session=session)
+    page = client.get(reverse("ballots:detail", args=[session.pk])).content.decode()
+    assert '<td class="satisfaction">50%</td>' in page and '<td class="turnout">66.7%</td>' in page
+    assert "0.5000" not in page and "0.6667" not in page
+
+
+def test_a_joint_meeting_ballot_names_the_grade_voted_on(client, world):
+    from cycles import services as cycle_services
+    from cycles.models import Grading
+    from standards.tests.factories import make_standard
+
+    standard = make_standard(world.county_admin, world.county)
+    cycle = cycle_services.cycle_open(actor=world.county_admin, owner=world.county, year=2026, name="2026年分类定级",
+                                      standards={"village": standard}, steps=["self_assessment", "meeting_review",
+                                                                              "superior_decision"])
+    grading = Grading.objects.get(cycle=cycle, organization=world.branch_a1)
+    cycle_services.step_record(actor=world.secretary_a1, grading=grading, step="self_assessment",
+                               held_on=timezone.localdate(), grade="average")
+    session = make_session(world.secretary_a1, world.branch_a1, purpose="meeting_review", grading=grading)
+    client.force_login(world.secretary_a1)
+    for page in (client.get(reverse("ballots:detail", args=[session.pk])),
+                 client.get(reverse("ballots:vote", args=[session.pk]))):
+        assert "申报等次“一般”" in page.content.decode()
+    assert "一般" in client.get(reverse("ballots:list", args=[world.branch_a1.pk])).content.decode()
+
+
 def test_paper_tallies_on_the_page(client, session, world):
     client.force_login(world.secretary_a1)
     response = client.post(reverse("ballots:paper", args=[session.pk]),

@@ -341,7 +341,7 @@ def decide_both(world, grade="advanced"):
             if branch == world.branch_a2:  # its public rating is already on record (the fixture's attachment)
                 services.step_record(actor=actor, grading=g, step="member_review", held_on=TODAY, grade="advanced")
                 services.step_record(actor=actor, grading=g, step="self_assessment", held_on=TODAY, grade="advanced")
-                services.step_record(actor=actor, grading=g, step="meeting_review", held_on=TODAY,
+                services.step_record(actor=actor, grading=g, step="meeting_review", held_on=TODAY, participants=9,
                                      votes={"agree": 9, "disagree": 0, "abstain": 0})
                 services.grading_submit(actor=actor, grading=g)
             else:

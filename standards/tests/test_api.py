@@ -73,15 +73,20 @@ def test_sheet_flow_and_bad_input(client, world):
                            content_type="application/json")
     assert response.status_code == 201
     assert response.json()["total"] == "80.0" and response.json()["grade"] == "advanced"
-    for payload, field in (({"item": "9.9", "reason": "x"}, "item"), ({"item": "2.1", "occurrences": 6, "reason": "x"},
+    for payload, field in (({"item": "9.9", "reason": "x"}, "item"), ({"item": "2.1", "occurrences": 0, "reason": "x"},
                                                                      "occurrences"), ({"item": "2.1", "reason": " "}, "reason")):
         response = client.post(f"{url}/deductions", payload, content_type="application/json")
         assert response.status_code == 400 and response.json()["errors"][0]["field"] == field
     response = client.post(f"{url}/deductions", {"occurrences": 1}, content_type="application/json")
     assert response.status_code == 422
     assert ScoreSheet.objects.get(pk=world.sheet_a.pk).total == 80
-    deduction_id = client.get(url).json()["deductions"][0]["id"]
-    response = client.delete(f"{url}/deductions/{deduction_id}", content_type="application/json")
+    # 扣完为止: 6 × 10 points on an item of 50 is kept as entered, and the item stops at 0.
+    response = client.post(f"{url}/deductions", {"item": "2.1", "occurrences": 6, "reason": "全年任务未完成"},
+                           content_type="application/json")
+    assert response.status_code == 201 and response.json()["total"] == "50.0"
+    assert [d["points"] for d in response.json()["deductions"]] == ["20.0", "60.0"]
+    for deduction in client.get(url).json()["deductions"]:
+        response = client.delete(f"{url}/deductions/{deduction['id']}", content_type="application/json")
     assert response.status_code == 200 and response.json()["total"] == "100.0"
 
 

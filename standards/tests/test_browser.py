@@ -1,5 +1,7 @@
 """A branch secretary fills the self-assessment score sheet in real Chromium and sees the grade change."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -40,14 +42,18 @@ def test_filling_a_score_sheet_changes_total_grade_and_stars(browsing, world):
     expect(page.locator(".explanation")).to_contain_text("年度任务三项未完成")
     tab.shot("after-deduction")
 
-    # A deduction past the item's maximum is refused with the item named, and nothing changes.
+    # A deduction past the item's maximum is kept, and the item stops at 0 ("每个项目分值扣完为止").
     row = page.locator("tr[data-item='1.1']")  # 5 points a time, at most 30: 7 times is 35
     row.locator("input[name=occurrences]").fill("7")
     row.locator("input[name=reason]").fill("缺席培训")
     row.get_by_role("button", name=zh("Deduct")).click()
-    expect(page.locator(".errorlist[role=alert]")).to_contain_text("1.1")
+    expect(result.locator(".total strong")).to_have_text("40.0")
+    expect(row.locator("td.score")).to_have_text(re.compile(r"^\s*0\.0"))
+    expect(row.locator(".exhausted")).to_contain_text("每个项目分值扣完为止")
+    expect(page.locator(".errorlist[role=alert]")).to_have_count(0)
+    tab.shot("ran-out")
+    row.get_by_role("button", name=zh("remove")).click()
     expect(result.locator(".total strong")).to_have_text("70.0")
-    tab.shot("refused")
 
     page.locator("tr[data-item='2.1']").get_by_role("button", name=zh("remove")).click()
     expect(result.locator(".total strong")).to_have_text("100.0")

@@ -72,8 +72,7 @@ def test_bad_deductions_are_refused_and_nothing_changes(world, standard):
     with_secretary(world)
     sheet = services.score_sheet_open(actor=world.secretary_a1, organization=world.branch_a1, standard=standard,
                                       assessor_kind="self")
-    for occurrences, reason, field in ((0, "x", "occurrences"), (-1, "x", "occurrences"), (7, "x", "occurrences"),
-                                       (1, " ", "reason")):
+    for occurrences, reason, field in ((0, "x", "occurrences"), (-1, "x", "occurrences"), (1, " ", "reason")):
         with pytest.raises(ValidationError) as caught:
             services.deduction_add(actor=world.secretary_a1, sheet=sheet, item=item(standard, "1.1"),
                                    occurrences=occurrences, reason=reason)
@@ -82,6 +81,25 @@ def test_bad_deductions_are_refused_and_nothing_changes(world, standard):
     assert not Deduction.objects.exists()
     sheet.refresh_from_db()
     assert sheet.total == D(100)
+
+
+def test_a_deduction_past_what_is_left_is_kept_and_the_item_scores_0(world, standard):
+    """seeds/002 "每个项目分值扣完为止": points past the item's maximum are kept as entered, never refused."""
+    with_secretary(world)
+    sheet = services.score_sheet_open(actor=world.secretary_a1, organization=world.branch_a1, standard=standard,
+                                      assessor_kind="self")
+    services.deduction_add(actor=world.secretary_a1, sheet=sheet, item=item(standard, "1.1"), occurrences=4, reason="缺培训")
+    deduction = services.deduction_add(actor=world.secretary_a1, sheet=sheet, item=item(standard, "1.1"), occurrences=3,
+                                       reason="又缺培训")  # 20 of 30 gone, 15 more: 5 past the item
+    assert deduction.points == D(15)
+    sheet.refresh_from_db()
+    assert (sheet.total, sheet.grade) == (D(70), "average")
+    line = next(line for indicator in selectors.sheet_explanation(user=world.secretary_a1, sheet=sheet).indicators
+                for line in indicator.items if line.item.code == "1.1")
+    assert (line.score, line.deducted, line.beyond) == (D(0), D(35), D(5))
+    services.deduction_add(actor=world.secretary_a1, sheet=sheet, item=item(standard, "1.2"), occurrences=1, reason="不全")
+    sheet.refresh_from_db()
+    assert sheet.total == D(60) and Deduction.objects.filter(sheet=sheet).count() == 3
 
 
 def test_veto_always_wins_and_explanation_lists_it(world, standard):
@@ -108,11 +126,17 @@ def test_data_vetoes_set_themselves_off(world, standard):
     assert sheet.vetoed and sheet.veto_marks.get().automatic  # the branch has no secretary on record
     with pytest.raises(PermissionDenied):
         services.veto_unmark(actor=world.secretary_a1, mark=sheet.veto_marks.get())
-    with_secretary(world)
-    sheet = services.sheet_apply_satisfaction(actor=world.secretary_a1, sheet=sheet, satisfaction=D("0.55"))
+    with_secretary(world)  # the mark lifts by itself when the data changes
+    sheet.refresh_from_db()
+    assert not sheet.vetoed and not sheet.veto_marks.exists()
+    services.satisfaction_record(actor=world.secretary_a1, organization=world.branch_a1, standard=standard,
+                                 rate=D("0.55"), evidence="测评")
+    sheet.refresh_from_db()
     assert sheet.vetoed
     assert [m.clause.position for m in sheet.veto_marks.order_by("clause__position")] == [3]
-    sheet = services.sheet_apply_satisfaction(actor=world.secretary_a1, sheet=sheet, satisfaction=D("0.80"))
+    services.satisfaction_record(actor=world.secretary_a1, organization=world.branch_a1, standard=standard,
+                                 rate=D("0.80"), evidence="再测评")
+    sheet.refresh_from_db()
     assert not sheet.vetoed and sheet.grade == "advanced"
 
 

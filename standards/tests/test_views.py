@@ -1,5 +1,6 @@
 """Standards and score-sheet pages: access generated per page, and the sheet's running result."""
 
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -56,14 +57,17 @@ def test_secretary_fills_the_sheet_and_sees_the_grade_change(client, world):
     assert response.status_code == 200
     body = response.content.decode()
     assert 'data-total="70.0"' in body and 'data-grade="average"' in body and "未完成任务" in body
-    response = client.post(reverse("standards:deduct", args=[sheet.pk, item.pk]), {"occurrences": 9, "reason": "x"},
-                           HTTP_HX_REQUEST="true")
-    assert "2.1" in response.content.decode() and 'data-total="70.0"' in response.content.decode()
     response = client.post(reverse("standards:deduct", args=[sheet.pk, item.pk]), {"occurrences": 1, "reason": ""},
                            HTTP_HX_REQUEST="true")
-    assert 'data-total="70.0"' in response.content.decode()
+    assert "2.1" in response.content.decode() and 'data-total="70.0"' in response.content.decode()
     sheet.refresh_from_db()
     assert sheet.total == D(70)
+    # 扣完为止: 9 more times is past what is left of the item; it is kept, the item scores 0, and the sheet says so.
+    response = client.post(reverse("standards:deduct", args=[sheet.pk, item.pk]), {"occurrences": 9, "reason": "全年未完成"},
+                           HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert 'data-total="50.0"' in body and "errorlist" not in body and "全年未完成" in body
+    assert 'class="exhausted"' in body and "每个项目分值扣完为止" in body
 
 
 @pytest.mark.django_db
@@ -76,7 +80,7 @@ def test_superior_sees_the_self_assessment_beside_its_own(client, world):
     url = sheet_url("branch_a1", "superior")(world)
     client.post(url)
     page = client.get(url).content.decode()
-    assert 'class="other-score">25.0<' in page
+    assert re.search(r'class="other-score"[^>]*>25.0<', page)
     sheet = ScoreSheet.objects.get(assessor_kind="superior")
     clause = world.standard.vetoes.get(position=1)
     response = client.post(reverse("standards:veto", args=[sheet.pk, clause.pk]), {"evidence": "信访局通报"},

@@ -1,0 +1,113 @@
+"""The secretary's ballot pages and the voter's, on a 390-pixel phone: each session says where it stands, a joint
+meeting's ballot names the grade voted on, closing asks first, and a session closed with no ballot is void."""
+
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from ballots import services
+from ballots.tests.factories import make_session
+from core.browser_testing import zh
+from core.testing import build_world
+from cycles import services as cycle_services
+from cycles.models import Grading
+from standards.tests.factories import make_standard
+
+pytestmark = pytest.mark.browser
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+@pytest.fixture
+def world(transactional_db):
+    world = build_world()
+    standard = make_standard(world.county_admin, world.county)
+    cycle = cycle_services.cycle_open(actor=world.county_admin, owner=world.county, year=2026, name="2026年分类定级",
+                                      standards={"village": standard}, steps=["self_assessment", "meeting_review",
+                                                                              "superior_decision"])
+    world.grading = Grading.objects.get(cycle=cycle, organization=world.branch_a1)
+    cycle_services.step_record(actor=world.secretary_a1, grading=world.grading, step="self_assessment",
+                               held_on=timezone.localdate(), grade="average")
+    world.meeting = make_session(world.secretary_a1, world.branch_a1, purpose="meeting_review", grading=world.grading)
+    world.later = make_session(world.secretary_a1, world.branch_a1, opens_in=24 * 60)
+    return world
+
+
+def fits(page, width=390) -> None:
+    """Nothing sticks out sideways: the page reads on the phone without scrolling across."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_secretarys_ballot_pages_on_a_phone(browsing, world):
+    tab = browsing.tab(**PHONE)
+    tab.log_in_as(world.secretary_a1)
+    page = tab.goto(f"/ballots/orgs/{world.branch_a1.pk}/")
+    rows = page.locator("table.ballots tbody tr")
+    expect(rows.filter(has_text=zh("Open"))).to_have_count(1)
+    expect(rows.filter(has_text=zh("Not yet open"))).to_have_count(1)
+    expect(rows.filter(has_text="一般")).to_have_count(1)  # the meeting's ballot, on the declared grade
+    fits(page)
+    tab.shot("list")
+
+    page.get_by_role("link", name=world.meeting.title).click()
+    expect(page.locator("dd.state .badge")).to_have_text(zh("Open"))
+    expect(page.locator("dd.grade-voted-on")).to_contain_text("申报等次“一般”")
+    fits(page)
+    tab.shot("meeting")
+    codes = services.codes_generate(actor=world.secretary_a1, session=world.meeting, count=2)
+
+    voter = browsing.tab(**PHONE)
+    phone = voter.goto(f"/v/{world.meeting.pk}/#{codes[0]}")
+    expect(phone.locator("legend")).to_have_text(zh("Do you agree with the declared grade %(grade)s?", grade="一般"))
+    fits(phone)
+    voter.shot("vote")
+    phone.locator("label.answer input[value=agree]").tap()
+    phone.locator("button[type=submit]").tap()
+    expect(phone.locator("#receipt")).to_be_visible()
+
+    page.get_by_role("link", name=zh("Close and count…")).click()
+    expect(page.locator(".confirm")).to_contain_text(zh("This cannot be undone."))
+    fits(page)
+    tab.shot("close-asks")
+    page.get_by_role("link", name=zh("No, go back")).click()
+    expect(page.locator("dd.state .badge")).to_have_text(zh("Open"))  # going back changed nothing
+    page.get_by_role("link", name=zh("Close and count…")).click()
+    page.get_by_role("button", name=zh("Yes, close and count")).click()
+    expect(page.locator("dd.state .badge")).to_have_text(zh("Closed and counted"))
+    expect(page.locator("td.count").first).to_have_text("1")
+    fits(page)
+    tab.shot("counted")
+
+
+def test_a_ballot_closed_with_no_ballot_is_void_on_a_phone(browsing, world):
+    session = make_session(world.secretary_a1, world.branch_a1, opens_in=-120, minutes=60)
+    tab = browsing.tab(**PHONE)
+    tab.log_in_as(world.secretary_a1)
+    page = tab.goto(f"/ballots/{session.pk}/")
+    expect(page.locator("dd.state .badge")).to_have_text(zh("Ended, not yet counted"))
+    page.get_by_role("link", name=zh("Close and count…")).click()
+    page.get_by_role("button", name=zh("Yes, close and count")).click()
+    expect(page.locator(".messages li.warning")).to_have_text(
+        zh("The ballot is closed with no ballot cast: it is void and passes nothing on."))
+    expect(page.locator("dd.state .badge")).to_have_text(zh("Void: closed with no ballot"))
+    fits(page)
+    tab.shot("void")
+    page = tab.goto(f"/ballots/orgs/{world.branch_a1.pk}/")
+    expect(page.locator("table.ballots .badge.state-void")).to_have_count(1)
+
+
+def test_the_audit_reads_in_words_on_a_phone(browsing, world):
+    world.secretary_a1.first_name = "廖仁旺"
+    world.secretary_a1.save()
+    (code,) = services.codes_generate(actor=world.secretary_a1, session=world.meeting, count=1)
+    services.ballot_cast(session_id=world.meeting.pk, code=code, answer="agree")
+    services.session_close(actor=world.secretary_a1, session=world.meeting)
+    tab = browsing.tab(**PHONE)
+    tab.log_in_as(world.secretary_a1)
+    page = tab.goto(f"/orgs/{world.branch_a1.pk}/audit/")
+    closed = page.locator("table.audit tbody tr", has_text=zh("Ballot closed and counted"))
+    expect(closed).to_contain_text("廖仁旺")
+    expect(closed).to_contain_text(zh("Agree") + " 1")
+    expect(closed).not_to_contain_text("secretary_a1")
+    fits(page)
+    tab.shot("audit")
