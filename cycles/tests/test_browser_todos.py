@@ -48,6 +48,7 @@ def world(transactional_db):
 
 def fits(page) -> None:
     """Nothing wider than the phone: the page never scrolls sideways."""
+    page.wait_for_load_state("load")  # a stylesheet still on its way leaves the page unstyled, and wider
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
