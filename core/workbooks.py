@@ -46,7 +46,14 @@ class Limits:
 
 
 class UnreadableWorkbook(Exception):
-    """The file is not a spreadsheet that can be read; the message says why, and what to do, for people."""
+    """The file is not a spreadsheet that can be read; the message says why, and what to do, for people.
+    ``reason``, for callers that say it their own way: "damaged" (or of another kind), "empty",
+    "kind" (its name), "misnamed", "web_page", "password", "too_far", "too_big", "slow", "csv_encoding",
+    "csv_quote", "server"."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass
@@ -119,7 +126,7 @@ class PendingWorkbook:
             self._close()
             logger.exception("the workbook reader could not be started with %s", sys.executable)
             raise UnreadableWorkbook(_("The server could not start reading the workbook; please tell its "
-                                       "administrator.")) from None
+                                       "administrator."), "server") from None
 
     def wait(self) -> Workbook:
         """The workbook once its reader has ended; UnreadableWorkbook when it could not be read."""
@@ -129,7 +136,7 @@ class PendingWorkbook:
             self.stop()
             raise UnreadableWorkbook(_("Reading the workbook took more than %(minutes)d minutes; it may be damaged. "
                                        "Please open it, save it again and upload it again.")
-                                     % {"minutes": max(1, self.limits.seconds // 60)}) from None
+                                     % {"minutes": max(1, self.limits.seconds // 60)}, "slow") from None
         try:
             index = self._index()
         except BaseException:
@@ -176,7 +183,8 @@ def file_kind(filename: str) -> str:
     """"csv" or "workbook" by the file's name; UnreadableWorkbook for any other name."""
     suffix = PurePath(filename or "").suffix.lower()
     if suffix not in SUFFIXES:
-        raise UnreadableWorkbook(_("%(name)s is not an .xlsx, .xls or .csv file.") % {"name": PurePath(filename or "").name})
+        raise UnreadableWorkbook(_("%(name)s is not an .xlsx, .xls or .csv file.") % {"name": PurePath(filename or "").name},
+                                 "kind")
     return "csv" if suffix == ".csv" else "workbook"
 
 
@@ -187,15 +195,15 @@ def workbook_read_start(path, *, filename: str = "", limits: Limits = Limits()) 
     with open(path, "rb") as file:
         start = file.read(65536)
     if not start:
-        raise UnreadableWorkbook(_("The file is empty."))
+        raise UnreadableWorkbook(_("The file is empty."), "empty")
     suffix = PurePath(filename or os.fspath(path)).suffix.lower()
     if kind == "csv" and start.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise UnreadableWorkbook(_("The file is named .csv but is an Excel workbook; please name it .xlsx or .xls."))
+        raise UnreadableWorkbook(_("The file is named .csv but is an Excel workbook; please name it .xlsx or .xls."), "misnamed")
     if kind == "workbook" and b"<table" in start.lower() and start[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower() \
             .startswith((b"<html", b"<!doctype", b"<table", b"<?xml")):
         raise UnreadableWorkbook(_("The file is a web page (HTML) named %(suffix)s, as some systems export their "
                                    "tables. Please open it in Excel or WPS, save it as .xlsx and upload that.")
-                                 % {"suffix": suffix})
+                                 % {"suffix": suffix}, "web_page")
     return PendingWorkbook(path, kind, limits)
 
 
@@ -217,12 +225,12 @@ def column_letter(index: int) -> str:
 def _too_big() -> UnreadableWorkbook:
     return UnreadableWorkbook(_("The workbook is too big to read: a sheet may hold something far beyond its table. "
                                 "Please delete whatever lies beyond the table (select the rows and columns after it "
-                                "and delete them), save, and upload again."))
+                                "and delete them), save, and upload again."), "too_big")
 
 
 def _damaged() -> UnreadableWorkbook:
     return UnreadableWorkbook(_("The file cannot be read as an Excel workbook; it may be damaged or of another kind. "
-                                "If it opens in Excel or WPS, save it there as .xlsx and upload that."))
+                                "If it opens in Excel or WPS, save it there as .xlsx and upload that."), "damaged")
 
 
 def _refusal(refused: tuple) -> UnreadableWorkbook:
@@ -232,16 +240,17 @@ def _refusal(refused: tuple) -> UnreadableWorkbook:
         return UnreadableWorkbook(
             _("The sheet %(sheet)s reaches cell %(cell)s, too far to read. Please delete whatever lies beyond the "
               "table (select the rows and columns after it and delete them), save, and upload again.")
-            % {"sheet": name, "cell": f"{column_letter(columns - 1)}{rows}"})
+            % {"sheet": name, "cell": f"{column_letter(columns - 1)}{rows}"}, "too_far")
     if reason == "password":
-        return UnreadableWorkbook(_("The workbook is protected by a password; please save it without one."))
+        return UnreadableWorkbook(_("The workbook is protected by a password; please save it without one."), "password")
     if reason == "too_big":
         return _too_big()
     if reason == "csv_utf16":
-        return UnreadableWorkbook(_("The CSV file is in UTF-16; please save it as UTF-8 or GB18030 (GBK)."))
+        return UnreadableWorkbook(_("The CSV file is in UTF-16; please save it as UTF-8 or GB18030 (GBK)."), "csv_encoding")
     if reason == "csv_encoding":
-        return UnreadableWorkbook(_("The CSV file is neither UTF-8 nor GB18030 (GBK); please save it in one of them."))
+        return UnreadableWorkbook(_("The CSV file is neither UTF-8 nor GB18030 (GBK); please save it in one of them."), "csv_encoding")
     if reason == "csv_quote":
         return UnreadableWorkbook(_("Line %(line)d of the CSV file cannot be read: a quotation mark (\") is not "
-                                    "closed or stands inside a value. Please check that line.") % {"line": refused[1]})
+                                    "closed or stands inside a value. Please check that line.") % {"line": refused[1]},
+                                  "csv_quote")
     return _damaged()

@@ -13,8 +13,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.xlsx import new_workbook, text
 from ledgers import jobs, layouts, printing
-from ledgers.layouts.xlsx import new_workbook, text
 from ledgers.models import LedgerJob
 from ledgers.selectors import LedgerFilters
 

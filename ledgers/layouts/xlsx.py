@@ -7,12 +7,12 @@ while its first row is written; the cells under it are written, blank and styled
 row.
 """
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import xlsxwriter
 
+from core.xlsx import new_workbook, text
 from ledgers.layouts.forms import (
     FormMeta,
     Group,
@@ -30,22 +30,8 @@ from ledgers.layouts.forms import (
     tally_tables,
 )
 
-# Text is always written as text, never as a formula or a link, in every file Jinwei writes.
-WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                    "strings_to_numbers": False}
-# Characters XML cannot hold; XlsxWriter would write them as _x0007_, which Excel shows as such.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 FONT = {"font_name": "宋体", "font_size": 10}
 CELL = {**FONT, "border": 1, "valign": "vcenter", "text_wrap": True}
-
-
-def text(value: str) -> str:
-    return CONTROL_CHARACTERS.sub("", value) if CONTROL_CHARACTERS.search(value) else value
-
-
-def new_workbook(target) -> xlsxwriter.Workbook:
-    """A workbook for ``target`` (a path or a binary file) that streams its rows and writes text as text."""
-    return xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
 
 
 class _Formats:
