@@ -18,6 +18,7 @@ from django.utils import timezone
 from cycles.models import Grading
 from cycles.tallies import level_counts
 from ledgers.layouts.forms import (
+    DIRECT,
     FORMS,
     Form,
     FormMeta,
@@ -97,7 +98,7 @@ def unit_counts(*, cycle, level) -> list[tuple[str, dict]]:
     rest = {"grade": {key: count for key, count in rest_grades.items() if count > 0},
             "organizations": {key: count for key, count in rest_organizations.items() if count > 0}}
     if rest["grade"] or rest["organizations"]:
-        counted.append(("直属党组织", rest))
+        counted.append((DIRECT, rest))
     counted.append(("合计", total))
     return counted
 

@@ -256,7 +256,8 @@ def _count_table(*, title: str, meta: FormMeta, units: list[tuple[str, dict]], g
     A designed grid: the seeds keep only these forms' titles and notes. The total counts every
     organization of the sector under the unit, graded or not; with ``graded_only`` (附件一's
     已定级党组织数) the organizations whose grade is set. The last unit named "合计" is the level's
-    own total."""
+    own total; 直属党组织 (the level's directly subordinate organizations together) is left out of a
+    sector where it counts nothing."""
     labels = grade_labels()
     header = [HeaderCell("序号", 0, 0, rowspan=2), HeaderCell(unit_header, 0, 1, rowspan=2),
               HeaderCell(total_header, 0, 2, rowspan=2),
@@ -271,6 +272,8 @@ def _count_table(*, title: str, meta: FormMeta, units: list[tuple[str, dict]], g
     for name, counts in units:
         values = [grade_count(counts, grade, sector) for grade in grades]
         total = sum(values) if graded_only else organizations_count(counts, sector)
+        if name == DIRECT and not total and not any(values):
+            continue  # the level's own organizations count nothing in this sector
         is_total = name == "合计"
         number += 0 if is_total else 1
         body.append(["" if is_total else number, name, total, *values, *(Share(v, total) for v in values), ""])
@@ -293,6 +296,7 @@ def hunan_summary_tables(units: list[tuple[str, dict]], meta: FormMeta) -> list[
         sheet_name="情况汇总表")]
 
 
+DIRECT = "直属党组织"  # printing.unit_counts's row of the level's directly subordinate organizations
 TALLY_NOTES = ["说明：1.此表分领域(行业)分别统计。", "2.此表由各街道党工委、系统党委、区直机关工委汇总后上报。",
                "3.表格行数可根据实际情况增减。"]
 SITE_TALLY_NOTES = ["说明：1.此表由各街道汇总后上报。", "2.表格行数可根据实际情况增减。"]
