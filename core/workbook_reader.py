@@ -1,7 +1,7 @@
 """The child process of core.workbooks: reads one spreadsheet file and writes its rows to its output.
 
-Run as ``python -I workbook_reader.py PATH KIND MAX_CELLS MEMORY_BYTES CPU_SECONDS`` by core.workbooks,
-with its standard output a regular file; KIND is "csv" or "workbook". Standard library and
+Run as ``python -I workbook_reader.py PATH KIND MAX_CELLS MEMORY_BYTES CPU_SECONDS OUTPUT_BYTES`` by
+core.workbooks, with its standard output a regular file; KIND is "csv" or "workbook". Standard library and
 python-calamine only, so that it starts in a fraction of a second.
 
 python-calamine builds each sheet whole, from A1 to its farthest filled cell, and ends its process
@@ -15,6 +15,7 @@ a file without it means that the process ended before its work did.
 """
 
 import csv
+import errno
 import io
 import pickle
 import re
@@ -26,7 +27,8 @@ from xml.etree import ElementTree
 import python_calamine
 
 CHUNK_ROWS = 2000
-OUT_OF_MEMORY = 3  # the exit status when Python itself runs out of memory (calamine aborts: a signal)
+CHUNK_CELLS = 100_000  # and at most this many cells a chunk: the caller holds one chunk at a time
+TOO_BIG = 3  # the exit status when the rows outgrow the memory or the output allowed (calamine aborts: a signal)
 
 # An error cell: <c r="C2" t="e"><f>VLOOKUP(…)</f><v>#N/A</v></c>, its attributes in any order and quoting.
 # Every repetition is bounded, so that no crafted text makes a search take quadratic time.
@@ -149,14 +151,15 @@ class Output:
         self.sheets = []
 
     def sheet(self, name: str, rows, *, merged=(), errors=()) -> None:
-        offsets, height, width, chunk = [], 0, 0, []
+        offsets, height, width, chunk, cells = [], 0, 0, [], 0
         for row in rows:
             chunk.append(row)
             height += 1
             width = max(width, len(row))
-            if len(chunk) == CHUNK_ROWS:
+            cells += len(row)
+            if len(chunk) == CHUNK_ROWS or cells >= CHUNK_CELLS:
                 offsets.append(self._dump(chunk))
-                chunk = []
+                chunk, cells = [], 0
         if chunk:
             offsets.append(self._dump(chunk))
         self.sheets.append((name, height, width, list(merged), list(errors), offsets))
@@ -189,19 +192,24 @@ def read_workbook(path: str, max_cells: int, output: Output) -> None:
     if start.startswith(b"\xd0\xcf\x11\xe0") and "EncryptionInfo".encode("utf-16-le") in start:
         raise Refused("password")
     errors = _archive_checks(path, max_cells) if start.startswith(b"PK\x03\x04") else {}
+    workbook = _calamine(lambda: python_calamine.CalamineWorkbook.from_path(path))
+    for name in _calamine(lambda: workbook.sheet_names):
+        sheet = _calamine(lambda name=name: workbook.get_sheet_by_name(name))
+        rows, columns = (sheet.end[0] + 1, sheet.end[1] + 1) if sheet.end else (0, 0)
+        if rows * columns > max_cells:  # the rows are given from A1, however far the first filled cell is
+            raise Refused("too_far", name, rows, columns)
+        merged = [(top, left, bottom, right) for (top, left), (bottom, right) in (sheet.merged_cell_ranges or ())]
+        output.sheet(name, _grid_rows(sheet), merged=merged, errors=errors.get(name, ()))
+        del sheet  # one sheet in memory at a time
+
+
+def _calamine(call):
+    """What calamine gives; every error it raises means "unreadable" (or "protected by a password")."""
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(path)
-        for name in workbook.sheet_names:
-            sheet = workbook.get_sheet_by_name(name)
-            rows, columns = (sheet.end[0] + 1, sheet.end[1] + 1) if sheet.end else (0, 0)
-            if rows * columns > max_cells:  # the rows are given from A1, however far the first filled cell is
-                raise Refused("too_far", name, rows, columns)
-            merged = [(top, left, bottom, right) for (top, left), (bottom, right) in (sheet.merged_cell_ranges or ())]
-            output.sheet(name, _grid_rows(sheet), merged=merged, errors=errors.get(name, ()))
-            del sheet  # one sheet in memory at a time
-    except Refused:
+        return call()
+    except MemoryError:
         raise
-    except Exception as error:  # noqa: BLE001 - calamine raises several kinds; every one means "unreadable"
+    except Exception as error:  # noqa: BLE001 - calamine raises several kinds
         if "password" in str(error).lower() or type(error).__name__ == "PasswordError":
             raise Refused("password") from None
         raise Refused("unreadable") from None
@@ -248,19 +256,26 @@ def read_csv(path: str, max_cells: int, output: Output) -> None:
 
 def main() -> None:
     path, kind = sys.argv[1], sys.argv[2]
-    max_cells, memory, seconds = (int(argument) for argument in sys.argv[3:6])
+    max_cells, memory, seconds, output_bytes = (int(argument) for argument in sys.argv[3:7])
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     # The caller waits as long; this ends the reader even when the caller is gone.
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+    # A few cells can stand for many (one long text shared by a million cells): the output is bounded too.
+    resource.setrlimit(resource.RLIMIT_FSIZE, (output_bytes, output_bytes))
     output = Output(sys.stdout.buffer)
     try:
-        (read_csv if kind == "csv" else read_workbook)(path, max_cells, output)
-    except Refused as refused:
-        output.finish({"refused": refused.args})
-        return
+        try:
+            (read_csv if kind == "csv" else read_workbook)(path, max_cells, output)
+            index = {"sheets": output.sheets}
+        except Refused as refused:
+            index = {"refused": refused.args}
+        output.finish(index)
     except MemoryError:
-        sys.exit(OUT_OF_MEMORY)
-    output.finish({"sheets": output.sheets})
+        sys.exit(TOO_BIG)
+    except OSError as error:
+        if error.errno != errno.EFBIG:  # the output's limit (Python ignores SIGXFSZ)
+            raise
+        sys.exit(TOO_BIG)
 
 
 if __name__ == "__main__":

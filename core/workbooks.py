@@ -38,11 +38,13 @@ SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
 @dataclass(frozen=True)
 class Limits:
     """What reading one file may take. calamine builds a sheet whole, from A1 to its farthest filled
-    cell: ``max_cells`` refuses a sheet whose size is declared beyond it before it is built."""
+    cell: ``max_cells`` refuses a sheet whose size is declared beyond it before it is built. The
+    output bounds what the caller reads back (and its memory, a chunk of rows at a time)."""
 
     max_cells: int = 10_000_000  # 100,000 rows × 100 columns
     memory_bytes: int = 4 * 1024**3  # the reader's address space: its heap, calamine's and the interpreter's
     seconds: int = 300  # of CPU, and of waiting for the reader
+    output_bytes: int = 256 * 1024**2  # the rows as written for the caller (100,000 ledger rows: about 50 MB)
 
 
 class UnreadableWorkbook(Exception):
@@ -120,7 +122,7 @@ class PendingWorkbook:
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-I", str(READER), os.fspath(path), kind, str(limits.max_cells),
-                 str(limits.memory_bytes), str(limits.seconds)],
+                 str(limits.memory_bytes), str(limits.seconds), str(limits.output_bytes)],
                 stdin=subprocess.DEVNULL, stdout=self.output, stderr=self.errors)
         except OSError:
             self._close()
@@ -161,7 +163,7 @@ class PendingWorkbook:
                 raise _damaged() from None
         self.errors.seek(0)
         errors = self.errors.read()[-2000:].decode(errors="replace")
-        if code < 0 or code == workbook_reader.OUT_OF_MEMORY:  # a limit ended it, or calamine aborted
+        if code < 0 or code == workbook_reader.TOO_BIG:  # a limit ended it, or calamine aborted
             logger.warning("workbook reader ended with %s: %s", code, errors[-500:])
             raise _too_big()
         logger.error("workbook reader ended with %s: %s", code, errors)

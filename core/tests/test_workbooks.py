@@ -145,6 +145,23 @@ def test_a_reader_out_of_memory_ends_alone(tmp_path):
         workbook_read(tmp_path / "big.xlsx", limits=limits)
 
 
+def test_rows_beyond_the_output_allowed_end_the_reader(tmp_path):
+    # One long text in many cells: few bytes in the file, many in its rows.
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(tmp_path / "long.xlsx")
+    sheet = book.add_worksheet()
+    long = "很长的说明" * 6000  # 30,000 characters, stored once among the shared strings
+    for row in range(200):
+        sheet.write_string(row, 0, long)
+    book.close()
+    assert (tmp_path / "long.xlsx").stat().st_size < 200_000
+    with pytest.raises(UnreadableWorkbook, match="太大"):
+        workbook_read(tmp_path / "long.xlsx", limits=Limits(output_bytes=10 * 1024**2))
+    with workbook_read(tmp_path / "long.xlsx") as workbook:
+        assert sum(1 for _row in workbook.sheets[0].rows()) == 200
+
+
 SLOW_READER = "import time\ntime.sleep(60)\n"
 
 
