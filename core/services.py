@@ -1,5 +1,6 @@
 """Writes shared by every app: the audit record."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
@@ -31,6 +32,26 @@ def audit_record(
         after=after,
         reason=reason,
     )
+
+
+def audit_record_many(
+    *,
+    actor,
+    action: str,
+    changes: Iterable[tuple[models.Model, Any, dict[str, Any] | None, dict[str, Any] | None]],
+    reason: str = "",
+) -> int:
+    """Write one audit event per change, (object, its organization, before, after), in bulk
+    statements; inside the transaction that makes the changes, as ``audit_record``. Returns how many."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record_many must run inside the transaction of the changes it records")
+    actor = actor if actor is not None and actor.is_authenticated else None
+    events = [AuditEvent(actor=actor, organization=organization, object_type=obj._meta.label_lower,
+                         object_id=str(obj.pk), object_repr=str(obj)[:255], action=action, before=before,
+                         after=after, reason=reason)
+              for obj, organization, before, after in changes]
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    return len(events)
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:

@@ -1,12 +1,13 @@
 """Exports of the official forms as .xlsx and as PDF (written by ledgers.jobs in a worker): their file
 names and the responses that hand over the files they wrote; an import's problems as .xlsx."""
 
+import io
 from urllib.parse import quote
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
+from core.xlsx import new_workbook, text
 from ledgers import layouts
 from ledgers.models import LedgerJob
 
@@ -35,14 +36,22 @@ def problems_response(job: LedgerJob) -> HttpResponse:
     first ones): row, column, problem, and whether it blocks the import."""
     if job.kind != LedgerJob.Kind.IMPORT or not job.problems:
         raise Http404
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Problems found"))
-    sheet.append([_("Row"), _("Column"), _("Problem"), _("Blocks the import")])
-    for problem in job.problems:
+    output = io.BytesIO()
+    book = new_workbook(output)
+    sheet = book.add_worksheet(_("Problems found"))
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    for column, width in enumerate((8, 24, 80, 10)):
+        sheet.set_column(column, column, width, wrap)
+    sheet.write_row(0, 0, [_("Row"), _("Column"), _("Problem"), _("Blocks the import")], book.add_format({"bold": True}))
+    for number, problem in enumerate(job.problems, start=1):
         column = f"{problem['column']}（{problem['header']}）" if problem.get("header") else problem.get("column", "")
-        sheet.append([problem.get("row"), column, problem["message"], _("yes") if problem.get("blocking", True) else _("no")])
-    response = HttpResponse(content_type=XLSX)
-    book.save(response)
+        if problem.get("row") is not None:
+            sheet.write_number(number, 0, problem["row"])
+        sheet.write_string(number, 1, text(column))
+        sheet.write_string(number, 2, text(problem["message"]))
+        sheet.write_string(number, 3, _("yes") if problem.get("blocking", True) else _("no"))
+    book.close()
+    response = HttpResponse(output.getvalue(), content_type=XLSX)
     name = job.filename.rsplit(".", 1)[0] or "ledger"
     response["Content-Disposition"] = f"attachment; filename*=utf-8''{quote(name + '-' + _('Problems found') + '.xlsx')}"
     return response

@@ -72,7 +72,7 @@ def _preview(job: LedgerJob, progress) -> dict:
             "columns": {key: preview.reading.letter(key) for key in preview.reading.columns},
             "ignored": preview.reading.ignored,
             "problems": preview.problem_dicts(),
-            "changes": [{"row": plan.row, "name": plan.target.name, "fields": importing.plan_changes(plan)}
+            "changes": [{"row": plan.row, "name": plan.graded.name, "fields": importing.plan_changes(plan)}
                         for plan in changed[:importing.CHANGES_LISTED]],
             "changes_left": max(0, len(changed) - importing.CHANGES_LISTED)}
 

@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Job
 from standards.choices import Grade
 
+# What people write of an entry: the ledger's 整改情况 columns.
+ENTRY_FIELDS = ("target_grade", "measures", "deadline", "deadline_text", "assisting_unit", "liaison_leader",
+                "responsible_person")
+
 
 class LedgerEntry(models.Model):
     """整改情况: an organization's upgrade target and rectification for one cycle, the Hunan ledger's

@@ -11,10 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.contrib.staticfiles import finders
+from django.db.models import Count
+from django.db.models.functions import Substr
 from django.utils import timezone
 
+from cycles.models import Grading
 from cycles.tallies import level_counts
 from ledgers.layouts.forms import (
+    DIRECT,
     FORMS,
     Form,
     FormMeta,
@@ -27,6 +31,7 @@ from ledgers.layouts.forms import (
     roster_tables_by_sector,
 )
 from ledgers.selectors import LedgerFilters, ledger_queryset, ledger_rows
+from orgs import paths
 from orgs.choices import Sector
 from orgs.models import Organization
 from standards.defaults import SCHEMES
@@ -77,18 +82,41 @@ def form_rows_total(form: Form, *, cycle, level, filters: LedgerFilters) -> int:
 def unit_counts(*, cycle, level) -> list[tuple[str, dict]]:
     """The summaries' rows: each subordinate unit's counts, the level's directly subordinate
     organizations together (直属党组织), then the level's total (合计). A unit counts what is
-    below it (cycles.tallies), so 直属党组织 is the total less the units."""
+    below it: its grades from the kept-current tallies (cycles.tallies), and every organization
+    graded in the cycle or still to be, by sector ("organizations"); 直属党组织 is the total less
+    the units."""
     total = level_counts(cycle=cycle, organization=level)
-    units = [(unit.name, level_counts(cycle=cycle, organization=unit)) for unit in
-             Organization.objects.filter(parent=level, children_count__gt=0).active().order_by("path")]
-    rest = Counter(total.get("grade", {}))
-    for _name, counts in units:
-        rest.subtract(counts.get("grade", {}))
-    rest = {key: count for key, count in rest.items() if count > 0}
-    if rest:
-        units.append(("直属党组织", {"grade": rest}))
-    units.append(("合计", total))
-    return units
+    units = Organization.objects.filter(parent=level, children_count__gt=0).active().order_by("path")
+    organizations = organizations_by_unit(cycle=cycle, level=level)
+    total["organizations"] = organizations.pop(level.path, {})
+    counted = [(unit.name, level_counts(cycle=cycle, organization=unit) | {"organizations": organizations.get(unit.path, {})})
+               for unit in units]
+    rest_grades, rest_organizations = Counter(total.get("grade", {})), Counter(total["organizations"])
+    for _name, counts in counted:
+        rest_grades.subtract(counts.get("grade", {}))
+        rest_organizations.subtract(counts["organizations"])
+    rest = {"grade": {key: count for key, count in rest_grades.items() if count > 0},
+            "organizations": {key: count for key, count in rest_organizations.items() if count > 0}}
+    if rest["grade"] or rest["organizations"]:
+        counted.append((DIRECT, rest))
+    counted.append(("合计", total))
+    return counted
+
+
+def organizations_by_unit(*, cycle, level) -> dict[str, dict[str, int]]:
+    """How many organizations the cycle grades under the level and under each organization directly
+    below it (itself left out, as the tallies leave it out), by sector: {path: {sector: count}}, the
+    level's own path holding the level's total. One grouped count over the level's range of paths."""
+    unit_path = Substr("organization__path", 1, len(level.path) + paths.SEGMENT)
+    rows = (Grading.objects.filter(cycle=cycle, organization__path__startswith=level.path)
+            .exclude(organization=level).annotate(unit=unit_path).order_by()
+            .values_list("unit", "organization__sector", "organization__depth").annotate(count=Count("id")))
+    counts: dict[str, Counter] = {level.path: Counter()}
+    for unit, sector, depth, count in rows:
+        counts[level.path][sector] += count
+        if depth > level.depth + 1:  # below the unit, not the unit itself
+            counts.setdefault(unit, Counter())[sector] += count
+    return {path: dict(counter) for path, counter in counts.items()}
 
 
 def form_tables(form: Form, *, cycle, level, filters: LedgerFilters, meta: FormMeta,
@@ -148,7 +176,7 @@ class PrintTable:
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value)
+    return "" if value is None else str(value)  # a Share prints as "66.7%"
 
 
 def print_table(table: Table, limit: int | None = None) -> PrintTable:

@@ -3,41 +3,27 @@
 Real ledgers are typed by people (seeds/004 附件三): a title above the header, a two-row header
 with merged group headers ("党组织情况", "整改情况") over the sub-headers, names broken by spaces
 ("毛俊村        党支部"), full-width spaces, line breaks inside cells, a township's name alone on a
-row above its branches (土市乡), notes under the table. ``read_ledger`` finds the header where
+row above its branches (土市乡), notes under the table. ``ledger_read`` finds the header where
 most cells name a column of ``columns.HUNAN_COLUMNS``, and returns every data row with its row
-number as the spreadsheet shows it and each value's column letter, for messages. Workbooks are read
-by ledgers/workbook_reader.py in a process of its own, under memory and time limits: a crafted or
-damaged file can end that process, not the server's.
+number as the spreadsheet shows it and each value's column letter, for messages. The file itself
+is read by core.workbooks, in a process of its own under memory and time limits.
 """
 
 import contextlib
-import csv
 import datetime
-import fcntl
-import functools
-import io
-import logging
-import marshal
-import os
-import pickle
-import select
-import subprocess
-import sys
+import itertools
 import tempfile
-import time
-import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 from django.utils.translation import gettext as _
 
-from ledgers import workbook_reader
+from core.workbooks import SUFFIXES, Limits, UnreadableWorkbook, column_letter, workbook_read_start
 from ledgers.columns import CODE_COLUMN, HUNAN_COLUMNS, Column
-from ledgers.workbook_reader import cell_text, prepared_rows, squeeze
 
-EXTENSIONS = (".xlsx", ".xls", ".csv")
-HEADER_SCAN_ROWS = workbook_reader.HEAD_ROWS  # a header lies within the first rows: a title, a date line, the header
+EXTENSIONS = (".xlsx", ".xls", ".csv")  # what the upload form offers; core.workbooks reads .xlsm and .ods too
+HEADER_SCAN_ROWS = 30  # a header lies within the first rows: a title, a date line, the header
 GROUP_HEADERS = frozenset({"党组织情况", "整改情况", "分类定级情况", "定级情况"})
 TOTAL_WORDS = frozenset({"合计", "小计", "总计", "共计"})
 NOTE_PREFIXES = ("说明", "注：", "注:", "备注", "填表人", "填报人", "制表", "审核人", "填表说明")
@@ -48,7 +34,142 @@ NAME_KEYS = frozenset({"name", "code", "secretary", "first_secretary", "assistin
 # parsed by ledgers.importing, which ignores spaces itself; they are only trimmed here.
 TEXT_KEYS = frozenset({"basic_facts", "main_features", "problems", "measures"})
 ALL_COLUMNS: tuple[Column, ...] = (*HUNAN_COLUMNS, CODE_COLUMN)
-logger = logging.getLogger(__name__)
+LIMITS = Limits()  # 100,000 rows of the Hunan ledger take the reader a few seconds and a few hundred MB
+
+
+# Cells into values ----------------------------------------------------------------------------
+
+def squeeze(text: str) -> str:
+    """Remove every whitespace character, full-width ones (U+3000) and line breaks included."""
+    return "".join(text.split())
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _normalize_other(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() else value
+    return squeeze(cell_text(value))
+
+
+def normalize_text(value):
+    """A long text (基本情况, 整改措施) keeps its line breaks; each line loses its padding, blank lines go."""
+    if value.__class__ is not str:
+        return _normalize_other(value)
+    if "\n" not in value and "\r" not in value:
+        return value.strip()
+    return "\n".join(filter(None, map(str.strip, value.splitlines())))
+
+
+def normalize_name(value):
+    """Names of people and units ("上泉      洞村      党支部") lose every space."""
+    if value.__class__ is not str:
+        return _normalize_other(value)
+    return "".join(value.split())
+
+
+def normalize_value(value):
+    """A value parsed later (a grade, a number, a date): trimmed only."""
+    if value.__class__ is not str:
+        return _normalize_other(value)
+    return value.strip()
+
+
+# What a ledger column's cells are, for ``prepared_rows``: long texts keep their line breaks; names
+# of people and units lose every space (a typist's padding); the values parsed later are trimmed.
+NORMALIZERS = {"text": normalize_text, "name": normalize_name, "value": normalize_value}
+
+
+def normalizer(key: str) -> Callable:
+    """How the cells of the column ``key`` are normalized; the import normalizes what is stored the same way."""
+    return NORMALIZERS["text" if key in TEXT_KEYS else "name" if key in NAME_KEYS else "value"]
+
+
+def is_filled(value) -> bool:
+    if value.__class__ is str:
+        return bool(value) and not value.isspace()
+    return value is not None
+
+
+def merged_down(merged: Iterable[tuple[int, int, int, int]]) -> list[tuple[int, int, int]]:
+    """The ranges merged down one column: (top row, column, bottom row), 0-based."""
+    return [(top, left, bottom) for top, left, bottom, right in merged if left == right and bottom > top]
+
+
+def _merged_cells(merged: list[tuple[int, int, int]], start: int):
+    """A function of (a row's number, 0-based, and its cells) → {index: value} of its empty cells that a
+    range merged down one column gives it, for the rows taken in order; None without such ranges.
+    ``merged``: (top row, column, bottom row); only the ranges that start at or below ``start``
+    (the first data row) count."""
+    tops: dict[int, list[tuple[int, int]]] = {}
+    for top, column, bottom in merged:
+        if top >= start:
+            tops.setdefault(top, []).append((column, bottom))
+    if not tops:
+        return None
+    active: dict[int, tuple[object, int]] = {}  # column → (its range's value, the range's bottom row)
+
+    def cells(number: int, raw: list) -> dict[int, object]:
+        given = {}
+        for column, (value, bottom) in list(active.items()):
+            if number > bottom:
+                del active[column]
+            elif column >= len(raw) or not is_filled(raw[column]):
+                given[column] = value
+        for column, bottom in tops.get(number, ()):
+            active[column] = (raw[column] if column < len(raw) else "", bottom)
+        return given
+
+    return cells
+
+
+def prepared_rows(rows: Iterable[list], columns: list[tuple[str, int, str]], merged: list[tuple[int, int, int]] = (),
+                  start: int = 0):
+    """Each row as (its filled cells of ``columns`` by key, each normalized as its kind says;
+    {index: value} of its other filled cells, as they are; the cells of ``columns`` that a range
+    merged down a column gives it, by key, normalized: a unit, a leader or a deadline merged over the
+    branches it is for). ``columns``: (key, 0-based index, kind). The rows are the sheet's from row
+    ``start`` (0-based), the first data row; ``merged``: see ``_merged_cells``. The merged cells are
+    kept apart: they do not make a blank row, a group row or a note a data row.
+
+    Written for 100,000 rows: each cell of the columns is normalized once; the other cells are
+    looked at only when the row has some."""
+    readers = [(key, index, NORMALIZERS[kind]) for key, index, kind in columns]
+    by_index = {index: (key, NORMALIZERS[kind]) for key, index, kind in columns}
+    mapped = set(by_index)
+    needed = max(mapped) + 1
+    unmapped_by_width: dict[int, list[int]] = {}
+    merged_cells = _merged_cells(merged, start) if merged else None
+    for number, raw in enumerate(rows, start=start):
+        width = len(raw)
+        if width >= needed:
+            values = {key: value for key, index, read in readers if (value := read(raw[index])) != ""}
+        else:
+            values = {key: value for key, index, read in readers if index < width and (value := read(raw[index])) != ""}
+        unmapped = unmapped_by_width.get(width)
+        if unmapped is None:
+            unmapped = unmapped_by_width[width] = [index for index in range(width) if index not in mapped]
+        given = {}
+        if merged_cells is not None:
+            for index, value in merged_cells(number, raw).items():
+                if index in by_index and (value := by_index[index][1](value)) != "":
+                    given[by_index[index][0]] = value
+        yield values, {index: raw[index] for index in unmapped if is_filled(raw[index])}, given
+
+
+# Rows and their problems ----------------------------------------------------------------------
 
 
 def _header_index() -> dict[str, str]:
@@ -61,16 +182,6 @@ def _header_index() -> dict[str, str]:
 
 HEADER_INDEX = _header_index()
 COLUMNS_BY_KEY = {column.key: column for column in ALL_COLUMNS}
-
-
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA: the column as the spreadsheet names it."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
 
 
 @dataclass
@@ -113,7 +224,7 @@ class Reading:
     blocking: int = 0  # how many of the problems block the import; problem() counts them
     pending: Iterator[SheetRow] | None = None  # the data rows not yet read from the sheet (``data_rows``)
     expected: int = 0  # at most this many data rows: the sheet's rows under the header
-    stop: Callable[[], None] = field(default=lambda: None, repr=False)  # stops the file's reader, if it still runs
+    stop: Callable[[], None] = field(default=lambda: None, repr=False)  # lets go of the file's rows
 
     def letter(self, key: str) -> str:
         return column_letter(self.columns[key]) if key in self.columns else ""
@@ -134,9 +245,9 @@ class Reading:
         return not self.blocking
 
     def data_rows(self) -> Iterator[SheetRow]:
-        """The data rows, each read from the sheet when it is asked for, so that an import checks (and
-        writes) the first rows while the rest are still being read; ``rows`` holds those read so far.
-        Once the last row is read, the problems include those of the whole sheet (error cells)."""
+        """The data rows, each read from the sheet when it is asked for, so that an import checks the
+        first rows before the others are turned into values; ``rows`` holds those read so far. Once
+        the last row is read, the problems include those of the whole sheet (error cells)."""
         if self.pending is None:
             yield from self.rows
         else:
@@ -149,335 +260,12 @@ class Reading:
             pass
 
     def close(self) -> None:
-        """Stop reading the file, if its rows are not all read (a workbook's reader process ends)."""
+        """Let go of the file's rows, whether they were all read or not."""
         self.pending = None
         self.stop()
 
 
-class UnreadableFile(Exception):
-    """The file is not a spreadsheet Jinwei reads; the message says why, for the user."""
-
-
-# Files into grids ----------------------------------------------------------------------------
-
-
-# Workbooks are read by ledgers/workbook_reader.py in a process of its own, with these limits:
-# calamine builds a sheet whole, from A1 to its farthest filled cell, and ends its process when that
-# does not fit in memory.
-MAX_CELLS = 10_000_000  # 100,000 rows × 100 columns
-READER = Path(workbook_reader.__file__)
-READER_MEMORY = 4 * 1024**3
-READER_SECONDS = 300
-MAX_ANSWER_BYTES = 256 * 1024**2  # 100,000 rows of the Hunan ledger come back as about 61 MB
-
-
-@dataclass
-class Sheet:
-    """One sheet of a file: its name, how many rows it has, its first rows (where the header is looked
-    for) and the rows after them, which a workbook's reader sends while they are read (``data``), and
-    its Excel error cells (#N/A, #DIV/0!: row and column, 0-based, and the error), which calamine reads
-    as empty, known once every row is read (``finish``). The rows of one sheet only are read."""
-
-    name: str
-    height: int
-    head: list[list]
-    # The rows after the head, prepared for the columns given (workbook_reader.prepared_rows), the data
-    # starting at the row given.
-    rest: Callable[[list[tuple[str, int, str]], int], Iterator[tuple[dict, dict]]] = lambda columns, start: iter(())
-    merged: list[tuple[int, int, int]] = field(default_factory=list)  # ranges merged down a column (prepared_rows)
-    errors: list[tuple[int, int, str]] = field(default_factory=list)
-    finish: Callable[[], None] = lambda: None  # read the file to its end; its error cells are then known
-    stop: Callable[[], None] = lambda: None  # stop reading the file
-
-    def data(self, columns: list[tuple[str, int, str]], start: int) -> Iterator[tuple[dict, dict]]:
-        """Its rows from ``start`` (0-based, within the head) to its last, prepared for ``columns``."""
-        yield from prepared_rows(self.head[start:], columns, self.merged, start, self.head[:start], start)
-        yield from self.rest(columns, start)
-
-
-def _sheet_from_grid(name: str, grid: list[list]) -> Sheet:
-    head = HEADER_SCAN_ROWS + 1  # as a workbook's reader sends them: the header's rows and the one under them
-    return Sheet(name, len(grid), grid[:head], lambda columns, start: prepared_rows(grid[head:], columns))
-
-
-class _Reading:
-    """A workbook's reader process and what it sends (workbook_reader.send), frame by frame."""
-
-    def __init__(self, content: bytes):
-        self.stderr = tempfile.TemporaryFile()  # a file: the reader never waits for this process to read it
-        with tempfile.TemporaryFile() as source:
-            try:
-                source.write(content)
-                source.seek(0)
-                # Which sheet's rows are wanted (``rows``): the reader's end of a pipe, and this one.
-                plans, wants = _pipe()
-                self.plans = open(wants, "wb", buffering=0)  # closed by ``_want``, or when the reading ends
-                try:
-                    self.process = subprocess.Popen(
-                        [sys.executable, "-I", str(READER), str(MAX_CELLS), str(READER_MEMORY), str(READER_SECONDS),
-                         str(plans)], stdin=source, stdout=subprocess.PIPE, stderr=self.stderr, pass_fds=(plans,))
-                except OSError:
-                    self.plans.close()
-                    raise
-                finally:
-                    os.close(plans)
-            except OSError:
-                self.stderr.close()
-                logger.exception("the workbook reader could not be started with %s", sys.executable)
-                raise UnreadableFile(_("The server could not start reading the workbook; please tell its "
-                                       "administrator.")) from None
-        self.waited = 0.0  # seconds spent waiting for the reader
-        self.received = 0
-        self.sheets_read: list[Sheet] = []
-        self.complete = False  # the last frame came
-        # The callers stop the reader (Reading.close); should one not, the process ends when this
-        # object is collected (by the cycle collector: its sheets refer back to it).
-        self._ending = weakref.finalize(self, _end_process, self.process, self.stderr, self.plans)
-
-    def stop(self) -> None:
-        self._ending()
-
-    def _bytes(self, size: int) -> bytes:
-        parts, left = [], size
-        output = self.process.stdout.fileno()
-        waiting = select.poll()
-        waiting.register(output, select.POLLIN)
-        while left:
-            # The limit counts the time spent waiting for the reader, not the time spent on its rows.
-            started = time.monotonic()
-            ready = waiting.poll(max(0, READER_SECONDS - self.waited) * 1000)
-            self.waited += time.monotonic() - started
-            if not ready:
-                self.stop()
-                raise UnreadableFile(_("Reading the workbook took more than %(minutes)d minutes; it may be damaged. "
-                                       "Please open it, save it again and upload it again.")
-                                     % {"minutes": READER_SECONDS // 60})
-            part = os.read(output, min(left, 1 << 20))
-            if not part:
-                raise EOFError
-            parts.append(part)
-            left -= len(part)
-        return b"".join(parts)
-
-    def _frame(self) -> tuple:
-        if not self._ending.alive:  # stopped before its last frame: what was read is not the whole file
-            raise _cut_short()
-        try:
-            head = self._bytes(9)
-            kind, size = head[:1], int.from_bytes(head[1:], "little")
-            if kind not in (b"M", b"P"):
-                self.stop()
-                raise _damaged()
-            self.received += size
-            if self.received > MAX_ANSWER_BYTES:  # its cells would take this worker several times as much memory
-                self.stop()
-                raise _too_big()
-            data = self._bytes(size)
-        except EOFError:
-            raise self._ended() from None
-        try:
-            frame = marshal.loads(data) if kind == b"M" else _Values(io.BytesIO(data)).load()
-        except Exception:  # noqa: BLE001 - marshal and pickle raise several kinds: the answer is damaged
-            self.stop()
-            raise _damaged() from None
-        if frame[0] == "refused":
-            self.stop()
-            raise _refusal(frame[1])
-        return frame
-
-    def _ended(self) -> UnreadableFile:
-        """The process ended before its last frame: out of memory or time, or it failed."""
-        self.process.wait()
-        self.stderr.seek(0)
-        errors = self.stderr.read()[-2000:].decode(errors="replace")
-        self.stop()
-        if self.process.returncode < 0 or self.process.returncode == workbook_reader.OUT_OF_MEMORY:
-            logger.warning("workbook reader ended with %s: %s", self.process.returncode, errors[-500:])
-            return _too_big()
-        logger.error("workbook reader ended with %s: %s", self.process.returncode, errors)
-        return _damaged()
-
-    def sheets(self) -> list[Sheet]:
-        """The sheets, once the reader has parsed them all: their first rows now, the others when asked for."""
-        _kind, listed = self._frame()
-        self.sheets_read = [Sheet(name, height, head, rest=functools.partial(self.rows, index), merged=merged,
-                                  finish=self.finish, stop=self.stop)
-                            for index, (name, height, head, merged) in enumerate(listed)]
-        return self.sheets_read
-
-    def rows(self, index: int, columns: list[tuple[str, int, str]], start: int) -> Iterator[tuple[dict, dict]]:
-        """Sheet ``index``'s rows after its first ones, prepared by the reader for ``columns``: the rows
-        of one sheet are read, once."""
-        if self.plans.closed:
-            raise RuntimeError("a workbook's rows are read once, for one sheet")
-        self._want((index, columns, start))
-        sheet, received = self.sheets_read[index], 0
-        while not self.complete:
-            frame = self._frame()
-            if frame[0] == "errors":
-                self._errors(frame[1])
-                if received != sheet.height - len(sheet.head):  # whatever the cause, not the whole sheet
-                    raise _cut_short()
-                return
-            received += len(frame[1])
-            yield from frame[1]
-
-    def _want(self, plan: tuple | None) -> None:
-        """Tell the reader which sheet's rows to send, or (None) that none are wanted; once only."""
-        if not self.plans.closed:
-            with contextlib.suppress(BrokenPipeError):  # the reader has ended: its next frame says how
-                if plan is not None:
-                    self.plans.write(marshal.dumps(plan))  # a few hundred bytes: within what a pipe holds
-                self.plans.close()
-
-    def finish(self) -> None:
-        """Read what is left; then the sheets' error cells are known and the process has ended."""
-        self._want(None)
-        while not self.complete:
-            frame = self._frame()
-            if frame[0] == "errors":
-                self._errors(frame[1])
-
-    def _errors(self, errors: dict) -> None:
-        for sheet in self.sheets_read:
-            sheet.errors = [tuple(error) for error in errors.get(sheet.name, [])]
-        self.complete = True
-        self.stop()
-
-
-def _pipe() -> tuple[int, int]:
-    """A pipe whose reading end is above 2: passed to the reader under its own number, it must not be
-    one of the standard descriptors the reader gets in its place (a server may run with them closed)."""
-    reading, writing = os.pipe()
-    if reading <= 2:
-        moved = fcntl.fcntl(reading, fcntl.F_DUPFD_CLOEXEC, 3)
-        os.close(reading)
-        reading = moved
-    return reading, writing
-
-
-def _end_process(process: subprocess.Popen, stderr, plans) -> None:
-    if process.poll() is None:
-        process.kill()
-    process.wait()
-    process.stdout.close()
-    stderr.close()
-    with contextlib.suppress(BrokenPipeError):
-        plans.close()
-
-
-class _Values(pickle.Unpickler):
-    """The reader's answer holds plain values and dates; nothing else is rebuilt from it."""
-
-    def find_class(self, module, name):
-        if module == "datetime" and name in {"date", "datetime", "time", "timedelta"}:
-            return getattr(datetime, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
-
-
-def _cut_short() -> UnreadableFile:
-    return UnreadableFile(_("Reading the workbook was stopped before its end; please upload it again."))
-
-
-def _too_big() -> UnreadableFile:
-    return UnreadableFile(_("The workbook is too big to read: a sheet may hold something far beyond its table. "
-                            "Please delete whatever lies beyond the table (select the rows and columns after it "
-                            "and delete them), save, and upload again."))
-
-
-def _damaged() -> UnreadableFile:
-    return UnreadableFile(_("The file cannot be read as an Excel workbook; it may be damaged or of another kind. "
-                            "If it opens in Excel or WPS, save it there as .xlsx and upload that."))
-
-
-def _refusal(refused: tuple) -> UnreadableFile:
-    if refused[0] == "too_far":
-        _reason, name, rows, columns = refused
-        return UnreadableFile(
-            _("The sheet %(sheet)s reaches cell %(cell)s, too far to read. Please delete whatever lies beyond the "
-              "table (select the rows and columns after it and delete them), save, and upload again.")
-            % {"sheet": name, "cell": f"{column_letter(columns - 1)}{rows}"})
-    if refused[0] == "password":
-        return UnreadableFile(_("The workbook is protected by a password; please save it without one."))
-    return _damaged()
-
-
-def decode_csv(content: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (which includes GBK and GB2312); nothing else."""
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnreadableFile(_("The CSV file is in UTF-16; please save it as UTF-8 or GB18030 (GBK)."))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            return text
-    raise UnreadableFile(_("The CSV file is neither UTF-8 nor GB18030 (GBK); please save it in one of them."))
-
-
-def _grid_from_csv(content: bytes) -> list[list]:
-    text = decode_csv(content)
-    sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
-        dialect.doublequote = True  # as Excel and WPS write a quote inside a value ("" for "), sniffed or not
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
-    rows, start = [], 1
-    try:
-        for row in reader:
-            rows.append(row)
-            start = reader.line_num + 1
-    except csv.Error:
-        raise UnreadableFile(_("Line %(line)d of the CSV file cannot be read: a quotation mark (\") is not closed "
-                               "or stands inside a value. Please check that line.") % {"line": start}) from None
-    return rows
-
-
-def _start(filename: str, content: bytes, sheets: list[Sheet]) -> "_Reading | None":
-    """Check the file's name and content; a CSV file is read at once into ``sheets``, a workbook's
-    reader process is started and returned."""
-    suffix = PurePath(filename or "").suffix.lower()
-    if suffix not in EXTENSIONS:
-        raise UnreadableFile(_("%(name)s is not an .xlsx, .xls or .csv file.") % {"name": PurePath(filename or "").name})
-    if not content:
-        raise UnreadableFile(_("The file is empty."))
-    if suffix != ".csv":
-        if content[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith((b"<html", b"<!doctype", b"<table", b"<?xml")) \
-                and b"<table" in content[:65536].lower():
-            raise UnreadableFile(_("The file is a web page (HTML) named %(suffix)s, as some systems export their "
-                                   "tables. Please open it in Excel or WPS, save it as .xlsx and upload that.")
-                                 % {"suffix": suffix})
-        return _Reading(content)
-    if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise UnreadableFile(_("The file is named .csv but is an Excel workbook; please name it .xlsx or .xls."))
-    sheets.append(_sheet_from_grid("", _grid_from_csv(content)))
-    return None
-
-
-@contextlib.contextmanager
-def sheets_read(filename: str, content: bytes):
-    """Read the file's sheets while the block runs: a workbook's reader process works alongside it.
-    After the block the yielded list holds the sheets, or UnreadableFile is raised."""
-    sheets: list[Sheet] = []
-    try:
-        reader = _start(filename, content, sheets)
-    except UnreadableFile:
-        yield sheets  # the block runs all the same; the refusal follows it
-        raise
-    try:
-        yield sheets
-    except BaseException:
-        if reader is not None:
-            reader.stop()
-        raise
-    if reader is not None:
-        sheets.extend(reader.sheets())
-
-
-# Grids into rows ------------------------------------------------------------------------------
+# The header -----------------------------------------------------------------------------------
 
 
 def _header_matches(row: list) -> dict[int, str]:
@@ -521,7 +309,7 @@ def find_header(grid: list[list]) -> tuple[list[int], dict[str, int]]:
 
 
 def column_kinds(columns: dict[str, int]) -> list[tuple[str, int, str]]:
-    """The ledger's columns as workbook_reader.prepared_rows takes them: (key, index, what its cells are)."""
+    """The ledger's columns as ``prepared_rows`` takes them: (key, index, what its cells are)."""
     return [(key, index, "text" if key in TEXT_KEYS else "name" if key in NAME_KEYS else "value")
             for key, index in columns.items()]
 
@@ -530,10 +318,10 @@ def _is_note(first_text: str) -> bool:
     return squeeze(first_text).startswith(NOTE_PREFIXES)
 
 
-def rows_from_prepared(prepared: Iterable[tuple[dict, dict]], reading: Reading) -> Iterator[SheetRow]:
-    """The data rows from the sheet's rows under the header, prepared (workbook_reader.prepared_rows),
-    each added to ``reading.rows`` as it is yielded: blank rows are passed over, a note ends the
-    table, group rows set the group of the rows below."""
+def rows_from_prepared(prepared: Iterable[tuple[dict, dict, dict]], reading: Reading) -> Iterator[SheetRow]:
+    """The data rows from the sheet's rows under the header, prepared (``prepared_rows``), each added
+    to ``reading.rows`` as it is yielded: blank rows are passed over, a note ends the table, group
+    rows set the group of the rows below."""
     start = reading.header_rows[-1]  # the 1-based number of the last header row is the 0-based index after it
     columns = reading.columns
     keys = {index: key for key, index in columns.items()}
@@ -558,20 +346,38 @@ def rows_from_prepared(prepared: Iterable[tuple[dict, dict]], reading: Reading) 
         yield row
 
 
+# Files ----------------------------------------------------------------------------------------
+
+
 @contextlib.contextmanager
 def ledger_read(filename: str, content: bytes):
-    """Read a ledger file while the block runs (a workbook is read by a process of its own, so the
+    """Read a ledger file while the block runs (the file is read by a process of its own, so the
     block's work, such as loading from the database, runs alongside); after the block, the yielded
     Reading holds the header and the file's problems (unreadable file, no header, missing columns);
     its rows, and the problems of their cells, come from ``data_rows()`` (or ``read_all()``)."""
     reading = Reading()
-    try:
-        with sheets_read(filename, content) as sheets:
+    suffix = PurePath(filename or "").suffix.lower()
+    with tempfile.NamedTemporaryFile(suffix=suffix if suffix in SUFFIXES else "") as source:
+        source.write(content)
+        source.flush()
+        try:
+            pending = workbook_read_start(source.name, filename=filename, limits=LIMITS)
+        except UnreadableWorkbook as error:
+            yield reading  # the block runs all the same; the problem follows it
+            reading.problem(str(error))
+            return
+        try:
             yield reading
-    except UnreadableFile as error:
-        reading.problem(str(error))
-        return
-    _read_sheets_into(reading, sheets)
+        except BaseException:
+            pending.stop()
+            raise
+        try:
+            workbook = pending.wait()
+        except UnreadableWorkbook as error:
+            reading.problem(str(error))
+            return
+    reading.stop = workbook.close
+    _read_sheets_into(reading, workbook.sheets)
     if reading.pending is None:  # no header, or a missing column: the rows are not read
         reading.close()
 
@@ -584,24 +390,24 @@ def read_ledger(filename: str, content: bytes) -> Reading:
     return reading
 
 
-def _read_sheets_into(reading: Reading, sheets: list[Sheet]) -> None:
-    if sheets:  # they share one reader
-        reading.stop = sheets[0].stop
+def _read_sheets_into(reading: Reading, sheets) -> None:
     best = None
     for sheet in sheets:
-        rows, columns = find_header(sheet.head)
-        if best is None or len(columns) > len(best[2]):
-            best = (sheet, rows, columns)
-    if best is None or not best[2]:
+        rows = sheet.rows()
+        head = list(itertools.islice(rows, HEADER_SCAN_ROWS + 1))  # the row under them may be the header's second
+        header_rows, columns = find_header(head)
+        if best is None or len(columns) > len(best[3]):
+            best = (sheet, rows, head, columns, header_rows)
+    if best is None or not best[3]:
         reading.problem(_("No header row was found: the file should have the ledger's column headers "
                           "(党支部名称, 基本情况, …) above its rows."))
         return
-    sheet, header_rows, reading.columns = best
+    sheet, rest, head, reading.columns, header_rows = best
     reading.sheet = sheet.name
     reading.header_rows = [number + 1 for number in header_rows]
     named = {}
     for number in header_rows:
-        for index, value in enumerate(sheet.head[number]):
+        for index, value in enumerate(head[number]):
             if (text := squeeze(cell_text(value))) and text not in GROUP_HEADERS:
                 named.setdefault(index, text)
     reading.ignored = [f"{column_letter(index)}（{text}）" for index, text in sorted(named.items())
@@ -610,24 +416,22 @@ def _read_sheets_into(reading: Reading, sheets: list[Sheet]) -> None:
         reading.problem(_("Missing column: %(header)s. The file needs the organizations' names (or their codes).")
                         % {"header": COLUMNS_BY_KEY["name"].header}, row=reading.header_rows[-1])
         return
-    reading.expected = sheet.height - reading.header_rows[-1]
-    reading.pending = _checked_rows(sheet, reading)
+    start = reading.header_rows[-1]  # the first data row, 0-based
+    reading.expected = sheet.height - start
+    rows = itertools.chain(head[start:], rest)
+    prepared = prepared_rows(rows, column_kinds(reading.columns), merged_down(sheet.merged), start)
+    reading.pending = _checked_rows(prepared, sheet.errors, reading)
 
 
-def _checked_rows(sheet: Sheet, reading: Reading) -> Iterator[SheetRow]:
-    try:
-        yield from rows_from_prepared(sheet.data(column_kinds(reading.columns), reading.header_rows[-1]), reading)
-        sheet.finish()  # the rows under a note, and the error cells
-    except UnreadableFile as error:  # the reader failed after the sheet's first rows (out of memory, say)
-        reading.problem(str(error))
-        return
+def _checked_rows(prepared, errors: list[tuple[int, int, str]], reading: Reading) -> Iterator[SheetRow]:
+    yield from rows_from_prepared(prepared, reading)
     if not reading.rows:
         reading.problem(_("The table has no rows under its header: there is nothing to import."),
                         row=reading.header_rows[-1])
     # An error cell of the ledger's columns in a data row: read as empty, it would pass for "no change".
     keys = {index: key for key, index in reading.columns.items()}
     data_rows = {row.number for row in reading.rows}
-    for row, column, error in sheet.errors:
+    for row, column, error in errors:
         if column in keys and row + 1 in data_rows:
             reading.problem(_("The cell holds the Excel error %(error)s instead of a value; please type the value, "
                               "or clear the cell.") % {"error": error}, row=row + 1, key=keys[column])

@@ -7,23 +7,21 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.services import audit_record, changed_fields, snapshot
+from cycles import access as cycle_access
 from cycles import selectors as cycle_selectors
 from cycles.models import Cycle, Grading
 from ledgers import access
-from ledgers.models import LedgerEntry
+from ledgers.importing.values import BadValue, parse_deadline
+from ledgers.models import ENTRY_FIELDS, LedgerEntry
 from orgs import services as org_services
 from orgs.models import Organization
 from standards.choices import Grade
 
-ENTRY_FIELDS = ("target_grade", "measures", "deadline", "deadline_text", "assisting_unit", "liaison_leader",
-                "responsible_person")
 _TEXT_LIMITS = {"deadline_text": 64, "assisting_unit": 200, "liaison_leader": 64, "responsible_person": 64}
 
 
 def _written_deadline(text: str) -> datetime.date | None:
     """The date a deadline as written means (2012年底 → 2012-12-31); None for other words."""
-    from ledgers.importing import BadValue, parse_deadline  # importing writes entries through this module
-
     try:
         return parse_deadline(text)[0] if text else None
     except BadValue:
@@ -37,8 +35,6 @@ def ledger_entry_save(*, actor, cycle: Cycle, organization: Organization, target
     """Write the organization's upgrade target and rectification for the cycle (晋位升级目标、整改措施、
     整改时限、帮扶单位、联系领导、整改责任人); nothing changes and nothing is audited when nothing differs."""
     organization = org_services.organization_lock(organization)
-    from cycles import access as cycle_access
-
     cycle_access.require(actor, access.can_edit_entry(actor, organization), organization)
     grading = Grading.objects.filter(cycle=cycle, organization=organization).select_related("cycle", "organization").first()
     if grading is None:

@@ -14,9 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.services import audit_record, changed_fields, snapshot
+from core.services import audit_record, audit_record_many, changed_fields, snapshot
 from orgs import access, paths
 from orgs.choices import OrganizationKind, Role, Sector, VenueStatus
 from orgs.models import Organization, OrganizationFacts, RoleAssignment
@@ -215,6 +216,39 @@ def organization_update(*, actor, organization: Organization, reason: str = "", 
         reason=reason,
     )
     return organization
+
+
+# The organization's own fields that a ledger carries and an import may change (organizations_update_many).
+PEOPLE_FIELDS = ["secretary", "first_secretary"]
+
+
+@transaction.atomic
+def organizations_update_many(*, actor, changes: dict[int, dict[str, str]], reason: str = "") -> int:
+    """Change the secretary and first secretary of many organizations at once (a ledger import), by
+    organization_update's rules: the actor manages each, the names are cleaned and within their
+    lengths, one audit event per organization with its before and after. Rows are locked and
+    written in bulk; ``changes``: organization id → {field: value}. Returns how many changed."""
+    if any(set(fields) - set(PEOPLE_FIELDS) for fields in changes.values()):
+        raise ValidationError({name: _("This field cannot be changed here.")
+                               for fields in changes.values() for name in set(fields) - set(PEOPLE_FIELDS)})
+    changed, events = [], []
+    ids = sorted(changes)
+    for start in range(0, len(ids), 1000):
+        batch = Organization.objects.select_for_update().filter(pk__in=ids[start:start + 1000]).order_by("path")
+        for organization in batch:
+            access.check(actor, organization, access.MANAGE)
+            differences = changed_fields(organization, _clean_organization_data(changes[organization.pk], actor=actor))
+            if not differences:
+                continue
+            before = snapshot(organization, list(differences))
+            for name, value in differences.items():
+                setattr(organization, name, value)
+            organization.updated_at = timezone.now()
+            changed.append(organization)
+            events.append((organization, organization, before, snapshot(organization, list(differences))))
+    Organization.objects.bulk_update(changed, [*PEOPLE_FIELDS, "updated_at"], batch_size=500)
+    audit_record_many(actor=actor, action="organization.update", changes=events, reason=reason)
+    return len(changed)
 
 
 @transaction.atomic

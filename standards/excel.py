@@ -12,21 +12,20 @@ strings; the error messages are translated.
 """
 
 import math
+import os
+import tempfile
 import unicodedata
-import warnings
-import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
 from io import BytesIO
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
+from xlsxwriter.utility import xl_col_to_name
 
+from core.workbooks import WORKBOOK_SUFFIXES, Limits, UnreadableWorkbook, column_letter, workbook_read
+from core.xlsx import new_workbook, text
 from standards.choices import DeductionKind, VetoTrigger
 from standards.structure import IndicatorData, ItemData, StandardData, VetoData, validate
 
@@ -83,34 +82,48 @@ TRIGGER_ALIASES = {
 TOTAL_LABELS = ("合计", "总计", "总分")
 NOTE_PREFIXES = ("注:", "备注:", "说明:")
 
-THIN = Side(style="thin")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
-WRAP = Alignment(wrap_text=True, vertical="center")
-WRAP_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 CENTERED_KEYS = {"indicator", "code", "max_points", "deduction_kind", "deduction_points"}
 LINE_HEIGHT = 15  # points per line of 11-point text
+LIMITS = Limits(max_cells=1_000_000)  # a standard has a hundred rows or so
+BASE = {"font_size": 11, "valign": "vcenter", "text_wrap": True}
+TITLE_FORMAT = {"font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}
+HEADER_FORMAT = {**BASE, "bold": True, "align": "center", "border": 1, "bg_color": "#F2F2F2", "pattern": 1}
 
 
 # ---------------------------------------------------------------- writing
 
 
+class _Formats:
+    def __init__(self, workbook):
+        add = workbook.add_format
+        self.title = add(TITLE_FORMAT)
+        self.line = add(BASE)
+        self.header = add(HEADER_FORMAT)
+        self.left = add({**BASE, "border": 1})
+        self.center = add({**BASE, "border": 1, "align": "center"})
+        self.code = add({**BASE, "border": 1, "align": "center", "num_format": "@"})  # "1.10" stays text when edited
+        self.bold_center = add({**BASE, "border": 1, "align": "center", "bold": True})
+        self.share = add({**BASE, "border": 1, "align": "center", "num_format": "0%"})
+
+
 def standard_to_xlsx(*, title: str, issuer_name: str, sector_label: str, year: int, data: StandardData) -> bytes:
     """The standard as an .xlsx file people can edit and send back to ``standard_from_xlsx``."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
-    workbook.properties.title = title
-    for column, (_key, _header, width) in enumerate(ITEM_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
+    output = BytesIO()
+    workbook = new_workbook(output, constant_memory=False)  # a page or two, merged down its indicators
+    workbook.set_properties({"title": title})
+    formats = _Formats(workbook)
+    sheet = workbook.add_worksheet(SHEET_TITLE)
+    for column, (_key, _header, width) in enumerate(ITEM_COLUMNS):
+        sheet.set_column(column, column, width)
+    last = LAST_COLUMN - 1
 
-    _merged_line(sheet, 1, title, Font(size=16, bold=True), Alignment(horizontal="center", vertical="center"))
-    sheet.row_dimensions[1].height = 30
-    _merged_line(sheet, 2, f"发布单位：{issuer_name}　领域：{sector_label}　年度：{year}", Font(), WRAP)
+    sheet.set_row(0, 30)
+    sheet.merge_range(0, 0, 0, last, text(title), formats.title)
+    sheet.merge_range(1, 0, 1, last, text(f"发布单位：{issuer_name}　领域：{sector_label}　年度：{year}"), formats.line)
 
-    header_row = 3
-    for column, (_key, header, _width) in enumerate(ITEM_COLUMNS, start=1):
-        _header_cell(sheet, header_row, column, header)
+    header_row = 2
+    for column, (_key, header, _width) in enumerate(ITEM_COLUMNS):
+        sheet.write_string(header_row, column, header, formats.header)
 
     row = header_row + 1
     first_item_row = row
@@ -120,123 +133,107 @@ def standard_to_xlsx(*, title: str, issuer_name: str, sector_label: str, year: i
             values = {"indicator": indicator.name, "code": item.code, "text": item.text, "max_points": item.max_points,
                       "deduction_kind": DEDUCTION_LABELS.get(item.deduction_kind, item.deduction_kind),
                       "deduction_points": item.deduction_points, "guidance": item.guidance}
-            for column, (key, _header, _width) in enumerate(ITEM_COLUMNS, start=1):
-                cell = _body_cell(sheet, row, column, values[key], centered=key in CENTERED_KEYS)
-                if key == "code":
-                    cell.number_format = "@"  # keeps "1.10" from becoming the number 1.1 when edited
-            _fit_height(sheet, row, {column: values[key] for column, (key, _h, _w) in enumerate(ITEM_COLUMNS, start=1)
-                                     if key != "indicator"})
+            for column, (key, _header, _width) in enumerate(ITEM_COLUMNS):
+                cell_format = formats.code if key == "code" else formats.center if key in CENTERED_KEYS else formats.left
+                _write(sheet, row, column, values[key], cell_format)
+            _fit_height(sheet, row, [(width, values[key]) for key, _h, width in ITEM_COLUMNS if key != "indicator"])
             row += 1
         if row - group_start > 1:
-            sheet.merge_cells(start_row=group_start, start_column=1, end_row=row - 1, end_column=1)
+            sheet.merge_range(group_start, 0, row - 1, 0, text(indicator.name), formats.center)
     last_item_row = row - 1
 
-    points_column = get_column_letter(_column_of("max_points"))
-    for column in range(1, LAST_COLUMN + 1):
-        _body_cell(sheet, row, column, None)
-    _body_cell(sheet, row, 1, TOTAL_LABEL, centered=True).font = Font(bold=True)
-    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=_column_of("max_points") - 1)
-    total = f"=SUM({points_column}{first_item_row}:{points_column}{last_item_row})" if last_item_row >= first_item_row else 0
-    _body_cell(sheet, row, _column_of("max_points"), total, centered=True).font = Font(bold=True)
+    points = _column_of("max_points")
+    sheet.merge_range(row, 0, row, points - 1, TOTAL_LABEL, formats.bold_center)
+    if last_item_row >= first_item_row:
+        column = xl_col_to_name(points)
+        total = sum((item.max_points for indicator in data.indicators for item in indicator.items), Decimal(0))
+        # The total as a formula that follows the items people change, with its value for readers that do not compute.
+        sheet.write_formula(row, points, f"=SUM({column}{first_item_row + 1}:{column}{last_item_row + 1})",
+                            formats.bold_center, _number(total))
+    else:
+        sheet.write_number(row, points, 0, formats.bold_center)
+    for column in range(points + 1, LAST_COLUMN):
+        sheet.write_blank(row, column, None, formats.left)
 
-    kind_column = get_column_letter(_column_of("deduction_kind"))
-    _add_list_validation(sheet, DEDUCTION_LABELS.values(), f"{kind_column}{first_item_row}:{kind_column}{last_item_row}",
+    kind = _column_of("deduction_kind")
+    _add_list_validation(sheet, DEDUCTION_LABELS.values(), (first_item_row, kind, last_item_row, kind),
                          first_item_row <= last_item_row)
 
     row += 2  # one blank row before the veto section
-    _merged_line(sheet, row, VETO_SECTION_TITLE, Font(bold=True), Alignment(vertical="center"))
+    sheet.merge_range(row, 0, row, last, VETO_SECTION_TITLE, formats.bold_center)
     row += 1
-    for _key, header, first, last in VETO_COLUMNS:
-        for column in range(first, last + 1):
-            _header_cell(sheet, row, column, header if column == first else None)
-        if last > first:
-            sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    for _key, header, first, end in VETO_COLUMNS:
+        if end > first:
+            sheet.merge_range(row, first - 1, row, end - 1, header, formats.header)
+        else:
+            sheet.write_string(row, first - 1, header, formats.header)
     first_veto_row = row + 1
     for number, veto in enumerate(data.vetoes, start=1):
         row += 1
         values = {"number": number, "text": veto.text, "trigger": TRIGGER_LABELS.get(veto.trigger, veto.trigger),
                   "threshold": veto.threshold}
-        for key, _header, first, last in VETO_COLUMNS:
-            for column in range(first, last + 1):
-                cell = _body_cell(sheet, row, column, values[key] if column == first else None, centered=key != "text")
-            if last > first:
-                sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-            if key == "threshold":
-                cell.number_format = "0%"
-        _fit_height(sheet, row, {2: veto.text}, width=sum(w for _k, _h, w in ITEM_COLUMNS[1:5]))
-    trigger_column = get_column_letter(VETO_COLUMNS[2][2])
-    _add_list_validation(sheet, TRIGGER_LABELS.values(), f"{trigger_column}{first_veto_row}:{trigger_column}{row}",
-                         first_veto_row <= row)
+        for key, _header, first, end in VETO_COLUMNS:
+            cell_format = formats.share if key == "threshold" else formats.left if key == "text" else formats.center
+            if end > first:
+                sheet.merge_range(row, first - 1, row, end - 1, "", cell_format)
+            _write(sheet, row, first - 1, values[key], cell_format)
+        _fit_height(sheet, row, [(sum(width for _k, _h, width in ITEM_COLUMNS[1:5]), veto.text)])
+    trigger = VETO_COLUMNS[2][2] - 1
+    _add_list_validation(sheet, TRIGGER_LABELS.values(), (first_veto_row, trigger, row, trigger), first_veto_row <= row)
 
-    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # as many pages down as needed
-    sheet.print_options.horizontalCentered = True
-
-    workbook.calculation.fullCalcOnLoad = True  # openpyxl stores no cached value for the 合计 formula
-
-    output = BytesIO()
-    workbook.save(output)
+    sheet.freeze_panes(header_row + 1, 0)
+    sheet.repeat_rows(header_row)
+    sheet.set_paper(9)  # A4
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)  # as many pages down as needed
+    sheet.center_horizontally()
+    workbook.close()
     return output.getvalue()
 
 
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _write(sheet, row: int, column: int, value, cell_format) -> None:
+    """A value as a number or as text (never as a formula, whatever it starts with)."""
+    if value is None or value == "":
+        sheet.write_blank(row, column, None, cell_format)
+    elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        sheet.write_number(row, column, _number(Decimal(value)), cell_format)
+    else:
+        sheet.write_string(row, column, text(str(value)), cell_format)
+
+
 def _column_of(key: str) -> int:
-    return next(n for n, (k, _h, _w) in enumerate(ITEM_COLUMNS, start=1) if k == key)
+    """The 0-based column of an item key."""
+    return next(n for n, (k, _h, _w) in enumerate(ITEM_COLUMNS) if k == key)
 
 
-def _merged_line(sheet, row: int, text: str, font: Font, alignment: Alignment) -> None:
-    cell = sheet.cell(row, 1, text)
-    cell.font = font
-    cell.alignment = alignment
-    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=LAST_COLUMN)
-
-
-def _header_cell(sheet, row: int, column: int, text):
-    cell = sheet.cell(row, column, text)
-    cell.font = Font(bold=True)
-    cell.alignment = WRAP_CENTER
-    cell.border = BORDER
-    cell.fill = HEADER_FILL
-    return cell
-
-
-def _body_cell(sheet, row: int, column: int, value, *, centered: bool = False):
-    cell = sheet.cell(row, column, value)
-    cell.alignment = WRAP_CENTER if centered else WRAP
-    cell.border = BORDER
-    return cell
-
-
-def _add_list_validation(sheet, choices: Iterable[str], cells: str, any_rows: bool) -> None:
+def _add_list_validation(sheet, choices: Iterable[str], cells: tuple[int, int, int, int], any_rows: bool) -> None:
     """A drop-down of the fixed choices, refusing anything else typed in."""
     if not any_rows:
         return
-    listed = "、".join(choices)
-    validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
-                                showErrorMessage=True, errorTitle="请从列表中选择", error=f"请选择：{listed}")
-    validation.add(cells)
-    sheet.add_data_validation(validation)
+    choices = list(choices)
+    sheet.data_validation(*cells, {"validate": "list", "source": choices, "error_title": "请从列表中选择",
+                                   "error_message": f"请选择：{'、'.join(choices)}"})
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text)
+def _display_width(value: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in value)
 
 
-def _fit_height(sheet, row: int, values: dict[int, object], *, width: float | None = None) -> None:
-    """Set a row tall enough for its wrapped text; Excel does not grow rows of a generated file itself."""
+def _fit_height(sheet, row: int, cells: list[tuple[float, object]]) -> None:
+    """Set a row tall enough for its wrapped text, from (column width, value); Excel does not grow
+    rows of a generated file itself."""
     lines = 1
-    for column, value in values.items():
+    for width, value in cells:
         if value is None:
             continue
-        column_width = width or sheet.column_dimensions[get_column_letter(column)].width
-        usable = max(column_width - 1, 1)
+        usable = max(width - 1, 1)
         lines = max(lines, sum(max(1, math.ceil(_display_width(part) / usable)) for part in str(value).split("\n")))
     if lines > 1:
-        sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 3
+        sheet.set_row(row, LINE_HEIGHT * lines + 3)
 
 
 # ---------------------------------------------------------------- reading
@@ -293,32 +290,48 @@ def _not_a_workbook() -> ValidationError:
 
 def _open_grid(file) -> list[list]:
     """The values of the sheet holding the standard: the one named 评价标准, else the first with a
-    header row, else the first."""
-    if isinstance(file, bytes | bytearray):
-        file = BytesIO(file)
-    elif hasattr(file, "seek"):
-        file.seek(0)
+    header row, else the first. Read by core.workbooks in a process of its own; .xls and .ods read too."""
+    if isinstance(file, str | os.PathLike):
+        return _grid_of(file, os.fspath(file))
+    suffix = PurePath(getattr(file, "name", "") or "").suffix.lower()
+    with tempfile.NamedTemporaryFile(suffix=suffix if suffix in WORKBOOK_SUFFIXES else ".xlsx") as copy:
+        if isinstance(file, bytes | bytearray):
+            copy.write(file)
+        else:
+            file.seek(0)
+            for chunk in file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(1 << 20), b""):
+                copy.write(chunk)
+        copy.flush()
+        return _grid_of(copy.name, copy.name)
+
+
+def _grid_of(path: str, filename: str) -> list[list]:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # openpyxl warns about Excel features it drops
-            workbook = load_workbook(file, data_only=True)  # cached values of formulas, as Excel shows them
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, EOFError) as error:
-        raise _not_a_workbook() from error
-    grids = [_grid(sheet) for sheet in sorted(workbook.worksheets, key=lambda s: _label(s.title) != SHEET_TITLE)]
+        workbook = workbook_read(path, filename=filename if PurePath(filename).suffix.lower() in WORKBOOK_SUFFIXES
+                                 else "standard.xlsx", limits=LIMITS)
+    except UnreadableWorkbook as error:
+        if error.reason in ("password", "too_far", "too_big", "slow", "server"):
+            raise ValidationError({"file": [str(error)]}) from None
+        raise _not_a_workbook() from None
+    with workbook:
+        sheets = sorted(workbook.sheets, key=lambda sheet: _label(sheet.name) != SHEET_TITLE)
+        grids = [_grid(sheet) for sheet in sheets]
+    if not grids:
+        raise _not_a_workbook()
     return next((grid for grid in grids if _find_header(grid, ITEM_HEADER_ALIASES, REQUIRED_ITEM_KEYS)), grids[0])
 
 
 def _grid(sheet) -> list[list]:
     """The sheet's values, with every cell of a merged range holding the range's value (as people see it)."""
-    grid = [list(row) for row in sheet.iter_rows(values_only=True)]
-    for merged in sheet.merged_cells.ranges:
-        if merged.min_row > len(grid):
+    grid = list(sheet.rows())
+    for top, left, bottom, right in sheet.merged:
+        if top >= len(grid) or left >= len(grid[top]):
             continue
-        value = grid[merged.min_row - 1][merged.min_col - 1]
-        for row in range(merged.min_row, min(merged.max_row, len(grid)) + 1):
-            cells = grid[row - 1]
-            for column in range(merged.min_col, min(merged.max_col, len(cells)) + 1):
-                cells[column - 1] = value
+        value = grid[top][left]
+        for row in range(top, min(bottom, len(grid) - 1) + 1):
+            cells = grid[row]
+            for column in range(left, min(right, len(cells) - 1) + 1):
+                cells[column] = value
     return grid
 
 
@@ -437,7 +450,7 @@ class _Rows:
 
     def report(self, message: str, row: int, key: str, **extra) -> None:
         value = self.raw(row, key)
-        self.problems.append(message % {"row": row + 1, "column": get_column_letter(self.columns[key] + 1),
+        self.problems.append(message % {"row": row + 1, "column": column_letter(self.columns[key]),
                                         "header": self.headers[key], "value": "" if value is None else str(value).strip(),
                                         **extra})
 

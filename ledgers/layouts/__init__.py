@@ -1,8 +1,9 @@
 """The official tables of the seeds as .xlsx workbooks (and, through ledgers.printing, as A4 pages).
 
 Each form is first described as plain ``Table``s (title, 填报单位/填报时间 line, header cells with
-their spans, body rows, 说明 notes); ``write_tables`` writes any list of them with openpyxl and the
-print pages render the very same description, so a form's layout is written once.
+their spans, body rows, 说明 notes); ``write_tables`` writes any list of them with XlsxWriter
+(ledgers.layouts.xlsx) and the print pages render the very same description, so a form's layout is
+written once.
 
 Forms (the ``FORMS`` keys are the print and download addresses):
 
@@ -17,15 +18,6 @@ Forms (the ``FORMS`` keys are the print and download addresses):
 The seeds kept the forms' words but lost their grids. Where a column is not in the text, the
 grid below is a designed one and says so in a comment; headers and titles are the forms' own
 Chinese words, never translated strings.
-
-Speed: a ledger of 100,000 rows is written in openpyxl's write-only mode (rows stream to a
-temporary file; memory stays flat: the workbook around them, styles, merges, widths and print
-set-up are openpyxl's). Data rows — text, whole numbers and blanks in one style per column — are
-written as XML text straight into openpyxl's sheet stream (``xlsx._DataRows``), which openpyxl
-itself would build element by element; measured on 100,000 Lanshan-like rows, the whole export
-from the database took 0.25–0.34× the time of openpyxl appending the same cells unstyled. With
-lxml installed openpyxl's stream is lxml's, and rows go through openpyxl's own cells (pre-styled,
-one per column): then about 1.0–1.2× on this machine.
 """
 
 from ledgers.layouts.forms import (  # noqa: F401 - the package's public names
@@ -43,6 +35,7 @@ from ledgers.layouts.forms import (  # noqa: F401 - the package's public names
     FormMeta,
     Group,
     HeaderCell,
+    Share,
     Spanned,
     Stats,
     Table,

@@ -220,24 +220,44 @@ def grade_count(counts: dict, grade: str, sector: str | None = None) -> int:
     return total
 
 
+def organizations_count(counts: dict, sector: str | None = None) -> int:
+    """How many organizations a unit's counts hold (printing.unit_counts: "organizations" by sector), graded or not."""
+    organizations = counts.get("organizations", {})
+    return organizations.get(sector, 0) if sector is not None else sum(organizations.values())
+
+
 def sectors_counted(units: Iterable[tuple[str, dict]]) -> list[str]:
-    """The sectors with at least one graded organization in any of the count dicts, in Sector order."""
-    seen = {key.partition(":")[0] for _name, counts in units for key, count in counts.get("grade", {}).items() if count}
+    """The sectors with at least one organization in any of the count dicts, in Sector order."""
+    seen = {sector for _name, counts in units for sector, count in counts.get("organizations", {}).items() if count}
+    seen |= {key.partition(":")[0] for _name, counts in units for key, count in counts.get("grade", {}).items() if count}
     return [sector for sector in Sector.values if sector in seen]
 
 
-def _percent(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.1f}" if whole else ""
+@dataclass(frozen=True)
+class Share:
+    """A part of a whole: written to .xlsx as a number formatted as a percentage, printed as "66.7%"."""
+
+    part: int
+    whole: int
+
+    @property
+    def fraction(self) -> float:
+        return self.part / self.whole if self.whole else 0.0
+
+    def __str__(self) -> str:
+        return f"{self.part * 100 / self.whole:.1f}%" if self.whole else ""
 
 
 def _count_table(*, title: str, meta: FormMeta, units: list[tuple[str, dict]], grades: tuple[str, ...],
                  sector: str | None, unit_header: str, total_header: str, notes: list[str], sheet_name: str,
-                 caption: str = "") -> Table:
-    """序号 | 单位 | total | the grades' counts | their shares (%) | 备注.
+                 caption: str = "", graded_only: bool = False) -> Table:
+    """序号 | 单位 | total | the grades' counts | their shares of the total | 备注.
 
-    A designed grid: the seeds keep only these forms' titles and notes. The total counts the
-    organizations whose grade is set (the tallies count grades per sector, not ungraded ones per
-    sector). The last unit named "合计" is the level's own total."""
+    A designed grid: the seeds keep only these forms' titles and notes. The total counts every
+    organization of the sector under the unit, graded or not; with ``graded_only`` (附件一's
+    已定级党组织数) the organizations whose grade is set. The last unit named "合计" is the level's
+    own total; 直属党组织 (the level's directly subordinate organizations together) is left out of a
+    sector where it counts nothing."""
     labels = grade_labels()
     header = [HeaderCell("序号", 0, 0, rowspan=2), HeaderCell(unit_header, 0, 1, rowspan=2),
               HeaderCell(total_header, 0, 2, rowspan=2),
@@ -251,10 +271,12 @@ def _count_table(*, title: str, meta: FormMeta, units: list[tuple[str, dict]], g
     number = 0
     for name, counts in units:
         values = [grade_count(counts, grade, sector) for grade in grades]
-        total = sum(values)
+        total = sum(values) if graded_only else organizations_count(counts, sector)
+        if name == DIRECT and not total and not any(values):
+            continue  # the level's own organizations count nothing in this sector
         is_total = name == "合计"
         number += 0 if is_total else 1
-        body.append(["" if is_total else number, name, total, *values, *(_percent(v, total) for v in values), ""])
+        body.append(["" if is_total else number, name, total, *values, *(Share(v, total) for v in values), ""])
     width = 4 + 2 * len(grades)
     return Table(title=title, info=_info(meta), caption=caption, widths=[6, 24, 10] + [8] * (2 * len(grades)) + [12],
                  header=sorted(header, key=lambda c: (c.row, c.col)), header_rows=2, body=body, notes=notes,
@@ -268,12 +290,13 @@ def hunan_summary_tables(units: list[tuple[str, dict]], meta: FormMeta) -> list[
     labels = grade_labels()
     return [_count_table(
         title=f"{meta.unit or '××单位'}基层党组织分类定级晋位升级情况汇总表", meta=meta, units=units, grades=grades,
-        sector=None, unit_header="单位名称", total_header="已定级党组织数",  # what it counts: not every organization
+        sector=None, unit_header="单位名称", total_header="已定级党组织数", graded_only=True,
         notes=[f"说明：各单位所属基层党组织上级党组织审核定级类别（{'、'.join(labels.get(g, g) for g in grades)}）的个数；"
                "“所占比例”为各类别占已定级党组织总数的百分比。"],  # a designed note: the seed lost 附件一's grid
         sheet_name="情况汇总表")]
 
 
+DIRECT = "直属党组织"  # printing.unit_counts's row of the level's directly subordinate organizations
 TALLY_NOTES = ["说明：1.此表分领域(行业)分别统计。", "2.此表由各街道党工委、系统党委、区直机关工委汇总后上报。",
                "3.表格行数可根据实际情况增减。"]
 SITE_TALLY_NOTES = ["说明：1.此表由各街道汇总后上报。", "2.表格行数可根据实际情况增减。"]

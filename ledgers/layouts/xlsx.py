@@ -1,19 +1,22 @@
-"""Writing the forms' ``Table``s as .xlsx with openpyxl's write-only mode (see ledgers.layouts)."""
+"""Writing the forms' ``Table``s as .xlsx with XlsxWriter in its constant-memory mode (see ledgers.layouts).
+
+Rows stream to a temporary file one at a time, so a 100,000-row ledger takes the memory of one row.
+That mode writes each row once, top to bottom: a cell merged down over two header rows is
+recorded (``merge_range`` without a format, which writes its value and nothing else) and styled
+while its first row is written; the cells under it are written, blank and styled, with their own
+row.
+"""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
-from openpyxl.worksheet.properties import PageSetupProperties
+import xlsxwriter
 
+from core.xlsx import new_workbook, text
 from ledgers.layouts.forms import (
     FormMeta,
     Group,
+    Share,
     Spanned,
     Table,
     _sheet_name,
@@ -27,225 +30,128 @@ from ledgers.layouts.forms import (
     tally_tables,
 )
 
-THIN = Side(style="thin")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-FONT = Font(name="宋体", size=10)
-BOLD = Font(name="宋体", size=10, bold=True)
-TITLE_FONT = Font(name="黑体", size=16, bold=True)
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+FONT = {"font_name": "宋体", "font_size": 10}
+CELL = {**FONT, "border": 1, "valign": "vcenter", "text_wrap": True}
 
 
-class _FixedStyleCell(Cell):
-    """A cell reused for every value of a column: its style index is looked up once."""
+class _Formats:
+    """The forms' cell formats, made once per workbook."""
 
-    __slots__ = ("_style_index",)
-
-    @property
-    def style_id(self):
-        return self._style_index
-
-
-def _clean(value):
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
-def _set_value(cell, value) -> None:
-    """A value as openpyxl stores it, except that text is always text: a measure typed as
-    "=HYPERLINK(…)" must not become a formula in the official file."""
-    try:
-        cell.value = value
-    except IllegalCharacterError:
-        cell.value = _clean(value)
-    if cell.data_type == "f":
-        cell.data_type = "s"
-
-
-def _placed(cells, row_idx):
-    for cell in cells:
-        cell.row = row_idx
-        yield cell
-
-
-class _Values(list):
-    """A data row's values and the pre-styled cells of its columns (one style per column)."""
-
-    def __init__(self, values, cells):
-        super().__init__(values)
-        self.cells = cells
-
-
-class _DataRows:
-    """Writes data rows as XML text, the way openpyxl's own writer would write those cells.
-
-    openpyxl (without lxml) builds an element per cell, per inline string and per text and
-    serializes each through et_xmlfile: most of an export's time. Data rows hold only text,
-    whole numbers and blanks in one style per column, so each row is written as one string to
-    the same stream. Anything else, and any XML writer without a plain text stream (lxml's),
-    goes through openpyxl's own path with the column's cells. The tests read every written
-    file back with a second reader.
-    """
-
-    def __init__(self, ws, columns):
-        self.ws = ws
-        ws._get_writer()
-        self.original = ws._writer.write_row
-        ws._writer.write_row = self.write_row
-        self.refs = {}
-
-    def write_row(self, xf, row, row_idx):
-        if not isinstance(row, _Values):
-            return self.original(xf, row, row_idx)
-        out = getattr(xf, "_file", None)
-        parts = None if out is None or row_idx in self.ws.row_dimensions else self.text(row, row_idx)
-        if parts is None:  # openpyxl's own path
-            cells = row.cells
-            for cell, value in zip(cells, row, strict=True):
-                _set_value(cell, value)
-            return self.original(xf, list(_placed(cells, row_idx)), row_idx)
-        out("".join(parts))
-
-    def text(self, row: _Values, row_idx: int) -> list[str] | None:
-        parts = [f'<row r="{row_idx}">']
-        append = parts.append
-        for cell, value in zip(row.cells, row, strict=True):
-            head = f'<c r="{cell.column_letter}{row_idx}" s="{cell._style_index}"'
-            if value is None or value == "":
-                append(head + "/>")
-            elif isinstance(value, str):
-                if ILLEGAL_CHARACTERS_RE.search(value):
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                space = ' xml:space="preserve"' if value != value.strip() else ""
-                append(f'{head} t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>')
-            elif type(value) is int:
-                append(f'{head} t="n"><v>{value}</v></c>')
-            else:
-                return None
-        append("</row>")
-        return parts
+    def __init__(self, workbook: xlsxwriter.Workbook):
+        add = workbook.add_format
+        self.title = add({"font_name": "黑体", "font_size": 16, "bold": True, "align": "center", "valign": "vcenter",
+                          "text_wrap": True})
+        self.line = add({**FONT, "align": "left", "valign": "vcenter", "text_wrap": True})
+        self.right = add({**FONT, "align": "right", "valign": "vcenter"})
+        self.header = add({**CELL, "bold": True, "align": "center"})
+        self.left = add({**CELL, "align": "left"})
+        self.center = add({**CELL, "align": "center"})
+        self.group = add({**CELL, "bold": True, "align": "left"})
+        self.share = add({**CELL, "align": "center", "num_format": "0.0%"})
 
 
 class _SheetWriter:
-    """Rows of one write-only sheet; merges, widths and print set-up around them."""
+    """One table on one sheet: title, info line, header, body and notes, row by row."""
 
-    def __init__(self, workbook, table: Table, sheet_name: str):
-        self.ws = ws = workbook.create_sheet(sheet_name)
-        self.table = table
-        self.row = 0
-        # Cells are passed in already made; openpyxl's own row converter would make a new styled
-        # cell per value (and raise and catch an exception for each), the main cost of an export.
-        ws._values_to_row = self._place
-        for i, width in enumerate(table.widths, 1):
-            ws.column_dimensions[get_column_letter(i)].width = width
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.page_setup.paperSize = "9"  # A4
-        ws.page_setup.orientation = "landscape" if sum(table.widths) > 110 else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.5
-        first_header = 3 + bool(table.caption)  # title, info line, caption
+    def __init__(self, workbook: xlsxwriter.Workbook, formats: _Formats, table: Table, sheet_name: str):
+        self.ws = ws = workbook.add_worksheet(sheet_name)
+        self.formats, self.table, self.row = formats, table, -1
+        for column, width in enumerate(table.widths):
+            ws.set_column(column, column, width)
+        ws.set_paper(9)  # A4
+        if sum(table.widths) > 110:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        ws.fit_to_pages(1, 0)
+        ws.center_horizontally()
+        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        first_header = 2 + bool(table.caption)  # 0-based: title, info line, caption
         if table.header_rows:
-            ws.print_title_rows = f"{first_header}:{first_header + table.header_rows - 1}"
-            ws.freeze_panes = f"A{first_header + table.header_rows}"
+            ws.repeat_rows(first_header, first_header + table.header_rows - 1)
+            ws.freeze_panes(first_header + table.header_rows, 0)
 
-    @staticmethod
-    def _place(cells, row_idx):
-        if isinstance(cells, _Values):  # data rows: written as text by _DataRows
-            return cells
-        return _placed(cells, row_idx)
-
-    def cell(self, col: int, value=None, *, font=FONT, alignment=CENTER, border=True) -> Cell:
-        cell = Cell(self.ws, row=1, column=col + 1)
-        _set_value(cell, value)
-        cell.font, cell.alignment = font, alignment
-        if border:
-            cell.border = BORDER
-        return cell
-
-    def append(self, cells: list, height: float | None = None) -> int:
+    def next_row(self, height: float | None = None) -> int:
         self.row += 1
         if height:
-            self.ws.row_dimensions[self.row].height = height
-        self.ws.append(cells)
+            self.ws.set_row(self.row, height)
         return self.row
 
-    def merge(self, row: int, col: int, rowspan: int = 1, colspan: int = 1) -> None:
-        if rowspan > 1 or colspan > 1:
-            self.ws.merged_cells.add(f"{get_column_letter(col + 1)}{row}:"
-                                     f"{get_column_letter(col + colspan)}{row + rowspan - 1}")
+    def cell(self, row: int, column: int, value, cell_format) -> None:
+        if value is None or value == "":
+            self.ws.write_blank(row, column, None, cell_format)
+        elif isinstance(value, str):
+            self.ws.write_string(row, column, text(value), cell_format)
+        elif isinstance(value, Share):
+            self.ws.write_number(row, column, value.fraction, self.formats.share) if value.whole else \
+                self.ws.write_blank(row, column, None, self.formats.share)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            self.ws.write_number(row, column, value, cell_format)
+        else:
+            self.ws.write_string(row, column, text(str(value)), cell_format)
 
-    def line(self, text: str, *, font=FONT, alignment=LEFT, height: float | None = None) -> None:
-        row = self.append([self.cell(0, text, font=font, alignment=alignment, border=False)], height)
-        self.merge(row, 0, colspan=self.table.width)
+    def merged(self, row: int, column: int, value, cell_format, *, rows: int = 1, columns: int = 1) -> None:
+        """A cell spanning ``rows`` × ``columns``: merged while its first row is written (see the module's note)."""
+        if rows > 1 or columns > 1:
+            self.ws.merge_range(row, column, row + rows - 1, column + columns - 1, "", None)
+        self.cell(row, column, value, cell_format)
+        for other in range(column + 1, column + columns):
+            self.ws.write_blank(row, other, None, cell_format)
+
+    def line(self, value: str, cell_format, height: float | None = None) -> None:
+        self.merged(self.next_row(height), 0, value, cell_format, columns=self.table.width)
 
     def info(self, left: str, right: str) -> None:
-        half = self.table.width // 2
-        right_alignment = Alignment(horizontal="right", vertical="center")
-        row = self.append([self.cell(0, left, alignment=LEFT, border=False),
-                           self.cell(half, right, alignment=right_alignment, border=False)], 20)
-        self.merge(row, 0, colspan=half)
-        self.merge(row, half, colspan=self.table.width - half)
+        row, half = self.next_row(20), self.table.width // 2
+        self.merged(row, 0, left, self.formats.line, columns=half)
+        self.merged(row, half, right, self.formats.right, columns=self.table.width - half)
 
     def header(self) -> None:
-        table = self.table
-        grid = [[self.cell(col, None, font=BOLD) for col in range(table.width)] for _ in range(table.header_rows)]
-        for cell in table.header:
-            grid[cell.row][cell.col].value = cell.text
-        first = self.row + 1
-        for cells in grid:
-            self.append(cells, 30)
-        for cell in table.header:
-            self.merge(first + cell.row, cell.col, cell.rowspan, cell.colspan)
-
-    def _template(self, col: int, *, font=FONT, alignment=CENTER) -> "_FixedStyleCell":
-        cell = _FixedStyleCell(self.ws, row=1, column=col + 1)
-        cell.font, cell.border, cell.alignment = font, BORDER, alignment
-        cell._style_index = str(Cell.style_id.fget(cell))  # written as the "s" attribute
-        return cell
+        table, header = self.table, self.formats.header
+        for offset in range(table.header_rows):
+            row, written = self.next_row(30), set()
+            for cell in (cell for cell in table.header if cell.row == offset):
+                self.merged(row, cell.col, cell.text, header, rows=cell.rowspan, columns=cell.colspan)
+                written.update(range(cell.col, cell.col + cell.colspan))
+            for column in set(range(table.width)) - written:  # under a cell merged down from above
+                self.ws.write_blank(row, column, None, header)
 
     def body(self) -> None:
-        table = self.table
-        columns = [self._template(col, alignment=CENTER if col in table.centered else LEFT)
-                   for col in range(table.width)]
-        group = [self._template(0, font=BOLD, alignment=LEFT)] + [self._template(col) for col in range(1, table.width)]
-        _DataRows(self.ws, columns)
+        table, formats = self.table, self.formats
+        styles = [formats.center if column in table.centered else formats.left for column in range(table.width)]
+        group_styles = [formats.group] + [formats.center] * (table.width - 1)
         for values in table.body:
-            if isinstance(values, Group):
-                self.append(_Values([values.text] + [None] * (table.width - 1), group))
-            elif isinstance(values, Spanned):
+            if isinstance(values, Spanned):
                 self.spanned(values)
+                continue
+            row = self.next_row()
+            if isinstance(values, Group):
+                values, row_styles = [values.text] + [None] * (table.width - 1), group_styles
+            elif len(values) != table.width:
+                raise ValueError(f"a row of {len(values)} values in a table of {table.width} columns")
             else:
-                if len(values) != table.width:
-                    raise ValueError(f"a row of {len(values)} values in a table of {table.width} columns")
-                self.append(_Values(values, columns))
+                row_styles = styles
+            for column, value in enumerate(values):
+                self.cell(row, column, value, row_styles[column])
 
     def spanned(self, line: Spanned) -> None:
-        cells, col, spans = [], 0, []
-        for text, span, is_label in line.cells:
-            cells.append(self.cell(col, text, font=BOLD if is_label else FONT, alignment=CENTER if is_label else LEFT))
-            cells += [self.cell(c) for c in range(col + 1, col + span)]
-            spans.append((col, span))
-            col += span
-        row = self.append(cells, line.height or 24)
-        for col, span in spans:
-            self.merge(row, col, colspan=span)
+        row, column = self.next_row(line.height or 24), 0
+        for value, span, is_label in line.cells:
+            self.merged(row, column, value, self.formats.header if is_label else self.formats.left, columns=span)
+            column += span
 
     def write(self) -> None:
         table = self.table
-        self.line(table.title, font=TITLE_FONT, alignment=CENTER, height=36)
+        self.line(table.title, self.formats.title, height=36)
         self.info(*(table.info or ("", "")))
         if table.caption:
-            self.line(table.caption, height=20)
+            self.line(table.caption, self.formats.line, height=20)
         self.header()
         self.body()
         if table.footer:
-            self.line(table.footer, height=28)
+            self.line(table.footer, self.formats.line, height=28)
         for note in table.notes:
-            self.line(note, height=18 * (1 + len(note) // 90))
+            self.line(note, self.formats.line, height=18 * (1 + len(note) // 90))
 
 
 @dataclass
@@ -257,19 +163,20 @@ class WriteResult:
 
 def write_tables(tables: list[Table], target) -> WriteResult:
     """Write the tables, one sheet each, to ``target`` (a path or a binary file-like object)."""
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook(target)
+    formats = _Formats(workbook)
     used: set[str] = set()
     try:
         for table in tables:
-            _SheetWriter(workbook, table, _sheet_name(table.sheet_name, used)).write()
+            _SheetWriter(workbook, formats, table, _sheet_name(table.sheet_name, used)).write()
     finally:
         close_bodies(tables)
-    workbook.save(target)
+    workbook.close()
     return WriteResult(sheets=len(tables), rows=sum(t.stats.rows for t in tables),
                        cut_cells=sum(t.stats.cut_cells for t in tables))
 
 
-# One function per official table, as the issue asks; each returns what it wrote.
+# One function per official table; each returns what it wrote.
 
 
 def write_hunan_summary(units: list[tuple[str, dict]], meta: FormMeta, target) -> WriteResult:

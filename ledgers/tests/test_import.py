@@ -155,8 +155,8 @@ def test_a_name_found_twice_is_resolved_by_the_group_row_or_reported(lanshan):
                                              code="431127-01-009", kind=OrganizationKind.BRANCH, sector=Sector.VILLAGE)
     grading_ensure(cycle=cycle, organization=other)
     assert preview(lanshan, lanshan_xlsx()).problems == []  # under 土市乡 it is 土市乡's 四村
-    plan = next(p for p in preview(lanshan, lanshan_xlsx()).plans if p.target.name == "四村党支部")
-    assert plan.target.code == "431127-02-001"
+    plan = next(p for p in preview(lanshan, lanshan_xlsx()).plans if p.graded.name == "四村党支部")
+    assert plan.graded.code == "431127-02-001"
     without_group = [row for row in ROWS if row != ["土市乡"]]
     result = preview(lanshan, workbook_bytes(without_group))
     assert problems_of(result) == [(6, "A", "党支部名称", True)]
@@ -215,13 +215,51 @@ def test_a_secretary_imports_only_their_own_branch(lanshan):
     from core.testing import make_user
     from orgs.choices import Role
 
-    cycle, county, _admin, orgs = lanshan
+    cycle, county, admin, orgs = lanshan
     branch = orgs["431127-01-001"]
+    org_services.organization_update(actor=admin, organization=branch, secretary="廖仁旺", first_secretary="赵志坚")
     secretary = make_user("maojun_secretary", roles=[(branch, Role.SECRETARY)])
     assert access.can_import(secretary, branch) and not access.can_import(secretary, county)
     result = ledger_import_preview(actor=secretary, cycle=cycle, level=branch, filename="a.xlsx",
                                    content=workbook_bytes(ROWS[:1]))
     assert result.problems == [] and result.counts["matched"] == 1
+
+
+def test_a_branch_secretary_may_not_change_the_secretary_by_import_as_by_the_api(lanshan, client):
+    # The organization's own fields follow its rules, as the API applies them: a branch secretary
+    # may write the branch's facts, not rename its secretary; an administrator above may, and each
+    # organization's change is audited before and after.
+    from core.testing import make_user
+    from orgs.choices import Role
+
+    cycle, county, admin, orgs = lanshan
+    branch = orgs["431127-01-001"]
+    org_services.organization_update(actor=admin, organization=branch, secretary="廖仁旺", first_secretary="赵志坚")
+    secretary = make_user("maojun_secretary", roles=[(branch, Role.SECRETARY)])
+    client.force_login(secretary)
+    refused = client.patch(f"/api/orgs/{branch.pk}", {"secretary": "唐辉"}, content_type="application/json")
+    assert refused.status_code == 403
+
+    rows = edited(ROWS[:1], {(0, 1): "唐辉"})
+    result = ledger_import_preview(actor=secretary, cycle=cycle, level=branch, filename="a.xlsx",
+                                   content=workbook_bytes(rows))
+    assert problems_of(result) == [(4, "B", "党支部书记", True)]
+    assert "廖仁旺" in result.problems[0].message
+    with pytest.raises(ImportRefused):
+        ledger_import_commit(actor=secretary, cycle=cycle, level=branch, filename="a.xlsx", content=workbook_bytes(rows))
+    branch.refresh_from_db()
+    assert branch.secretary == "廖仁旺" and not OrganizationFacts.objects.exists()
+
+    before = AuditEvent.objects.filter(action="organization.update").count()
+    counts = commit(lanshan, workbook_bytes(edited(ROWS, {(0, 1): "唐辉", (1, 2): "杨书郎"})))
+    assert counts["organizations_changed"] == 5  # 毛俊村 changes; the four others get theirs for the first time
+    branch.refresh_from_db()
+    assert (branch.secretary, branch.first_secretary) == ("唐辉", "赵志坚")
+    events = AuditEvent.objects.filter(action="organization.update").order_by("id")[before:]
+    assert len(events) == 5
+    event = next(event for event in events if event.object_id == str(branch.pk))
+    assert (event.before, event.after, event.organization_id) == ({"secretary": "廖仁旺"}, {"secretary": "唐辉"}, branch.pk)
+    assert event.actor.username == "lanshan_admin"
 
 
 def test_a_row_whose_name_and_code_disagree_is_refused_not_written_elsewhere(lanshan):
@@ -287,3 +325,29 @@ def test_a_row_with_its_code_and_a_variant_of_its_name_is_its_codes(lanshan):
     rows = [[*row, "431127-01-001" if number == 0 else ""] if len(row) > 1 else row for number, row in enumerate(rows)]
     result = preview(lanshan, workbook_bytes(rows, header=(header,), merges=[]))
     assert [p for p in result.problems if p.blocking] == []
+
+
+def test_unchanged_multi_line_cells_are_not_changes(lanshan):
+    # Texts saved from the pages keep the browser's line breaks (\r\n) and people's indents; a file
+    # exported from them reads back with its lines trimmed and joined by \n. Both sides are
+    # normalized alike, so an unchanged ledger changes nothing.
+    from ledgers import services as ledger_services
+
+    cycle, county, admin, orgs = lanshan
+    commit(lanshan, lanshan_xlsx())
+    branch = orgs["431127-01-001"]
+    facts = OrganizationFacts.objects.get(organization=branch, year=2012)
+    fields = {name: getattr(facts, name) for name in org_services.FACT_FIELDS}
+    org_services.facts_save(actor=admin, organization=branch, year=2012, **fields | {
+        "main_features": "1、班子团结；  \r\n\r\n  2、制度健全。", "problems": "党员年龄偏大。\r\n发展党员不足。"})
+    entry = LedgerEntry.objects.get(organization=branch)
+    ledger_services.ledger_entry_save(
+        actor=admin, cycle=cycle, organization=branch, target_grade=entry.target_grade, deadline=entry.deadline,
+        deadline_text=entry.deadline_text, assisting_unit=entry.assisting_unit, liaison_leader=entry.liaison_leader,
+        responsible_person=entry.responsible_person, measures="1、发展党员；\r\n2、建好阵地。 ")
+    org_services.organization_update(actor=admin, organization=branch, first_secretary="John Smith")
+
+    result = preview(lanshan, export_xlsx(cycle, county))
+    assert result.problems == []
+    assert result.counts["unchanged"] == 5
+    assert [plan_row for plan_row in result.plans if plan_row.organization or plan_row.facts or plan_row.entry] == []

@@ -159,6 +159,7 @@ def test_a_file_with_many_problems_lists_the_first_ones_and_says_how_many_more(c
 
     world.job_a.problems = [{"row": number, "column": "E", "header": "流动党员数", "message": f"第{number}行的问题",
                              "blocking": True} for number in range(4, PROBLEMS_SHOWN + 104)]
+    world.job_a.problems[0]["message"] = '=HYPERLINK("http://example.invalid","点此")'  # a cell's text, quoted
     world.job_a.result = {"counts": {"rows": PROBLEMS_SHOWN + 100}}
     world.job_a.save()
     client.force_login(world.admin_a)
@@ -175,6 +176,11 @@ def test_a_file_with_many_problems_lists_the_first_ones_and_says_how_many_more(c
     rows = CalamineWorkbook.from_filelike(io.BytesIO(download.content)).get_sheet_by_index(0).to_python()
     assert rows[0] == ["行", "列", "问题", "是否阻止导入"] and len(rows) == PROBLEMS_SHOWN + 101
     assert rows[-1] == [PROBLEMS_SHOWN + 103, "E（流动党员数）", f"第{PROBLEMS_SHOWN + 103}行的问题", "是"]
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(download.content)).active
+    assert sheet["C2"].value == '=HYPERLINK("http://example.invalid","点此")' and sheet["C2"].data_type == "s"
+    assert [cell.value for cell in sheet[sheet.max_row]] == rows[-1]
     client.force_login(world.admin_b)  # another town's administrator: not theirs to see
     assert client.get(f"/ledgers/jobs/{world.job_a.pk}/problems.xlsx").status_code == 404
 

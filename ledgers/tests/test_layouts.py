@@ -1,6 +1,6 @@
-"""The official tables as .xlsx, read back by a second reader (python-calamine for cells and merged
-ranges, the file's own XML for widths and print set-up); the Lanshan demo's 附件二 gives back the
-sample ledger's cells."""
+"""The official tables as .xlsx, read back by two readers (python-calamine and openpyxl, which must
+agree on every cell and merged range; openpyxl and the file's own XML for widths, formats and print
+set-up); the Lanshan demo's 附件二 gives back the sample ledger's cells."""
 
 import datetime
 import io
@@ -8,6 +8,7 @@ import zipfile
 from io import StringIO
 from xml.etree import ElementTree
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -16,7 +17,7 @@ from python_calamine import CalamineWorkbook
 from cycles.models import Cycle
 from ledgers import layouts, printing
 from ledgers.columns import HUNAN_COLUMNS
-from ledgers.layouts import forms, xlsx
+from ledgers.layouts import forms
 from ledgers.selectors import LedgerFilters, LedgerRow
 from orgs.demo import LANSHAN_COUNTY
 
@@ -38,11 +39,18 @@ def ledger_row(name="毛俊村党支部", *, children=0, sector="village", code=
 
 
 class Written:
-    """A written workbook as a second reader sees it."""
+    """A written workbook as two readers see it: they must agree on every cell and merged range."""
 
     def __init__(self, data: bytes):
         self.data = data
         self.book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        self.opened = openpyxl.load_workbook(io.BytesIO(data))
+        assert self.opened.sheetnames == self.book.sheet_names
+        for index, sheet in enumerate(self.opened.worksheets):
+            cells = self.cells(index)
+            second = [["" if value is None else value for value in row] for row in sheet.iter_rows(values_only=True)]
+            assert [row[:len(cells[0])] for row in second] == cells, sheet.title
+            assert {str(merged) for merged in sheet.merged_cells.ranges} == self.merges(index)
 
     @property
     def sheet_names(self) -> list[str]:
@@ -57,6 +65,10 @@ class Written:
             return f"{chr(65 + col)}{row + 1}"
         return {f"{ref(*start)}:{ref(*end)}" for start, end in self.book.get_sheet_by_index(sheet).merged_cell_ranges}
 
+    def sheet(self, index=0):
+        """The sheet as openpyxl reads it: formats, widths, print set-up."""
+        return self.opened.worksheets[index]
+
     def xml(self, sheet=0) -> ElementTree.Element:
         with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
             return ElementTree.fromstring(archive.read(f"xl/worksheets/sheet{sheet + 1}.xml"))
@@ -66,7 +78,9 @@ class Written:
             return ElementTree.fromstring(archive.read("xl/workbook.xml"))
 
     def widths(self, sheet=0) -> list[float]:
-        return [float(col.get("width")) for col in self.xml(sheet).find("m:cols", NS)]
+        """Each column's width as Excel shows it (the file keeps a few pixels of padding on top)."""
+        return [round(float(col.get("width")) - 0.71, 1) for col in self.xml(sheet).find("m:cols", NS)
+                for _column in range(int(col.get("min")), int(col.get("max")) + 1)]
 
 
 def write(function, *args, **kwargs) -> tuple[Written, layouts.WriteResult]:
@@ -108,13 +122,13 @@ def test_ledger_without_the_code_column_is_exactly_the_official_sixteen_columns(
 
 def test_ledger_prints_on_a4_landscape_fitted_to_width_with_header_rows_repeated():
     written, _result = write(layouts.write_hunan_ledger, [ledger_row()], META)
-    sheet = written.xml()
-    setup = sheet.find("m:pageSetup", NS)
-    assert (setup.get("paperSize"), setup.get("orientation"), setup.get("fitToWidth"), setup.get("fitToHeight")) == (
-        "9", "landscape", "1", "0")
-    assert sheet.find("m:sheetPr/m:pageSetUpPr", NS).get("fitToPage") == "1"
-    names = {name.get("name"): name.text for name in written.workbook_xml().iter(f"{{{NS['m']}}}definedName")}
-    assert names["_xlnm.Print_Titles"].endswith("$3:$4")
+    sheet = written.sheet()
+    setup = sheet.page_setup
+    assert (setup.paperSize, setup.orientation, setup.fitToHeight) == (9, "landscape", 0)
+    assert setup.fitToWidth in (None, 1)  # 1 is Excel's default, which the file may leave out
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_options.horizontalCentered
+    assert sheet.print_title_rows.replace("$", "") == "3:4" and sheet.freeze_panes == "A5"
+    assert sheet["D5"].alignment.wrap_text and sheet["D3"].font.b and sheet["A5"].border.left.style == "thin"
 
 
 def test_text_with_control_characters_is_written_without_them():
@@ -123,22 +137,19 @@ def test_text_with_control_characters_is_written_without_them():
 
 
 def test_text_that_looks_like_a_formula_stays_text():
-    written, _result = write(layouts.write_hunan_ledger, [ledger_row(measures="=HYPERLINK(\"http://x\")", name="=1+1")], META)
-    assert written.cells()[4][0] == "=1+1" and written.cells()[4][11] == '=HYPERLINK("http://x")'
-    assert "<f>" not in ElementTree.tostring(written.xml()).decode()
+    rows = [ledger_row(measures="=HYPERLINK(\"http://x\")", name="=1+1", secretary="+86 123", first_secretary="-1",
+                       assisting_unit="@SUM(A1)", liaison_leader="http://example.invalid")]
+    written, _result = write(layouts.write_hunan_ledger, rows, META)
+    row = written.cells()[4]
+    assert row[:3] == ["=1+1", "+86 123", "-1"] and row[11] == '=HYPERLINK("http://x")'
+    assert row[13:15] == ["@SUM(A1)", "http://example.invalid"]
+    assert {written.sheet()[f"{column}5"].data_type for column in "ABCLNO"} == {"s"}
+    assert written.xml().findall(".//m:f", NS) == [] and written.xml().find("m:hyperlinks", NS) is None
 
 
-def test_rows_written_as_text_read_back_as_openpyxls_own_cells(monkeypatch):
-    """Data rows are written as XML text when openpyxl's writer streams text; with any other
-    writer (lxml's) they go through openpyxl's cells: both give the same file to a reader."""
-    rows = [ledger_row("土市乡", children=2), ledger_row(measures=" 1、整改 & <措施>\x07 "), ledger_row(name="=1+1")]
-    fast, _result = write(layouts.write_hunan_ledger, rows, META)
-    monkeypatch.setattr(xlsx._DataRows, "text", lambda self, row, row_idx: None)
-    slow, _result = write(layouts.write_hunan_ledger, rows, META)
-    assert fast.cells() == slow.cells() and fast.merges() == slow.merges()
-    assert fast.cells()[5][11] == " 1、整改 & <措施> " and fast.cells()[6][0] == "=1+1"
-    styles = [[c.get("s") for c in row] for row in fast.xml().find("m:sheetData", NS)]
-    assert styles == [[c.get("s") for c in row] for row in slow.xml().find("m:sheetData", NS)]
+def test_leading_and_trailing_spaces_and_markup_characters_are_kept():
+    written, _result = write(layouts.write_hunan_ledger, [ledger_row(measures=" 1、整改 & <措施> ")], META)
+    assert written.cells()[4][11] == " 1、整改 & <措施> "
 
 
 def test_a_100_row_ledger_streams_from_a_generator():
@@ -185,29 +196,35 @@ def test_roster_has_one_sheet_per_sector_and_leaves_sites_to_their_own_form():
     assert cells[5][0] == "说明：1.此表仅街道填报。"
 
 
-UNITS = [
+UNITS = [  # "organizations": every organization of the cycle under the unit, by sector, graded or not
     ("甲街道党工委", {"grade": {"community:advanced": 2, "community:average": 1, "village:lagging": 1,
-                          "remote_education_site:excellent_site": 1}}),
-    ("乙街道党工委", {"grade": {"community:average": 1}}),
+                          "remote_education_site:excellent_site": 1},
+                "organizations": {"community": 5, "village": 1, "remote_education_site": 3}}),
+    ("乙街道党工委", {"grade": {"community:average": 1}, "organizations": {"community": 4, "agency": 2}}),
     ("合计", {"grade": {"community:advanced": 2, "community:average": 2, "village:lagging": 1,
-                      "remote_education_site:excellent_site": 1}}),
+                      "remote_education_site:excellent_site": 1},
+            "organizations": {"community": 9, "village": 1, "agency": 2, "remote_education_site": 3}}),
 ]
 
 
-def test_tally_counts_per_unit_on_one_sheet_per_sector():
+def test_tally_counts_every_organization_on_one_sheet_per_sector_with_shares_as_percentages():
     written, _result = write(layouts.write_tally, UNITS, META)
-    assert written.sheet_names == ["农村", "社区"]
+    assert written.sheet_names == ["农村", "社区", "机关"]  # 机关: none graded yet, a sheet all the same
     cells = written.cells(1)
     assert cells[0][0] == "全区“三分类三升级”活动基层党组织分类情况汇总表" and cells[2][0] == "领域（行业）：社区"
     assert cells[3][:4] == ["序号", "单位", "党组织总数", "分类情况（个）"] and cells[3][6] == "所占比例（%）"
     assert cells[4][3:9] == ["先进", "一般", "后进", "先进", "一般", "后进"]
     assert {"D4:F4", "G4:I4", "A4:A5", "J4:J5"} <= written.merges(1)
-    assert cells[5][:9] == [1, "甲街道党工委", 3, 2, 1, 0, "66.7", "33.3", "0.0"]
-    assert cells[6][:6] == [2, "乙街道党工委", 1, 0, 1, 0]
-    assert cells[7][:6] == ["", "合计", 4, 2, 2, 0]
+    # Three of the five communities graded: the total is five, the shares are of five.
+    assert cells[5][:9] == [1, "甲街道党工委", 5, 2, 1, 0, 0.4, 0.2, 0.0]
+    assert cells[6][:9] == [2, "乙街道党工委", 4, 0, 1, 0, 0.0, 0.25, 0.0]
+    assert cells[7][:6] == ["", "合计", 9, 2, 2, 0]
     assert cells[8][0] == "说明：1.此表分领域(行业)分别统计。"
+    share = written.sheet(1)["G6"]
+    assert share.data_type == "n" and share.value == 0.4 and share.number_format == "0.0%"
+    assert written.cells(2)[5][:9] == [1, "甲街道党工委", 0, 0, 0, 0, "", "", ""]  # no organization: no share
     one, _result = write(layouts.write_tally, UNITS, META, sector="village")
-    assert one.sheet_names == ["农村"] and one.cells()[7][:6] == ["", "合计", 1, 0, 0, 1]
+    assert one.sheet_names == ["农村"] and one.cells()[7][:7] == ["", "合计", 1, 0, 0, 1, 0.0]
 
 
 def test_site_tally_and_hunan_summary_count_their_own_grades():
@@ -215,15 +232,17 @@ def test_site_tally_and_hunan_summary_count_their_own_grades():
     cells = sites.cells()
     assert cells[0][0] == "全区“三分类三升级”活动远程教育站点分类情况汇总表"
     assert cells[2][1:3] == ["街道", "站点总数"] and cells[3][3:6] == ["优秀站点", "一般站点", "后进站点"]
-    assert cells[4][:4] == [1, "甲街道党工委", 1, 1] and cells[-1][0] == "2.表格行数可根据实际情况增减。"
-    units = [("毛俊镇党委", {"grade": {"village:good": 1, "village:fairly_good": 1}}),
-             ("合计", {"grade": {"village:good": 1, "village:fairly_good": 1, "village:poor": 1}})]
+    assert cells[4][:7] == [1, "甲街道党工委", 3, 1, 0, 0, 1 / 3] and cells[-1][0] == "2.表格行数可根据实际情况增减。"
+    units = [("毛俊镇党委", {"grade": {"village:good": 1, "village:fairly_good": 1}, "organizations": {"village": 4}}),
+             ("合计", {"grade": {"village:good": 1, "village:fairly_good": 1, "village:poor": 1},
+                     "organizations": {"village": 6}})]
     summary, _result = write(layouts.write_hunan_summary, units, META)
     cells = summary.cells()
     assert cells[0][0] == "蓝山县基层党组织分类定级晋位升级情况汇总表"
     assert cells[3][3:7] == ["好", "较好", "一般", "较差"]
     assert cells[2][2] == "已定级党组织数"  # what the total counts: the organizations whose grade is set
-    assert cells[4][:7] == [1, "毛俊镇党委", 2, 1, 1, 0, 0] and cells[5][:7] == ["", "合计", 3, 1, 1, 0, 1]
+    assert cells[4][:11] == [1, "毛俊镇党委", 2, 1, 1, 0, 0, 0.5, 0.5, 0.0, 0.0]
+    assert cells[5][:7] == ["", "合计", 3, 1, 1, 0, 1]
 
 
 def test_declaration_is_one_sheet_per_organization_with_signature_line_and_note():

@@ -175,11 +175,31 @@ def test_a_list_longer_than_a_print_page_holds_points_to_the_xlsx(client, world,
 
 
 @pytest.mark.django_db
-def test_tally_counts_the_levels_below(client, world):
+def test_tally_counts_every_organization_of_the_sector_graded_or_not(client, world):
+    # 乙镇 has two village branches, one graded, and a community branch not graded yet: its 党组织总数
+    # is two on the village sheet and one on the community sheet, and the shares are of those. The
+    # towns themselves are graded in the cycle too: they count on their own sector's sheet, among
+    # the county's directly subordinate organizations.
     client.force_login(world.county_admin)
-    cells = xlsx_cells(client.get(xlsx_url("tally", "county")(world)))
-    body = {row[1]: row[2:6] for row in cells[5:] if row[1] in {"甲镇党委", "乙镇党委", "合计"}}
-    assert body == {"甲镇党委": [2, 1, 0, 1], "乙镇党委": [1, 0, 1, 0], "合计": [3, 1, 1, 1]}
+    data = b"".join(client.get(xlsx_url("tally", "county")(world)).streaming_content)
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    assert book.sheet_names == ["农村", "社区", "地方（省、市、县、乡镇）"]
+    towns = book.get_sheet_by_index(2).to_python()
+    assert {row[1]: row[2:6] for row in towns[5:] if row[1] in {"直属党组织", "合计"}} == {
+        "直属党组织": [2, 0, 0, 0], "合计": [2, 0, 0, 0]}
+    village, community = (book.get_sheet_by_index(index).to_python() for index in (0, 1))
+    body = {row[1]: row[2:9] for row in village[5:] if row[1] in {"甲镇党委", "乙镇党委", "合计"}}
+    assert body == {"甲镇党委": [2, 1, 0, 1, 0.5, 0.0, 0.5], "乙镇党委": [2, 0, 1, 0, 0.0, 0.5, 0.0],
+                    "合计": [4, 1, 1, 1, 0.25, 0.25, 0.25]}
+    assert {row[1]: row[2:6] for row in community[5:] if row[1] in {"乙镇党委", "合计"}} == {
+        "乙镇党委": [1, 0, 0, 0], "合计": [1, 0, 0, 0]}
+    assert "直属党组织" not in [row[1] for row in village + community]  # it counts nothing there
+    import openpyxl
+
+    shares = openpyxl.load_workbook(io.BytesIO(data))["农村"]
+    assert {shares.cell(row=row, column=7).number_format for row in range(6, 9)} == {"0.0%"}
+    page = client.get(print_url("tally", "county")(world)).content.decode()
+    assert "50.0%" in page and "25.0%" in page
 
 
 @pytest.mark.django_db

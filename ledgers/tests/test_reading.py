@@ -5,9 +5,6 @@ files that cannot be read, each said in words."""
 import datetime
 from pathlib import Path
 
-import pytest
-
-from ledgers import reading as reading_module
 from ledgers.reading import column_letter, read_ledger
 from ledgers.tests.files import lanshan
 from ledgers.tests.files.lanshan import ROWS, csv_bytes, flat_header, workbook_bytes, xls_bytes
@@ -255,58 +252,7 @@ def test_a_damaged_workbook_is_called_damaged_not_too_big():
     assert "损坏" in reading.problems[0].message and "太大" not in reading.problems[0].message
 
 
-# The workbook's rows come from the reader process while they are checked ---------------------
-
-
-def test_the_reader_sends_the_rows_as_calamine_reads_them_from_a1():
-    # Frames of rows (workbook_reader.send) in place of one answer: the first rows must be those of
-    # to_python(skip_empty_area=False), counted from A1, for tables that start below or right of it,
-    # on any sheet; the rest, those rows prepared for the columns asked for, with dates, across chunks.
-    import io
-
-    import openpyxl
-    from python_calamine import CalamineWorkbook
-
-    from ledgers import workbook_reader
-    from ledgers.workbook_reader import prepared_rows
-
-    book = openpyxl.Workbook()
-    book.active["C3"], book.active["E6"] = "右下的表", 1
-    book.active["C40"], book.active["E40"] = "  第 40 行  ", 2.0
-    second = book.create_sheet("第二张")
-    for number in range(1, workbook_reader.CHUNK_ROWS * 2 + 50):
-        second.cell(row=number, column=2, value=f"第 {number} 行")
-    second.cell(row=7, column=4, value=datetime.date(2024, 1, 2))
-    second.cell(row=2500, column=4, value=datetime.date(2025, 3, 4))  # a frame of rows with a date: pickled
-    book.create_sheet("空表")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    content = buffer.getvalue()
-    calamine = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    expected = [calamine.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in calamine.sheet_names]
-    head = workbook_reader.HEAD_ROWS + 1
-
-    for index, columns in ((0, [("name", 2, "name"), ("mobile_members", 4, "value")]),
-                           (1, [("name", 1, "name"), ("deadline", 3, "value")]),
-                           (1, [("deadline", 3, "value")])):  # column B outside the columns: as it is
-        reader = reading_module._Reading(content)
-        sheets = reader.sheets()
-        assert [sheet.name for sheet in sheets] == calamine.sheet_names
-        assert [sheet.head for sheet in sheets] == [rows[:head] for rows in expected]
-        assert [sheet.height for sheet in sheets] == [len(rows) for rows in expected]
-        rest = list(sheets[index].rest(columns, head))
-        assert rest == list(prepared_rows(expected[index][head:], columns)) and len(rest) == len(expected[index]) - head
-        assert reader.process.wait(timeout=30) is not None  # the reader has ended
-    assert rest[2500 - head - 1] == ({"deadline": datetime.date(2025, 3, 4)}, {1: "第 2500 行"}, {})
-    with pytest.raises(RuntimeError):  # the rows of one sheet, once
-        next(sheets[0].rest(columns, head))
-
-    old_excel = xls_bytes([ROWS[0]] * 40)
-    reader = reading_module._Reading(old_excel)
-    (sheet,) = reader.sheets()
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(old_excel)).get_sheet_by_index(0).to_python(skip_empty_area=False)
-    columns = [("name", 0, "name"), ("basic_facts", 3, "text")]
-    assert sheet.head == rows[:head] and list(sheet.rest(columns, head)) == list(prepared_rows(rows[head:], columns))
+# The reader process ------------------------------------------------------------------------
 
 
 def test_a_server_with_its_standard_descriptors_closed_still_reads_every_row(tmp_path):
@@ -324,66 +270,6 @@ def test_a_server_with_its_standard_descriptors_closed_still_reads_every_row(tmp
               f"open({str(result)!r}, 'w').write(repr((len(reading.rows), [p.message for p in reading.problems])))")
     subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[2], timeout=120, check=True)
     assert result.read_text() == "(500, [])"
-
-
-@pytest.fixture
-def started(monkeypatch):
-    """The reader processes started during the test."""
-    processes = []
-    original = reading_module._Reading.__init__
-
-    def remember(self, content):
-        original(self, content)
-        processes.append(self.process)
-
-    monkeypatch.setattr(reading_module._Reading, "__init__", remember)
-    return processes
-
-
-def test_a_reading_that_stops_early_ends_the_reader_process(started):
-    # Far more rows than a pipe holds, and no name column: the rows are never read, and the reader,
-    # which would wait for them to be read, is ended.
-    def no_name_column(sheet):
-        sheet.delete_cols(1)
-        for _number in range(3000):
-            sheet.append(ROWS[0][1:len(flat_header())])
-
-    reading = read_ledger("台账.xlsx", _workbook(no_name_column))
-    assert not reading.ok and "党支部名称" in reading.problems[0].message
-    assert started[0].wait(timeout=30) is not None  # ended, though nothing read its rows
-
-
-def test_a_reader_answer_beyond_the_limit_midway_is_a_problem(monkeypatch):
-    # The sheets' first rows come, then the rows beyond the limit: the rows read so far do not pass for the file.
-    monkeypatch.setattr(reading_module, "MAX_ANSWER_BYTES", 60_000)
-    reading = read_ledger("台账.xlsx", workbook_bytes([ROWS[0]] * 400))
-    assert not reading.ok and reading.rows  # refused midway, after some rows
-    assert "太大" in reading.problems[-1].message and reading.problems[-1].row is None
-
-
-def test_a_reader_that_sends_nothing_in_time_is_ended_and_said_so(monkeypatch, started):
-    # A reader that stops sending midway: after a few waits, the wait for its next frame finds
-    # nothing within the limit.
-    import select
-    import types
-
-    class Waiting:
-        waits = 0
-
-        def __init__(self):
-            self.real = select.poll()
-
-        def register(self, *args):
-            self.real.register(*args)
-
-        def poll(self, timeout):
-            Waiting.waits += 1
-            return self.real.poll(timeout) if Waiting.waits <= 6 else []
-
-    monkeypatch.setattr(reading_module, "select", types.SimpleNamespace(poll=Waiting, POLLIN=select.POLLIN))
-    reading = read_ledger("台账.xlsx", workbook_bytes([ROWS[0]] * 5000))
-    assert not reading.ok and reading.rows and "分钟" in reading.problems[-1].message
-    assert started[0].poll() is not None
 
 
 def test_a_header_at_the_foot_of_the_rows_looked_in_keeps_its_second_row():
@@ -404,38 +290,15 @@ def test_a_header_at_the_foot_of_the_rows_looked_in_keeps_its_second_row():
     assert [row.number for row in reading.rows] == [32]
 
 
-CUT_READER = """
-import os, runpy, sys
-class Cut:
-    writes = 0
-    def __init__(self, raw):
-        self.raw = raw
-    def write(self, data):
-        Cut.writes += 1
-        if Cut.writes > int(os.environ["JINWEI_TEST_CUT_AFTER"]):  # half of this write, then the end
-            self.raw.write(data[:len(data) // 2])
-            self.raw.flush()
-            os._exit(1)
-        return self.raw.write(data)
-    def flush(self):
-        self.raw.flush()
-class Out:
-    buffer = Cut(sys.stdout.buffer)
-sys.stdout = Out()
-runpy.run_path(%r, run_name="__main__")
-"""
+def test_a_reader_that_ends_midway_leaves_a_problem_not_half_a_file(monkeypatch, tmp_path):
+    # The reader process ends after writing some of its rows (a limit reached, a crash): the file is
+    # refused as a whole, none of its rows is read.
+    from core.tests.test_workbooks import cut_reader
 
-
-@pytest.mark.parametrize("writes", [1, 3, 7])
-def test_a_reader_that_ends_midway_leaves_a_problem_not_half_a_file(monkeypatch, tmp_path, writes):
-    # The reader ends in the middle of a frame: in the first, after the sheets' first rows, or later.
-    script = tmp_path / "cut_reader.py"
-    script.write_text(CUT_READER % str(reading_module.READER))
-    monkeypatch.setattr(reading_module, "READER", script)
-    monkeypatch.setenv("JINWEI_TEST_CUT_AFTER", str(writes))
+    cut_reader(monkeypatch, tmp_path, writes=3)
     reading = read_ledger("台账.xlsx", workbook_bytes([ROWS[0]] * 5000))
-    assert not reading.ok and len(reading.rows) < 5000
-    assert "无法" in reading.problems[-1].message or "损坏" in reading.problems[-1].message
+    assert not reading.ok and reading.rows == []
+    assert "损坏" in reading.problems[-1].message
 
 
 def test_other_wordings_of_the_headers_met_in_real_files_are_known():

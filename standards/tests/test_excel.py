@@ -132,8 +132,26 @@ def test_layout_for_people_and_printing():
     assert lists == {"E4:E6": '"每次扣分,一次扣分"', "F11:F13": '"人工认定,满意度低于,无书记"'}
     assert sheet.page_setup.paperSize == 9  # A4
     assert sheet.page_setup.orientation == "landscape"
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
-    assert sheet.print_title_rows == "$3:$3"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth in (None, 1)  # 1: the default
+    assert sheet.page_setup.fitToHeight == 0 and sheet.print_options.horizontalCentered
+    assert sheet.print_title_rows == "$3:$3" and sheet.freeze_panes == "A4"
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text_and_reads_back():
+    # Typed into an item by a person, it is text: never a live formula or link in the file sent out.
+    hyperlink = '=HYPERLINK("http://example.invalid","点击查看")'
+    item = ItemData("1.1", hyperlink, D(30), "per_occurrence", D(5), "+86 010 1234；-1 分；@全体")
+    data = StandardData((IndicatorData("=1+1", (item,) + SMALL.indicators[0].items[1:]),) + SMALL.indicators[1:],
+                        SMALL.vetoes)
+    content = write(data)
+    sheet = openpyxl.load_workbook(BytesIO(content)).active
+    assert (sheet["C4"].value, sheet["C4"].data_type) == (hyperlink, "s")
+    assert (sheet["A4"].value, sheet["A4"].data_type) == ("=1+1", "s")
+    assert (sheet["G4"].value, sheet["G4"].data_type) == ("+86 010 1234；-1 分；@全体", "s")
+    assert all(cell.hyperlink is None for row in sheet.iter_rows() for cell in row)
+    rows = CalamineWorkbook.from_filelike(BytesIO(content)).get_sheet_by_index(0).to_python()
+    assert rows[3][2] == hyperlink and rows[6][3] == 100  # the total's formula keeps its value for readers
+    assert standard_from_xlsx(content) == data
 
 
 # ---------------------------------------------------------------- a sheet edited by a person
