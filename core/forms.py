@@ -24,3 +24,12 @@ class DateInput(forms.DateInput):
 # Django writes form labels with gettext(":"); naming the string here puts it in Jinwei's own
 # catalogue, where zh-hans gives the full-width colon.
 gettext_noop(":")
+
+
+def filters_of(form: forms.Form) -> dict:
+    """A list's filters, cleaned; a value the list does not know is refused (ValidationError naming each field
+    by its label), never dropped — a filter silently dropped would show or export the whole list."""
+    if not form.is_valid():
+        raise ValidationError({name: [f"{form.fields[name].label}：{message}" for message in messages]
+                               if name in form.fields else messages for name, messages in form.errors.items()})
+    return form.cleaned_data

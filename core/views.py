@@ -28,3 +28,4 @@ def home(request):
         # orgs.services.user_create lets administrators create users; nobody else is offered it
         "can_create_users": user.is_superuser or any(role in MANAGING_ROLES for _path, role, _pk in roles),
     })
+

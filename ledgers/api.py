@@ -22,6 +22,7 @@ from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from core.jobs import job_failure, job_status
+from cycles import selectors as cycle_selectors
 from jinwei.api import MAX_OFFSET, MAX_PAGE_SIZE
 from ledgers import access, exports, importing, jobs, layouts, selectors, services
 from ledgers.forms import ledger_filters
@@ -208,7 +209,7 @@ class EntryOut(Schema):
 def ledger_rows(request, cycle_id: CycleId, organization_id: OrganizationId, params: Query[RowsQuery]):
     """The ledger's rows under the organization in tree order, filtered as on the ledger page."""
     cycle, organization = access.get_ledger_for(request.user, cycle_id, organization_id)
-    filters = ledger_filters(params.dict())
+    filters = ledger_filters(params.dict(), grades=cycle_selectors.cycle_grades(cycle))
     rows, count = selectors.ledger_page(cycle=cycle, organization=organization, filters=filters, offset=params.offset,
                                         limit=params.limit)
     return {"count": count, "items": [
@@ -250,8 +251,9 @@ def export_start(request, cycle_id: CycleId, organization_id: OrganizationId, fo
     cycle, level = access.get_ledger_for(request.user, cycle_id, organization_id)
     if form not in layouts.FORMS:
         raise Http404
+    filters = ledger_filters(params.dict(), grades=cycle_selectors.cycle_grades(cycle))
     job = jobs.ledger_export_start(actor=request.user, cycle=cycle, level=level, form=layouts.FORMS[form],
-                                   filters=ledger_filters(params.dict()), code_column=params.code)
+                                   filters=filters, code_column=params.code)
     return Status(201, job)
 
 

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
+from core.forms import DateInput, filters_of
 from ledgers.importing import upload_check
 from ledgers.reading import EXTENSIONS
 from ledgers.selectors import LedgerFilters
@@ -33,17 +33,16 @@ class LedgerFilterForm(forms.Form):
                 self.fields[name].choices = _optional([(grade, Grade(grade).label) for grade in grades])
 
     def filters(self) -> LedgerFilters:
-        """The filters chosen; unknown values are dropped rather than refused (a shared link keeps working)."""
-        self.is_valid()
-        data = self.cleaned_data
-        return LedgerFilters(sector=data.get("sector", ""), declared_grade=data.get("declared_grade", ""),
-                             superior_grade=data.get("superior_grade", ""), target_grade=data.get("target_grade", ""),
-                             query=data.get("q", "").strip())
+        """The filters chosen; a value the list does not know is refused, naming its field (ValidationError)."""
+        data = filters_of(self)
+        return LedgerFilters(sector=data["sector"], declared_grade=data["declared_grade"],
+                             superior_grade=data["superior_grade"], target_grade=data["target_grade"],
+                             query=data["q"].strip())
 
 
-def ledger_filters(params) -> LedgerFilters:
-    """Filters from a query string (a page's GET, an export link, an API call)."""
-    return LedgerFilterForm(params).filters()
+def ledger_filters(params, *, grades: list[str]) -> LedgerFilters:
+    """Filters from a query string (a page's GET, an export link, an API call), with the cycle's grades."""
+    return LedgerFilterForm(params, grades=grades).filters()
 
 
 class LedgerEntryForm(forms.Form):

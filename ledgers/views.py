@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import jobs as core_jobs
 from core.forms import add_service_errors
+from core.http import refused
 from cycles import access as cycle_access
 from cycles import selectors as cycle_selectors
 from cycles.models import Grading
@@ -120,7 +121,10 @@ def ledger(request, cycle_pk: int, org_pk: int):
     """The ledger's rows under the organization with the page's filters, 100 to a page, and the level's roll-up."""
     cycle, organization = access.get_ledger_for(request.user, cycle_pk, org_pk)
     filter_form = LedgerFilterForm(request.GET, grades=cycle_selectors.cycle_grades(cycle))
-    filters = filter_form.filters()
+    try:
+        filters = filter_form.filters()
+    except ValidationError as error:
+        return refused(request, error)
     try:
         page_number = min(max(1, int(request.GET.get("page", 1))), MAX_PAGE)
     except ValueError:
@@ -130,9 +134,6 @@ def ledger(request, cycle_pk: int, org_pk: int):
     counts = cycle_selectors.level_summary(user=request.user, cycle=cycle, level=organization)
     query = request.GET.copy()
     query.pop("page", None)
-    for name in ("sector", "declared_grade", "superior_grade", "target_grade"):  # the links keep what the page kept
-        if query.get(name) and query.get(name) != getattr(filters, name):
-            query.pop(name)
     return render(request, "ledgers/ledger.html", {
         "cycle": cycle,
         "organization": organization,
@@ -195,7 +196,10 @@ def _form(slug: str) -> layouts.Form:
 def print_form(request, cycle_pk: int, org_pk: int, form: str):
     form = _form(form)
     cycle, level = access.get_ledger_for(request.user, cycle_pk, org_pk)
-    filters = ledger_filters(request.GET)
+    try:
+        filters = ledger_filters(request.GET, grades=cycle_selectors.cycle_grades(cycle))
+    except ValidationError as error:
+        return refused(request, error)
     # A PDF is laid out by a worker (within two seconds it comes at once); one longer than a print
     # page holds gets the page below, which says so.
     if request.GET.get("format") == "pdf" and printing.form_rows_total(
@@ -234,8 +238,12 @@ def download_form(request, cycle_pk: int, org_pk: int, form: str):
     longer, the job's page shows a progress bar and then the download link."""
     form = _form(form)
     cycle, level = access.get_ledger_for(request.user, cycle_pk, org_pk)
+    try:
+        filters = ledger_filters(request.GET, grades=cycle_selectors.cycle_grades(cycle))
+    except ValidationError as error:
+        return refused(request, error)
     job = jobs.ledger_export_start(actor=request.user, cycle=cycle, level=level, form=form,
-                                   filters=ledger_filters(request.GET), code_column=request.GET.get("code") != "0")
+                                   filters=filters, code_column=request.GET.get("code") != "0")
     return _file_or_job_page(job)
 
 

@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import add_service_errors
+from core.forms import add_service_errors, filters_of
+from core.http import refused
 from cycles import selectors as cycle_selectors
 from orgs import access, selectors, services
 from orgs.forms import (
@@ -193,8 +194,11 @@ def facts_edit(request, pk: int, year: int | None = None):
 @login_required
 def audit(request, pk: int):
     organization = access.get_organization_for(request.user, pk)
-    form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form = AuditFilterForm(request.GET)
+    try:
+        filters = filters_of(form)
+    except ValidationError as error:
+        return refused(request, error)
     events = selectors.audit_event_list(user=request.user, organization=organization, **{k: v for k, v in filters.items() if v})
     page = Paginator(events, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "orgs/audit.html", {"organization": organization, "form": form, "page": page})

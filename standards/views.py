@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.files import file_download
-from core.forms import add_service_errors
+from core.forms import add_service_errors, filters_of
+from core.http import refused
 from core.jobs import job_status
 from orgs import access as org_access
 from orgs.choices import Sector
@@ -31,8 +32,11 @@ from standards.structure import replace_item
 
 @login_required
 def standard_list(request):
-    filters = StandardFilterForm(request.GET or None)
-    criteria = filters.cleaned_data if filters.is_valid() else {}
+    filters = StandardFilterForm(request.GET)
+    try:
+        criteria = filters_of(filters)
+    except ValidationError as error:
+        return refused(request, error)
     standards = selectors.standard_list(user=request.user, sector=criteria.get("sector") or "", year=criteria.get("year"))
     form = DefaultStandardForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

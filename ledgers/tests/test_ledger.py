@@ -3,7 +3,6 @@
 import datetime
 import io
 import random
-import re
 from collections import Counter
 
 import pytest
@@ -20,7 +19,7 @@ from cycles.models import Grading
 from cycles.tests.test_services import record_own_steps
 from ledgers import selectors, services
 from ledgers.forms import ledger_filters
-from ledgers.models import LedgerEntry
+from ledgers.models import LedgerEntry, LedgerJob
 from orgs.choices import Role
 from orgs.models import OrganizationFacts
 
@@ -91,14 +90,41 @@ def test_rows_join_facts_gradings_and_entries(world):
     assert rows[world.branch_a2.code].basic_facts == "" and rows[world.branch_a2.code].measures == ""
 
 
+GRADES = ["advanced", "average", "lagging"]
+
+
 def test_filters_are_read_once_for_page_export_and_api(world):
     save(world, world.branch_a1, target_grade="advanced")
-    filters = ledger_filters({"target_grade": "advanced", "sector": "nonsense"})
-    assert filters.target_grade == "advanced" and filters.sector == ""
+    filters = ledger_filters({"target_grade": "advanced"}, grades=GRADES)
     rows = list(selectors.ledger_rows(cycle=world.cycle, organization=world.county, filters=filters))
     assert [row.code for row in rows] == [world.branch_a1.code]
-    by_name = selectors.ledger_rows(cycle=world.cycle, organization=world.county, filters=ledger_filters({"q": "甲二"}))
+    by_name = selectors.ledger_rows(cycle=world.cycle, organization=world.county,
+                                    filters=ledger_filters({"q": "甲二"}, grades=GRADES))
     assert [row.code for row in by_name] == [world.branch_a2.code]
+
+
+def test_an_unknown_filter_value_is_refused_naming_its_field(world):
+    with pytest.raises(ValidationError) as refused:
+        ledger_filters({"target_grade": "advanced", "sector": "moon"}, grades=GRADES)
+    assert list(refused.value.message_dict) == ["sector"] and "领域" in refused.value.message_dict["sector"][0]
+    with pytest.raises(ValidationError):  # a grade of another scheme than the cycle's
+        ledger_filters({"superior_grade": "fairly_good"}, grades=GRADES)
+
+
+@pytest.mark.parametrize("path", ["ledger", "print", "xlsx", "api-rows", "api-export"])
+def test_the_page_its_exports_and_the_api_answer_an_unknown_filter_with_400(client, world, path):
+    client.force_login(world.county_admin)
+    base = {"ledger": reverse("ledgers:ledger", args=[world.cycle.pk, world.county.pk]),
+            "print": reverse("ledgers:print_form", args=[world.cycle.pk, world.county.pk, "hunan-ledger"]),
+            "xlsx": reverse("ledgers:download_form", args=[world.cycle.pk, world.county.pk, "hunan-ledger"]),
+            "api-rows": f"/api/ledgers/{world.cycle.pk}/{world.county.pk}/rows",
+            "api-export": f"/api/ledgers/{world.cycle.pk}/{world.county.pk}/exports/hunan-ledger"}[path]
+    call = client.post if path == "api-export" else client.get
+    response = call(base + "?sector=moon")
+    assert response.status_code == 400
+    text = str(response.json()) if path.startswith("api") else response.content.decode()
+    assert "领域" in text and "moon" in text
+    assert not LedgerJob.objects.exists()  # nothing was started
 
 
 def test_ledger_page_shows_rows_summary_and_edit_links(client, world):
@@ -257,7 +283,7 @@ def test_export_runs_as_a_job_whose_file_only_those_in_scope_download(client, wo
     client.force_login(world.admin_b)
     assert client.get(reverse("ledgers:job_download", args=[job.pk])).status_code == 404
     other = jobs.ledger_export_start(actor=world.admin_a, cycle=world.cycle, level=world.county,
-                                     form=layouts.FORMS["roster"], filters=ledger_filters({}))
+                                     form=layouts.FORMS["roster"], filters=ledger_filters({}, grades=GRADES))
     assert other.result["download_url"].endswith(f"/jobs/{other.pk}/download/")
 
 
@@ -308,11 +334,9 @@ def test_the_grade_filters_offer_the_cycles_own_grades(client, world):
     offered = {grade for grade in ("advanced", "average", "lagging", "good", "fairly_good", "poor", "brand")
                if f'<option value="{grade}"' in page}
     assert offered == set(grades) and len(grades) < 11
-    # A grade of another scheme in the address is dropped, by the page and by its print and .xlsx links.
+    # A grade of another scheme in the address is refused, naming the field, not silently dropped.
     other = client.get(reverse("ledgers:ledger", args=[world.cycle.pk, world.town_a.pk]), {"declared_grade": "good"})
-    links = re.findall(r'href="([^"]*)"', other.content.decode())
-    assert "甲一村党支部" in other.content.decode() and any("/print/" in link for link in links)
-    assert not [link for link in links if "declared_grade=good" in link]
+    assert other.status_code == 400 and "申报等次" in other.content.decode()
 
 
 def test_an_entry_stored_with_a_text_at_odds_with_its_date_still_saves_its_other_fields(world):

@@ -148,3 +148,11 @@ def test_audit_page_names_actions_in_words(client, world):
     response = client.get(reverse("orgs:audit", args=[world.branch_a1.pk]))
     with translation.override("zh-hans"):
         assert "新建党组织" in response.content.decode()
+
+
+def test_an_unknown_audit_filter_is_refused_naming_its_field(client, world):
+    client.force_login(world.admin_a)
+    response = client.get(reverse("orgs:audit", args=[world.town_a.pk]), {"action": "moon", "date_from": "2026-13-01"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "操作：" in text and "moon" in text and "起始日期：" in text

@@ -146,3 +146,9 @@ def test_evidence_files_are_downloaded_only_by_those_who_see_the_sheet(client, w
     assert client.get(url).status_code == 200
     client.force_login(world.admin_b)
     assert client.get(url).status_code == 404
+
+
+def test_an_unknown_standard_filter_is_refused_naming_its_field(client, world):
+    client.force_login(world.county_admin)
+    response = client.get(reverse("standards:list"), {"sector": "moon"})
+    assert response.status_code == 400 and "领域：" in response.content.decode()
