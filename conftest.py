@@ -1,7 +1,7 @@
 import pytest
 from django.conf import settings
 
-from core.testing import build_world
+from orgs.testing import build_world
 
 
 def pytest_configure():

@@ -6,12 +6,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import Endpoint, access_tests, make_org
+from core.testing import Endpoint, access_tests
 from cycles import services
 from cycles.choices import GradingState, ListState, Step
 from cycles.models import Cycle, CycleAttachment, Grading, LevelList, StepRecord, SurveyAnswer
 from cycles.tests.test_services import record_own_steps
 from orgs.choices import OrganizationKind, Sector
+from orgs.testing import make_org
 from standards.tests.factories import make_standard
 
 TODAY = datetime.date.today()

@@ -212,8 +212,8 @@ def test_rows_outside_the_level_are_unknown_there(lanshan):
 
 
 def test_a_secretary_imports_only_their_own_branch(lanshan):
-    from core.testing import make_user
     from orgs.choices import Role
+    from orgs.testing import make_user
 
     cycle, county, admin, orgs = lanshan
     branch = orgs["431127-01-001"]
@@ -229,8 +229,8 @@ def test_a_branch_secretary_may_not_change_the_secretary_by_import_as_by_the_api
     # The organization's own fields follow its rules, as the API applies them: a branch secretary
     # may write the branch's facts, not rename its secretary; an administrator above may, and each
     # organization's change is audited before and after.
-    from core.testing import make_user
     from orgs.choices import Role
+    from orgs.testing import make_user
 
     cycle, county, admin, orgs = lanshan
     branch = orgs["431127-01-001"]

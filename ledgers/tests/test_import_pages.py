@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from core.jobs import job_key
 from core.models import JobRun, Worker
-from core.testing import Endpoint, access_tests, build_world
+from core.testing import Endpoint, access_tests
 from cycles import services as cycle_services
 from ledgers.models import LedgerEntry, LedgerJob
 from ledgers.tests.files.lanshan import csv_bytes
 from orgs.models import Organization, OrganizationFacts
+from orgs.testing import build_world
 
 YEAR = datetime.date.today().year
 GOOD = [["甲一村党支部", "张三", "", "支部共有党员20人，其中女党员5人，班子成员3人。", 2, "已建", "", "", "", "", "一般",

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from core.models import AuditEvent
-from core.testing import Endpoint, access_tests, make_user
+from core.testing import Endpoint, access_tests
 from cycles import services as cycle_services
 from cycles import tallies
 from cycles.models import Grading
@@ -22,6 +22,7 @@ from ledgers.forms import ledger_filters
 from ledgers.models import LedgerEntry, LedgerJob
 from orgs.choices import Role
 from orgs.models import OrganizationFacts
+from orgs.testing import make_user
 
 TODAY = datetime.date.today()
 

@@ -10,12 +10,13 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 
-from core.testing import Endpoint, access_tests, build_world, make_org, system_user
+from core.testing import Endpoint, access_tests
 from cycles import services
 from cycles.models import Grading
 from ledgers import layouts, printing
 from ledgers.models import LedgerEntry
 from orgs.choices import Sector
+from orgs.testing import build_world, make_org, system_user
 from standards.tests.factories import make_standard
 
 HELD_ON = datetime.date(2026, 3, 1)

@@ -8,11 +8,11 @@ from django.core.management import call_command
 from django.db.models import Count, Max
 
 from core.models import AuditEvent
-from core.testing import make_org
 from orgs import paths, synthetic
 from orgs.choices import OrganizationKind, Sector
 from orgs.models import Organization
 from orgs.synthetic import organization_counts_recount, synthetic_tree_create
+from orgs.testing import make_org
 
 pytestmark = pytest.mark.django_db
 

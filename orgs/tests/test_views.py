@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent
-from core.testing import make_org
 from orgs.models import Organization, OrganizationFacts
+from orgs.testing import make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +122,7 @@ def test_dissolve_and_merge_pages(client, world):
 
 
 def test_search_takes_a_code_like_query_as_a_code_and_chinese_as_a_name(client, world):
-    from core.testing import make_org
+    from orgs.testing import make_org
 
     named_like_a_code = make_org(world.town_a, name=f"{world.branch_a1.code} 临时党支部")
     client.force_login(world.admin_a)
