@@ -21,11 +21,11 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
+from core.api import Pagination
 from core.models import AuditEvent
 from cycles import access, selectors, services
 from cycles.choices import Preset, Step
 from cycles.models import Cycle, CycleStandard, DeadlineExtension, DepartmentInput, Grading, LevelList, StepRecord
-from jinwei.api import Pagination
 from orgs import access as org_access
 from standards import access as standard_access
 from standards.choices import Grade

@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from core.api import MAX_OFFSET, MAX_PAGE_SIZE
 from core.jobs import job_failure, job_status
 from cycles import selectors as cycle_selectors
-from jinwei.api import MAX_OFFSET, MAX_PAGE_SIZE
 from ledgers import access, exports, importing, jobs, layouts, selectors, services
 from ledgers.forms import ledger_filters
 from ledgers.models import LedgerEntry, LedgerJob

@@ -32,6 +32,8 @@ class StandardsConfig(AppConfig):
         "sheet.satisfaction": _("Satisfaction recorded"),
         "satisfaction.record": _("Satisfaction rate recorded"),
     }
+    # Sections of other apps' pages (orgs.views.organization_sections).
+    organization_sections = ["standards.sections.organization_scoring_section"]
     audit_values = {
         "item": AuditValue(_("item")),
         "points": AuditValue(field="standards.Deduction.points"),
