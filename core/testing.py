@@ -16,6 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+from django.conf import settings
+from django.db import connection, connections
+
+from core.models import Worker
+
 
 @dataclass
 class Endpoint:
@@ -48,8 +54,6 @@ def _request(client, endpoint: Endpoint, url: str, world=None):
 
 def access_tests(endpoints: list[Endpoint]):
     """The four access tests for each endpoint; assign the result to four test_ names in a module."""
-    import pytest
-
     ids = [endpoint.name for endpoint in endpoints]
     parametrize = pytest.mark.parametrize("endpoint", endpoints, ids=ids)
 
@@ -88,8 +92,6 @@ def access_tests(endpoints: list[Endpoint]):
 def race(*calls):
     """Run the calls at the same moment in threads, each on its own database connection; return what
     each returned or raised, in order (for tests of two people acting at once)."""
-    from django.db import connection
-
     barrier = threading.Barrier(len(calls))
     results = [None] * len(calls)
 
@@ -115,9 +117,6 @@ class TaskWorker:
     tests that run jobs as the site does: ``start`` it, ``kill`` it as a crash would, ``stop`` it."""
 
     def __init__(self, *, data_dir, queues: str = "default,pdf"):
-        from django.conf import settings
-        from django.db import connections
-
         database = connections["default"].settings_dict
         if database["ENGINE"].endswith("sqlite3"):
             url = f"sqlite:///{database['NAME']}"  # the queue's file is named after it, as in settings
@@ -132,8 +131,6 @@ class TaskWorker:
 
     def start(self, timeout: float = 60) -> "TaskWorker":
         """Start the worker and return once its first heartbeat is written."""
-        from core.models import Worker
-
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "manage.py", "db_worker", "--queue-name", self.queues, "--no-reload",

@@ -387,15 +387,6 @@ class TodoOut(Schema):
 # Helpers ----------------------------------------------------------------------------------------
 
 
-def _cycle_and_level(request, cycle_id: int, level_id: int):
-    """The cycle and one level of it, both visible to the user; a level outside the cycle's subtree is missing (404)."""
-    cycle = access.get_cycle_for(request.user, cycle_id)
-    level = org_access.get_organization_for(request.user, level_id)
-    if not level.path.startswith(cycle.owner.path):
-        raise Http404
-    return cycle, level
-
-
 def _level_list(cycle: Cycle, level) -> LevelList:
     level_list = selectors.level_list_of(cycle=cycle, level=level)
     if level_list is None:
@@ -504,7 +495,7 @@ def organization_grading(request, cycle_id: CycleId, organization_id: Organizati
 @router.get("/{cycle_id}/levels/{level_id}/summary", response=SummaryOut)
 def level_summary(request, cycle_id: CycleId, level_id: LevelId):
     """A level's kept-current counts over its subtree: by state, by sector and grade, by stars, by step."""
-    cycle, level = _cycle_and_level(request, cycle_id, level_id)
+    cycle, level = access.get_cycle_organization_for(request.user, cycle_id, level_id)
     counts = selectors.level_summary(user=request.user, cycle=cycle, level=level)
     return {"cycle_id": cycle.pk, "organization_id": level.pk, "total": sum(counts["state"].values()), **counts}
 
@@ -513,14 +504,14 @@ def level_summary(request, cycle_id: CycleId, level_id: LevelId):
 @paginate(Pagination)
 def subordinate_gradings(request, cycle_id: CycleId, level_id: LevelId):
     """The gradings of the level's direct subordinates, by official code: what the level determines and lists."""
-    cycle, level = _cycle_and_level(request, cycle_id, level_id)
+    cycle, level = access.get_cycle_organization_for(request.user, cycle_id, level_id)
     return selectors.subordinate_gradings(user=request.user, cycle=cycle, level=level)
 
 
 @router.get("/{cycle_id}/levels/{level_id}/overdue", response=list[OverdueOut])
 def overdue_list(request, cycle_id: CycleId, level_id: LevelId):
     """Gradings in the level's subtree whose current step is past its deadline (at most 200), extensions included."""
-    cycle, level = _cycle_and_level(request, cycle_id, level_id)
+    cycle, level = access.get_cycle_organization_for(request.user, cycle_id, level_id)
     return [{"grading": item.grading, "step": item.step, "what": item.what, "deadline": item.deadline}
             for item in selectors.overdue_list(user=request.user, cycle=cycle, level=level)]
 
@@ -535,7 +526,7 @@ class OverdueListOut(Schema):
 @router.get("/{cycle_id}/levels/{level_id}/overdue-lists", response=list[OverdueListOut])
 def overdue_lists(request, cycle_id: CycleId, level_id: LevelId):
     """Levels in the subtree whose list is not submitted past its deadline (at most 200)."""
-    cycle, level = _cycle_and_level(request, cycle_id, level_id)
+    cycle, level = access.get_cycle_organization_for(request.user, cycle_id, level_id)
     return [{"level_id": item.level.pk, "level_name": item.level.name, "state": item.state, "deadline": item.deadline}
             for item in selectors.overdue_lists(user=request.user, cycle=cycle, level=level)]
 
@@ -543,14 +534,14 @@ def overdue_lists(request, cycle_id: CycleId, level_id: LevelId):
 @router.get("/{cycle_id}/levels/{level_id}/list", response=LevelListOut)
 def level_list_detail(request, cycle_id: CycleId, level_id: LevelId):
     """The level's list of its subordinates' determinations: where it stands, and the quota rules it breaks now."""
-    cycle, level = _cycle_and_level(request, cycle_id, level_id)
+    cycle, level = access.get_cycle_organization_for(request.user, cycle_id, level_id)
     return _level_list_out(cycle, level, selectors.level_list_of(cycle=cycle, level=level))
 
 
 @router.post("/{cycle_id}/levels/{level_id}/list/submit", response=LevelListOut)
 def level_list_submit(request, cycle_id: CycleId, level_id: LevelId, payload: ListSubmitIn):
     """Report the list upward: every subordinate determined and the quotas kept, or a written exception."""
-    cycle, level = _cycle_and_level(request, cycle_id, level_id)
+    cycle, level = access.get_cycle_organization_for(request.user, cycle_id, level_id)
     level_list = services.level_list_submit(actor=request.user, cycle=cycle, level=level, exception=payload.exception)
     return _level_list_out(cycle, level, level_list)
 
@@ -558,7 +549,7 @@ def level_list_submit(request, cycle_id: CycleId, level_id: LevelId, payload: Li
 @router.post("/{cycle_id}/levels/{level_id}/list/approve", response=LevelListOut)
 def level_list_approve(request, cycle_id: CycleId, level_id: LevelId):
     """审核: approve a submitted list; every determination in it is approved and locked at once."""
-    cycle, level = _cycle_and_level(request, cycle_id, level_id)
+    cycle, level = access.get_cycle_organization_for(request.user, cycle_id, level_id)
     level_list = services.level_list_approve(actor=request.user, level_list=_level_list(cycle, level))
     return _level_list_out(cycle, level, level_list)
 
@@ -566,7 +557,7 @@ def level_list_approve(request, cycle_id: CycleId, level_id: LevelId):
 @router.post("/{cycle_id}/levels/{level_id}/list/return", response=LevelListOut)
 def level_list_return(request, cycle_id: CycleId, level_id: LevelId, payload: ListReturnIn):
     """Return a submitted list with a reason on each determination that needs work; the others stand."""
-    cycle, level = _cycle_and_level(request, cycle_id, level_id)
+    cycle, level = access.get_cycle_organization_for(request.user, cycle_id, level_id)
     level_list = services.level_list_return(actor=request.user, level_list=_level_list(cycle, level),
                                             reasons=payload.reasons)
     return _level_list_out(cycle, level, level_list)

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cycles import access, tallies
+from cycles import access, services, tallies
 from cycles.choices import (
     OWN_STEPS,
     REPORTED_LIST_STATES,
@@ -21,7 +21,10 @@ from cycles.choices import (
 from cycles.models import Cycle, CycleStandard, DeadlineExtension, Grading, LevelList, StepRecord, SurveyAnswer
 from orgs import access as org_access
 from orgs import paths
-from orgs.choices import Sector
+from orgs import selectors as org_selectors
+from orgs.access import DECIDING_ROLES, user_roles
+from orgs.choices import Role, Sector
+from orgs.models import Organization, RoleAssignment
 from standards import defaults as standard_defaults
 from standards.choices import GRADE_ORDER, Grade
 
@@ -295,8 +298,6 @@ class OverdueList:
 def overdue_lists(*, user, cycle: Cycle, level, limit: int = 200) -> list[OverdueList]:
     """Levels in the subtree whose list is not submitted past its deadline (the cycle's
     ``list_deadlines``, by depth below the owner: Chenghua's lists "于4月18日前…报区委组织部审核")."""
-    from orgs.models import Organization
-
     org_access.check(user, level, org_access.VIEW)
     today = timezone.localdate()
     reported = LevelList.objects.filter(cycle=cycle, state__in=REPORTED_LIST_STATES)
@@ -341,10 +342,6 @@ def todo_list(*, user, limit: int = 50) -> list[Todo]:
     """What awaits the user now, in open cycles: their organizations' steps (with each one's current
     deadline), submissions to determine, direct subordinates late on their step, their level's list once
     every subordinate is determined, and the lists of the levels below to approve."""
-    from orgs.access import DECIDING_ROLES, user_roles
-    from orgs.choices import Role
-    from orgs.models import Organization
-
     todos: list[Todo] = []
     roles = user_roles(user)
     open_cycles = Cycle.objects.filter(access.cycle_scope_q(user), state="open").select_related("owner")
@@ -407,9 +404,6 @@ def previous_cycle(*, owner, year: int) -> Cycle | None:
 
 def owner_contacts(*, cycle: Cycle) -> list[str]:
     """The names of the cycle owner's administrators: whom a branch asks for more time."""
-    from orgs.choices import Role
-    from orgs.models import RoleAssignment
-
     assignments = RoleAssignment.objects.filter(organization=cycle.owner, role=Role.ADMIN).select_related("user")
     return [a.user.get_full_name() or a.user.get_username() for a in assignments.order_by("user__username")[:5]]
 
@@ -428,22 +422,16 @@ def grading_history(*, user, organization) -> QuerySet[Grading]:
 
 def grading_standard(*, grading: Grading):
     """The standard the cycle uses for the grading's sector; None when it names none (default grades)."""
-    from cycles import services
-
     return services._standard_for(grading.cycle, grading.organization)
 
 
 def grading_grades(*, grading: Grading) -> list[str]:
     """The grades a step or the superior may give this organization: its standard's, else the default three."""
-    from cycles import services
-
     return services._scheme_grades(grading.cycle, grading.organization)
 
 
 def grading_events(*, user, grading: Grading):
     """The audit events of one grading (steps, submission, determination, returns, approval), newest first."""
-    from orgs import selectors as org_selectors
-
     return org_selectors.audit_event_list(user=user, organization=grading.organization).filter(
         object_type=Grading._meta.label_lower, object_id=str(grading.pk))
 
@@ -451,9 +439,6 @@ def grading_events(*, user, grading: Grading):
 def levels_of(*, user, cycle: Cycle) -> list:
     """The levels the user acts for in a cycle: organizations inside the cycle's subtree (its owner
     included) where the user reviews or administers; the owner for administrators above it."""
-    from orgs.access import DECIDING_ROLES, user_roles
-    from orgs.models import Organization
-
     owner = cycle.owner
     ids = [pk for path, role, pk in user_roles(user) if role in DECIDING_ROLES and path.startswith(owner.path)]
     levels = list(Organization.objects.filter(pk__in=ids, dissolved_on__isnull=True).order_by("path"))
@@ -464,8 +449,6 @@ def levels_of(*, user, cycle: Cycle) -> list:
 
 def sectors_below(*, user, organization) -> list[str]:
     """The sectors of the active organizations below one: a cycle chooses a standard for each."""
-    from orgs.models import Organization
-
     org_access.check(user, organization, org_access.VIEW)
     return list(Organization.objects.filter(path__gt=organization.path, path__lt=paths.successor(organization.path),
                                             dissolved_on__isnull=True)
@@ -518,8 +501,6 @@ def _survey_subtree(level) -> Q:
 def survey_organizations(*, user, cycle: Cycle, level, survey_filter: SurveyFilter | None = None):
     """The active organizations below the level with their survey answer (None when not answered),
     ordered by the tree, filtered as the page and the .xlsx are."""
-    from orgs.models import Organization
-
     org_access.check(user, level, org_access.VIEW)
     survey_filter = survey_filter or SurveyFilter()
     organizations = Organization.objects.filter(_survey_subtree(level)).order_by("path")
@@ -555,8 +536,6 @@ class SurveyCount:
 def survey_counts(*, user, cycle: Cycle, level) -> list[SurveyCount]:
     """The survey's answers below the level counted per question and sector, in two grouped queries;
     an organization with no answer counts as not answered."""
-    from orgs.models import Organization
-
     org_access.check(user, level, org_access.VIEW)
     sizes = dict(Organization.objects.filter(_survey_subtree(level)).values("sector").annotate(n=Count("pk"))
                  .values_list("sector", "n"))

@@ -40,13 +40,14 @@ from cycles.models import (
     SurveyAnswer,
 )
 from orgs import access as org_access
+from orgs import paths
 from orgs.models import Organization
 from standards import defaults as standard_defaults
 from standards import selectors as standard_selectors
 from standards import services as standard_services
 from standards.choices import AssessorKind, Grade
 from standards.models import ScoreSheet, Standard
-from standards.rules import QuotaRule, quota_check
+from standards.rules import QuotaRule, grade_for, quota_check, round_score, stars_for
 
 VOTE_KEYS = ("agree", "disagree", "abstain")
 
@@ -202,7 +203,6 @@ def _create_gradings(cycle: Cycle, previous: Cycle | None) -> None:
     tally_table = q(tallies.Tally._meta.db_table)
     now = timezone.now()
     owner = cycle.owner
-    from orgs import paths
 
     low, high = owner.path, paths.successor(owner.path)
     with connection.cursor() as cursor:
@@ -228,7 +228,7 @@ def grading_ensure(*, cycle: Cycle, organization: Organization) -> Grading:
     grading = Grading.objects.filter(cycle=cycle, organization=organization).first()
     if grading is not None:
         return grading
-    if not organization.path.startswith(cycle.owner.path) or organization.pk == cycle.owner_id:
+    if not access.in_cycle(cycle, organization) or organization.pk == cycle.owner_id:
         raise ValidationError({"organization": _("%(name)s is not graded in this cycle.") % {"name": organization.name}})
     with transaction.atomic():
         grading, created = Grading.objects.get_or_create(cycle=cycle, organization=organization)
@@ -281,7 +281,7 @@ def deadline_extend(*, actor, cycle: Cycle, organization: Organization, step: st
     """The cycle's owner gives one organization a later last day for one step, with a reason (the way
     out for a branch whose step has closed). Extending again replaces the day; the same day is a no-op."""
     cycle = Cycle.objects.select_for_update(of=("self",)).select_related("owner").get(pk=cycle.pk)
-    if organization.pk == cycle.owner_id or not organization.path.startswith(cycle.owner.path):
+    if organization.pk == cycle.owner_id or not access.in_cycle(cycle, organization):
         raise Http404
     access.require(actor, org_access.can_manage(actor, cycle.owner), organization)
     if step not in cycle.steps:
@@ -527,9 +527,6 @@ def grading_return(*, actor, grading: Grading, reasons: dict[str, str]) -> Gradi
 def _stars_for(cycle: Cycle, grading: Grading, grade: str) -> int:
     """Stars from the superior's score sheet, else the self-assessment's, read in the standard's star
     bands — only when the sheet's own grade is the grade determined (otherwise the score says nothing)."""
-    from standards import services as standard_services
-    from standards.rules import grade_for, stars_for
-
     standard = _standard_for(cycle, grading.organization)
     if standard is None:
         return 0
@@ -600,7 +597,6 @@ def combined_score(grading: Grading) -> Decimal | None:
     scores += list(grading.inputs.values_list("score", flat=True))
     if not scores:
         return None
-    from standards.rules import round_score
 
     return round_score(sum(scores, Decimal(0)) / len(scores))
 
@@ -772,7 +768,7 @@ def survey_save(*, actor, cycle: Cycle, organization: Organization, **answers: s
     if not cycle.survey_enabled:
         _refuse("cycle", _("This cycle has no status survey."))
     org_access.check(actor, organization, org_access.EDIT_FACTS)
-    if not organization.path.startswith(cycle.owner.path):
+    if not access.in_cycle(cycle, organization):
         raise Http404
     unknown = set(answers) - set(SURVEY_FIELDS)
     if unknown:

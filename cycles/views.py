@@ -162,18 +162,11 @@ def _steps_with_deadlines(cycle):
     return [(Step(step), cycle.deadlines.get(step)) for step in cycle.steps]
 
 
-def _level_in_cycle(user, cycle, level_pk) -> Organization:
-    level = org_access.get_organization_for(user, level_pk)
-    if not level.path.startswith(cycle.owner.path):
-        raise Http404
-    return level
-
-
 @login_required
 def cycle_detail(request, pk: int):
     """The cycle: its notice and deadlines for everyone; for each level the user acts for, its progress."""
     cycle = access.get_cycle_for(request.user, pk)
-    level = _level_in_cycle(request.user, cycle, request.GET["level"]) if request.GET.get("level") else None
+    level = access.get_organization_in_cycle_for(request.user, cycle, request.GET["level"]) if request.GET.get("level") else None
     context = _detail_context(request, cycle, level)
     template = "cycles/_level.html" if request.headers.get("HX-Request") and context.get("level") else "cycles/detail.html"
     return render(request, template, context)
@@ -245,7 +238,7 @@ def _quota_lines(failures) -> list[dict]:
 def level_list_submit(request, pk: int, level_pk: int):
     """A level reports its list of determinations upward (with a written exception when something fails)."""
     cycle = access.get_cycle_for(request.user, pk)
-    level = _level_in_cycle(request.user, cycle, level_pk)
+    level = access.get_organization_in_cycle_for(request.user, cycle, level_pk)
     form = ListSubmitForm(request.POST)
     form.is_valid()
     try:
@@ -292,13 +285,13 @@ def _list_page(request, cycle, level, review_form=None):
 def level_list_detail(request, pk: int, level_pk: int):
     """审核: the level above sees a level's list, approves it, or returns single determinations with reasons."""
     cycle = access.get_cycle_for(request.user, pk)
-    level = _level_in_cycle(request.user, cycle, level_pk)
+    level = access.get_organization_in_cycle_for(request.user, cycle, level_pk)
     return _list_page(request, cycle, level)
 
 
 def _review(request, pk: int, level_pk: int, approve: bool):
     cycle = access.get_cycle_for(request.user, pk)
-    level = _level_in_cycle(request.user, cycle, level_pk)
+    level = access.get_organization_in_cycle_for(request.user, cycle, level_pk)
     level_list = selectors.level_list_of(cycle=cycle, level=level)
     gradings = selectors.subordinate_gradings(user=request.user, cycle=cycle, level=level).filter(state=GradingState.DECIDED)
     form = ListReviewForm(request.POST, gradings=gradings)
@@ -554,7 +547,7 @@ def step_attachment(request, pk: int, step: str):
 def survey(request, pk: int, org_pk: int):
     """现状调查 of one organization: the six questions and the report (when the cycle runs the survey)."""
     cycle = access.get_cycle_for(request.user, pk)
-    organization = _level_in_cycle(request.user, cycle, org_pk)
+    organization = access.get_organization_in_cycle_for(request.user, cycle, org_pk)
     if not cycle.survey_enabled:
         raise Http404
     answer = SurveyAnswer.objects.filter(cycle=cycle, organization=organization).first()
@@ -584,7 +577,7 @@ def _survey_level(request, cycle):
     if not cycle.survey_enabled:
         raise Http404
     if request.GET.get("level"):
-        return _level_in_cycle(request.user, cycle, request.GET["level"])
+        return access.get_organization_in_cycle_for(request.user, cycle, request.GET["level"])
     levels = selectors.levels_of(user=request.user, cycle=cycle)
     if not levels:
         raise Http404

@@ -11,15 +11,17 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import audit_record
 from orgs import access as org_access
+from orgs.choices import Sector
 from orgs.models import Organization
 from standards import access, defaults, rules
 from standards.choices import AssessorKind, DeductionKind, VetoTrigger
+from standards.default_items import DEFAULTS
 from standards.models import (
     Deduction,
     Indicator,
@@ -31,7 +33,7 @@ from standards.models import (
     VetoMark,
 )
 from standards.selectors import satisfaction_evidence, standard_structure
-from standards.structure import StandardData, validate
+from standards.structure import IndicatorData, ItemData, StandardData, VetoData, validate
 
 SHEET_WRITE_BATCH = 2000
 
@@ -87,8 +89,6 @@ def _check_issuer(actor, issuer: Organization) -> None:
 def standard_create(*, actor, issuer: Organization, sector: str, year: int, name: str, data: StandardData,
                     scheme_key: str = defaults.THREE_GRADES.key, reason: str = "") -> Standard:
     """A new standard (the next version for its issuer, sector and year) from its content."""
-    from orgs.choices import Sector
-
     _check_issuer(actor, issuer)
     errors = {}
     if sector not in Sector.values:
@@ -118,8 +118,6 @@ def standard_create(*, actor, issuer: Organization, sector: str, year: int, name
 
 def standard_create_default(*, actor, issuer: Organization, sector: str, year: int) -> Standard:
     """A new standard for a sector and year from the built-in defaults (standards/default_items.py)."""
-    from standards.default_items import DEFAULTS
-
     if sector not in DEFAULTS:
         raise ValidationError({"sector": _("Sector: there is no default standard for %(sector)s.") % {"sector": sector}})
     default = DEFAULTS[sector]
@@ -132,8 +130,6 @@ def standard_create_default(*, actor, issuer: Organization, sector: str, year: i
 
 
 def _indicator_data(name, items):
-    from standards.structure import IndicatorData, ItemData
-
     return IndicatorData(name=name, items=tuple(
         ItemData(code=i.code, text=i.text, max_points=i.max_points, deduction_kind=i.deduction_kind,
                  deduction_points=i.deduction_points, guidance=i.guidance, is_editable_default=i.is_editable_default)
@@ -141,8 +137,6 @@ def _indicator_data(name, items):
 
 
 def _veto_data(veto):
-    from standards.structure import VetoData
-
     return VetoData(text=veto.text, trigger=veto.trigger, threshold=veto.threshold)
 
 
@@ -231,8 +225,6 @@ def standard_correct(*, actor, standard: Standard, data: StandardData, reason: s
 
 def _reprice_deductions(item: Item) -> None:
     """Deductions follow their item's rule: occurrences × points, or the fixed amount."""
-    from django.db.models import F, Value
-
     deductions = Deduction.objects.filter(item=item)
     if item.deduction_kind == DeductionKind.PER_OCCURRENCE:
         deductions.update(points=F("occurrences") * Value(item.deduction_points))
