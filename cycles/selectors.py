@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cycles import access, services, tallies
+from cycles import access, tallies
 from cycles.choices import (
     OWN_STEPS,
     REPORTED_LIST_STATES,
@@ -27,6 +27,7 @@ from orgs.choices import Role, Sector
 from orgs.models import Organization, RoleAssignment
 from standards import defaults as standard_defaults
 from standards.choices import GRADE_ORDER, Grade
+from standards.models import Standard
 
 
 def cycle_list(*, user) -> QuerySet[Cycle]:
@@ -420,14 +421,28 @@ def grading_history(*, user, organization) -> QuerySet[Grading]:
     return Grading.objects.filter(organization=organization).select_related("cycle").order_by("-cycle__year")
 
 
-def grading_standard(*, grading: Grading):
+def cycle_standard(*, cycle: Cycle, organization) -> Standard | None:
+    """The standard the cycle uses for the organization's sector; None when it names none (default grades)."""
+    link = CycleStandard.objects.filter(cycle=cycle, sector=organization.sector).select_related("standard").first()
+    return link.standard if link else None
+
+
+def organization_grades(*, cycle: Cycle, organization) -> list[str]:
+    """The grades a step or the superior may give the organization: its standard's, else the default three."""
+    standard = cycle_standard(cycle=cycle, organization=organization)
+    if standard is not None:
+        return [band["grade"] for band in standard.bands]
+    return [band.grade for band in standard_defaults.THREE_GRADES.bands]
+
+
+def grading_standard(*, grading: Grading) -> Standard | None:
     """The standard the cycle uses for the grading's sector; None when it names none (default grades)."""
-    return services._standard_for(grading.cycle, grading.organization)
+    return cycle_standard(cycle=grading.cycle, organization=grading.organization)
 
 
 def grading_grades(*, grading: Grading) -> list[str]:
     """The grades a step or the superior may give this organization: its standard's, else the default three."""
-    return services._scheme_grades(grading.cycle, grading.organization)
+    return organization_grades(cycle=grading.cycle, organization=grading.organization)
 
 
 def grading_events(*, user, grading: Grading):
