@@ -233,7 +233,7 @@ def deadline_extend(*, actor, cycle: Cycle, organization: Organization, step: st
     if until < timezone.localdate():
         refuse("until", _("Extended until: %(date)s has already passed; choose today or a later day.") % {
             "date": until.isoformat()})
-    deadline = selectors._deadline(cycle, step)
+    deadline = selectors.cycle_deadline(cycle, step)
     if deadline and until <= deadline:
         refuse("until", _("Extended until: the cycle's deadline for %(step)s is %(date)s already; choose a later day.") % {
             "step": Step(step).label, "date": deadline.isoformat()})

@@ -10,7 +10,7 @@ from core.testing import Endpoint, access_tests
 from cycles import services
 from cycles.choices import GradingState, ListState, Step
 from cycles.models import Cycle, CycleAttachment, Grading, LevelList, StepRecord, SurveyAnswer
-from cycles.selectors import _grade_table
+from cycles.selectors.grades import _grade_table
 from cycles.tests.test_services import record_own_steps
 from orgs import services as org_services
 from orgs.choices import OrganizationKind, Sector
