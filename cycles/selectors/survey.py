@@ -17,9 +17,6 @@ from orgs.choices import Sector
 from orgs.models import Organization
 
 NOT_ANSWERED = "none"  # a question left blank, or no survey at all
-
-
-NOT_ANSWERED = "none"  # a question left blank, or no survey at all
 SURVEY_ANSWERS = (*SurveyRating.values, NOT_ANSWERED)
 
 
