@@ -10,10 +10,14 @@ screenshot of every page under artifacts/screenshots/.
 import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from ballots import services as ballot_services
+from ballots.models import BallotSession
 from core.browser_testing import zh
-from cycles.models import Cycle, Grading
+from cycles.choices import Step
+from cycles.models import Cycle, Grading, StepRecord
 from orgs.demo import CHENGHUA_DISTRICT, DEMO_USERS, HONGXING, MENGZHUIWAN, WANGPING, demo_load
 from orgs.models import Organization
 
@@ -40,6 +44,21 @@ def demo(transactional_db):
     return {code: Organization.objects.get(code=code) for code in (CHENGHUA_DISTRICT, MENGZHUIWAN, WANGPING, HONGXING)}
 
 
+def record(tab, grading, step: str, **values) -> None:
+    """The branch records ``step`` on its grading page, with today as the day it was held."""
+    page = tab.goto(f"/cycles/gradings/{grading.pk}/")
+    page.locator("input[name=held_on]").fill(TODAY.isoformat())
+    for name, value in values.items():
+        field = page.locator(f"[name={name}]")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    page.get_by_role("button", name=zh("Record this step")).click()
+    expect(page.locator(".messages")).to_contain_text(zh(Step(step).label))
+    tab.shot(f"{grading.organization.code}-{step}")
+
+
 def log_in(browsing, username: str, **options):
     tab = browsing.tab(**options)
     tab.log_in(username, PASSWORDS[username])  # the demo's published password, as README's table gives it
@@ -58,6 +77,8 @@ def test_the_year_on_the_chenghua_demo(browsing, demo):
     page.locator("#id_owner").fill(CHENGHUA_DISTRICT)
     page.locator("#id_year").fill(str(TODAY.year))
     page.locator("#id_year").dispatch_event("change")
+    page.wait_for_load_state("networkidle")  # the owner's standards and the year's deadlines are swapped in
+    expect(page.locator("#id_deadline_public_rating")).to_have_value(f"{TODAY.year}-04-12")  # the seeds' calendar
     page.locator("#id_name").fill(f"成华区{TODAY.year}年“三分类三升级”活动")
     for number, step in enumerate(STEPS):
         page.locator(f"#id_deadline_{step}").fill(day(10 + 7 * number))
@@ -69,6 +90,7 @@ def test_the_year_on_the_chenghua_demo(browsing, demo):
     assert cycle.deadlines == {step: day(10 + 7 * number) for number, step in enumerate(STEPS)}
     a = Grading.objects.get(cycle=cycle, organization=wangping)
     b = Grading.objects.get(cycle=cycle, organization=hongxing)
+    assert b.state == "preparing"
 
     # 2. 望平's secretary, on a phone: the home page says what is next; the public rating is recorded.
     secretary = log_in(browsing, "wangping_secretary", **PHONE)
@@ -117,6 +139,44 @@ def test_the_year_on_the_chenghua_demo(browsing, demo):
     expect(row).to_have_class("overdue")
     expect(page.locator("section.overview ul.overdue-list")).to_contain_text(hongxing.name)
     department.shot("department-home-overdue")
+
+    # 4. 望平 goes on, on the phone: member review, self-assessment, then the meeting's anonymous ballot.
+    record(secretary, a, "member_review", participants="24", grade="advanced")
+    record(secretary, a, "self_assessment", grade="advanced")
+    page = secretary.goto(f"/cycles/gradings/{a.pk}/")
+    page.get_by_role("link", name=zh("Anonymous ballots")).click()
+    page.locator("select[name=purpose]").select_option("meeting_review")
+    page.locator("select[name=grading]").select_option(str(a.pk))
+    now = timezone.localtime()
+    page.locator("input[name=opens_at]").fill((now - datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"))
+    page.locator("input[name=closes_at]").fill((now + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name=zh("Schedule")).click()
+    fits(page)
+    secretary.shot("secretary-ballot-scheduled")
+    session = BallotSession.objects.get(grading=a)
+    codes = ballot_services.codes_generate(actor=session.created_by, session=session, count=3)
+    for number, (code, answer) in enumerate(zip(codes, ["agree", "agree", "abstain"], strict=True)):
+        voter = browsing.tab(**PHONE)
+        phone = voter.goto(f"/v/{session.pk}/#{code}")
+        expect(phone.locator("legend")).to_contain_text(zh("Advanced"))  # the grade voted on is named
+        phone.locator(f"label.answer input[value={answer}]").tap()
+        phone.locator("button[type=submit]").tap()
+        expect(phone.locator("#receipt")).to_be_visible()
+        fits(phone)
+        if number == 0:
+            voter.shot("voter-phone")
+    page = secretary.goto(f"/ballots/{session.pk}/")
+    page.get_by_role("link", name=zh("Close and count…")).click()
+    expect(page.locator(".confirm")).to_contain_text(zh("This cannot be undone."))
+    page.get_by_role("button", name=zh("Yes, close and count")).click()
+    expect(page.locator("dd.state .badge")).to_have_text(zh("Closed and counted"))
+    fits(page)
+    secretary.shot("secretary-ballot-counted")
+    page = secretary.goto(f"/cycles/gradings/{a.pk}/")
+    page.get_by_role("button", name=zh("Submit to the superior")).click()
+    expect(page.locator("main")).to_contain_text(zh("Submitted to the superior"))
+    fits(page)
+    secretary.shot("secretary-submitted")
     a.refresh_from_db()
-    b.refresh_from_db()
-    assert street.pk and a.pk != b.pk
+    assert (a.state, a.declared_grade) == ("submitted", "advanced")
+    assert StepRecord.objects.get(grading=a, step="meeting_review").votes == {"agree": 2, "disagree": 0, "abstain": 1}
