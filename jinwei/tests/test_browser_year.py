@@ -10,12 +10,14 @@ screenshot of every page under artifacts/screenshots/.
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from ballots import services as ballot_services
 from ballots.models import BallotSession
 from core.browser_testing import zh
+from cycles import services as cycle_services
 from cycles.choices import Step
 from cycles.models import Cycle, Grading, StepRecord
 from orgs.demo import CHENGHUA_DISTRICT, DEMO_USERS, HONGXING, MENGZHUIWAN, WANGPING, demo_load
@@ -59,6 +61,24 @@ def record(tab, grading, step: str, **values) -> None:
     tab.shot(f"{grading.organization.code}-{step}")
 
 
+def the_rest_of_the_street_submits(cycle, street, *, exclude) -> list:
+    """猛追湾's other subordinates record their own steps and submit, all as 先进 (through the services:
+    the walk follows two branches; the street's list needs every subordinate)."""
+    actor = get_user_model().objects.get(username="chenghua_admin")
+    others = list(Grading.objects.filter(cycle=cycle, organization__parent=street).exclude(
+        pk__in=[g.pk for g in exclude]).select_related("organization"))
+    for grading in others:
+        for step, values in (("public_rating", {"participants": 30, "votes": {"advanced": 20, "average": 10}}),
+                             ("member_review", {"participants": 20, "grade": "advanced"}),
+                             ("self_assessment", {"grade": "advanced"}),
+                             ("meeting_review", {"participants": 40, "votes": {"agree": 38, "disagree": 1,
+                                                                                "abstain": 1}})):
+            if step in cycle.steps:
+                cycle_services.step_record(actor=actor, grading=grading, step=step, held_on=TODAY, **values)
+        cycle_services.grading_submit(actor=actor, grading=grading)
+    return others
+
+
 def log_in(browsing, username: str, **options):
     tab = browsing.tab(**options)
     tab.log_in(username, PASSWORDS[username])  # the demo's published password, as README's table gives it
@@ -91,6 +111,7 @@ def test_the_year_on_the_chenghua_demo(browsing, demo):
     a = Grading.objects.get(cycle=cycle, organization=wangping)
     b = Grading.objects.get(cycle=cycle, organization=hongxing)
     assert b.state == "preparing"
+    others = the_rest_of_the_street_submits(cycle, street, exclude=[a, b])
 
     # 2. 望平's secretary, on a phone: the home page says what is next; the public rating is recorded.
     secretary = log_in(browsing, "wangping_secretary", **PHONE)
@@ -180,3 +201,79 @@ def test_the_year_on_the_chenghua_demo(browsing, demo):
     a.refresh_from_db()
     assert (a.state, a.declared_grade) == ("submitted", "advanced")
     assert StepRecord.objects.get(grading=a, step="meeting_review").votes == {"agree": 2, "disagree": 0, "abstain": 1}
+
+    # 5. The district gives 红星 four more days, with a reason; 红星 records its steps and submits.
+    page = department.goto("/")
+    page.locator("section.overview ul.overdue-list").get_by_role("link", name=hongxing.name).click()
+    form = page.locator("form.extend-form")
+    expect(form.locator("select[name=step]")).to_have_value("public_rating")
+    form.locator("input[name=until]").fill(day(4))
+    form.locator("textarea[name=reason]").fill("支部书记住院，延期四天")
+    form.get_by_role("button", name=zh("Extend the deadline")).click()
+    expect(page.locator("table.extensions")).to_contain_text("支部书记住院，延期四天")
+    department.shot("department-extended")
+    late = log_in(browsing, "hongxing_secretary")
+    page = late.goto("/")
+    expect(page.locator("li.todo-record .badge.overdue")).to_have_count(0)  # open again until the new day
+    late.shot("late-secretary-home-extended")
+    record(late, b, "public_rating", participants="30", votes_advanced="12", votes_average="18")
+    record(late, b, "member_review", participants="18", grade="average")
+    record(late, b, "self_assessment", grade="average")
+    record(late, b, "meeting_review", participants="25", votes_agree="20", votes_disagree="3", votes_abstain="2")
+    page = late.goto(f"/cycles/gradings/{b.pk}/")
+    page.get_by_role("button", name=zh("Submit to the superior")).click()
+    expect(page.locator("main")).to_contain_text(zh("Submitted to the superior"))
+    late.shot("late-submitted")
+
+    # 6. The street: both submissions to decide; 红星 goes back with a reason, 望平 is determined.
+    page = reviewer.goto("/")
+    decide = page.locator("li.todo-decide")
+    expect(decide).to_have_count(len(others) + 2)  # one to-do for each submission
+    expect(decide.filter(has_text=wangping.name)).to_have_count(1)
+    expect(decide.filter(has_text=hongxing.name)).to_have_count(1)
+    reviewer.shot("reviewer-home-decide")
+    page = reviewer.goto(f"/cycles/gradings/{b.pk}/")
+    page.locator("textarea[name=reason_self_assessment]").fill("自评未附会议记录，请补充后重新提交")
+    page.get_by_role("button", name=zh("Return"), exact=True).click()
+    expect(page.locator(".messages")).to_be_visible()
+    reviewer.shot("reviewer-returned")
+    page = late.goto("/")
+    expect(page.locator("li.todo-resubmit .return-reason")).to_contain_text("自评未附会议记录，请补充后重新提交")
+    late.shot("late-secretary-home-returned")
+    record(late, b, "self_assessment", grade="average", notes="已补充会议记录")
+    page = late.goto(f"/cycles/gradings/{b.pk}/")
+    page.get_by_role("button", name=zh("Submit to the superior")).click()
+    expect(page.locator("main")).to_contain_text(zh("Submitted to the superior"))
+    late.shot("late-resubmitted")
+
+    for grading, grade in ((a, "advanced"), (b, "average")):
+        page = reviewer.goto(f"/cycles/gradings/{grading.pk}/")
+        page.locator("select[name=grade]").select_option(grade)
+        page.get_by_role("button", name=zh("Determine"), exact=True).click()
+        expect(page.locator("main")).to_contain_text(zh("Determined by the superior"))
+        reviewer.shot(f"reviewer-determined-{grading.organization.code}")
+    reviewer_user = get_user_model().objects.get(username="mzw_reviewer")
+    for grading in others:
+        cycle_services.grading_decide(actor=reviewer_user, grading=grading, grade="advanced")
+
+    # 7. The street's list: too many 先进 for the quota, so it goes up with a written exception.
+    page = reviewer.goto(f"/cycles/{cycle.pk}/")
+    page.get_by_role("button", name=zh("Submit our list upward")).click()
+    expect(page.locator("textarea[name=exception]")).to_be_visible()
+    reviewer.shot("reviewer-quota-breached")
+    page.locator("textarea[name=exception]").fill("本街道社区党组织整体较强，先进比例超出部分经党工委会议研究")
+    page.get_by_role("button", name=zh("Submit our list upward")).click()
+    expect(page.locator("main")).to_contain_text(zh("submitted, awaiting approval"))
+    reviewer.shot("reviewer-list-submitted")
+
+    # 8. The district approves the street's list: every determination in it is final.
+    page = department.goto("/")
+    page.locator(f"a[href='/cycles/{cycle.pk}/lists/{street.pk}/']").first.click()
+    expect(page.locator("main")).to_contain_text("先进比例超出部分")
+    department.shot("department-list-to-approve")
+    page.get_by_role("button", name=zh("Approve the list")).click()
+    expect(page.locator("main")).to_contain_text(zh("Approved"))
+    department.shot("department-approved")
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.state, a.final_grade, b.state, b.final_grade) == ("approved", "advanced", "approved", "average")
