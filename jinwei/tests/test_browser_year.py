@@ -251,6 +251,7 @@ def test_the_year_on_the_chenghua_demo(browsing, demo):
         page.locator("select[name=grade]").select_option(grade)
         page.get_by_role("button", name=zh("Determine"), exact=True).click()
         expect(page.locator("main")).to_contain_text(zh("Determined by the superior"))
+        expect(page.locator("main dl")).to_contain_text("陈志强")
         reviewer.shot(f"reviewer-determined-{grading.organization.code}")
     reviewer_user = get_user_model().objects.get(username="mzw_reviewer")
     for grading in others:
@@ -270,6 +271,8 @@ def test_the_year_on_the_chenghua_demo(browsing, demo):
     page = department.goto("/")
     page.locator(f"a[href='/cycles/{cycle.pk}/lists/{street.pk}/']").first.click()
     expect(page.locator("main")).to_contain_text("先进比例超出部分")
+    expect(page.locator("main dl")).to_contain_text("陈志强")  # who submitted it, by name, never the login
+    expect(page.locator("main dl")).not_to_contain_text("mzw_reviewer")
     department.shot("department-list-to-approve")
     page.get_by_role("button", name=zh("Approve the list")).click()
     expect(page.locator("main")).to_contain_text(zh("Approved"))
