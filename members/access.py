@@ -7,7 +7,8 @@ a member outside the user's scope answers 404, the same as a missing one.
 from django.db.models import Q
 from django.http import Http404
 
-from members.models import Member
+from core.jobs import job_settle
+from members.models import Member, RosterImport
 from orgs import access as org_access
 
 
@@ -27,3 +28,14 @@ def get_member_for(user, pk, action: str = org_access.VIEW) -> Member:
         raise Http404 from None
     org_access.check(user, member.organization, action)
     return member
+
+
+def get_roster_import_for(user, pk) -> RosterImport:
+    """A roster import, for those who keep the branch's roster (404 outside the scope, 403 inside it); a job
+    whose worker died is seen as failed."""
+    try:
+        job = RosterImport.objects.select_related("organization").get(pk=int(pk))
+    except (RosterImport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    org_access.check(user, job.organization, org_access.EDIT_FACTS)
+    return job_settle(job)

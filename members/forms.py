@@ -21,3 +21,11 @@ class MemberForm(forms.ModelForm):
 class TransferForm(forms.Form):
     to_organization = forms.IntegerField(label=_("Receiving branch (its number)"), min_value=1)
     transferred_on = forms.DateField(label=_("transferred on"), widget=DateInput(), required=False)
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(label=_("Roster file (.xlsx, .xls or .csv)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,.xls,.csv"

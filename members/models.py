@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Job
 from members.choices import Education, Gender, MemberStatus
 
 
@@ -64,3 +65,19 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.transferred_on}"
+
+
+class RosterImport(Job):
+    """A roster's import from a spreadsheet, run by a worker (members.jobs): its check ("preview") lists every
+    problem by row and column; its commit ("commit") writes every row or nothing."""
+
+    organization = models.ForeignKey("orgs.Organization", verbose_name=_("branch"), on_delete=models.CASCADE,
+                                     related_name="roster_imports")
+    file = models.FileField(_("file"), upload_to="roster-imports/%Y/%m/", blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} · {self.organization_id}"

@@ -4,13 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 
 from core.forms import add_service_errors
-from members import access, selectors, services
-from members.forms import MemberForm, TransferForm
+from core.jobs import job_status
+from members import access, jobs, selectors, services
+from members.forms import MemberForm, RosterImportForm, TransferForm
 from orgs import access as org_access
 from orgs.models import OrganizationFacts
 
@@ -96,3 +99,54 @@ def facts_from_roster(request, org_pk: int):
         else:
             messages.success(request, _("The basic facts now count the roster."))
     return redirect("members:roster", org_pk=organization.pk)
+
+
+@login_required
+def roster_import(request, org_pk: int):
+    """导入花名册: upload a file; its check runs in the background and the job's page lists what it found."""
+    organization = org_access.get_organization_for(request.user, org_pk, org_access.EDIT_FACTS)
+    form = RosterImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = jobs.roster_import_start(actor=request.user, organization=organization, upload=form.cleaned_data["file"])
+        return redirect("members:import_job", pk=job.pk)
+    return render(request, "members/import.html", {"organization": organization, "form": form})
+
+
+PROBLEMS_SHOWN = 500
+
+
+def _job_context(job) -> dict:
+    return {"job": job, "organization": job.organization, "status": job_status(job),
+            "problems": job.problems[:PROBLEMS_SHOWN], "problems_left": max(0, len(job.problems) - PROBLEMS_SHOWN)}
+
+
+@login_required
+def import_job(request, pk: int):
+    """A roster import's check (problems by row and column, the counts, 确认导入) or its result."""
+    job = access.get_roster_import_for(request.user, pk)
+    return render(request, "members/import_job.html", _job_context(job))
+
+
+@login_required
+def import_progress(request, pk: int):
+    """The progress bar alone, polled every second; once the job ends, the page reloads."""
+    job = access.get_roster_import_for(request.user, pk)
+    if job.is_finished:
+        response = HttpResponse("")
+        response["HX-Redirect"] = reverse("members:import_job", args=(job.pk,))
+        return response
+    return render(request, "members/_import_progress.html", _job_context(job))
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk: int):
+    """确认导入: every row in one transaction, or nothing."""
+    job = access.get_roster_import_for(request.user, pk)
+    try:
+        job = jobs.roster_import_confirm(actor=request.user, job=job)
+    except ValidationError as error:
+        context = _job_context(job)
+        context["confirm_errors"] = error.messages
+        return render(request, "members/import_job.html", context, status=400)
+    return redirect("members:import_job", pk=job.pk)
