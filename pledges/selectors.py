@@ -52,3 +52,9 @@ def pledges_returned(*, user, limit: int = 20) -> list[Pledge]:
 def level_summary(*, cycle, organization) -> dict:
     """A level's pledge counts by kind × state and kind × result, from the kept-current tallies."""
     return tallies.level_counts(cycle=cycle, organization=organization)
+
+
+def todo_list(*, user, limit: int = 20) -> list[tuple[str, Pledge]]:
+    """What pledges await the user: ("vet", pledge) to review, ("rework", pledge) returned to redraft."""
+    return ([("vet", pledge) for pledge in pledges_to_vet(user=user, limit=limit)]
+            + [("rework", pledge) for pledge in pledges_returned(user=user, limit=limit)])

@@ -106,3 +106,16 @@ def test_a_reviewer_cannot_draft_and_the_other_town_cannot_see(client, world):
     assert Pledge.objects.get(pk=world.pledge_a.pk).state == PledgeState.DRAFT
     client.force_login(world.admin_b)
     assert client.post(url, {"action": "submit"}).status_code == 404
+
+
+def test_the_home_page_lists_pledges_to_review_and_to_redraft(client, world):
+    services.pledge_submit(actor=world.secretary_a1, pledge=world.pledge_a)
+    own = make_pledge(world.secretary_a1, world.cycle, world.branch_a1)
+    services.pledge_submit(actor=world.secretary_a1, pledge=own)
+    client.force_login(world.reviewer_a)  # vets the branch's own pledge, not its members'
+    page = client.get("/").content.decode()
+    assert "审核甲一村党支部的承诺" in page and "毛小红" not in page
+    client.force_login(world.secretary_a1)
+    assert "审核毛小红的承诺" in client.get("/").content.decode()
+    services.pledge_return(actor=world.reviewer_a, pledge=own, reason="量力而行")
+    assert "重新提出" in client.get("/").content.decode()
