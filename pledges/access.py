@@ -8,9 +8,10 @@
 
 from django.http import Http404
 
+from core.jobs import job_settle
 from orgs import access as org_access
 from pledges.choices import PledgeKind
-from pledges.models import Pledge, PledgeItem
+from pledges.models import Pledge, PledgeItem, PledgeJob
 
 
 def pledge_scope_q(user):
@@ -46,3 +47,13 @@ def get_item_for(user, pk) -> PledgeItem:
         raise Http404 from None
     org_access.check(user, item.pledge.organization, org_access.VIEW)
     return item
+
+
+def get_pledge_job_for(user, pk) -> PledgeJob:
+    """A letters PDF job, for those who see its organization (404 otherwise); a job whose worker died is failed."""
+    try:
+        job = PledgeJob.objects.select_related("organization", "cycle").get(pk=int(pk))
+    except (PledgeJob.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    org_access.check(user, job.organization, org_access.VIEW)
+    return job_settle(job)

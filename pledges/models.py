@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Job
 from pledges.choices import Category, PledgeKind, PledgeResult, PledgeState
 
 
@@ -135,3 +136,19 @@ class PledgeTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension}:{self.key}={self.count}"
+
+
+class PledgeJob(Job):
+    """The PDF of every member's 承诺书 (附件8) for a branch in a cycle, laid out by a worker on the "pdf" queue."""
+
+    cycle = models.ForeignKey("cycles.Cycle", verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey("orgs.Organization", verbose_name=_("organization"), on_delete=models.CASCADE,
+                                     related_name="+")
+    file = models.FileField(_("file"), upload_to="pledge-jobs/%Y/%m/", blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name = _("pledge letters job")
+        verbose_name_plural = _("pledge letters jobs")
+
+    def __str__(self) -> str:
+        return f"{self.filename} · {self.organization_id}"

@@ -4,21 +4,23 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors
+from core.jobs import job_status
 from cycles import access as cycle_access
 from cycles.models import Cycle
 from members import selectors as member_selectors
 from orgs import access as org_access
 from orgs.models import Organization
-from pledges import access, selectors, services
+from pledges import access, jobs, printing, selectors, services
 from pledges.choices import PledgeKind, PledgeState
 from pledges.forms import EvaluateForm, ItemForm, PledgeCreateForm, ProgressForm, ReturnForm
+from pledges.models import PledgeJob
 
 
 def _cycle_and_organization(user, cycle_pk, org_pk):
@@ -153,3 +155,46 @@ def board_toggle(request, cycle_pk: int, org_pk: int):
         services.board_restore(actor=request.user, cycle=cycle, organization=organization)
         messages.success(request, _("The public board is up again."))
     return redirect("pledges:organization", cycle_pk=cycle.pk, org_pk=organization.pk)
+
+
+@login_required
+def pledge_print(request, pk: int):
+    """附件7 or 附件8: one pledge's 承诺书 as an A4 print page."""
+    pledge = access.get_pledge_for(request.user, pk)
+    return HttpResponse(printing.letters_html([pledge]))
+
+
+@login_required
+@require_POST
+def letters_pdf(request, cycle_pk: int, org_pk: int):
+    """Queue the PDF of every member's 承诺书 of the branch; its page shows the progress, then the file."""
+    cycle, organization = _cycle_and_organization(request.user, cycle_pk, org_pk)
+    job = jobs.letters_pdf_start(actor=request.user, cycle=cycle, organization=organization)
+    return redirect("pledges:job", pk=job.pk)
+
+
+@login_required
+def job_detail(request, pk: int):
+    """A letters PDF job: its progress while a worker lays it out, then its file."""
+    job = access.get_pledge_job_for(request.user, pk)
+    return render(request, "pledges/job.html", {"job": job, "status": job_status(job)})
+
+
+@login_required
+def job_progress(request, pk: int):
+    """The progress bar alone, polled every second; once the job ends, its page reloads."""
+    job = access.get_pledge_job_for(request.user, pk)
+    if job.is_finished:
+        response = HttpResponse("")
+        response["HX-Redirect"] = reverse("pledges:job", args=(job.pk,))
+        return response
+    return render(request, "pledges/_job_progress.html", {"job": job, "status": job_status(job)})
+
+
+@login_required
+def job_download(request, pk: int):
+    """The PDF a letters job wrote."""
+    job = access.get_pledge_job_for(request.user, pk)
+    if job.state != PledgeJob.State.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), filename=job.filename, content_type="application/pdf")
