@@ -7,6 +7,7 @@ app_name = "members"
 urlpatterns = [
     path("orgs/<int:org_pk>/", views.roster, name="roster"),
     path("orgs/<int:org_pk>/facts/", views.facts_from_roster, name="facts_from_roster"),
+    path("orgs/<int:org_pk>/export/", views.roster_export, name="export"),
     path("orgs/<int:org_pk>/import/", views.roster_import, name="import"),
     path("imports/<int:pk>/", views.import_job, name="import_job"),
     path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),

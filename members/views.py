@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors
 from core.jobs import job_status
-from members import access, jobs, selectors, services
+from members import access, exports, jobs, selectors, services
 from members.forms import MemberForm, RosterImportForm, TransferForm
 from orgs import access as org_access
 from orgs.models import OrganizationFacts
@@ -150,3 +150,10 @@ def import_confirm(request, pk: int):
         context["confirm_errors"] = error.messages
         return render(request, "members/import_job.html", context, status=400)
     return redirect("members:import_job", pk=job.pk)
+
+
+@login_required
+def roster_export(request, org_pk: int):
+    """The roster as .xlsx, in the columns its import reads; audited."""
+    organization = org_access.get_organization_for(request.user, org_pk)
+    return exports.roster_export(actor=request.user, organization=organization)

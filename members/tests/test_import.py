@@ -4,11 +4,13 @@ import csv
 import datetime
 import io
 
+import openpyxl
 import pytest
 import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
 from core.models import AuditEvent
 from members import jobs
@@ -110,3 +112,22 @@ def test_the_pages_walk_a_file_from_upload_to_the_roster(client, world):
     assert client.get(reverse("members:import_job", args=[job.pk])).status_code == 404
     client.force_login(world.reviewer_a)
     assert client.get(reverse("members:import_job", args=[job.pk])).status_code == 403
+
+
+def test_an_export_is_audited_and_imports_back_unchanged(client, world):
+    jobs.roster_import_confirm(actor=world.secretary_a1, job=jobs.roster_import_start(
+        actor=world.secretary_a1, organization=world.branch_a1, upload=csv_upload(GOOD)))
+    client.force_login(world.reviewer_a)
+    response = client.get(reverse("members:export", args=[world.branch_a1.pk]))
+    content = response.content
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    assert rows[0][:3] == ["姓名", "性别", "出生日期"] and {row[0] for row in rows[1:]} == {"张三", "李红"}
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet.cell(3, 6).value in ("预备", "正式") and sheet.max_row == 3
+    event = AuditEvent.objects.get(action="roster.export")
+    assert (event.actor_id, event.after) == (world.reviewer_a.pk, {"rows": 2})
+    job = jobs.roster_import_start(actor=world.secretary_a1, organization=world.branch_a1,
+                                   upload=SimpleUploadedFile("花名册.xlsx", content))
+    assert (job.result["added"], job.result["changed"], job.result["unchanged"]) == (0, 0, 2), job.problems
+    client.force_login(world.admin_b)
+    assert client.get(reverse("members:export", args=[world.branch_a1.pk])).status_code == 404
