@@ -7,15 +7,14 @@ PermissionDenied/Http404 as orgs.access says; nothing is half-saved.
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import audit_record
+from cycles.access import require
 from members.choices import MemberStatus
-from orgs import access as org_access
 from pledges import access, tallies
 from pledges.choices import (
     MEMBER_CATEGORIES,
@@ -31,13 +30,6 @@ from pledges.models import BoardWithdrawal, Pledge, PledgeItem, Progress
 
 def _refuse(field: str, message: str):
     raise ValidationError({field: message})
-
-
-def _require(user, allowed: bool, organization) -> None:
-    if not org_access.can_view(user, organization):
-        raise Http404
-    if not allowed:
-        raise PermissionDenied(_("You may not do this on %(name)s.") % {"name": organization.name})
 
 
 def _keys(pledge: Pledge) -> set:
@@ -64,7 +56,7 @@ def _in_cycle(cycle, organization) -> bool:
 @transaction.atomic
 def pledge_create(*, actor, cycle, organization, member=None) -> Pledge:
     """提出: a member's pledge (``member`` on the branch's roster) or the organization's own, for one cycle."""
-    _require(actor, access.can_keep(actor, organization), organization)
+    require(actor, access.can_keep(actor, organization), organization)
     if not _in_cycle(cycle, organization):
         _refuse("cycle", _("%(org)s is not in the cycle %(cycle)s.") % {"org": organization.name, "cycle": cycle.name})
     if member is not None and (member.organization_id != organization.pk or member.status != MemberStatus.ACTIVE):
@@ -118,7 +110,7 @@ def pledge_item_add(*, actor, pledge: Pledge, category: str, content: str, deadl
                     baseline: str = "", target: str = "") -> PledgeItem:
     """Add an item to a pledge still drafted."""
     pledge = _locked(pledge)
-    _require(actor, access.can_keep(actor, pledge.organization), pledge.organization)
+    require(actor, access.can_keep(actor, pledge.organization), pledge.organization)
     if pledge.state != PledgeState.DRAFT:
         _refuse("pledge", _("The pledge is %(state)s; items are added while it is drafted.") % {
             "state": pledge.get_state_display()})
@@ -134,7 +126,7 @@ def pledge_item_add(*, actor, pledge: Pledge, category: str, content: str, deadl
 def pledge_submit(*, actor, pledge: Pledge) -> Pledge:
     """Send a drafted pledge for vetting (审核)."""
     pledge = _locked(pledge)
-    _require(actor, access.can_keep(actor, pledge.organization), pledge.organization)
+    require(actor, access.can_keep(actor, pledge.organization), pledge.organization)
     if pledge.state != PledgeState.DRAFT:
         _refuse("state", _("The pledge is %(state)s; only a drafted pledge is submitted.") % {
             "state": pledge.get_state_display()})
@@ -148,7 +140,7 @@ def pledge_submit(*, actor, pledge: Pledge) -> Pledge:
 
 def _vetting(actor, pledge: Pledge) -> Pledge:
     pledge = _locked(pledge)
-    _require(actor, access.can_vet(actor, pledge), pledge.organization)
+    require(actor, access.can_vet(actor, pledge), pledge.organization)
     if pledge.state != PledgeState.SUBMITTED:
         _refuse("state", _("The pledge is %(state)s; only a pledge under review is vetted.") % {
             "state": pledge.get_state_display()})
@@ -181,7 +173,7 @@ def pledge_approve(*, actor, pledge: Pledge) -> Pledge:
 def progress_add(*, actor, item: PledgeItem, happened_on: datetime.date, text: str, evidence=None) -> Progress:
     """践诺: a dated step in keeping an item, with its evidence; the pledge is then being fulfilled."""
     pledge = _locked(item.pledge)
-    _require(actor, access.can_keep(actor, pledge.organization), pledge.organization)
+    require(actor, access.can_keep(actor, pledge.organization), pledge.organization)
     if pledge.state not in (PledgeState.PUBLIC, PledgeState.FULFILLING):
         _refuse("state", _("The pledge is %(state)s; progress is recorded once it is public.") % {
             "state": pledge.get_state_display()})
@@ -209,7 +201,7 @@ def pledge_evaluate(*, actor, pledge: Pledge, result: str, self_evaluation: str 
     """评诺: the self-evaluation, the members' evaluation, the leader's comment and the result; a pledge not kept
     (差) carries a public explanation. Recorded by whoever vets the pledge."""
     pledge = _locked(pledge)
-    _require(actor, access.can_vet(actor, pledge), pledge.organization)
+    require(actor, access.can_vet(actor, pledge), pledge.organization)
     if pledge.state not in (PledgeState.PUBLIC, PledgeState.FULFILLING, PledgeState.EVALUATED):
         _refuse("state", _("The pledge is %(state)s; it is evaluated once it is public.") % {
             "state": pledge.get_state_display()})
@@ -236,7 +228,7 @@ def pledge_evaluate(*, actor, pledge: Pledge, result: str, self_evaluation: str 
 def pledge_close(*, actor, pledge: Pledge) -> Pledge:
     """Close an evaluated pledge: its record is final for the year."""
     pledge = _locked(pledge)
-    _require(actor, access.can_vet(actor, pledge), pledge.organization)
+    require(actor, access.can_vet(actor, pledge), pledge.organization)
     if pledge.state != PledgeState.EVALUATED:
         _refuse("state", _("The pledge is %(state)s; only an evaluated pledge is closed.") % {
             "state": pledge.get_state_display()})
@@ -248,7 +240,7 @@ def pledge_close(*, actor, pledge: Pledge) -> Pledge:
 @transaction.atomic
 def board_withdraw(*, actor, cycle, organization) -> BoardWithdrawal:
     """Withdraw an organization's public board for a cycle (its page then answers 404)."""
-    _require(actor, access.can_keep(actor, organization), organization)
+    require(actor, access.can_keep(actor, organization), organization)
     withdrawal, created = BoardWithdrawal.objects.get_or_create(cycle=cycle, organization=organization,
                                                                 defaults={"withdrawn_by": actor})
     if created:
@@ -259,7 +251,7 @@ def board_withdraw(*, actor, cycle, organization) -> BoardWithdrawal:
 @transaction.atomic
 def board_restore(*, actor, cycle, organization) -> None:
     """Put a withdrawn board up again."""
-    _require(actor, access.can_keep(actor, organization), organization)
+    require(actor, access.can_keep(actor, organization), organization)
     withdrawal = BoardWithdrawal.objects.select_for_update().filter(cycle=cycle, organization=organization).first()
     if withdrawal is not None:
         audit_record(actor=actor, obj=withdrawal, organization=organization, action="board.restore")
