@@ -147,7 +147,7 @@ def main() -> None:
         Member.objects.bulk_create([Member(
             organization=full, name=f"党员{number:06d}", gender="male" if number % 3 else "female",
             birth_date=datetime.date(1940, 1, 1) + datetime.timedelta(days=number % 20000),
-            joined_on=datetime.date(1990, 1, 1) + datetime.timedelta(days=number % 9000),
+            joined_on=datetime.date(1940, 1, 1) + datetime.timedelta(days=number % 20000 + 25 * 365),
             education="junior", probationary=number % 20 == 0) for number in range(args.rows)], batch_size=5000)
     first = Member.objects.filter(organization=full).values_list("pk", flat=True).first()
     page = timed(lambda: list(selectors.member_list(organization=full)[:100]))
