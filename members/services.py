@@ -23,6 +23,9 @@ from orgs.models import Organization, OrganizationFacts
 MEMBER_FIELDS = ["name", "gender", "birth_date", "education", "joined_on", "probationary", "mobile",
                  "mobile_where", "phone", "status"]
 EARLIEST_DATE = datetime.date(1900, 1, 1)
+# Read once: an enum's ``values`` builds a new list on every call, 100,000 times in a roster's import.
+CHOICE_VALUES = {Gender: frozenset(Gender.values), Education: frozenset(Education.values),
+                 MemberStatus: frozenset(MemberStatus.values)}
 
 
 def _label(name: str) -> str:
@@ -54,12 +57,12 @@ def member_clean(data: dict[str, Any], *, today: datetime.date | None = None) ->
         errors["name"] = _("%(field)s: enter the member's name.") % {"field": _label("name")}
     for name, choices in (("gender", Gender), ("education", Education)):
         value = data.get(name)
-        if value not in choices.values:
+        if value not in CHOICE_VALUES[choices]:
             errors[name] = _("%(field)s: choose one of %(choices)s.") % {
                 "field": _label(name), "choices": "、".join(str(label) for label in choices.labels)}
         cleaned[name] = value
     status = data.get("status") or MemberStatus.ACTIVE
-    if status not in MemberStatus.values:
+    if status not in CHOICE_VALUES[MemberStatus]:
         errors["status"] = _("%(field)s: choose one of %(choices)s.") % {
             "field": _label("status"), "choices": "、".join(str(label) for label in MemberStatus.labels)}
     cleaned["status"] = status
