@@ -17,7 +17,6 @@ A script, not a test: it prints its figures (docs/benchmarks.md records them).
 
 import argparse
 import datetime
-import io
 import os
 import random
 import statistics
