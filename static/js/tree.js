@@ -13,3 +13,8 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   var source = event.detail.requestConfig.elt;  // the element that asked, not where the answer goes
   if (source.matches(".tree .toggle[aria-expanded='false']")) event.detail.shouldSwap = false;
 });
+
+// The language menu sends its form when a language is chosen (no inline handler: see the CSP).
+document.addEventListener("change", function (event) {
+  if (event.target.matches("[data-submit-on-change]")) event.target.form.submit();
+});
