@@ -12,7 +12,7 @@ from django.conf import settings
 
 TEMPLATES = sorted(p for p in Path(settings.BASE_DIR).glob("*/templates/**/*.html") if ".venv" not in p.parts)
 PRINT_PAGE = Path(settings.BASE_DIR) / "ledgers/templates/ledgers/print/page.html"
-INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\son[a-z]+=|\sstyle="", re.I)
+INLINE = re.compile(r'<script(?![^>]*\bsrc=)[^>]*>|<style\b|\son[a-z]+=|\sstyle="', re.I)
 
 
 @pytest.mark.django_db
