@@ -206,7 +206,8 @@ def test_scheduling_issuing_slips_and_closing(client, world):
     page = slips.content.decode()
     shown = re.findall(r'<div class="code">([A-Z0-9]{5}-[A-Z0-9]{5})</div>', page)
     assert len(shown) == 20 and page.count('<section class="sheet">') == 2 and page.count("<svg") == 20
-    assert "@page{size:A4" in page and "dashed" in page
+    slips_css = (settings.BASE_DIR / "static/css/slips.css").read_text()
+    assert "/static/css/slips.css" in page and "@page{size:A4" in slips_css and "dashed" in slips_css
     download = unquote(re.search(r'href="data:text/csv;charset=utf-8,([^"]+)"', page).group(1))
     assert all(f"{code},http://testserver/v/{session.pk}/#{code}" in download for code in shown)
     assert BallotCode.objects.filter(session=session).count() == 20
