@@ -10,6 +10,8 @@ urlpatterns = [
     path("standards/", include("standards.urls")),
     path("cycles/", include("cycles.urls")),
     path("ledgers/", include("ledgers.urls")),
+    path("members/", include("members.urls")),
+    path("pledges/", include("pledges.urls")),
     path("", include("ballots.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

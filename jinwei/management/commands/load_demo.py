@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 
 from cycles.demo import demo_cycles_load
 from ledgers.demo import demo_ledger_load
+from members.demo import demo_members_load
 from orgs.demo import demo_load
+from pledges.demo import demo_pledges_load
 
 
 class Command(BaseCommand):
@@ -30,7 +32,9 @@ class Command(BaseCommand):
         admin = get_user_model().objects.get(username="admin")
         opened = demo_cycles_load(admin=admin)
         entries = demo_ledger_load(admin=admin)
-        if result.changed or opened or entries:
+        members = demo_members_load(admin=admin)
+        pledges = demo_pledges_load(admin=admin)
+        if result.changed or opened or entries or members or pledges:
             self.stdout.write(self.style.SUCCESS(_(
                 "Demo loaded: %(organizations)d organizations, %(facts)d yearly basic facts, %(users)d users and "
                 "%(roles)d role assignments added."
