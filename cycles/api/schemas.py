@@ -27,14 +27,8 @@ def labelled(model, name: str, default=..., **kwargs):
 
 
 CycleId = Path[int, {"title": Cycle._meta.verbose_name}]
-
-
 LevelId = Path[int, {"title": label(LevelList, "organization")}]
-
-
 OrganizationId = Path[int, {"title": label(Grading, "organization")}]
-
-
 GradingId = Path[int, {"title": Grading._meta.verbose_name}]
 
 
