@@ -1,6 +1,5 @@
 """``/cycles``: cycles, their deadlines' extensions, each user's to-dos, an organization's grading in a cycle."""
 
-
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate

@@ -1,6 +1,5 @@
 """``/gradings``: one organization's grading — its steps, submit, return, determine, department inputs, reopen."""
 
-
 from ninja import Router
 
 from cycles import access, services

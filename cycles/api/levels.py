@@ -1,6 +1,5 @@
 """``/cycles/{id}/levels/{level}``: a level's kept-current summary, its subordinates, what is overdue, its list."""
 
-
 from django.http import Http404
 from ninja import Router
 from ninja.pagination import paginate

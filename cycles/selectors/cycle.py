@@ -1,6 +1,5 @@
 """A cycle, its levels and lists, and an organization's gradings across years."""
 
-
 from django.db.models import QuerySet
 
 from cycles import access

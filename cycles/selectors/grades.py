@@ -1,7 +1,5 @@
 """The grades a cycle gives: by sector from its standards, the summary tables of a level's results."""
 
-
-
 from cycles import tallies
 from cycles.choices import (
     GradingState,

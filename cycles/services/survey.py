@@ -1,6 +1,5 @@
 """现状调查: one organization's answers to the cycle's status survey."""
 
-
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _

@@ -1,6 +1,5 @@
 """The cycle's pages: the list, opening and changing a cycle, its detail with each level's progress."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError

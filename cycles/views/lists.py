@@ -1,6 +1,5 @@
 """A level's list as its reviewers above see it: approved, or returned with reasons."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError

@@ -1,6 +1,5 @@
 """现状调查: one organization's answers, a level's summary, and its export."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError

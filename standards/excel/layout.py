@@ -1,8 +1,6 @@
 """The sheet's layout, shared by the writer and the reader: its fixed Chinese titles and headers, the
 columns, and the other spellings people use for them."""
 
-
-
 from core.workbooks import Limits
 from standards.choices import DeductionKind, VetoTrigger
 

@@ -1,6 +1,5 @@
 """Writes on a standard: created (from content or the built-in defaults), derived, revised, corrected."""
 
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
