@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cycles",
     "ballots",
     "ledgers",
+    "rectification",
     # After core, whose db_worker (the same worker, with a heartbeat) takes the place of django_tasks_db's.
     "django_tasks",
     "django_tasks_db",
