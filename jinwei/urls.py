@@ -8,6 +8,7 @@ urlpatterns = [
     path("standards/", include("standards.urls")),
     path("cycles/", include("cycles.urls")),
     path("ledgers/", include("ledgers.urls")),
+    path("rectification/", include("rectification.urls")),
     path("", include("ballots.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -32,10 +32,10 @@ def filed_plan(world, cycle, *, organization=None, actor=None, target_grade="adv
                               target_grade=target_grade, problems=problems if problems is not None else two_problems())
 
 
-def approved_plan(world, cycle, **kwargs):
+def approved_plan(world, cycle, *, reviewer=None, **kwargs):
     plan = filed_plan(world, cycle, **kwargs)
     plan = services.plan_submit(actor=kwargs.get("actor") or world.secretary_a1, plan=plan)
-    return services.plan_approve(actor=world.reviewer_a, plan=plan)
+    return services.plan_approve(actor=reviewer or world.reviewer_a, plan=plan)
 
 
 class Upload(io.BytesIO):
