@@ -72,7 +72,7 @@ def _sheet_findings(cycle, organization, plan):
     return deductions, vetoes
 
 
-def _plan_page(request, cycle, organization, *, status=200, errors=(), problem_form=None, forms_by_measure=None):
+def _plan_page(request, cycle, organization, *, errors=(), problem_form=None, forms_by_measure=None):
     user = request.user
     plan = selectors.plan_of(cycle=cycle, organization=organization)
     can_edit = org_access.can_edit_facts(user, organization)
@@ -114,7 +114,7 @@ def _plan_page(request, cycle, organization, *, status=200, errors=(), problem_f
         "events": AuditEvent.objects.filter(organization=organization, action__in=list(
             _app_actions())).select_related("actor").order_by("-time")[:50] if plan else [],
     }
-    return render(request, "rectification/plan.html", context, status=status)
+    return render(request, "rectification/plan.html", context)
 
 
 def _app_actions():
@@ -128,7 +128,7 @@ def plan_page(request, cycle_pk: int, org_pk: int):
 
 
 def _refused(request, cycle, organization, error: ValidationError, **forms):
-    return _plan_page(request, cycle, organization, status=400, errors=error.messages, **forms)
+    return _plan_page(request, cycle, organization, errors=error.messages, **forms)
 
 
 @login_required
@@ -138,13 +138,13 @@ def problem_file(request, cycle_pk: int, org_pk: int):
     cycle, organization = _cycle_and_org(request.user, cycle_pk, org_pk)
     form = ProblemForm(request.POST)
     if not form.is_valid():
-        return _plan_page(request, cycle, organization, status=400, problem_form=form)
+        return _plan_page(request, cycle, organization, problem_form=form)
     try:
         plan = services.plan_file(actor=request.user, cycle=cycle, organization=organization, problems=[
             {**form.problem_values(), "measures": [form.measure_values()]}])
     except ValidationError as error:
         add_service_errors(form, _unprefixed(error))
-        return _plan_page(request, cycle, organization, status=400, problem_form=form)
+        return _plan_page(request, cycle, organization, problem_form=form)
     messages.success(request, _("The problem and its measure are filed."))
     return redirect(_plan_url(plan) + "#problems")
 
@@ -245,7 +245,7 @@ def measure_edit(request, pk: int):
     plan = measure.plan
     form = MeasureFields(request.POST)
     if not form.is_valid():
-        return _plan_page(request, plan.cycle, plan.organization, status=400, forms_by_measure={measure.pk: form})
+        return _plan_page(request, plan.cycle, plan.organization, forms_by_measure={measure.pk: form})
     return _one(request, plan, lambda: services.measure_update(actor=request.user, measure=measure,
                                                                **form.measure_values()),
                 _("The measure is changed."), f"#measure-{measure.pk}")
@@ -417,7 +417,7 @@ def midyear_page(request, cycle_pk: int, level_pk: int):
     access.require(request.user, access.can_rate_below(request.user, level), level)
     today = timezone.localdate()
     rows = selectors.level_rows(cycle=cycle, level=level, today=today)
-    errors, typed, status = [], {}, 200
+    errors, typed = [], {}
     if request.method == "POST":
         ratings = [{"organization_id": row.organization.pk, "rating": request.POST.get(f"rating-{row.organization.pk}", ""),
                     "reason": request.POST.get(f"reason-{row.organization.pk}", ""),
@@ -425,7 +425,7 @@ def midyear_page(request, cycle_pk: int, level_pk: int):
         try:
             count = services.midyear_rate(actor=request.user, cycle=cycle, level=level, ratings=ratings)
         except ValidationError as error:
-            errors, status = error.messages, 400
+            errors = error.messages
             typed = {entry["organization_id"]: entry for entry in ratings}
         else:
             messages.success(request, _("%(count)d ratings saved.") % {"count": count})
@@ -436,7 +436,7 @@ def midyear_page(request, cycle_pk: int, level_pk: int):
         for row in rows]
     return render(request, "rectification/midyear.html", {
         "cycle": cycle, "level": level, "lines": lines, "choices": MIDYEAR_CHOICES, "errors": errors,
-        "terms": services.common.settings_of(cycle), "criticize": MidyearRating.CRITICIZE}, status=status)
+        "terms": services.common.settings_of(cycle), "criticize": MidyearRating.CRITICIZE})
 
 
 @login_required
