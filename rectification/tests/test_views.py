@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 from core.testing import Endpoint, access_tests
 from rectification import services
 from rectification.models import Measure, MidyearCheck, Plan, Problem, RectificationJob
-from rectification.tests.factories import DEADLINE, approved_plan, filed_plan, make_cycle, png, two_problems
+from rectification.tests.factories import DEADLINE, PDF_BYTES, approved_plan, filed_plan, make_cycle, png, two_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +140,22 @@ def test_the_level_exports_its_measure_list_as_xlsx(client, world):
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
     assert rows[3][4] == "8月底前建好村级活动阵地" and rows[3][6] == "黄玉生"
     assert Measure.objects.count() == 2
+
+
+def test_the_responsibility_letter_prints_makes_a_pdf_and_is_completed_by_the_signed_scan(client, world):
+    cycle = make_cycle(world)
+    plan = approved_plan(world, cycle)
+    client.force_login(world.secretary_a1)
+    page = client.get(reverse("rectification:letter", args=(plan.pk,))).content.decode()
+    assert "目标责任书" in page and "8月底前建好村级活动阵地" in page and "甲镇党委" in page and "书记签字" in page
+    response = client.post(reverse("rectification:letter_pdf", args=(plan.pk,)))
+    job = RectificationJob.objects.get(kind="letter")
+    assert response.status_code == 302 and job.state == "done", job.problems
+    pdf = b"".join(client.get(reverse("rectification:job_download", args=(job.pk,))).streaming_content)
+    assert pdf.startswith(b"%PDF-")
+    signed = client.post(reverse("rectification:letter_sign", args=(plan.pk,)), {
+        "letter_signed_on": "2026-05-10",
+        "letter_scan": SimpleUploadedFile("责任书.pdf", PDF_BYTES, content_type="application/pdf")})
+    assert signed.status_code == 302
+    plan.refresh_from_db()
+    assert plan.letter_scan.content_type == "application/pdf" and str(plan.letter_signed_on) == "2026-05-10"
