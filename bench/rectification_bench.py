@@ -11,7 +11,8 @@ A script, not a test: it prints its figures and their ratios to a baseline measu
 * ``overview``: a level ``RECO3000`` with ``--overview`` branches, plans in every state (bulk, as above);
   the level's page (``GET /rectification/cycles/…/levels/…/``, through Django's test client, template
   included), median of ``--reads`` (target < 300 ms at 3,000). Baseline: the same page at 300 subordinates.
-* ``counts`` (PostgreSQL): ``--levels`` levels × 40 keys of tally rows written by one INSERT … SELECT
+* ``counts`` (PostgreSQL): ``--levels`` organizations of a synthetic tree (orgs.synthetic), each with 40 keys
+  of tally rows written by one INSERT … SELECT
   (the rows 5.2 million organizations give are of this shape: each level a few plan and measure states and
   one row per open deadline), then ``tallies.level_counts`` for random levels, median and p95 (target
   < 20 ms). Baseline: the same read on a table of 1,000 levels.
@@ -54,6 +55,7 @@ from cycles.models import Cycle  # noqa: E402
 from orgs import services as org_services  # noqa: E402
 from orgs.choices import OrganizationKind, Sector  # noqa: E402
 from orgs.models import Organization  # noqa: E402
+from orgs.synthetic import synthetic_tree_create  # noqa: E402
 from rectification import services, tallies  # noqa: E402
 from rectification.models import Measure, Plan, PlanVersion, Problem, Tally  # noqa: E402
 
@@ -156,28 +158,36 @@ def part_overview(admin, size: int, reads: int) -> list[str]:
             f"{small_size}: {small_ms:.0f} ms; ratio {big_ms / small_ms:.1f}× for {size / small_size:.0f}× the rows"]
 
 
-def _fill_tallies(cycle, levels: int) -> None:
-    """``levels`` levels × 40 keys of tally rows, one INSERT … SELECT (PostgreSQL); the levels' ids are made up."""
+def _synthetic_levels(levels: int) -> list[int]:
+    """Ids of ``levels`` organizations of a synthetic tree (orgs.synthetic, root RECSYN<n>, made on first use)."""
+    code = f"RECSYN{levels}"
+    root = Organization.objects.filter(code=code).first()
+    if root is None:
+        synthetic_tree_create(count=levels, root_code=code)
+        root = Organization.objects.get(code=code)
+    return list(Organization.objects.subtree(root.path).values_list("pk", flat=True))
+
+
+def _fill_tallies(cycle, ids: list[int]) -> None:
+    """40 keys of tally rows for each organization of ``ids``, one INSERT … SELECT (PostgreSQL)."""
     table = connection.ops.quote_name(Tally._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE cycle_id = %s", [cycle.pk])
-        cursor.execute("SET session_replication_role = replica")  # made-up level ids: no foreign-key check
         cursor.execute(
             f"INSERT INTO {table} (cycle_id, organization_id, dimension, key, count) "
-            f"SELECT %s, 1000000 + l, CASE WHEN k < 4 THEN 'plan' WHEN k < 8 THEN 'measure' ELSE 'due' END, "
+            f"SELECT %s, o.id, CASE WHEN k < 4 THEN 'plan' WHEN k < 8 THEN 'measure' ELSE 'due' END, "
             f"CASE WHEN k < 4 THEN 's' || k WHEN k < 8 THEN 'm' || k ELSE to_char(DATE '2031-01-01' + k * 7, "
-            f"'YYYY-MM-DD') END, 1 + (l * k) %% 50 FROM generate_series(1, %s) l, generate_series(0, 39) k",
-            [cycle.pk, levels])
-        cursor.execute("SET session_replication_role = DEFAULT")
+            f"'YYYY-MM-DD') END, 1 + (o.id * k) %% 50 FROM {connection.ops.quote_name(Organization._meta.db_table)} o, "
+            f"generate_series(0, 39) k WHERE o.id = ANY(%s)", [cycle.pk, ids])
         cursor.execute(f"ANALYZE {table}")
 
 
-def _read_ms(cycle, levels: int, reads: int) -> tuple[float, float]:
+def _read_ms(cycle, ids: list[int], reads: int) -> tuple[float, float]:
     rng = random.Random(0)
     today = datetime.date(YEAR, 6, 1)
     times = []
     for _read in range(reads):
-        level = Organization(pk=1000000 + rng.randint(1, levels))
+        level = Organization(pk=rng.choice(ids))
         started = time.perf_counter()
         counts = tallies.level_counts(cycle=cycle, organization=level, today=today)
         times.append(time.perf_counter() - started)
@@ -190,15 +200,16 @@ def part_counts(admin, levels: int, reads: int) -> list[str]:
     if connection.vendor != "postgresql":
         return ["counts: PostgreSQL only (skipped)"]
     cycle = _cycle(admin)
+    ids = _synthetic_levels(levels)
     with transaction.atomic():
-        _fill_tallies(cycle, 1000)
-    small = _read_ms(cycle, 1000, reads)
+        _fill_tallies(cycle, ids[:1000])
+    small = _read_ms(cycle, ids[:1000], reads)
     with transaction.atomic():
-        _fill_tallies(cycle, levels)
-    big = _read_ms(cycle, levels, reads)
+        _fill_tallies(cycle, ids)
+    big = _read_ms(cycle, ids, reads)
     with transaction.atomic():
         Tally.objects.filter(cycle=cycle).delete()
-    return [f"counts: level_counts on {levels * 40:,} tally rows ({levels:,} levels): median {big[0]:.2f} ms, "
+    return [f"counts: level_counts on {len(ids) * 40:,} tally rows ({len(ids):,} levels): median {big[0]:.2f} ms, "
             f"p95 {big[1]:.2f} ms of {reads}; baseline on 40,000 rows: median {small[0]:.2f} ms; ratio "
             f"{big[0] / small[0]:.2f}×"]
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
 from rectification.choices import MeasureKind, MidyearRating, ProblemSource
-from rectification.models import Measure, Plan, Problem, ProgressReport
+from rectification.models import Measure, Plan, Problem, ProgressReport, RectificationSettings
 from standards.choices import Grade
 
 
@@ -105,3 +105,13 @@ class LetterForm(forms.Form):
 
 
 MIDYEAR_CHOICES = [("", "—"), *MidyearRating.choices]
+
+
+class SettingsForm(forms.Form):
+    """The cycle's rectification numbers (seeds/001, seeds/002 defaults)."""
+
+    min_problems = forms.IntegerField(label=_label(RectificationSettings, "min_problems"), min_value=0, max_value=20)
+    committee_plan_due = forms.DateField(label=_label(RectificationSettings, "committee_plan_due"), widget=DateInput())
+    plan_due = forms.DateField(label=_label(RectificationSettings, "plan_due"), widget=DateInput())
+    midyear_due = forms.DateField(label=_label(RectificationSettings, "midyear_due"), widget=DateInput())
+    ends_on = forms.DateField(label=_label(RectificationSettings, "ends_on"), widget=DateInput())

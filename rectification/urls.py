@@ -10,6 +10,7 @@ urlpatterns = [
     path("cycles/<int:cycle_pk>/deductions/<int:deduction_pk>/problem/", views.problem_from_deduction,
          name="from_deduction"),
     path("cycles/<int:cycle_pk>/vetoes/<int:veto_pk>/problem/", views.problem_from_veto, name="from_veto"),
+    path("cycles/<int:cycle_pk>/settings/", views.settings_page, name="settings"),
     path("cycles/<int:cycle_pk>/levels/<int:level_pk>/", views.level_page, name="level"),
     path("cycles/<int:cycle_pk>/levels/<int:level_pk>/approve/", views.level_approve, name="level_approve"),
     path("cycles/<int:cycle_pk>/levels/<int:level_pk>/midyear/", views.midyear_page, name="midyear"),

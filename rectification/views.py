@@ -42,6 +42,7 @@ from rectification.forms import (
     ProblemForm,
     ProgressForm,
     ReasonForm,
+    SettingsForm,
     TargetForm,
 )
 from rectification.models import Problem
@@ -398,7 +399,28 @@ def level_page(request, cycle_pk: int, level_pk: int):
         "overdue": selectors.overdue_measures(user=request.user, cycle=cycle, level=level, today=today, limit=50),
         "terms": services.common.settings_of(cycle), "today": today,
         "own_plan": level.pk != cycle.owner_id,
+        "can_set": level.pk == cycle.owner_id and org_access.can_manage(request.user, level),
     })
+
+
+SETTINGS_FIELDS = ("min_problems", "committee_plan_due", "plan_due", "midyear_due", "ends_on")
+
+
+@login_required
+def settings_page(request, cycle_pk: int):
+    """The cycle's owner sets the problems required per branch and the rectification dates."""
+    cycle = cycle_access.get_cycle_for(request.user, cycle_pk, org_access.MANAGE)
+    current = services.common.settings_of(cycle)
+    form = SettingsForm(request.POST or None, initial={name: getattr(current, name) for name in SETTINGS_FIELDS})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rectification_settings_update(actor=request.user, cycle=cycle, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The rectification settings are saved."))
+            return redirect("rectification:level", cycle_pk=cycle.pk, level_pk=cycle.owner_id)
+    return render(request, "rectification/settings.html", {"cycle": cycle, "form": form})
 
 
 @login_required

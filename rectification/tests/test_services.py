@@ -5,10 +5,12 @@ import datetime
 import random
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
+from core.audit import audit_unknown_keys
 from core.models import AuditEvent
 from core.testing import make_org, make_user
 from cycles import services as cycle_services
@@ -33,6 +35,10 @@ from standards.tests.factories import make_standard
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
+
+
+def audit_actions():
+    return apps.get_app_config("rectification").audit_actions
 
 
 @pytest.fixture
@@ -349,3 +355,27 @@ def test_access_a_plan_is_seen_by_the_branch_and_above_only(world, cycle):
         services.plan_ensure(actor=world.admin_b, cycle=cycle, organization=world.branch_a1)
     with pytest.raises(Http404):  # the cycle's owner has no plan in its own cycle
         services.plan_ensure(actor=world.county_admin, cycle=cycle, organization=world.county)
+
+
+def test_every_audit_event_reads_in_words(world, cycle):
+    plan = approved_plan(world, cycle, problems=two_problems(kind="superior"))
+    measure = plan.measures.get(kind="superior")
+    services.measure_answer(actor=world.reviewer_a, measure=measure, answer="协调解决")
+    services.progress_report(actor=world.secretary_a1, measure=measure, reported_on=TODAY, text="进展", files=[png()])
+    services.measure_complete(actor=world.secretary_a1, measure=measure)
+    services.measure_verify(actor=world.reviewer_a, measure=measure)
+    services.plan_revise(actor=world.secretary_a1, plan=plan, reason="调整")
+    services.measure_update(actor=world.secretary_a1, measure=plan.measures.exclude(pk=measure.pk).get(),
+                            deadline=datetime.date(YEAR, 12, 1), liaison_leader="新领导")
+    services.plan_update(actor=world.admin_a, plan=services.plan_ensure(actor=world.admin_a, cycle=cycle,
+                                                                        organization=world.town_a),
+                         overall_targets=[{"from": "average", "to": "advanced", "share": "0.4"}])
+    services.midyear_rate(actor=world.reviewer_a, cycle=cycle, level=world.town_a, ratings=[
+        {"organization_id": world.branch_a2.pk, "rating": "criticize", "reason": "走过场",
+         "new_deadline": datetime.date(YEAR, 12, 20)}])
+    services.rectification_settings_update(actor=world.county_admin, cycle=cycle, min_problems=3)
+    events = AuditEvent.objects.filter(action__in=list(audit_actions()))
+    assert events.count() > 15
+    for event in events:
+        assert not audit_unknown_keys(event), (event.action, audit_unknown_keys(event))
+        assert event.action_label != event.action

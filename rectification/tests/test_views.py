@@ -11,7 +11,7 @@ from python_calamine import CalamineWorkbook
 
 from core.testing import Endpoint, access_tests
 from rectification import services
-from rectification.models import Measure, MidyearCheck, Plan, Problem, RectificationJob
+from rectification.models import Measure, MidyearCheck, Plan, Problem, RectificationJob, RectificationSettings
 from rectification.tests.factories import DEADLINE, PDF_BYTES, approved_plan, filed_plan, make_cycle, png, two_problems
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +159,20 @@ def test_the_responsibility_letter_prints_makes_a_pdf_and_is_completed_by_the_si
     assert signed.status_code == 302
     plan.refresh_from_db()
     assert plan.letter_scan.content_type == "application/pdf" and str(plan.letter_signed_on) == "2026-05-10"
+
+
+def test_the_cycle_owner_sets_the_rectification_numbers(client, world):
+    cycle = make_cycle(world)
+    url = reverse("rectification:settings", args=(cycle.pk,))
+    client.force_login(world.admin_a)
+    assert client.get(url).status_code == 404  # the county is above the town: not its to change
+    client.force_login(world.county_admin)
+    page = client.get(url).content.decode()
+    assert 'value="2026-04-27"' in page and 'value="2026-05-07"' in page  # seeds/002's days, this year
+    response = client.post(url, {"min_problems": 3, "committee_plan_due": "2026-04-27", "plan_due": "2026-05-07",
+                                 "midyear_due": "2026-06-30", "ends_on": "2026-06-01"})
+    assert response.status_code == 200 and "2026-06-01" not in str(RectificationSettings.objects.all())
+    assert not RectificationSettings.objects.exists()
+    client.post(url, {"min_problems": 3, "committee_plan_due": "2026-04-27", "plan_due": "2026-05-07",
+                      "midyear_due": "2026-06-30", "ends_on": "2026-11-30"})
+    assert RectificationSettings.objects.get().min_problems == 3
