@@ -46,6 +46,7 @@ from rectification.forms import (
     TargetForm,
 )
 from rectification.models import Problem
+from standards.choices import Grade
 from standards.models import Deduction, VetoMark
 
 
@@ -112,6 +113,9 @@ def _plan_page(request, cycle, organization, *, errors=(), problem_form=None, fo
         "errors": list(errors), "open_states": (MeasureState.PLANNED, MeasureState.IN_PROGRESS),
         "superior_kind": MeasureKind.SUPERIOR,
         "overall_lines": jobs.letter_context(plan)["targets"] if plan else [],
+        "overall_rows": [(n, (plan.overall_targets[n] if plan and n < len(plan.overall_targets) else {}))
+                         for n in range(OVERALL_ROWS)],
+        "ladder_grades": [(g, Grade(g).label) for g in rules.targets_for("")],
         "events": AuditEvent.objects.filter(organization=organization, action__in=list(
             _app_actions())).select_related("actor").order_by("-time")[:50] if plan else [],
     }
@@ -158,6 +162,27 @@ def _unprefixed(error: ValidationError) -> ValidationError:
                                     for message in messages_] for field, messages_ in error.message_dict.items()})
 
 
+OVERALL_ROWS = 4
+
+
+def _overall_from(data) -> list[dict] | None:
+    """A committee's overall targets as typed: rows of grade from, grade to and a percentage (None: not on the form)."""
+    if "overall-from-0" not in data:
+        return None
+    rows = []
+    for number in range(OVERALL_ROWS):
+        start, end = data.get(f"overall-from-{number}", ""), data.get(f"overall-to-{number}", "")
+        percent = (data.get(f"overall-share-{number}", "") or "").strip().rstrip("%")
+        if not (start or end or percent):
+            continue
+        try:
+            share = str(round(float(percent) / 100, 4))
+        except ValueError:
+            share = percent
+        rows.append({"from": start, "to": end, "share": share})
+    return rows
+
+
 @login_required
 @require_POST
 def plan_targets(request, pk: int):
@@ -167,7 +192,7 @@ def plan_targets(request, pk: int):
         if not form.is_valid():
             raise ValidationError({name: errors for name, errors in form.errors.items()})
         services.plan_update(actor=request.user, plan=plan, target_grade=form.cleaned_data["target_grade"],
-                             target_stars=form.cleaned_data["target_stars"])
+                             target_stars=form.cleaned_data["target_stars"], overall_targets=_overall_from(request.POST))
     except ValidationError as error:
         return _refused(request, plan.cycle, plan.organization, error)
     messages.success(request, _("The targets are saved."))

@@ -176,3 +176,18 @@ def test_the_cycle_owner_sets_the_rectification_numbers(client, world):
     client.post(url, {"min_problems": 3, "committee_plan_due": "2026-04-27", "plan_due": "2026-05-07",
                       "midyear_due": "2026-06-30", "ends_on": "2026-11-30"})
     assert RectificationSettings.objects.get().min_problems == 3
+
+
+def test_a_committee_sets_its_overall_targets_on_its_page(client, world):
+    cycle = make_cycle(world)
+    plan = services.plan_ensure(actor=world.admin_a, cycle=cycle, organization=world.town_a)
+    client.force_login(world.admin_a)
+    page = client.get(reverse("rectification:plan", args=(cycle.pk, world.town_a.pk))).content.decode()
+    assert 'name="overall-share-0" inputmode="decimal" placeholder="30%" aria-label' in page and 'value="30"' in page
+    data = {"target_grade": "", "target_stars": "", "overall-from-0": "average", "overall-to-0": "advanced",
+            "overall-share-0": "35", "overall-from-1": "", "overall-to-1": "", "overall-share-1": ""}
+    client.post(reverse("rectification:targets", args=(plan.pk,)), data)
+    plan.refresh_from_db()
+    assert plan.overall_targets == [{"from": "average", "to": "advanced", "share": "0.35"}]
+    refused = client.post(reverse("rectification:targets", args=(plan.pk,)), {**data, "overall-to-0": "lagging"})
+    assert refused.status_code == 200 and "整体晋位目标" in refused.content.decode()
