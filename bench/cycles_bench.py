@@ -166,7 +166,8 @@ def truncate_cycles() -> None:
         Tally, StepRecord, DepartmentInput, DeadlineExtension, LevelList, SurveyAnswer, CycleAttachment, CycleStandard,
         Grading, Cycle))
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {tables}")
+        # CASCADE: later apps' tables (ballots_ballotsession, ...) reference cycles_grading.
+        cursor.execute(f"TRUNCATE {tables} CASCADE")
 
 
 def million_tree(count: int, seed: int) -> Organization:

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "cycles",
     "ballots",
     "ledgers",
+    "members",
+    "pledges",
     "rectification",
     # After core, whose db_worker (the same worker, with a heartbeat) takes the place of django_tasks_db's.
     "django_tasks",
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "core.middleware.DatabaseBusyMiddleware",
 ]
@@ -194,6 +197,24 @@ SECURE_HSTS_SECONDS = int(os.environ.get("JINWEI_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("JINWEI_HSTS_INCLUDE_SUBDOMAINS", True)
 # Served over HTTPS only: plain HTTP requests are redirected (off when a proxy in front already does it).
 SECURE_SSL_REDIRECT = env_bool("JINWEI_SSL_REDIRECT", False)
+
+# Content-Security-Policy (django-csp): every asset is served by the site itself, and no page
+# carries an inline script, inline style or event handler; scripts and styles are static files.
+# data: images are the QR codes' and the browser's own; framing is refused as X-Frame-Options does.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 # HSTS preloading is a registration of the domain with the browsers' vendors, which an intranet host cannot do.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 

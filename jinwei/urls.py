@@ -8,6 +8,8 @@ urlpatterns = [
     path("standards/", include("standards.urls")),
     path("cycles/", include("cycles.urls")),
     path("ledgers/", include("ledgers.urls")),
+    path("members/", include("members.urls")),
+    path("pledges/", include("pledges.urls")),
     path("rectification/", include("rectification.urls")),
     path("", include("ballots.urls")),
     path("api/", api.urls),

@@ -215,6 +215,8 @@ LANSHAN_LEDGER = [
 CHENGHUA_DISTRICT = "510108"  # 成华区's administrative division code
 CHENGHUA_SEED = 510108
 MENGZHUIWAN = "510108-01"
+WANGPING = "510108-01-001"  # 望平社区党支部, a branch of 猛追湾 street
+HONGXING = "510108-01-003"  # 红星社区党支部, another
 CHENGHUA_STREETS = ["猛追湾", "双桥子", "府青路", "二仙桥", "跳蹬河", "万年场", "双水碾", "保和", "青龙", "龙潭"]
 CHENGHUA_COMMUNITIES = (
     "望平 下涧槽 红星 新鸿 建设 杉板桥 府青 建材 李家沱 驷马桥 东站 踏水桥 圣灯 人民塘 玉双 双林 东桂 致强 "
@@ -427,6 +429,8 @@ DEMO_USERS = [
     DemoUser("sicun_secretary", "sicun-branch-2012", "黄玉生", Role.SECRETARY, SICUN, "四村党支部书记"),
     DemoUser("chenghua_admin", "chenghua-admin-2012", "刘晓燕", Role.ADMIN, CHENGHUA_DISTRICT, "成华区委组织部干部"),
     DemoUser("mzw_reviewer", "mengzhuiwan-review-2012", "陈志强", Role.REVIEWER, MENGZHUIWAN, "猛追湾街道党工委组织委员"),
+    DemoUser("wangping_secretary", "wangping-branch-2012", "徐永", Role.SECRETARY, WANGPING, "望平社区党支部书记"),
+    DemoUser("hongxing_secretary", "hongxing-branch-2012", "叶文福", Role.SECRETARY, HONGXING, "红星社区党支部书记"),
     DemoUser("chenghua_observer", "chenghua-observer-2012", "周敏", Role.OBSERVER, CHENGHUA_DISTRICT,
              "成华区委组织部督查组"),
 ]

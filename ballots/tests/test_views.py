@@ -6,6 +6,7 @@ import re
 from urllib.parse import unquote
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -38,7 +39,12 @@ def test_the_voting_page_needs_no_login_and_sets_no_cookie(client, session):
     assert response.status_code == 200 and not response.cookies
     page = response.content.decode()
     assert 'name="code"' in page and page.count('type="radio" name="answer"') == 3
-    assert "<img" not in page and "<link" not in page and len(response.content) < 8000  # light on a slow connection
+    # Light on a slow connection: no image, and beside the page only its own small stylesheet and
+    # script (files, as the Content-Security-Policy allows no inline code; cached after the first page).
+    assert "<img" not in page and page.count("<link") == 1 and page.count("<script") == 1
+    assets = [settings.BASE_DIR / "static" / name for name in ("css/phone.css", "js/ballot.js")]
+    assert all(f"/static/{path.relative_to(settings.BASE_DIR / 'static')}" in page for path in assets)
+    assert len(response.content) + sum(path.stat().st_size for path in assets) < 8000
     assert "no-store" in response["Cache-Control"]
 
 
@@ -200,7 +206,8 @@ def test_scheduling_issuing_slips_and_closing(client, world):
     page = slips.content.decode()
     shown = re.findall(r'<div class="code">([A-Z0-9]{5}-[A-Z0-9]{5})</div>', page)
     assert len(shown) == 20 and page.count('<section class="sheet">') == 2 and page.count("<svg") == 20
-    assert "@page{size:A4" in page and "dashed" in page
+    slips_css = (settings.BASE_DIR / "static/css/slips.css").read_text()
+    assert "/static/css/slips.css" in page and "@page{size:A4" in slips_css and "dashed" in slips_css
     download = unquote(re.search(r'href="data:text/csv;charset=utf-8,([^"]+)"', page).group(1))
     assert all(f"{code},http://testserver/v/{session.pk}/#{code}" in download for code in shown)
     assert BallotCode.objects.filter(session=session).count() == 20

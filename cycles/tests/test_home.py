@@ -87,3 +87,15 @@ def test_the_api_is_in_the_menu_of_system_administrators_only(client, world):
                         (make_user("root", superuser=True), True)):
         client.force_login(user)
         assert (reverse("api:openapi-view") in client.get(reverse("home")).content.decode()) is shown, user
+
+
+def test_a_returned_branch_reads_the_reason_on_its_home_page(client, world, cycle):
+    """The to-do of a returned submission says why it came back, not only that it did (issue 15's walk)."""
+    services.deadline_extend(actor=world.county_admin, cycle=cycle, organization=world.branch_a1, step="public_rating",
+                             until=TODAY, reason="补录")
+    record_own_steps(world, cycle, world.branch_a1, world.secretary_a1)
+    services.grading_return(actor=world.reviewer_a, grading=grading(cycle, world.branch_a1),
+                            reasons={"self_assessment": "自评未附会议记录"})
+    client.force_login(world.secretary_a1)
+    body = client.get(reverse("home")).content.decode()
+    assert 'class="return-reason returned"' in body and "自评未附会议记录" in body

@@ -26,14 +26,18 @@ class Command(BaseCommand):
 
         from cycles.demo import demo_cycles_load  # the cycles build on the organizations
         from ledgers.demo import demo_ledger_load  # and the ledger on the cycles
+        from members.demo import demo_members_load  # the rosters on the organizations
+        from pledges.demo import demo_pledges_load  # the pledges on the rosters and the cycles
         from rectification.demo import demo_rectification_load  # and the plans on the cycles
 
         result = demo_load()
         admin = get_user_model().objects.get(username="admin")
         opened = demo_cycles_load(admin=admin)
         entries = demo_ledger_load(admin=admin)
+        members = demo_members_load(admin=admin)
+        pledges = demo_pledges_load(admin=admin)
         plans = demo_rectification_load(admin=admin)
-        if result.changed or opened or entries or plans:
+        if result.changed or opened or entries or members or pledges or plans:
             self.stdout.write(self.style.SUCCESS(_(
                 "Demo loaded: %(organizations)d organizations, %(facts)d yearly basic facts, %(users)d users and "
                 "%(roles)d role assignments added."

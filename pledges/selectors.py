@@ -1,0 +1,60 @@
+"""Reads of pledges: an organization's and its members' for a cycle, the public board, and what waits for a user."""
+
+from django.db.models import Prefetch, Q
+
+from orgs import access as org_access
+from pledges import access, tallies
+from pledges.choices import BOARD_STATES, PledgeKind, PledgeState
+from pledges.models import BoardWithdrawal, Pledge, PledgeItem, Progress
+
+
+def pledge_list(*, cycle, organization):
+    """The organization's own pledge and its members' for a cycle, the organization's first."""
+    return (Pledge.objects.filter(cycle=cycle, organization=organization)
+            .select_related("member", "organization").order_by("-kind", "member__name", "pk"))
+
+
+def board_is_withdrawn(*, cycle, organization) -> bool:
+    return BoardWithdrawal.objects.filter(cycle=cycle, organization=organization).exists()
+
+
+def board_pledges(*, cycle, organization) -> list[Pledge]:
+    """公示栏: the organization's pledges once public, with their items and progress; members by name only."""
+    items = PledgeItem.objects.prefetch_related(Prefetch("progress", queryset=Progress.objects.only(
+        "item_id", "happened_on", "text")))
+    return list(Pledge.objects.filter(cycle=cycle, organization=organization, state__in=BOARD_STATES)
+                .select_related("member", "organization").only(
+                    "kind", "state", "result", "explanation", "member__name", "organization__name", "cycle_id")
+                .prefetch_related(Prefetch("items", queryset=items)).order_by("-kind", "member__name", "pk"))
+
+
+def pledges_to_vet(*, user, limit: int = 20) -> list[Pledge]:
+    """To-do: pledges under review that the user vets (a member's in the user's branch, an organization's just below)."""
+    if not user.is_authenticated:
+        return []
+    kept = [pk for _path, role, pk in org_access.user_roles(user)]
+    waiting = Pledge.objects.filter(state=PledgeState.SUBMITTED).filter(
+        Q(kind=PledgeKind.MEMBER) & org_access.scope_q(user, prefix="organization__")
+        | Q(kind=PledgeKind.ORGANIZATION, organization__parent_id__in=kept)
+    ).select_related("organization__parent", "member", "cycle__owner")[: limit * 3]
+    return [pledge for pledge in waiting if access.can_vet(user, pledge)][:limit]
+
+
+def pledges_returned(*, user, limit: int = 20) -> list[Pledge]:
+    """To-do: drafted pledges returned with a reason, in organizations the user keeps."""
+    if not user.is_authenticated:
+        return []
+    returned = Pledge.objects.filter(state=PledgeState.DRAFT).exclude(return_reason="").filter(
+        org_access.scope_q(user, prefix="organization__")).select_related("organization", "member", "cycle")[: limit * 3]
+    return [pledge for pledge in returned if org_access.can_edit_facts(user, pledge.organization)][:limit]
+
+
+def level_summary(*, cycle, organization) -> dict:
+    """A level's pledge counts by kind × state and kind × result, from the kept-current tallies."""
+    return tallies.level_counts(cycle=cycle, organization=organization)
+
+
+def todo_list(*, user, limit: int = 20) -> list[tuple[str, Pledge]]:
+    """What pledges await the user: ("vet", pledge) to review, ("rework", pledge) returned to redraft."""
+    return ([("vet", pledge) for pledge in pledges_to_vet(user=user, limit=limit)]
+            + [("rework", pledge) for pledge in pledges_returned(user=user, limit=limit)])
