@@ -21,7 +21,7 @@ from rectification.models import Plan, RectificationJob
 from standards.choices import Grade
 
 EXPORT_WAIT_SECONDS = 2.0  # a page waits this long for an export's file before it shows the job's page
-PRINT_CSS = "css/print.css"
+PRINT_CSS = ("css/print.css", "rectification/letter.css")
 
 __all__ = ["EXPORT_WAIT_SECONDS", "get_job_for", "job_status", "job_wait", "letter_pdf_start", "list_export_start"]
 
@@ -60,8 +60,8 @@ def _write_list(job: RectificationJob, progress) -> dict:
 
 
 def html_to_pdf(html: str) -> bytes:
-    """The print page as a PDF (A4, fonts embedded), with the print stylesheet the official forms share."""
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find(PRINT_CSS))])
+    """The letter as a PDF (A4, fonts embedded), with the official forms' print sheet and the letter's own."""
+    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find(name)) for name in PRINT_CSS])
 
 
 def letter_context(plan: Plan) -> dict:

@@ -84,13 +84,13 @@ class SubordinateRow:
             self.due and self.due < datetime.date.today())
 
 
-def level_rows(*, cycle: Cycle, level, today: datetime.date, organization_ids: list[int] | None = None) -> list[SubordinateRow]:
-    """Each active direct subordinate with its plan, its mid-year rating, its measure count and overdue
-    measures: four queries however many subordinates."""
-    subordinates = Organization.objects.filter(parent=level, dissolved_on__isnull=True).order_by("code")
-    if organization_ids is not None:
-        subordinates = subordinates.filter(pk__in=organization_ids)
-    subordinates = list(subordinates.only("pk", "name", "code", "path", "children_count", "parent_id"))
+def level_rows(*, cycle: Cycle, level, today: datetime.date, offset: int = 0,
+               limit: int | None = None) -> list[SubordinateRow]:
+    """The level's active direct subordinates (``limit`` of them from ``offset``, by code), each with its plan,
+    its mid-year rating, its measure count and overdue measures: four queries however many."""
+    subordinates = Organization.objects.filter(parent=level, dissolved_on__isnull=True).order_by("code").only(
+        "pk", "name", "code", "path", "children_count", "parent_id")
+    subordinates = list(subordinates[offset:offset + limit] if limit is not None else subordinates)
     ids = [org.pk for org in subordinates]
     plans = {p.organization_id: p for p in Plan.objects.filter(cycle=cycle, organization_id__in=ids).only(
         "pk", "organization_id", "state", "version", "target_grade", "current_grade", "approved_at")}
@@ -119,6 +119,11 @@ class LevelSummary:
     plan_lines: list[tuple[str, int]] = field(default_factory=list)
     measure_lines: list[tuple[str, int]] = field(default_factory=list)
     midyear_lines: list[tuple[str, int]] = field(default_factory=list)
+
+
+def submitted_below(*, cycle: Cycle, level) -> int:
+    """How many of the level's direct subordinates' plans wait for its review."""
+    return Plan.objects.filter(cycle=cycle, organization__parent=level, state=PlanState.SUBMITTED).count()
 
 
 def level_summary(*, cycle: Cycle, level, today: datetime.date) -> LevelSummary:

@@ -410,16 +410,31 @@ def _level(user, cycle_pk, level_pk):
     return cycle, level
 
 
+LEVEL_PAGE = 200  # subordinates per page of a level's overview: its counts cover the whole subtree at once
+
+
+def _page_of(request, count: int) -> tuple[int, int, int]:
+    """(page, offset, pages) from ?page=, the last page for a number past it."""
+    pages = max(1, -(-count // LEVEL_PAGE))
+    try:
+        page = min(max(1, int(request.GET.get("page", 1))), pages)
+    except ValueError:
+        page = 1
+    return page, (page - 1) * LEVEL_PAGE, pages
+
+
 @login_required
 def level_page(request, cycle_pk: int, level_pk: int):
     """The level's overview: its subtree's plans and measures by state, overdue, the mid-year ratings, and
     its direct subordinates one by one."""
     cycle, level = _level(request.user, cycle_pk, level_pk)
     today = timezone.localdate()
-    rows = selectors.level_rows(cycle=cycle, level=level, today=today)
+    page, offset, total = _page_of(request, level.children_count)
+    rows = selectors.level_rows(cycle=cycle, level=level, today=today, offset=offset, limit=LEVEL_PAGE)
     return render(request, "rectification/level.html", {
         "cycle": cycle, "level": level, "summary": selectors.level_summary(cycle=cycle, level=level, today=today),
-        "rows": rows, "submitted": sum(1 for r in rows if r.plan and r.plan.state == PlanState.SUBMITTED),
+        "rows": rows, "submitted": selectors.submitted_below(cycle=cycle, level=level),
+        "page": page, "pages": total, "first_row": offset + 1, "last_row": offset + len(rows),
         "can_review": org_access.can_decide_below(request.user, level),
         "overdue": selectors.overdue_measures(user=request.user, cycle=cycle, level=level, today=today, limit=50),
         "terms": services.common.settings_of(cycle), "today": today,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from core.testing import Endpoint, access_tests
-from rectification import services
+from rectification import services, views
 from rectification.models import Measure, MidyearCheck, Plan, Problem, RectificationJob, RectificationSettings
 from rectification.tests.factories import DEADLINE, PDF_BYTES, approved_plan, filed_plan, make_cycle, png, two_problems
 
@@ -191,3 +191,16 @@ def test_a_committee_sets_its_overall_targets_on_its_page(client, world):
     assert plan.overall_targets == [{"from": "average", "to": "advanced", "share": "0.35"}]
     refused = client.post(reverse("rectification:targets", args=(plan.pk,)), {**data, "overall-to-0": "lagging"})
     assert refused.status_code == 200 and "整体晋位目标" in refused.content.decode()
+
+
+def test_a_level_pages_its_subordinates_while_its_counts_cover_the_subtree(client, world, monkeypatch):
+    cycle = make_cycle(world)
+    approved_plan(world, cycle)
+    monkeypatch.setattr(views, "LEVEL_PAGE", 1)
+    client.force_login(world.admin_a)
+    url = reverse("rectification:level", args=(cycle.pk, world.town_a.pk))
+    first, second = client.get(url).content.decode(), client.get(url, {"page": 2}).content.decode()
+    assert f'data-org="{world.branch_a1.pk}"' in first and f'data-org="{world.branch_a2.pk}"' not in first
+    assert f'data-org="{world.branch_a2.pk}"' in second
+    assert 'data-overdue="2"' in first or 'data-overdue="0"' in first  # the subtree's count, on every page
+    assert client.get(url, {"page": "x"}).status_code == 200 and client.get(url, {"page": 99}).status_code == 200
