@@ -12,6 +12,7 @@ urlpatterns = [
     path("ledgers/", include("ledgers.urls")),
     path("members/", include("members.urls")),
     path("pledges/", include("pledges.urls")),
+    path("rectification/", include("rectification.urls")),
     path("", include("ballots.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,6 +7,7 @@ from cycles import selectors as cycle_selectors
 from orgs import selectors as org_selectors
 from orgs.access import MANAGING_ROLES, user_roles
 from pledges import selectors as pledge_selectors
+from rectification import selectors as rectification_selectors
 
 
 @login_required
@@ -22,6 +23,7 @@ def home(request):
         "roots": roots, "my_roles": my_roles, "has_roles": bool(roles),
         "todos": cycle_selectors.todo_list(user=user),
         "pledge_todos": pledge_selectors.todo_list(user=user),
+        "rectification_todos": rectification_selectors.todo_list(user=user),
         "overviews": cycle_selectors.level_overviews(user=user),
         # orgs.services.user_create lets administrators create users; nobody else is offered it
         "can_create_users": user.is_superuser or any(role in MANAGING_ROLES for _path, role, _pk in roles),

@@ -11,6 +11,7 @@ from ledgers.demo import demo_ledger_load
 from members.demo import demo_members_load
 from orgs.demo import demo_load
 from pledges.demo import demo_pledges_load
+from rectification.demo import demo_rectification_load
 
 
 class Command(BaseCommand):
@@ -34,7 +35,8 @@ class Command(BaseCommand):
         entries = demo_ledger_load(admin=admin)
         members = demo_members_load(admin=admin)
         pledges = demo_pledges_load(admin=admin)
-        if result.changed or opened or entries or members or pledges:
+        plans = demo_rectification_load(admin=admin)
+        if result.changed or opened or entries or members or pledges or plans:
             self.stdout.write(self.style.SUCCESS(_(
                 "Demo loaded: %(organizations)d organizations, %(facts)d yearly basic facts, %(users)d users and "
                 "%(roles)d role assignments added."
