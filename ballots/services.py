@@ -31,6 +31,7 @@ from cycles import selectors as cycle_selectors
 from cycles import services as cycle_services
 from cycles.models import Grading
 from orgs.models import Organization
+from standards import defaults as standard_defaults
 from standards import services as standard_services
 from standards.choices import Grade
 
@@ -104,7 +105,6 @@ def _answers_for(session: BallotSession) -> list[str]:
         return list(Agreement.values)
     if session.grading_id is not None:
         return cycle_selectors.grading_grades(grading=session.grading)
-    from standards import defaults as standard_defaults
 
     return [band.grade for band in standard_defaults.THREE_GRADES.bands]
 

@@ -1,8 +1,10 @@
 from django.urls import include, path
 
+from jinwei import views
 from jinwei.api import api
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("", include("core.urls")),
     path("orgs/", include("orgs.urls")),
     path("standards/", include("standards.urls")),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from orgs import paths
 from orgs.choices import Role
+from orgs.models import Organization, RoleAssignment
 
 MANAGING_ROLES = frozenset({Role.ADMIN})
 DECIDING_ROLES = frozenset({Role.ADMIN, Role.REVIEWER})
@@ -33,8 +34,6 @@ def user_roles(user) -> list[tuple[str, str, int]]:
         return []
     cached = getattr(user, "_jinwei_roles", None)
     if cached is None:
-        from orgs.models import RoleAssignment
-
         cached = list(
             RoleAssignment.objects.filter(user=user, organization__dissolved_on__isnull=True).values_list(
                 "organization__path", "role", "organization_id"
@@ -133,8 +132,6 @@ def check(user, organization, action: str) -> None:
 
 def get_organization_for(user, pk, action: str = VIEW):
     """The organization with this id if the user may do ``action`` on it; 404 when not visible."""
-    from orgs.models import Organization
-
     try:
         organization = Organization.objects.select_related("parent").get(pk=int(pk))
     except (Organization.DoesNotExist, ValueError, TypeError):
@@ -145,8 +142,6 @@ def get_organization_for(user, pk, action: str = VIEW):
 
 def get_role_assignment_for(user, pk, action: str = VIEW):
     """A role assignment, reachable through its organization's access rule."""
-    from orgs.models import RoleAssignment
-
     try:
         assignment = RoleAssignment.objects.select_related("organization", "user").get(pk=int(pk))
     except (RoleAssignment.DoesNotExist, ValueError, TypeError):

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from core.browser_testing import zh
-from core.testing import build_world
 from cycles import services as cycle_services
+from orgs.testing import build_world
 from rectification.models import Measure, MidyearCheck, Plan
 from rectification.tests.factories import png_bytes
 from standards import services as standard_services

@@ -6,8 +6,9 @@ Real threads on real connections (on PostgreSQL the row lock decides; on SQLite 
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.testing import make_user, race
+from core.testing import race
 from orgs.choices import Role
+from orgs.testing import make_user
 from rectification import services, tallies
 from rectification.models import Plan, PlanVersion
 from rectification.tests.factories import approved_plan, filed_plan, make_cycle, png

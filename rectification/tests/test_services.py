@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from core.audit import audit_unknown_keys
 from core.models import AuditEvent
-from core.testing import make_org, make_user
 from cycles import services as cycle_services
 from cycles.models import Grading
 from orgs.choices import Role
+from orgs.testing import make_org, make_user
 from rectification import access, rules, selectors, services, tallies
 from rectification.choices import MeasureReview, MeasureState, PlanState
 from rectification.models import Measure, MidyearCheck, Plan, PlanVersion, Problem, Supporter

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from core.testing import build_world
 from cycles import services as cycle_services
 from ledgers.models import LedgerEntry
+from orgs.testing import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,10 +1,17 @@
-"""``manage.py load_demo``: the demo organizations, facts and logins (orgs.demo); safe to run again."""
+"""``manage.py load_demo``: each app's demo data, lower layers first (organizations, cycles, ledgers), and the
+demo logins; safe to run again."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from cycles.demo import demo_cycles_load
+from ledgers.demo import demo_ledger_load
+from members.demo import demo_members_load
 from orgs.demo import demo_load
+from pledges.demo import demo_pledges_load
+from rectification.demo import demo_rectification_load
 
 
 class Command(BaseCommand):
@@ -22,14 +29,6 @@ class Command(BaseCommand):
             # The demo's users, a superuser among them, have passwords printed in the README.
             raise CommandError(_("This looks like a production site (JINWEI_DEBUG=false): the demo's users have "
                                  "published passwords. Run load_demo --force only if you really mean to."))
-        from django.contrib.auth import get_user_model
-
-        from cycles.demo import demo_cycles_load  # the cycles build on the organizations
-        from ledgers.demo import demo_ledger_load  # and the ledger on the cycles
-        from members.demo import demo_members_load  # the rosters on the organizations
-        from pledges.demo import demo_pledges_load  # the pledges on the rosters and the cycles
-        from rectification.demo import demo_rectification_load  # and the plans on the cycles
-
         result = demo_load()
         admin = get_user_model().objects.get(username="admin")
         opened = demo_cycles_load(admin=admin)

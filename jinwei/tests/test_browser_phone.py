@@ -10,10 +10,10 @@ from playwright.sync_api import expect
 from ballots import services as ballot_services
 from ballots.tests.factories import make_session
 from core.browser_testing import zh
-from core.testing import build_world
 from cycles import services as cycle_services
 from cycles.models import Grading
 from orgs import services as org_services
+from orgs.testing import build_world
 from standards.tests.factories import make_standard
 
 pytestmark = pytest.mark.browser
