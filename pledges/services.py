@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.services import audit_record
+from core.services import audit_record, snapshot
 from cycles.access import require
 from members.choices import MemberStatus
 from pledges import access, tallies
@@ -118,7 +118,7 @@ def pledge_item_add(*, actor, pledge: Pledge, category: str, content: str, deadl
                          baseline=baseline, target=target, deadline=deadline, cycle=pledge.cycle)
     item = PledgeItem.objects.create(pledge=pledge, **cleaned)
     audit_record(actor=actor, obj=item, organization=pledge.organization, action="pledge.item_add",
-                 after={k: str(v) for k, v in cleaned.items()})
+                 after=snapshot(item, list(cleaned)))
     return item
 
 
