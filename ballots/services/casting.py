@@ -1,0 +1,240 @@
+"""Casting a ballot with a one-time code, and the counters of wrong codes per client."""
+
+import datetime
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ballots.models import Ballot, BallotCode, BallotSession, CodeGuesses, random_key
+from ballots.services.codes import code_hash, grouped, normalized_code
+from ballots.services.common import CODE_ALPHABET, RECEIPT_LENGTH, refuse, session_answers
+
+
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or behind a proxy the header it sets (settings.CLIENT_ADDRESS_HEADER)."""
+    if settings.CLIENT_ADDRESS_HEADER:
+        forwarded = request.META.get("HTTP_" + settings.CLIENT_ADDRESS_HEADER.upper().replace("-", "_"), "")
+        if forwarded:  # the proxy adds the address it saw last: what comes before it, a client can write
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR") or ""
+
+
+def client_key(address: str | None, session_id: int) -> str:
+    """The keyed hash that stands for a client's address in one session's guess counters (the address
+    is never kept); one ballot's wrong codes do not slow the same room's phones in another."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"ballot-client:{session_id}:{address or ''}".encode(),
+                    hashlib.sha256).hexdigest()
+
+
+class GuessesLimited(ValidationError):
+    """A refusal before the code is even looked at: this client tried too many wrong codes."""
+
+    def __init__(self, *, until: datetime.datetime, blocked: bool):
+        self.until = until
+        self.blocked = blocked
+        self.wait_seconds = max(1, int((until - timezone.now()).total_seconds() + 0.999))
+        if blocked:
+            message = _("Too many wrong codes were tried from this device, so it may not vote until %(time)s. "
+                        "If you hold a valid code, please ask the ballot's organizers for help.") % {
+                "time": timezone.localtime(until).strftime("%H:%M")}
+        else:
+            message = _("Too many wrong codes were tried from this device. Please wait %(seconds)d seconds "
+                        "and try again.") % {"seconds": self.wait_seconds}
+        super().__init__({"code": message})
+
+
+@dataclass(frozen=True)
+class Cast:
+    """What a voter takes away: the receipt to find in the published list, and the session voted in."""
+
+    receipt: str
+    session: BallotSession
+
+    @property
+    def receipt_display(self) -> str:
+        return grouped(self.receipt, 4)
+
+
+# A cast is plain SQL: building the queries with the ORM cost the voting rush more than the
+# database's work (docs/benchmarks.md). The write comes first and checks everything a cast needs in
+# the database itself: the session is open, the answer is one of its answers, this client is not
+# asked to wait, the code is the session's and unused. Only a refused cast reads the session again,
+# to say why. On PostgreSQL the write is one statement (``_CAST_SQL``), atomic without a BEGIN and
+# COMMIT of its own: a cast is one round trip to the server. It takes the session row FOR SHARE, so
+# casts share it and never wait on each other, while session_close's FOR UPDATE waits for the casts
+# under way and the casts after it find the session closed (PostgreSQL checks a locked row's
+# condition again once the lock is granted; Django's select_for_update has no shared mode). SQLite
+# has no writing WITH: it reads the session, checks it in Python and writes, in one write transaction
+# (transaction_mode IMMEDIATE in settings), which orders casts and the close the same way.
+# Caveat: PostgreSQL lets new share lockers in while an exclusive locker waits, so a close run
+# during a steady stream of casts waits for a gap between them (seen in test_concurrency); closing
+# after the closing time, when casts are refused anyway and short, is the usual case.
+_SESSION_SQL = (
+    "SELECT s.id, s.title, s.question_kind, s.answers, s.grading_id, s.opens_at, s.closes_at, s.closed, "
+    "(SELECT g.refuse_until FROM {guesses} g WHERE g.client = %s AND g.refuse_until > %s), "
+    "(SELECT g.blocked FROM {guesses} g WHERE g.client = %s) FROM {sessions} s WHERE s.id = %s"
+)
+_CAST_SQL = (
+    "WITH open_session AS (SELECT id FROM {sessions} WHERE id = %s AND NOT closed AND opens_at <= %s AND closes_at > %s "
+    "AND answers ? %s AND NOT EXISTS (SELECT 1 FROM {guesses} WHERE client = %s AND refuse_until > %s) FOR SHARE), "
+    "spent AS (UPDATE {codes} SET used = true WHERE session_id = (SELECT id FROM open_session) AND code_hash = %s "
+    "AND NOT used RETURNING session_id), "
+    "inserted AS (INSERT INTO {ballots} (id, session_id, answer, receipt) SELECT %s, session_id, %s, %s FROM spent "
+    "RETURNING 1) "
+    "SELECT s.id, s.title, s.question_kind, s.answers, s.grading_id, s.opens_at, s.closes_at, s.closed, "
+    "EXISTS (SELECT 1 FROM inserted) FROM {sessions} s WHERE s.id = %s"
+)
+_TABLES = {"sessions": BallotSession, "guesses": CodeGuesses, "codes": BallotCode, "ballots": Ballot}
+
+
+def _sql(template: str) -> str:
+    return template.format(**{name: connection.ops.quote_name(model._meta.db_table) for name, model in _TABLES.items()})
+
+
+def _session(row) -> BallotSession:
+    """The session from the first columns of ``row``: id, title, question kind, answers, grading, opening and
+    closing times, closed."""
+    if row is None:
+        raise Http404
+    pk, title, kind, answers, grading_id, opens_at, closes_at, closed = row[:8]
+    return BallotSession(id=pk, title=title, question_kind=kind, grading_id=grading_id,
+                         answers=json.loads(answers) if isinstance(answers, str) else answers,
+                         opens_at=_aware(opens_at), closes_at=_aware(closes_at), closed=bool(closed))
+
+
+def _aware(value) -> datetime.datetime | None:
+    """A time as read by plain SQL: SQLite answers text or a naive time in UTC."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+def _session_for_cast(cursor, session_id: int, client: str, now: datetime.datetime):
+    """The session, and until when this client is refused (or None) and whether it is blocked."""
+    moment = connection.ops.adapt_datetimefield_value(now)
+    cursor.execute(_sql(_SESSION_SQL), [client, moment, client, session_id])
+    row = cursor.fetchone()
+    session = _session(row)
+    return session, _aware(row[8]), bool(row[9])
+
+
+def _spend(*, session_id: int, hashed: str, answer: str, receipt: str, client: str,
+           now: datetime.datetime) -> tuple[BallotSession, bool]:
+    """Spend the code and insert the ballot, if the session is open, the answer one of its answers,
+    the client not asked to wait, and the code the session's and unused: (the session, cast or not)."""
+    moment = connection.ops.adapt_datetimefield_value(now)
+    key = Ballot._meta.pk.get_db_prep_value(random_key(), connection)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_sql(_CAST_SQL), [session_id, moment, moment, answer, client, moment, hashed, key, answer,
+                                             receipt, session_id])
+            row = cursor.fetchone()
+            return _session(row), bool(row and row[8])
+        with transaction.atomic():
+            session, refuse_until, _blocked = _session_for_cast(cursor, session_id, client, now)
+            if (refuse_until is not None or session.closed or not session.opens_at <= now < session.closes_at
+                    or answer not in session_answers(session)):
+                return session, False
+            cursor.execute(_sql("UPDATE {codes} SET used = %s WHERE session_id = %s AND code_hash = %s AND used = %s"),
+                           [True, session_id, hashed, False])
+            if cursor.rowcount != 1:
+                return session, False
+            cursor.execute(_sql("INSERT INTO {ballots} (id, session_id, answer, receipt) VALUES (%s, %s, %s, %s)"),
+                           [key, session_id, answer, receipt])
+    return session, True
+
+
+def ballot_cast(*, session_id: int, code: str, answer: str, client: str | None = None) -> Cast:
+    """Cast one anonymous ballot with a one-time code and return its receipt. No actor: whoever
+    holds a code votes once; ``client`` is the keyed hash of the voter's address (``client_key``),
+    used only to count wrong codes.
+
+    Unknown, mistyped, forged and used codes are refused alike, so a refusal tells nothing about
+    which codes exist; a refused answer leaves the code unused. The code is spent by a conditional
+    UPDATE (``used = false``) in the statement or transaction that inserts the ballot: of many
+    requests with one code exactly one changes a row. A successful cast on PostgreSQL is one
+    statement (``_spend``); a refused one then reads the session to say why.
+    """
+    try:
+        session_id = int(session_id)
+    except (ValueError, TypeError):
+        raise Http404 from None
+    if not 0 < session_id < 2**63:  # no such session, and beyond what the database compares with
+        raise Http404
+    for _attempt in range(3):  # a receipt drawn twice in one session (about 1 in 10⁵ per session): draw again
+        try:
+            return _cast(session_id=session_id, code=code, answer=answer, client=client or "")
+        except IntegrityError:
+            continue
+    raise IntegrityError("three receipts drawn twice in a row")
+
+
+def _cast(*, session_id: int, code, answer, client: str) -> Cast:
+    now = timezone.now()
+    normalized = normalized_code(code)
+    if isinstance(answer, str) and normalized is not None:
+        receipt = "".join(secrets.choice(CODE_ALPHABET) for _n in range(RECEIPT_LENGTH))
+        session, cast = _spend(session_id=session_id, hashed=code_hash(normalized), answer=answer, receipt=receipt,
+                               client=client, now=now)
+        if cast:
+            return Cast(receipt=receipt, session=session)
+    # Refused: read the session as it is now and say why, in the order a voter should hear it.
+    with connection.cursor() as cursor:
+        session, refuse_until, blocked = _session_for_cast(cursor, session_id, client, now)
+    try:
+        if refuse_until is not None:
+            raise GuessesLimited(until=refuse_until, blocked=blocked)
+        if session.closed or now >= session.closes_at:
+            refuse("session", _("This ballot has ended."))
+        if now < session.opens_at:
+            refuse("session", _("This ballot opens at %(time)s.") % {
+                "time": timezone.localtime(session.opens_at).strftime("%Y-%m-%d %H:%M")})
+        if not isinstance(answer, str) or answer not in session_answers(session):
+            refuse("answer", _("Answer: please choose one of the answers offered."))
+    except GuessesLimited:
+        if client:
+            guess_failed(client=client)  # hammering while asked to wait counts too
+        raise
+    if client:
+        guess_failed(client=client)
+    refuse("code", _("This code is not valid for this ballot or has already been used."))
+
+
+def guess_failed(*, client: str) -> CodeGuesses:
+    """Count one wrong code from a client; slow it after a few, block it after more (settings)."""
+    now = timezone.now()
+    window = datetime.timedelta(minutes=settings.BALLOT_GUESS_WINDOW_MINUTES)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                guesses = CodeGuesses.objects.select_for_update().filter(client=client).first()
+                if guesses is None:
+                    guesses = CodeGuesses.objects.create(client=client, failures=0, window_started_at=now, expires_at=now)
+                if guesses.window_started_at + window <= now and not (guesses.blocked and guesses.refuse_until and guesses.refuse_until > now):
+                    guesses.failures, guesses.window_started_at, guesses.blocked = 0, now, False
+                guesses.failures += 1
+                if guesses.failures >= settings.BALLOT_GUESS_BLOCK_AFTER:
+                    guesses.blocked = True
+                    guesses.refuse_until = max(guesses.refuse_until or now, now + datetime.timedelta(
+                        minutes=settings.BALLOT_GUESS_BLOCK_MINUTES))
+                elif guesses.failures >= settings.BALLOT_GUESS_SLOW_AFTER:
+                    guesses.refuse_until = now + datetime.timedelta(seconds=settings.BALLOT_GUESS_WAIT_SECONDS)
+                guesses.expires_at = max(guesses.window_started_at + window, guesses.refuse_until or now)
+                guesses.save()
+                # Counters past their time are forgotten (the index on expires_at keeps this cheap).
+                CodeGuesses.objects.filter(expires_at__lt=now - window).delete()
+                return guesses
+        except IntegrityError:  # two first failures at once: the other one created the row
+            continue
+    raise IntegrityError("guess counter")
