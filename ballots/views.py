@@ -13,9 +13,11 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -36,7 +38,7 @@ from orgs import access as org_access
 def _public_session(session_id) -> BallotSession:
     try:
         return BallotSession.objects.only(
-            "id", "title", "answers", "opens_at", "closes_at", "closed", "question_kind", "grade_voted_on",
+            "id", "title", "answers", "opens_at", "closes_at", "closed", "opened_at", "question_kind", "grade_voted_on",
             "tallies").get(pk=int(session_id))
     except (BallotSession.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
@@ -110,7 +112,8 @@ def session_list(request, org_pk: int):
             try:
                 session = services.session_create(
                     actor=request.user, organization=organization, purpose=data["purpose"], grading=data["grading"],
-                    title=data["title"], opens_at=data["opens_at"], closes_at=data["closes_at"], quorum=data["quorum"])
+                    title=data["title"], opens_at=data["opens_at"], closes_at=data["closes_at"], quorum=data["quorum"],
+                    voters=data["voters"])
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -118,11 +121,27 @@ def session_list(request, org_pk: int):
                 return redirect("ballots:detail", pk=session.pk)
     return render(request, "ballots/list.html", {
         "organization": organization, "sessions": selectors.session_list(user=request.user, organization=organization),
-        "form": form, "can_run": access.can_run(request.user, organization)})
+        "form": form, "can_run": access.can_run(request.user, organization),
+        "has_below": organization.children.exists()})
 
 
-def _detail_page(request, session, *, codes_form=None, paper_form=None, close_errors=None, status=200):
+BELOW_PER_PAGE = 50
+
+
+@login_required
+def sessions_below(request, org_pk: int):
+    """The ballots of every organization under this one, with voters, codes issued, ballots cast and
+    quorum, for the superior who watches that no one fills a ballot box alone."""
+    organization = org_access.get_organization_for(request.user, org_pk)
+    page = Paginator(selectors.sessions_below(user=request.user, level=organization), BELOW_PER_PAGE).get_page(
+        request.GET.get("page"))
+    return render(request, "ballots/below.html", {"organization": organization, "page": page})
+
+
+def _detail_page(request, session, *, codes_form=None, paper_form=None, close_errors=None, open_errors=None,
+                 status=200):
     results = selectors.session_results(user=request.user, session=session)
+    can_run = access.can_run(request.user, session.organization)
     answers = services.session_answers(session)
     counts = [(answer_label(answer), (results or {}).get("counts", {}).get(answer, 0)) for answer in answers]
     return render(request, "ballots/detail.html", {
@@ -131,7 +150,10 @@ def _detail_page(request, session, *, codes_form=None, paper_form=None, close_er
         "tallies": [(tally, [(answer_label(a), n) for a, n in tally.counts.items()])
                     for tally in selectors.paper_tally_list(session=session)],
         "codes_form": codes_form or CodesForm(), "paper_form": paper_form or PaperTallyForm(answers=answers),
-        "close_errors": close_errors or [], "can_run": access.can_run(request.user, session.organization),
+        "close_errors": close_errors or [], "can_run": can_run,
+        "second_person": can_run and access.is_second_person(request.user, session,
+                                                             first_person_id=session.created_by_id),
+        "open_errors": open_errors or [],
         "States": SessionState,
         "vote_url": request.build_absolute_uri(reverse("ballots:vote", args=[session.pk])),
     }, status=status)
@@ -185,6 +207,20 @@ def codes_generate(request, pk: int):
                 "download": "data:text/csv;charset=utf-8," + quote("\ufeff" + listing.getvalue()),
                 "filename": f"ballot-{session.pk}-codes.csv"})
     return _detail_page(request, session, codes_form=form, status=400)
+
+
+@login_required
+@require_POST
+def session_open(request, pk: int):
+    """开启投票: a second person opens the ballot once its codes are issued."""
+    session = access.get_session_for(request.user, pk, access.RUN)
+    try:
+        session = services.session_open(actor=request.user, session=session)
+    except ValidationError as error:
+        return _detail_page(request, session, open_errors=error.messages, status=400)
+    messages.success(request, _("The ballot is open: the codes handed out can vote from %(time)s.") % {
+        "time": timezone.localtime(max(session.opens_at, session.opened_at)).strftime("%Y-%m-%d %H:%M")})
+    return redirect("ballots:detail", pk=session.pk)
 
 
 @login_required

@@ -146,13 +146,15 @@ def open_session(codes: int) -> tuple[BallotSession, list[str]]:
     stamp = f"{time.time_ns() % 10**12}"
     organization = make_org(None, name=f"测评基准{stamp}", code=f"BALBENCH{stamp}")
     admin = make_user(f"ballot_bench_{stamp}", roles=[(organization, Role.ADMIN)])
+    second = make_user(f"ballot_bench_second_{stamp}", roles=[(organization, Role.ADMIN)])  # opens it
     now = timezone.now()
     session = services.session_create(actor=admin, organization=organization, purpose="satisfaction",
                                        opens_at=now - datetime.timedelta(minutes=1),
-                                       closes_at=now + datetime.timedelta(hours=2), quorum=0)
+                                       closes_at=now + datetime.timedelta(hours=2), quorum=1, voters=codes)
     issued: list[str] = []
     while len(issued) < codes:
         issued += services.codes_generate(actor=admin, session=session, count=min(services.MAX_CODES, codes - len(issued)))
+    session = services.session_open(actor=second, session=session)
     return session, issued
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from orgs import paths
 from orgs.choices import Role
+from orgs.models import Organization, RoleAssignment
 
 MANAGING_ROLES = frozenset({Role.ADMIN})
 DECIDING_ROLES = frozenset({Role.ADMIN, Role.REVIEWER})
@@ -33,8 +34,6 @@ def user_roles(user) -> list[tuple[str, str, int]]:
         return []
     cached = getattr(user, "_jinwei_roles", None)
     if cached is None:
-        from orgs.models import RoleAssignment
-
         cached = list(
             RoleAssignment.objects.filter(user=user, organization__dissolved_on__isnull=True).values_list(
                 "organization__path", "role", "organization_id"
@@ -42,6 +41,16 @@ def user_roles(user) -> list[tuple[str, str, int]]:
         )
         user._jinwei_roles = cached
     return cached
+
+
+def user_roles_before(user, moment) -> list[tuple[str, str, int]]:
+    """The user's roles as ``user_roles`` gives them, only those granted before ``moment``: a role made
+    after an event does not count for it (a ballot's second person, say)."""
+    if not user.is_authenticated:
+        return []
+    return list(RoleAssignment.objects.filter(
+        user=user, created_at__lt=moment, organization__dissolved_on__isnull=True).values_list(
+        "organization__path", "role", "organization_id"))
 
 
 def forget_roles(user) -> None:
@@ -84,12 +93,13 @@ def can_view(user, organization) -> bool:
     return any(organization.path.startswith(root) for root in scope_paths(user))
 
 
-def can_manage(user, organization) -> bool:
-    """An administrator's role on the organization or an ancestor."""
+def can_manage(user, organization, roles=None) -> bool:
+    """An administrator's role on the organization or an ancestor (of ``roles``, by default all the user's)."""
     if user.is_authenticated and user.is_superuser:
         return True
     return any(
-        role in MANAGING_ROLES and organization.path.startswith(path) for path, role, _pk in user_roles(user)
+        role in MANAGING_ROLES and organization.path.startswith(path)
+        for path, role, _pk in (user_roles(user) if roles is None else roles)
     )
 
 
@@ -97,10 +107,11 @@ def can_create_root(user) -> bool:
     return user.is_authenticated and user.is_superuser
 
 
-def can_edit_facts(user, organization) -> bool:
+def can_edit_facts(user, organization, roles=None) -> bool:
     """Administrators above it, and the organization's own secretary."""
-    return can_manage(user, organization) or any(
-        role == Role.SECRETARY and pk == organization.pk for _path, role, pk in user_roles(user)
+    return can_manage(user, organization, roles) or any(
+        role == Role.SECRETARY and pk == organization.pk
+        for _path, role, pk in (user_roles(user) if roles is None else roles)
     )
 
 
@@ -111,13 +122,14 @@ def can_decide_below(user, level) -> bool:
     return any(role in DECIDING_ROLES and pk == level.pk for _path, role, pk in user_roles(user))
 
 
-def can_decide(user, organization) -> bool:
+def can_decide(user, organization, roles=None) -> bool:
     """下管一级: a level decides on its direct subordinates only (a system administrator on any)."""
     if user.is_authenticated and user.is_superuser:
         return True
     if organization.parent_id is None:
         return False
-    return any(role in DECIDING_ROLES and pk == organization.parent_id for _path, role, pk in user_roles(user))
+    return any(role in DECIDING_ROLES and pk == organization.parent_id
+               for _path, role, pk in (user_roles(user) if roles is None else roles))
 
 
 CHECKS = {VIEW: can_view, MANAGE: can_manage, EDIT_FACTS: can_edit_facts, DECIDE: can_decide}
@@ -133,8 +145,6 @@ def check(user, organization, action: str) -> None:
 
 def get_organization_for(user, pk, action: str = VIEW):
     """The organization with this id if the user may do ``action`` on it; 404 when not visible."""
-    from orgs.models import Organization
-
     try:
         organization = Organization.objects.select_related("parent").get(pk=int(pk))
     except (Organization.DoesNotExist, ValueError, TypeError):
@@ -145,8 +155,6 @@ def get_organization_for(user, pk, action: str = VIEW):
 
 def get_role_assignment_for(user, pk, action: str = VIEW):
     """A role assignment, reachable through its organization's access rule."""
-    from orgs.models import RoleAssignment
-
     try:
         assignment = RoleAssignment.objects.select_related("organization", "user").get(pk=int(pk))
     except (RoleAssignment.DoesNotExist, ValueError, TypeError):

@@ -19,11 +19,11 @@ from ballots.services.common import (
     session_answers,
 )
 from ballots.services.paper import paper_tally_confirm, paper_tally_discard, paper_tally_enter
-from ballots.services.sessions import count_ballots, session_close, session_create
+from ballots.services.sessions import count_ballots, session_close, session_create, session_open
 
 __all__ = [
     "CODE_ALPHABET", "CODE_LENGTH", "MAX_CODES", "MAX_VOTERS", "RECEIPT_LENGTH", "Cast", "GuessesLimited",
     "ballot_cast", "client_address", "client_key", "code_hash", "codes_generate", "count_ballots", "grouped",
     "guess_failed", "normalized_code", "normalized_receipt", "paper_tally_confirm", "paper_tally_discard",
-    "paper_tally_enter", "session_answers", "session_close", "session_create",
+    "paper_tally_enter", "session_answers", "session_close", "session_create", "session_open",
 ]

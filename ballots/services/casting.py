@@ -66,7 +66,7 @@ class Cast:
 
 # A cast is plain SQL: building the queries with the ORM cost the voting rush more than the
 # database's work (docs/benchmarks.md). The write comes first and checks everything a cast needs in
-# the database itself: the session is open, the answer is one of its answers, this client is not
+# the database itself: the session is opened and open, the answer is one of its answers, this client is not
 # asked to wait, the code is the session's and unused. Only a refused cast reads the session again,
 # to say why. On PostgreSQL the write is one statement (``_CAST_SQL``), atomic without a BEGIN and
 # COMMIT of its own: a cast is one round trip to the server. It takes the session row FOR SHARE, so
@@ -79,18 +79,19 @@ class Cast:
 # during a steady stream of casts waits for a gap between them (seen in test_concurrency); closing
 # after the closing time, when casts are refused anyway and short, is the usual case.
 _SESSION_SQL = (
-    "SELECT s.id, s.title, s.question_kind, s.answers, s.grading_id, s.opens_at, s.closes_at, s.closed, "
+    "SELECT s.id, s.title, s.question_kind, s.answers, s.grading_id, s.opens_at, s.closes_at, s.closed, s.opened_at, "
     "(SELECT g.refuse_until FROM {guesses} g WHERE g.client = %s AND g.refuse_until > %s), "
     "(SELECT g.blocked FROM {guesses} g WHERE g.client = %s) FROM {sessions} s WHERE s.id = %s"
 )
 _CAST_SQL = (
-    "WITH open_session AS (SELECT id FROM {sessions} WHERE id = %s AND NOT closed AND opens_at <= %s AND closes_at > %s "
+    "WITH open_session AS (SELECT id FROM {sessions} WHERE id = %s AND NOT closed AND opened_at IS NOT NULL "
+    "AND opens_at <= %s AND closes_at > %s "
     "AND answers ? %s AND NOT EXISTS (SELECT 1 FROM {guesses} WHERE client = %s AND refuse_until > %s) FOR SHARE), "
     "spent AS (UPDATE {codes} SET used = true WHERE session_id = (SELECT id FROM open_session) AND code_hash = %s "
     "AND NOT used RETURNING session_id), "
     "inserted AS (INSERT INTO {ballots} (id, session_id, answer, receipt) SELECT %s, session_id, %s, %s FROM spent "
     "RETURNING 1) "
-    "SELECT s.id, s.title, s.question_kind, s.answers, s.grading_id, s.opens_at, s.closes_at, s.closed, "
+    "SELECT s.id, s.title, s.question_kind, s.answers, s.grading_id, s.opens_at, s.closes_at, s.closed, s.opened_at, "
     "EXISTS (SELECT 1 FROM inserted) FROM {sessions} s WHERE s.id = %s"
 )
 _TABLES = {"sessions": BallotSession, "guesses": CodeGuesses, "codes": BallotCode, "ballots": Ballot}
@@ -102,13 +103,14 @@ def _sql(template: str) -> str:
 
 def _session(row) -> BallotSession:
     """The session from the first columns of ``row``: id, title, question kind, answers, grading, opening and
-    closing times, closed."""
+    closing times, closed, opened."""
     if row is None:
         raise Http404
-    pk, title, kind, answers, grading_id, opens_at, closes_at, closed = row[:8]
+    pk, title, kind, answers, grading_id, opens_at, closes_at, closed, opened_at = row[:9]
     return BallotSession(id=pk, title=title, question_kind=kind, grading_id=grading_id,
                          answers=json.loads(answers) if isinstance(answers, str) else answers,
-                         opens_at=_aware(opens_at), closes_at=_aware(closes_at), closed=bool(closed))
+                         opens_at=_aware(opens_at), closes_at=_aware(closes_at), closed=bool(closed),
+                         opened_at=_aware(opened_at))
 
 
 def _aware(value) -> datetime.datetime | None:
@@ -126,7 +128,7 @@ def _session_for_cast(cursor, session_id: int, client: str, now: datetime.dateti
     cursor.execute(_sql(_SESSION_SQL), [client, moment, client, session_id])
     row = cursor.fetchone()
     session = _session(row)
-    return session, _aware(row[8]), bool(row[9])
+    return session, _aware(row[9]), bool(row[10])
 
 
 def _spend(*, session_id: int, hashed: str, answer: str, receipt: str, client: str,
@@ -140,11 +142,11 @@ def _spend(*, session_id: int, hashed: str, answer: str, receipt: str, client: s
             cursor.execute(_sql(_CAST_SQL), [session_id, moment, moment, answer, client, moment, hashed, key, answer,
                                              receipt, session_id])
             row = cursor.fetchone()
-            return _session(row), bool(row and row[8])
+            return _session(row), bool(row and row[9])
         with transaction.atomic():
             session, refuse_until, _blocked = _session_for_cast(cursor, session_id, client, now)
-            if (refuse_until is not None or session.closed or not session.opens_at <= now < session.closes_at
-                    or answer not in session_answers(session)):
+            if (refuse_until is not None or session.closed or session.opened_at is None
+                    or not session.opens_at <= now < session.closes_at or answer not in session_answers(session)):
                 return session, False
             cursor.execute(_sql("UPDATE {codes} SET used = %s WHERE session_id = %s AND code_hash = %s AND used = %s"),
                            [True, session_id, hashed, False])
@@ -200,6 +202,8 @@ def _cast(*, session_id: int, code, answer, client: str) -> Cast:
         if now < session.opens_at:
             refuse("session", _("This ballot opens at %(time)s.") % {
                 "time": timezone.localtime(session.opens_at).strftime("%Y-%m-%d %H:%M")})
+        if session.opened_at is None:
+            refuse("session", _("This ballot has not been opened yet: please wait until its organizers open it."))
         if not isinstance(answer, str) or answer not in session_answers(session):
             refuse("answer", _("Answer: please choose one of the answers offered."))
     except GuessesLimited:

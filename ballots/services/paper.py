@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ballots import access
 from ballots.models import BallotSession, PaperTally
 from ballots.services.common import MAX_VOTERS, is_count, locked, refuse, require_run, session_answers
 from core.services import audit_record
@@ -46,7 +47,9 @@ def paper_tally_enter(*, actor, session: BallotSession, counts: dict, issued: in
 
 @transaction.atomic
 def paper_tally_confirm(*, actor, tally: PaperTally) -> PaperTally:
-    """A second person confirms a paper tally; its counts then join the count at close."""
+    """A second person confirms a paper tally; its counts then join the count at close. The second
+    person's role must predate the opening (``access.is_second_person``): someone given a role for
+    the purpose does not count."""
     session = locked(tally.session)
     require_run(actor, session.organization)
     tally = PaperTally.objects.select_for_update().get(pk=tally.pk)
@@ -56,6 +59,10 @@ def paper_tally_confirm(*, actor, tally: PaperTally) -> PaperTally:
         refuse("tally", _("This tally is already confirmed."))
     if tally.entered_by_id == actor.pk:
         refuse("tally", _("A tally is confirmed by a second person, not by the one who entered it."))
+    if not access.is_second_person(actor, session, first_person_id=tally.entered_by_id):
+        refuse("tally", _("A tally is confirmed by a second person who held their role on %(name)s or above it "
+                          "before the ballot opened; a role granted since does not count.") % {
+            "name": session.organization.name})
     tally.confirmed_by, tally.confirmed_at = actor, timezone.now()
     tally.save(update_fields=["confirmed_by", "confirmed_at"])
     audit_record(actor=actor, obj=session, organization=session.organization, action="ballot.paper_confirm",

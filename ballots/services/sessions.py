@@ -11,14 +11,17 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ballots import access
 from ballots.choices import PURPOSE_KIND, PURPOSE_STEP, QuestionKind, Satisfaction, SessionPurpose
 from ballots.models import Ballot, BallotSession
 from ballots.services.common import MAX_VOTERS, answers_for, is_count, locked, refuse, require_run, session_answers
+from core.formatting import person
 from core.services import audit_record
+from cycles import access as cycle_access
 from cycles import selectors as cycle_selectors
 from cycles import services as cycle_services
 from cycles.models import Grading
-from orgs.models import Organization
+from orgs.models import Organization, OrganizationFacts
 from standards import services as standard_services
 from standards.choices import Grade
 
@@ -26,8 +29,13 @@ from standards.choices import Grade
 @transaction.atomic
 def session_create(*, actor, organization: Organization, purpose: str, opens_at: datetime.datetime,
                    closes_at: datetime.datetime, quorum: int = 0, grading: Grading | None = None,
-                   title: str = "") -> BallotSession:
-    """Schedule a ballot session for an organization; a step's ballot names the organization's grading."""
+                   title: str = "", voters: int | None = None) -> BallotSession:
+    """Schedule a ballot session for an organization; a step's ballot names the organization's grading.
+
+    ``voters`` is how many people it is for, which bounds the codes issued before it opens: for a
+    member review the party members in the organization's basic facts (of the cycle's year, else the
+    latest), otherwise the number stated. It opens only when a second person opens it (``session_open``).
+    """
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     require_run(actor, organization)
     if purpose not in SessionPurpose.values:
@@ -45,8 +53,19 @@ def session_create(*, actor, organization: Organization, purpose: str, opens_at:
                 "step": SessionPurpose(purpose).label})
     if opens_at is None or closes_at is None or closes_at <= opens_at:
         refuse("closes_at", _("Closing time: it must come after the opening time."))
+    if purpose == SessionPurpose.MEMBER_REVIEW:
+        voters = _members(organization, grading)
+        if not voters:
+            refuse("voters", _("Voters: a member review is for the party members of %(name)s, and its basic facts "
+                               "record none: enter the number of party members in the basic facts first.") % {
+                "name": organization.name})
+    elif not is_count(voters) or voters < 1:
+        refuse("voters", _("Voters: enter how many people this ballot is for, a whole number from 1 to %(max)d; "
+                           "no more codes than that are issued before it opens.") % {"max": MAX_VOTERS})
     if not is_count(quorum) or quorum < 1:
         refuse("quorum", _("Quorum: enter a whole number from 1 to %(max)d.") % {"max": MAX_VOTERS})
+    if quorum > voters:
+        refuse("quorum", _("Quorum: at most the number of voters, %(voters)d.") % {"voters": voters})
     grade_voted_on = ""
     if purpose == SessionPurpose.MEETING_REVIEW:
         grade_voted_on = grading.declared_grade
@@ -56,12 +75,52 @@ def session_create(*, actor, organization: Organization, purpose: str, opens_at:
     session = BallotSession(
         organization=organization, grading=grading, purpose=purpose, question_kind=PURPOSE_KIND[SessionPurpose(purpose)],
         title=(title.strip() or _default_title(organization, purpose, grade_voted_on))[:200], quorum=quorum,
-        grade_voted_on=grade_voted_on, opens_at=opens_at, closes_at=closes_at, created_by=actor)
+        voters=voters, grade_voted_on=grade_voted_on, opens_at=opens_at, closes_at=closes_at, created_by=actor,
+        created_at=timezone.now())
     session.answers = answers_for(session)
     session.save()
     audit_record(actor=actor, obj=session, organization=organization, action="ballot.session_create",
                  after={"purpose": purpose, **({"grade_voted_on": grade_voted_on} if grade_voted_on else {}),
-                        "quorum": quorum, "opens_at": opens_at.isoformat(), "closes_at": closes_at.isoformat()})
+                        "quorum": quorum, "voters": voters, "opens_at": opens_at.isoformat(),
+                        "closes_at": closes_at.isoformat()})
+    return session
+
+
+def _members(organization: Organization, grading: Grading | None) -> int:
+    """The party members in the organization's basic facts: of the grading's year, else the latest recorded."""
+    facts = OrganizationFacts.objects.filter(organization=organization)
+    if grading is not None:
+        of_year = facts.filter(year=grading.cycle.year).values_list("members_total", flat=True).first()
+        if of_year:
+            return of_year
+    return facts.order_by("-year").values_list("members_total", flat=True).first() or 0
+
+
+def _second_person_refusal(field: str, session: BallotSession, what: str) -> None:
+    refuse(field, _("%(what)s needs a second person: the superior of %(name)s, or another of its people than "
+                    "%(person)s, who scheduled it, holding their role since before the ballot opened (for opening "
+                    "it, since before it was scheduled).") % {
+        "what": what, "name": session.organization.name, "person": person(session.created_by)})
+
+
+@transaction.atomic
+def session_open(*, actor, session: BallotSession) -> BallotSession:
+    """Open the ballot for voting, from its opening time on. A second person does it (the superior, or
+    another of the organization's people than the one who scheduled it), after the codes are issued:
+    no one alone both holds the codes and lets them vote."""
+    session = locked(session)
+    require_run(actor, session.organization)
+    now = timezone.now()
+    if session.closed or now >= session.closes_at:
+        refuse("session", _("This ballot has ended; it can no longer be opened."))
+    if session.opened_at is not None:
+        refuse("session", _("This ballot is already open."))
+    if not access.is_second_person(actor, session, first_person_id=session.created_by_id):
+        _second_person_refusal("session", session, _("Opening a ballot"))
+    session.opened_by, session.opened_at = actor, now
+    session.save(update_fields=["opened_by", "opened_at"])
+    audit_record(actor=actor, obj=session, organization=session.organization, action="ballot.open",
+                 after={"voters": session.voters, "issued": session.codes.count()})
     return session
 
 
@@ -112,7 +171,8 @@ def session_close(*, actor, session: BallotSession) -> BallotSession:
 
     The session row is locked FOR UPDATE: the count waits for the casts under way (they hold it
     FOR SHARE) and every cast after it finds the session closed, so each accepted ballot is counted.
-    Paper tallies count only once a second person has confirmed them.
+    Paper tallies count only once a second person has confirmed them; the close too is a second
+    person's (``access.is_second_person``).
     """
     session = locked(session)
     require_run(actor, session.organization)
@@ -120,6 +180,8 @@ def session_close(*, actor, session: BallotSession) -> BallotSession:
         refuse("closed", _("This ballot is already closed and counted."))
     if timezone.now() < session.opens_at:
         refuse("closed", _("This ballot has not opened yet."))
+    if not access.is_second_person(actor, session, first_person_id=session.created_by_id):
+        _second_person_refusal("closed", session, _("Closing a ballot"))
     _rewrite_in_random_order(session)
     electronic = dict(session.ballots.values_list("answer").annotate(number=Count("pk")).order_by())
     confirmed = list(session.paper_tallies.filter(confirmed_by__isnull=False))
@@ -164,10 +226,15 @@ def _deliver(*, actor, session: BallotSession) -> bool:
     if step is not None:
         if session.purpose == SessionPurpose.MEETING_REVIEW and session.grade_voted_on != session.grading.declared_grade:
             return False  # the organization declared another grade since: this vote was on the one before
+        # The superior who closes a ballot does not record the organization's steps: the one who scheduled it does.
+        recorder = next((person for person in (actor, session.created_by)
+                         if cycle_access.can_record(person, session.grading)), None)
+        if recorder is None:
+            return False
         try:
             with transaction.atomic():  # a refused record leaves the count on the session, nothing half-written
                 cycle_services.step_record(
-                    actor=actor, grading=session.grading, step=step,
+                    actor=recorder, grading=session.grading, step=step,
                     held_on=timezone.localdate(min(session.tallied_at, session.closes_at)),
                     participants=tallies["ballots"], votes=dict(tallies["counts"]),
                     notes=_("Anonymous ballot: %(ballots)d ballots of %(issued)d codes.") % {

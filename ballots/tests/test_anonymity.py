@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from ballots import services
 from ballots.models import Ballot
-from ballots.tests.factories import make_session
+from ballots.tests.factories import issue_and_open, make_session
 from core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def table_text() -> str:
 
 def test_the_database_after_voting_holds_no_voter(client, world):
     session = make_session(world.secretary_a1, world.branch_a1)
-    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=24)
+    codes = issue_and_open(actor=world.secretary_a1, session=session, count=24)
     events_before = AuditEvent.objects.count()
     receipts = []
     for number, code in enumerate(codes):
@@ -76,10 +76,10 @@ def _written_order() -> list[str]:
 
 def test_the_count_leaves_no_trace_of_the_order_of_casting(world):
     session = make_session(world.secretary_a1, world.branch_a1)
-    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=30)
+    codes = issue_and_open(actor=world.secretary_a1, session=session, count=30)
     receipts = [services.ballot_cast(session_id=session.pk, code=code, answer="satisfied").receipt for code in codes]
     assert [receipt for receipt, _mark in _written_order()] == receipts  # what the count has to undo
-    services.session_close(actor=world.secretary_a1, session=session)
+    services.session_close(actor=world.reviewer_a, session=session)
     kept = _written_order()
     assert sorted(receipt for receipt, _mark in kept) == sorted(receipts)
     assert [receipt for receipt, _mark in kept] != receipts  # 1 chance in 30! of failing by luck

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from ballots import services
 from ballots.tests.factories import make_session
 from core.browser_testing import zh
 from core.testing import build_world
@@ -35,6 +36,7 @@ def test_a_phone_votes_from_the_qr_address_and_finds_its_receipt(browsing, world
     code = page.locator(".slip .code").first.inner_text()
     assert re.fullmatch(r"[A-Z0-9]{5}-[A-Z0-9]{5}", code)
     assert page.locator(".slip svg").count() == 3
+    services.session_open(actor=world.reviewer_a, session=session)  # the superior opens it
 
     voter = browsing.tab(**PHONE)
     phone = voter.goto(f"/v/{session.pk}/#{code}")  # what the QR code holds
@@ -51,6 +53,7 @@ def test_a_phone_votes_from_the_qr_address_and_finds_its_receipt(browsing, world
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", shown)
     voter.shot("receipt")
 
+    secretary.log_in_as(world.reviewer_a)  # and closes it
     page = secretary.goto(f"/ballots/{session.pk}/")
     page.get_by_role("link", name=zh("Close and count…")).click()
     page.get_by_role("button", name=zh("Yes, close and count")).click()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ballots import services
 from ballots.models import Ballot, BallotCode, BallotSession, CodeGuesses
-from ballots.tests.factories import make_session
+from ballots.tests.factories import issue_and_open, make_session
 from core.testing import race
 from jinwei.wsgi import application
 
@@ -74,7 +74,7 @@ def receipt_of(page: str) -> str:
 @pytest.mark.parametrize("request_kind", [{}, {"ACCEPT_LANGUAGE": "en"}, {"COOKIE": "django_language=en"},
                                           {"script_name": "/jinwei"}])
 def test_a_cast_is_answered_with_its_receipt(session, world, in_test_transaction, request_kind):
-    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+    (code,) = issue_and_open(actor=world.secretary_a1, session=session, count=1)
     status, headers, page = cast(session, f"{code[:5]}-{code[5:]}".lower(), **request_kind)
     assert status == "200 OK"
     assert receipt_of(page).replace("-", "") == Ballot.objects.get(session=session).receipt
@@ -88,7 +88,7 @@ def test_a_cast_is_answered_with_its_receipt(session, world, in_test_transaction
 
 @pytest.mark.parametrize("case", ["wrong code", "used code", "no answer", "ended", "other host"])
 def test_a_refused_cast_writes_nothing_and_a_wrong_code_counts_once(session, world, in_test_transaction, case):
-    code, used = services.codes_generate(actor=world.secretary_a1, session=session, count=2)
+    code, used = issue_and_open(actor=world.secretary_a1, session=session, count=2)
     services.ballot_cast(session_id=session.pk, code=used, answer="satisfied")
     form, extra = {"code": code, "answer": "satisfied"}, {}
     if case == "wrong code":
@@ -113,7 +113,7 @@ def test_a_refused_cast_writes_nothing_and_a_wrong_code_counts_once(session, wor
 
 def test_guessing_limits_hold_through_the_stack(session, world, in_test_transaction, settings):
     settings.BALLOT_GUESS_SLOW_AFTER, settings.BALLOT_GUESS_BLOCK_AFTER = 3, 8
-    good, other = services.codes_generate(actor=world.secretary_a1, session=session, count=2)
+    good, other = issue_and_open(actor=world.secretary_a1, session=session, count=2)
     assert [cast(session, "ZZZZZZZZZZ")[0] for _n in range(3)] == ["400 Bad Request"] * 3
     status, headers, _page = cast(session, good)
     assert status == "429 Too Many Requests"
@@ -131,7 +131,7 @@ def test_guessing_limits_hold_through_the_stack(session, world, in_test_transact
 @pytest.mark.django_db(transaction=True)
 def test_fifty_casts_with_one_code_through_the_stack_exactly_one_accepted(world):
     session = make_session(world.secretary_a1, world.branch_a1)
-    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+    (code,) = issue_and_open(actor=world.secretary_a1, session=session, count=1)
     statuses = race(*[lambda: cast(session, code)[0]] * 50)
     assert statuses.count("200 OK") == 1 and all(s.startswith(("200", "400", "429")) for s in statuses), statuses
     assert Ballot.objects.filter(session=session).count() == 1
