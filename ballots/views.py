@@ -44,11 +44,11 @@ def _public_session(session_id) -> BallotSession:
         raise Http404 from None
 
 
-def _vote_page(request, session, *, status=200, errors=None, answer=""):
+def _vote_page(request, session, *, status=200, errors=None, answer="", device=""):
     answers = [(value, answer_label(value)) for value in services.session_answers(session)]
     return render(request, "ballots/vote.html", {
         "session": session, "answers": answers, "errors": errors or {}, "chosen": answer,
-        "state": session.state, "States": SessionState}, status=status)
+        "device": device or services.device_token(), "state": session.state, "States": SessionState}, status=status)
 
 
 # csrf_exempt: the page involves no login and no session cookie, so there is no ambient authority
@@ -61,21 +61,28 @@ def _vote_page(request, session, *, status=200, errors=None, answer=""):
 @never_cache
 def vote(request, session_id: int):
     """投票: the question and its answers as large targets and a code field (filled from the QR code's
-    URL fragment, which browsers never send to the server); a good vote answers with its receipt."""
+    URL fragment, which browsers never send to the server); a good vote answers with its receipt.
+
+    The form carries a random device token, so that wrong codes count against this phone before they
+    count against the address a meeting room's phones share; a refusal keeps the phone's token."""
     if request.method == "GET":
         return _vote_page(request, _public_session(session_id))
-    answer = request.POST.get("answer", "")
+    answer, device = request.POST.get("answer", ""), request.POST.get("device", "")
+    address = services.client_address(request)
     try:
         cast = services.ballot_cast(session_id=session_id, code=request.POST.get("code", ""), answer=answer,
-                                    client=services.client_key(services.client_address(request), session_id))
+                                    client=services.client_key(address, session_id),
+                                    device=services.device_key(device, address, session_id))
     except services.GuessesLimited as limited:
-        response = _vote_page(request, _public_session(session_id), status=429, errors=limited.message_dict)
+        response = _vote_page(request, _public_session(session_id), status=429, errors=limited.message_dict,
+                              device=services.device_token_kept(device))
         response["Retry-After"] = str(limited.wait_seconds)
         return response
     except ValidationError as error:
         status = 409 if "session" in error.message_dict else 400
         return _vote_page(request, _public_session(session_id), status=status, errors=error.message_dict,
-                          answer=answer if "answer" not in error.message_dict else "")
+                          answer=answer if "answer" not in error.message_dict else "",
+                          device=services.device_token_kept(device))
     # The POST's own answer, not a redirect: no address ever carries a receipt or a code.
     return render(request, "ballots/receipt.html", {"session": cast.session, "receipt": cast.receipt_display})
 

@@ -8,7 +8,17 @@ to the grading step or the score sheet by themselves. By sub-topic: the session'
 casting, paper tallies, and what they share.
 """
 
-from ballots.services.casting import Cast, GuessesLimited, ballot_cast, client_address, client_key, guess_failed
+from ballots.services.casting import (
+    Cast,
+    GuessesLimited,
+    ballot_cast,
+    client_address,
+    client_key,
+    device_key,
+    device_token,
+    device_token_kept,
+    guess_failed,
+)
 from ballots.services.codes import code_hash, codes_generate, grouped, normalized_code, normalized_receipt
 from ballots.services.common import (
     CODE_ALPHABET,
@@ -23,7 +33,7 @@ from ballots.services.sessions import count_ballots, session_close, session_crea
 
 __all__ = [
     "CODE_ALPHABET", "CODE_LENGTH", "MAX_CODES", "MAX_VOTERS", "RECEIPT_LENGTH", "Cast", "GuessesLimited",
-    "ballot_cast", "client_address", "client_key", "code_hash", "codes_generate", "count_ballots", "grouped",
+    "ballot_cast", "client_address", "client_key", "device_key", "device_token", "device_token_kept", "code_hash", "codes_generate", "count_ballots", "grouped",
     "guess_failed", "normalized_code", "normalized_receipt", "paper_tally_confirm", "paper_tally_discard",
     "paper_tally_enter", "session_answers", "session_close", "session_create", "session_open",
 ]

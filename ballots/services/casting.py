@@ -1,4 +1,10 @@
-"""Casting a ballot with a one-time code, and the counters of wrong codes per client."""
+"""Casting a ballot with a one-time code, and the counters of wrong codes per device and per address.
+
+A meeting room's phones often share one address, so a phone that mistypes is slowed and then refused
+by itself (its device: a random token in the voting page's form, never a cookie), and an address only
+after far more wrong codes than a room mistypes: one phone cannot lock out the others, while a flood
+from one address, with or without tokens, is still stopped.
+"""
 
 import datetime
 import hashlib
@@ -35,14 +41,41 @@ def client_key(address: str | None, session_id: int) -> str:
                     hashlib.sha256).hexdigest()
 
 
-class GuessesLimited(ValidationError):
-    """A refusal before the code is even looked at: this client tried too many wrong codes."""
+DEVICE_TOKEN_LENGTH = 22
 
-    def __init__(self, *, until: datetime.datetime, blocked: bool):
+
+def device_token() -> str:
+    """A new device token for the voting page's form: random, and kept only as ``device_key``'s hash."""
+    return secrets.token_urlsafe(16)[:DEVICE_TOKEN_LENGTH]
+
+
+def device_token_kept(token) -> str:
+    """The token a refused phone sent, to send back in its page; "" (a new one) when it is not one of ours."""
+    if not isinstance(token, str) or len(token) != DEVICE_TOKEN_LENGTH:
+        return ""
+    return token if all(char.isascii() and (char.isalnum() or char in "-_") for char in token) else ""
+
+
+def device_key(token: str | None, address: str | None, session_id: int) -> str:
+    """The keyed hash that stands for one phone (its page's token) behind an address in one session's
+    guess counters. A request without a well-formed token shares its address's one tokenless counter."""
+    token = device_token_kept(token)
+    return hmac.new(settings.SECRET_KEY.encode(), f"ballot-device:{session_id}:{address or ''}:{token}".encode(),
+                    hashlib.sha256).hexdigest()
+
+
+class GuessesLimited(ValidationError):
+    """A refusal before the code is even looked at: this device, or its whole address, tried too many wrong codes."""
+
+    def __init__(self, *, until: datetime.datetime, blocked: bool, address: bool = False):
         self.until = until
         self.blocked = blocked
         self.wait_seconds = max(1, int((until - timezone.now()).total_seconds() + 0.999))
-        if blocked:
+        if address:
+            message = _("Too many wrong codes were tried from this network, so no phone on it may vote until "
+                        "%(time)s. If you hold a valid code, please ask the ballot's organizers for help.") % {
+                "time": timezone.localtime(until).strftime("%H:%M")}
+        elif blocked:
             message = _("Too many wrong codes were tried from this device, so it may not vote until %(time)s. "
                         "If you hold a valid code, please ask the ballot's organizers for help.") % {
                 "time": timezone.localtime(until).strftime("%H:%M")}
@@ -80,13 +113,15 @@ class Cast:
 # after the closing time, when casts are refused anyway and short, is the usual case.
 _SESSION_SQL = (
     "SELECT s.id, s.title, s.question_kind, s.answers, s.grading_id, s.opens_at, s.closes_at, s.closed, s.opened_at, "
-    "(SELECT g.refuse_until FROM {guesses} g WHERE g.client = %s AND g.refuse_until > %s), "
-    "(SELECT g.blocked FROM {guesses} g WHERE g.client = %s) FROM {sessions} s WHERE s.id = %s"
+    "(SELECT MAX(g.refuse_until) FROM {guesses} g WHERE g.client IN (%s, %s) AND g.refuse_until > %s), "
+    "(SELECT g.client FROM {guesses} g WHERE g.client IN (%s, %s) AND g.blocked AND g.refuse_until > %s "
+    "ORDER BY g.refuse_until DESC LIMIT 1) FROM {sessions} s WHERE s.id = %s"
 )
 _CAST_SQL = (
     "WITH open_session AS (SELECT id FROM {sessions} WHERE id = %s AND NOT closed AND opened_at IS NOT NULL "
     "AND opens_at <= %s AND closes_at > %s "
-    "AND answers ? %s AND NOT EXISTS (SELECT 1 FROM {guesses} WHERE client = %s AND refuse_until > %s) FOR SHARE), "
+    "AND answers ? %s AND NOT EXISTS (SELECT 1 FROM {guesses} WHERE client IN (%s, %s) AND refuse_until > %s) "
+    "FOR SHARE), "
     "spent AS (UPDATE {codes} SET used = true WHERE session_id = (SELECT id FROM open_session) AND code_hash = %s "
     "AND NOT used RETURNING session_id), "
     "inserted AS (INSERT INTO {ballots} (id, session_id, answer, receipt) SELECT %s, session_id, %s, %s FROM spent "
@@ -122,29 +157,30 @@ def _aware(value) -> datetime.datetime | None:
     return value
 
 
-def _session_for_cast(cursor, session_id: int, client: str, now: datetime.datetime):
-    """The session, and until when this client is refused (or None) and whether it is blocked."""
+def _session_for_cast(cursor, session_id: int, client: str, device: str, now: datetime.datetime):
+    """The session, until when this device or address is refused (or None), and which of the two is
+    blocked (its key, or None)."""
     moment = connection.ops.adapt_datetimefield_value(now)
-    cursor.execute(_sql(_SESSION_SQL), [client, moment, client, session_id])
+    cursor.execute(_sql(_SESSION_SQL), [client, device, moment, client, device, moment, session_id])
     row = cursor.fetchone()
     session = _session(row)
-    return session, _aware(row[9]), bool(row[10])
+    return session, _aware(row[9]), row[10]
 
 
-def _spend(*, session_id: int, hashed: str, answer: str, receipt: str, client: str,
+def _spend(*, session_id: int, hashed: str, answer: str, receipt: str, client: str, device: str,
            now: datetime.datetime) -> tuple[BallotSession, bool]:
     """Spend the code and insert the ballot, if the session is open, the answer one of its answers,
-    the client not asked to wait, and the code the session's and unused: (the session, cast or not)."""
+    neither device nor address asked to wait, and the code the session's and unused: (the session, cast or not)."""
     moment = connection.ops.adapt_datetimefield_value(now)
     key = Ballot._meta.pk.get_db_prep_value(random_key(), connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_sql(_CAST_SQL), [session_id, moment, moment, answer, client, moment, hashed, key, answer,
-                                             receipt, session_id])
+            cursor.execute(_sql(_CAST_SQL), [session_id, moment, moment, answer, client, device, moment, hashed, key,
+                                             answer, receipt, session_id])
             row = cursor.fetchone()
             return _session(row), bool(row and row[9])
         with transaction.atomic():
-            session, refuse_until, _blocked = _session_for_cast(cursor, session_id, client, now)
+            session, refuse_until, _blocked = _session_for_cast(cursor, session_id, client, device, now)
             if (refuse_until is not None or session.closed or session.opened_at is None
                     or not session.opens_at <= now < session.closes_at or answer not in session_answers(session)):
                 return session, False
@@ -157,10 +193,11 @@ def _spend(*, session_id: int, hashed: str, answer: str, receipt: str, client: s
     return session, True
 
 
-def ballot_cast(*, session_id: int, code: str, answer: str, client: str | None = None) -> Cast:
+def ballot_cast(*, session_id: int, code: str, answer: str, client: str | None = None,
+                device: str | None = None) -> Cast:
     """Cast one anonymous ballot with a one-time code and return its receipt. No actor: whoever
-    holds a code votes once; ``client`` is the keyed hash of the voter's address (``client_key``),
-    used only to count wrong codes.
+    holds a code votes once; ``client`` and ``device`` are the keyed hashes of the voter's address
+    (``client_key``) and phone (``device_key``), used only to count wrong codes.
 
     Unknown, mistyped, forged and used codes are refused alike, so a refusal tells nothing about
     which codes exist; a refused answer leaves the code unused. The code is spent by a conditional
@@ -176,27 +213,27 @@ def ballot_cast(*, session_id: int, code: str, answer: str, client: str | None =
         raise Http404
     for _attempt in range(3):  # a receipt drawn twice in one session (about 1 in 10⁵ per session): draw again
         try:
-            return _cast(session_id=session_id, code=code, answer=answer, client=client or "")
+            return _cast(session_id=session_id, code=code, answer=answer, client=client or "", device=device or "")
         except IntegrityError:
             continue
     raise IntegrityError("three receipts drawn twice in a row")
 
 
-def _cast(*, session_id: int, code, answer, client: str) -> Cast:
+def _cast(*, session_id: int, code, answer, client: str, device: str) -> Cast:
     now = timezone.now()
     normalized = normalized_code(code)
     if isinstance(answer, str) and normalized is not None:
         receipt = "".join(secrets.choice(CODE_ALPHABET) for _n in range(RECEIPT_LENGTH))
         session, cast = _spend(session_id=session_id, hashed=code_hash(normalized), answer=answer, receipt=receipt,
-                               client=client, now=now)
+                               client=client, device=device, now=now)
         if cast:
             return Cast(receipt=receipt, session=session)
     # Refused: read the session as it is now and say why, in the order a voter should hear it.
     with connection.cursor() as cursor:
-        session, refuse_until, blocked = _session_for_cast(cursor, session_id, client, now)
+        session, refuse_until, blocked = _session_for_cast(cursor, session_id, client, device, now)
     try:
         if refuse_until is not None:
-            raise GuessesLimited(until=refuse_until, blocked=blocked)
+            raise GuessesLimited(until=refuse_until, blocked=blocked is not None, address=bool(client) and blocked == client)
         if session.closed or now >= session.closes_at:
             refuse("session", _("This ballot has ended."))
         if now < session.opens_at:
@@ -208,36 +245,48 @@ def _cast(*, session_id: int, code, answer, client: str) -> Cast:
             refuse("answer", _("Answer: please choose one of the answers offered."))
     except GuessesLimited:
         if client:
-            guess_failed(client=client)  # hammering while asked to wait counts too
+            guess_failed(client=client, device=device)  # hammering while asked to wait counts too
         raise
     if client:
-        guess_failed(client=client)
+        guess_failed(client=client, device=device)
     refuse("code", _("This code is not valid for this ballot or has already been used."))
 
 
-def guess_failed(*, client: str) -> CodeGuesses:
-    """Count one wrong code from a client; slow it after a few, block it after more (settings)."""
+def guess_failed(*, client: str, device: str = "") -> None:
+    """Count one wrong code from a device behind an address (settings.BALLOT_GUESS_*): the device is slowed
+    after a few and refused for a while after more; the address only after far more, a flood's worth."""
     now = timezone.now()
+    if device:
+        _count(device, now=now, slow_after=settings.BALLOT_GUESS_SLOW_AFTER,
+               block_after=settings.BALLOT_GUESS_BLOCK_AFTER)
+    _count(client, now=now, slow_after=None, block_after=settings.BALLOT_GUESS_ADDRESS_BLOCK_AFTER)
+    # Counters past their time are forgotten (the index on expires_at keeps this cheap).
+    window = datetime.timedelta(minutes=settings.BALLOT_GUESS_WINDOW_MINUTES)
+    CodeGuesses.objects.filter(expires_at__lt=now - window).delete()
+
+
+def _count(key: str, *, now: datetime.datetime, slow_after: int | None, block_after: int) -> CodeGuesses:
+    """One more wrong code on one counter, within its window: asked to wait from ``slow_after`` on (None:
+    never), refused for BLOCK_MINUTES from ``block_after`` on."""
     window = datetime.timedelta(minutes=settings.BALLOT_GUESS_WINDOW_MINUTES)
     for _attempt in range(2):
         try:
             with transaction.atomic():
-                guesses = CodeGuesses.objects.select_for_update().filter(client=client).first()
+                guesses = CodeGuesses.objects.select_for_update().filter(client=key).first()
                 if guesses is None:
-                    guesses = CodeGuesses.objects.create(client=client, failures=0, window_started_at=now, expires_at=now)
-                if guesses.window_started_at + window <= now and not (guesses.blocked and guesses.refuse_until and guesses.refuse_until > now):
+                    guesses = CodeGuesses.objects.create(client=key, failures=0, window_started_at=now, expires_at=now)
+                still_blocked = guesses.blocked and guesses.refuse_until and guesses.refuse_until > now
+                if guesses.window_started_at + window <= now and not still_blocked:
                     guesses.failures, guesses.window_started_at, guesses.blocked = 0, now, False
                 guesses.failures += 1
-                if guesses.failures >= settings.BALLOT_GUESS_BLOCK_AFTER:
+                if guesses.failures >= block_after:
                     guesses.blocked = True
                     guesses.refuse_until = max(guesses.refuse_until or now, now + datetime.timedelta(
                         minutes=settings.BALLOT_GUESS_BLOCK_MINUTES))
-                elif guesses.failures >= settings.BALLOT_GUESS_SLOW_AFTER:
+                elif slow_after is not None and guesses.failures >= slow_after:
                     guesses.refuse_until = now + datetime.timedelta(seconds=settings.BALLOT_GUESS_WAIT_SECONDS)
                 guesses.expires_at = max(guesses.window_started_at + window, guesses.refuse_until or now)
                 guesses.save()
-                # Counters past their time are forgotten (the index on expires_at keeps this cheap).
-                CodeGuesses.objects.filter(expires_at__lt=now - window).delete()
                 return guesses
         except IntegrityError:  # two first failures at once: the other one created the row
             continue

@@ -305,27 +305,30 @@ def test_guessing_is_slowed_then_blocked_and_a_success_stores_nothing(world, ses
     settings.BALLOT_GUESS_SLOW_AFTER, settings.BALLOT_GUESS_BLOCK_AFTER = 3, 6
     good, spare = issue_and_open(actor=world.secretary_a1, session=session, count=2)
     client, other = services.client_key("203.0.113.7", session.pk), services.client_key("203.0.113.8", session.pk)
-    services.ballot_cast(session_id=session.pk, code=spare, answer="satisfied", client=client)
+    device, other_device = (services.device_key(None, address, session.pk) for address in ("203.0.113.7", "203.0.113.8"))
+    services.ballot_cast(session_id=session.pk, code=spare, answer="satisfied", client=client, device=device)
     assert not CodeGuesses.objects.exists()  # a success leaves no trace
     for _n in range(2):
         assert type(caught(lambda: services.ballot_cast(session_id=session.pk, code="ZZZZZZZZZZ", answer="satisfied",
-                                                        client=client))) is ValidationError
+                                                        client=client, device=device))) is ValidationError
     slowed = caught(lambda: services.ballot_cast(session_id=session.pk, code="ZZZZZZZZZZ", answer="satisfied",
-                                                 client=client))
+                                                 client=client, device=device))
     assert type(slowed) is ValidationError  # the third wrong code is refused as wrong, and slows what follows
-    waiting = caught(lambda: services.ballot_cast(session_id=session.pk, code=good, answer="satisfied", client=client))
+    waiting = caught(lambda: services.ballot_cast(session_id=session.pk, code=good, answer="satisfied", client=client, device=device))
     assert isinstance(waiting, services.GuessesLimited) and not waiting.blocked and 0 < waiting.wait_seconds <= 10
     assert not BallotCode.objects.get(code_hash=services.code_hash(good)).used  # the good code was not even tried
     # Another client is not slowed.
     assert type(caught(lambda: services.ballot_cast(session_id=session.pk, code="ZZZZZZZZZZ", answer="satisfied",
-                                                    client=other))) is ValidationError
-    CodeGuesses.objects.filter(client=client).update(refuse_until=timezone.now() - datetime.timedelta(seconds=1))
+                                                    client=other, device=other_device))) is ValidationError
+    CodeGuesses.objects.filter(client=device).update(refuse_until=timezone.now() - datetime.timedelta(seconds=1))
     for _n in range(2):
-        caught(lambda: services.ballot_cast(session_id=session.pk, code="ZZZZZZZZZZ", answer="satisfied", client=client))
-    blocked = caught(lambda: services.ballot_cast(session_id=session.pk, code=good, answer="satisfied", client=client))
+        caught(lambda: services.ballot_cast(session_id=session.pk, code="ZZZZZZZZZZ", answer="satisfied", client=client, device=device))
+    blocked = caught(lambda: services.ballot_cast(session_id=session.pk, code=good, answer="satisfied", client=client, device=device))
     assert isinstance(blocked, services.GuessesLimited) and blocked.blocked and blocked.wait_seconds > (settings.BALLOT_GUESS_BLOCK_MINUTES - 1) * 60
-    guesses = CodeGuesses.objects.get(client=client)
+    guesses = CodeGuesses.objects.get(client=device)
     assert guesses.blocked and guesses.failures == 7 and "203.0.113.7" not in str(CodeGuesses.objects.values_list())
+    address = CodeGuesses.objects.get(client=client)  # the address counts too, but blocks only a flood
+    assert not address.blocked and address.failures == 7 and address.refuse_until is None
     # A wrong answer or a closed session is not a guess.
     assert not CodeGuesses.objects.filter(client=services.client_key("198.51.100.1", session.pk)).exists()
     refusal(lambda: services.ballot_cast(session_id=session.pk, code=good, answer="nope",
