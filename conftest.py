@@ -1,7 +1,10 @@
 import pytest
 from django.conf import settings
+from playwright.sync_api import sync_playwright
 
-from core.testing import build_world
+from core.browser_testing import CHROMIUM, CHROMIUM_ARGS, SHOTS, Browsing
+from core.testing import TaskWorker
+from orgs.testing import build_world
 
 
 def pytest_configure():
@@ -17,10 +20,6 @@ def world(db):
 @pytest.fixture(scope="module")
 def browser():
     """One headless Chromium per test module."""
-    from playwright.sync_api import sync_playwright
-
-    from core.browser_testing import CHROMIUM, CHROMIUM_ARGS, SHOTS
-
     SHOTS.mkdir(parents=True, exist_ok=True)
     # Playwright's sync API keeps an event loop running in this thread, so Django would refuse
     # the tests' own database calls as "async unsafe"; they are plain synchronous calls.
@@ -35,8 +34,6 @@ def browser():
 @pytest.fixture
 def browsing(browser, live_server, transactional_db, request):
     """Tabs for one test on the live server; fails the test on any page error or off-machine request."""
-    from core.browser_testing import SHOTS, Browsing
-
     browsing = Browsing(browser, live_server.url, request.node.name)
     failures_before = request.session.testsfailed
     yield browsing
@@ -77,8 +74,6 @@ def tasks_run_inline(settings):
 def task_worker(transactional_db, settings, tmp_path):
     """A real ``manage.py db_worker`` process on the test databases, started by the test (``start``),
     beating every half second; media files under ``tmp_path``. Stopped at the end."""
-    from core.testing import TaskWorker
-
     settings.TASKS = TASKS_CONFIGURED
     settings.MEDIA_ROOT = tmp_path / "media"
     worker = TaskWorker(data_dir=tmp_path)

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from ballots.models import BallotSession, PaperTally
 from orgs import access as org_access
 
 VIEW = org_access.VIEW
@@ -62,8 +63,6 @@ def require(user, organization, action: str = RUN) -> None:
 
 def get_session_for(user, pk, action: str = VIEW):
     """The ballot session with this id if the user may do ``action`` on it; 404 when not visible."""
-    from ballots.models import BallotSession
-
     try:
         session = BallotSession.objects.select_related("organization__parent", "grading__cycle").get(pk=int(pk))
     except (BallotSession.DoesNotExist, ValueError, TypeError):
@@ -74,8 +73,6 @@ def get_session_for(user, pk, action: str = VIEW):
 
 def get_tally_for(user, pk, action: str = RUN):
     """A paper tally, reached through its session's organization."""
-    from ballots.models import PaperTally
-
     try:
         tally = PaperTally.objects.select_related("session__organization__parent", "entered_by").get(pk=int(pk))
     except (PaperTally.DoesNotExist, ValueError, TypeError):

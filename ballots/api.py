@@ -20,8 +20,8 @@ from pydantic import ConfigDict
 from ballots import access, selectors, services
 from ballots.choices import SessionPurpose
 from ballots.models import BallotSession, PaperTally
+from core.api import Pagination, error_body
 from cycles import access as cycle_access
-from jinwei.api import Pagination, error_body
 from orgs import access as org_access
 
 router = Router(tags=["ballots"])

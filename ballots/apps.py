@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ballots.choices import Agreement, Satisfaction
 from core.audit import AuditValue
 
 
@@ -36,6 +37,4 @@ class BallotsConfig(AppConfig):
     @property
     def audit_codes(self) -> dict:
         """The answers of a ballot, which no model field lists as choices."""
-        from ballots.choices import Agreement, Satisfaction
-
         return {**dict(Agreement.choices), **dict(Satisfaction.choices)}

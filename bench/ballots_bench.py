@@ -88,8 +88,8 @@ from django.utils import timezone  # noqa: E402
 from ballots import services  # noqa: E402
 from ballots.models import Ballot, BallotCode, BallotSession  # noqa: E402
 from bench.common import ensure_database, machine  # noqa: E402
-from core.testing import make_org, make_user  # noqa: E402
 from orgs.choices import Role  # noqa: E402
+from orgs.testing import make_org, make_user  # noqa: E402
 
 LUA = """
 -- Each wrk thread takes its own slice of the codes; each request spends the next code.

@@ -5,6 +5,7 @@ import platform
 from pathlib import Path
 
 import django
+import psycopg
 from django.db import connection
 
 
@@ -41,8 +42,6 @@ def machine() -> list[str]:
 
 def ensure_database() -> None:
     """Create the PostgreSQL benchmark database on first use (the role may create databases)."""
-    import psycopg
-
     settings_db = connection.settings_dict
     with psycopg.connect(host=settings_db["HOST"], port=settings_db["PORT"] or 5432, user=settings_db["USER"],
                          password=settings_db["PASSWORD"], dbname="postgres", autocommit=True) as admin:

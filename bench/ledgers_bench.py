@@ -50,14 +50,20 @@ django.setup()
 
 import random  # noqa: E402
 
+import xlsxwriter  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from python_calamine import CalamineWorkbook  # noqa: E402
 
 from bench.common import ensure_database, machine  # noqa: E402
 from cycles import services as cycle_services  # noqa: E402
 from cycles.models import Cycle, Grading  # noqa: E402
+from ledgers.importing import ledger_import_commit  # noqa: E402
+from ledgers.layouts import write_hunan_ledger  # noqa: E402
 from ledgers.models import LedgerEntry  # noqa: E402
+from ledgers.printing import form_meta, level_ledger_rows  # noqa: E402
+from ledgers.selectors import LedgerFilters  # noqa: E402
 from orgs.choices import VenueStatus  # noqa: E402
 from orgs.models import Organization, OrganizationFacts  # noqa: E402
 from orgs.synthetic import synthetic_tree_create  # noqa: E402
@@ -116,10 +122,6 @@ def build(rows: int) -> Cycle:
 
 
 def phase_export(cycle: Cycle, path: str) -> dict:
-    from ledgers.layouts import write_hunan_ledger
-    from ledgers.printing import form_meta, level_ledger_rows
-    from ledgers.selectors import LedgerFilters
-
     started = time.perf_counter()
     result = write_hunan_ledger(level_ledger_rows(cycle=cycle, level=cycle.owner, filters=LedgerFilters()),
                                 form_meta(cycle=cycle, level=cycle.owner), path)
@@ -128,9 +130,6 @@ def phase_export(cycle: Cycle, path: str) -> dict:
 
 def phase_export_baseline(path: str, out: str) -> dict:
     """The same cells (read back from the exported file beforehand) written by XlsxWriter alone."""
-    import xlsxwriter
-    from python_calamine import CalamineWorkbook
-
     values = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
     started = time.perf_counter()
     workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
@@ -142,8 +141,6 @@ def phase_export_baseline(path: str, out: str) -> dict:
 
 
 def phase_import(cycle: Cycle, path: str) -> dict:
-    from ledgers.importing import ledger_import_commit
-
     OrganizationFacts.objects.filter(organization__path__startswith=cycle.owner.path, year=YEAR).delete()
     LedgerEntry.objects.filter(cycle=cycle).delete()
     if connection.vendor == "postgresql":  # else autovacuum cleans the 193,000 deleted rows during the import
@@ -159,8 +156,6 @@ def phase_import(cycle: Cycle, path: str) -> dict:
 
 
 def phase_import_baseline(path: str) -> dict:
-    from python_calamine import CalamineWorkbook
-
     content = Path(path).read_bytes()
     started = time.perf_counter()
     cells = 0

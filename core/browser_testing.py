@@ -21,7 +21,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-component-update", "--disable-sync"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 SHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
-PASSWORD = "pass-word-123"  # core.testing.make_user's default
+PASSWORD = "pass-word-123"  # orgs.testing.make_user's default
 PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
 
 

@@ -276,7 +276,7 @@ def job_settle(job: Job) -> Job:
     if run is not None:
         worker = Worker.objects.filter(pk=run.worker_id).first()
         orphaned = max(run.updated_at, worker.beat_at if worker else run.updated_at) < gone
-    elif not job.task_id:  # never queued (its queue was down), or left by a server of before the queue
+    elif not job.task_id:  # never queued: the queue could not be reached when it started
         orphaned = job.updated_at < gone
     else:
         orphaned = _task_left_it(job, gone)

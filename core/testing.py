@@ -1,11 +1,11 @@
-"""Shared test helpers: a small tree with users in and out of scope, and generated access tests.
+"""Shared test helpers: generated access tests, races, and a real task worker.
 
-Every page and endpoint declares how to reach it (``Endpoint``); ``access_cases`` turns the
+Every page and endpoint declares how to reach it (``Endpoint``); ``access_tests`` turns the
 declarations into the four access tests STYLE.md asks for: anonymous, no role, inside the
-subtree, outside it (404, the same as a missing object).
+subtree, outside it (404, the same as a missing object). They run against the ``world`` fixture
+(orgs.testing).
 """
 
-import itertools
 import os
 import signal
 import subprocess
@@ -16,91 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
+import pytest
+from django.conf import settings
+from django.db import connection, connections
 
-from orgs import services
-from orgs.choices import OrganizationKind, Role, Sector
-
-_codes = itertools.count(1)
-
-
-def make_user(username: str, *, roles=(), superuser: bool = False, password: str = "pass-word-123"):
-    User = get_user_model()
-    user = User.objects.create_user(username=username, password=password, is_superuser=superuser)
-    for organization, role in roles:
-        services.role_assignment_create(actor=system_user(), user=user, organization=organization, role=role)
-    return user
-
-
-def system_user():
-    """A superuser that builds test fixtures; created once per test database."""
-    User = get_user_model()
-    user = User.objects.filter(username="system").first()
-    return user or User.objects.create_superuser("system", password="system-pass-123")
-
-
-def make_org(parent=None, *, name: str | None = None, code: str | None = None, kind=OrganizationKind.BRANCH,
-             sector=Sector.VILLAGE, actor=None, **extra):
-    number = next(_codes)
-    return services.organization_create(
-        actor=actor or system_user(),
-        parent=parent,
-        name=name or f"组织{number}",
-        code=code or f"T{number:06d}",
-        kind=kind,
-        sector=sector,
-        **extra,
-    )
-
-
-@dataclass
-class World:
-    """A county with two towns, each with two branches, and people placed in it.
-
-    county ─┬─ town_a ─┬─ branch_a1   (admin_a: admin on town_a; reviewer_a: reviewer on town_a;
-            │          └─ branch_a2    secretary_a1: secretary on branch_a1)
-            └─ town_b ─┬─ branch_b1   (admin_b: admin on town_b — outside town_a)
-                       └─ branch_b2
-    """
-
-    county: object
-    town_a: object
-    town_b: object
-    branch_a1: object
-    branch_a2: object
-    branch_b1: object
-    branch_b2: object
-    county_admin: object
-    admin_a: object
-    reviewer_a: object
-    secretary_a1: object
-    admin_b: object
-    norole: object
-
-
-def build_world() -> World:
-    county = make_org(None, name="测试县委", kind=OrganizationKind.COMMITTEE, sector=Sector.REGIONAL)
-    town_a = make_org(county, name="甲镇党委", kind=OrganizationKind.COMMITTEE, sector=Sector.REGIONAL)
-    town_b = make_org(county, name="乙镇党委", kind=OrganizationKind.COMMITTEE, sector=Sector.REGIONAL)
-    branch_a1 = make_org(town_a, name="甲一村党支部")
-    branch_a2 = make_org(town_a, name="甲二村党支部")
-    branch_b1 = make_org(town_b, name="乙一村党支部")
-    branch_b2 = make_org(town_b, name="乙二村党支部")
-    return World(
-        county=county,
-        town_a=town_a,
-        town_b=town_b,
-        branch_a1=branch_a1,
-        branch_a2=branch_a2,
-        branch_b1=branch_b1,
-        branch_b2=branch_b2,
-        county_admin=make_user("county_admin", roles=[(county, Role.ADMIN)]),
-        admin_a=make_user("admin_a", roles=[(town_a, Role.ADMIN)]),
-        reviewer_a=make_user("reviewer_a", roles=[(town_a, Role.REVIEWER)]),
-        secretary_a1=make_user("secretary_a1", roles=[(branch_a1, Role.SECRETARY)]),
-        admin_b=make_user("admin_b", roles=[(town_b, Role.ADMIN)]),
-        norole=make_user("norole"),
-    )
+from core.models import Worker
 
 
 @dataclass
@@ -134,8 +54,6 @@ def _request(client, endpoint: Endpoint, url: str, world=None):
 
 def access_tests(endpoints: list[Endpoint]):
     """The four access tests for each endpoint; assign the result to four test_ names in a module."""
-    import pytest
-
     ids = [endpoint.name for endpoint in endpoints]
     parametrize = pytest.mark.parametrize("endpoint", endpoints, ids=ids)
 
@@ -174,8 +92,6 @@ def access_tests(endpoints: list[Endpoint]):
 def race(*calls):
     """Run the calls at the same moment in threads, each on its own database connection; return what
     each returned or raised, in order (for tests of two people acting at once)."""
-    from django.db import connection
-
     barrier = threading.Barrier(len(calls))
     results = [None] * len(calls)
 
@@ -201,9 +117,6 @@ class TaskWorker:
     tests that run jobs as the site does: ``start`` it, ``kill`` it as a crash would, ``stop`` it."""
 
     def __init__(self, *, data_dir, queues: str = "default,pdf"):
-        from django.conf import settings
-        from django.db import connections
-
         database = connections["default"].settings_dict
         if database["ENGINE"].endswith("sqlite3"):
             url = f"sqlite:///{database['NAME']}"  # the queue's file is named after it, as in settings
@@ -218,8 +131,6 @@ class TaskWorker:
 
     def start(self, timeout: float = 60) -> "TaskWorker":
         """Start the worker and return once its first heartbeat is written."""
-        from core.models import Worker
-
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "manage.py", "db_worker", "--queue-name", self.queues, "--no-reload",

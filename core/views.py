@@ -1,33 +1,6 @@
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-
-from cycles import selectors as cycle_selectors
-from orgs import selectors as org_selectors
-from orgs.access import MANAGING_ROLES, user_roles
-from pledges import selectors as pledge_selectors
 
 
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
-
-
-@login_required
-def home(request):
-    """A to-do list for every role: what awaits the user in open cycles (steps, with their deadlines and
-    whom to ask once one closed; reviews; lists to submit or approve; late subordinates), then, for each
-    level they review or administer, its progress by step and its overdue organizations."""
-    user = request.user
-    roles = user_roles(user)
-    roots = org_selectors.organization_roots(user=user)[:50]
-    my_roles = org_selectors.role_assignment_list(user=user).filter(user=user)
-    return render(request, "core/home.html", {
-        "roots": roots, "my_roles": my_roles, "has_roles": bool(roles),
-        "todos": cycle_selectors.todo_list(user=user),
-        "pledge_todos": pledge_selectors.todo_list(user=user),
-        "overviews": cycle_selectors.level_overviews(user=user),
-        # orgs.services.user_create lets administrators create users; nobody else is offered it
-        "can_create_users": user.is_superuser or any(role in MANAGING_ROLES for _path, role, _pk in roles),
-    })
-

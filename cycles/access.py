@@ -12,7 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from cycles.models import Cycle, Grading
 from orgs import access as org_access
+from orgs.models import Organization
 
 
 def cycle_scope_q(user):
@@ -20,8 +22,6 @@ def cycle_scope_q(user):
 
 
 def get_cycle_for(user, pk, action: str = org_access.VIEW):
-    from cycles.models import Cycle
-
     try:
         cycle = Cycle.objects.select_related("owner").filter(cycle_scope_q(user)).get(pk=int(pk))
     except (Cycle.DoesNotExist, ValueError, TypeError):
@@ -31,10 +31,29 @@ def get_cycle_for(user, pk, action: str = org_access.VIEW):
     return cycle
 
 
+def in_cycle(cycle: Cycle, organization: Organization) -> bool:
+    """Whether the organization lies in the cycle: its owner or below it."""
+    return organization.path.startswith(cycle.owner.path)
+
+
+def get_organization_in_cycle_for(user, cycle: Cycle, pk, action: str = org_access.VIEW) -> Organization:
+    """An organization of the cycle (its owner or below) that the user may do ``action`` on; 404 when it is
+    not visible or lies outside the cycle, as if it were missing."""
+    organization = org_access.get_organization_for(user, pk, action)
+    if not in_cycle(cycle, organization):
+        raise Http404
+    return organization
+
+
+def get_cycle_organization_for(user, cycle_pk, organization_pk,
+                               action: str = org_access.VIEW) -> tuple[Cycle, Organization]:
+    """A cycle and one of its organizations, for the pages, API and exports about that organization in the year."""
+    cycle = get_cycle_for(user, cycle_pk)
+    return cycle, get_organization_in_cycle_for(user, cycle, organization_pk, action)
+
+
 def get_grading_for(user, pk):
     """A grading, visible with its organization (404 otherwise)."""
-    from cycles.models import Grading
-
     try:
         grading = Grading.objects.select_related("cycle__owner", "organization__parent", "baseline_cycle").get(pk=int(pk))
     except (Grading.DoesNotExist, ValueError, TypeError):

@@ -37,6 +37,8 @@ class CyclesConfig(AppConfig):
         # A step's record is audited as step.<step> (cycles.services.step_record).
         **{f"step.{step.value}": step_recorded(step) for step in Step},
     }
+    # Sections of other apps' pages (orgs.views.organization_sections).
+    organization_sections = ["cycles.sections.organization_gradings_section"]
     audit_values = {
         "grade": AuditValue(field="cycles.StepRecord.grade"),
         "votes": AuditValue(field="cycles.StepRecord.votes"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cycles.choices import SURVEY_QUESTIONS, SurveyRating
 from cycles.models import SurveyAnswer
-from cycles.selectors import survey_answers_of, survey_counts, survey_organizations
+from cycles.selectors.survey import survey_answers_of, survey_counts, survey_organizations
 
 BATCH = 500  # organizations read per query while writing
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from cycles.models import Tally
+from cycles.models import Grading, StepRecord, Tally
 from orgs import paths
 
 STATE, GRADE, STARS, STEP = "state", "grade", "stars", "step"
@@ -71,8 +71,6 @@ def level_counts(*, cycle, organization) -> dict[str, dict[str, int]]:
 
 def recount(*, cycle) -> dict[tuple[int, str, str], int]:
     """The counts as the detail rows give them, by range scans per level: for checks, not for pages."""
-    from cycles.models import Grading, StepRecord
-
     expected: Counter = Counter()
     owner_path = cycle.owner.path
     for path, state, sector, grade, stars in Grading.objects.filter(cycle=cycle).values_list(

@@ -1,95 +1,20 @@
-"""The JSON API: one NinjaAPI, one router per app, one error format, OpenAPI docs served locally."""
+"""The JSON API: one NinjaAPI, one router per app, one error format (core.api), OpenAPI docs served locally."""
 
 import logging
-import types
-import typing
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
 from django.http import Http404
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from ninja import Field, NinjaAPI, Schema, Swagger
+from ninja import Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
-from ninja.pagination import LimitOffsetPagination
 from ninja.security import django_auth
-from pydantic import BaseModel
 
+from core.api import NINJA_REFUSALS, JinweiAPI, error_body, schema_error_message
 from core.middleware import RETRY_SECONDS, database_busy
 
-MAX_PAGE_SIZE = 200
-MAX_OFFSET = 1_000_000_000  # past every list; a larger one would overflow the database's OFFSET
 logger = logging.getLogger(__name__)
-
-
-class JinweiAPI(NinjaAPI):
-    """A NinjaAPI whose schema errors know each field's key and label, not only pydantic's location."""
-
-    def validation_error_from_error_contexts(self, error_contexts) -> SchemaValidationError:
-        errors = []
-        for context in error_contexts:
-            raw_locations = [error["loc"] for error in context.pydantic_validation_error.errors(include_url=False)]
-            built = super().validation_error_from_error_contexts([context]).errors
-            for error, location in zip(built, raw_locations, strict=True):
-                error["field"], error["label"] = schema_field(context.model, location)
-                errors.append(error)
-        return SchemaValidationError(errors)
-
-
-def _model_in(annotation) -> type[BaseModel] | None:
-    """The pydantic model an annotation holds, through Optional, Annotated and list."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType, typing.Annotated, list):
-        for argument in typing.get_args(annotation):
-            found = _model_in(argument)
-            if found is not None:
-                return found
-    return None
-
-
-def schema_field(model: type[BaseModel], location: tuple) -> tuple[str | None, str | None]:
-    """The key and the label of the field at a pydantic error's ``location`` in an operation's parameters.
-
-    ``model`` is ninja's model of one parameter source (body, query, path); a schema parameter
-    (``payload: OrganizationIn``, ``filters: Query[...]``) is a wrapper whose name is not part of
-    the key. The label is the field's ``title`` — a lazy ``verbose_name`` — in the current language.
-    """
-    keys: list[str] = []
-    label = None
-    for depth, part in enumerate(location):
-        info = model.model_fields.get(part) if model is not None and isinstance(part, str) else None
-        if info is None:
-            keys.append(str(part))
-            model = None
-            continue
-        inner = _model_in(info.annotation)
-        if not (depth == 0 and inner is not None):
-            keys.append(part)
-            label = info.title or part
-        model = inner
-    key = ".".join(keys) or None
-    return key, (capfirst(str(label)) if label else key)
-
-
-def error_body(message: str, errors: list[dict] | None = None) -> dict:
-    """The one error format of every endpoint: a message and, per field, what is wrong."""
-    return {"detail": message, "errors": errors or []}
-
-
-class Pagination(LimitOffsetPagination):
-    """limit/offset pages for every list endpoint: settings.PAGE_SIZE rows by default, at most 200."""
-
-    class Input(Schema):
-        limit: int = Field(settings.PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, title=gettext_lazy("page size"))
-        offset: int = Field(0, ge=0, le=MAX_OFFSET, title=gettext_lazy("offset"))
-
-    def __init__(self, **kwargs):
-        super().__init__(max_limit=MAX_PAGE_SIZE, **kwargs)
-
 
 api = JinweiAPI(
     title="Jinwei API",
@@ -109,28 +34,6 @@ def on_validation_error(request, exc: ValidationError):
     else:
         errors = [{"field": None, "message": message} for message in exc.messages]
     return api.create_response(request, error_body(_("Some values are not valid."), errors), status=400)
-
-
-def schema_error_message(error: dict) -> str:
-    """One pydantic error as a sentence naming the field by its label, in the current language."""
-    kind, context, label = error.get("type", ""), error.get("ctx", {}), error.get("label")
-    if label is None:
-        return _("The request is not complete or not valid.")
-    if kind == "missing":
-        return _("%(field)s: this field is required.") % {"field": label}
-    if kind.startswith("int_"):
-        return _("%(field)s: enter a whole number.") % {"field": label}
-    if kind.startswith(("date_", "datetime_")):
-        return _("%(field)s: enter a date as YYYY-MM-DD.") % {"field": label}
-    if kind.startswith("bool_"):
-        return _("%(field)s: enter true or false.") % {"field": label}
-    if kind == "enum":
-        return _("%(field)s: choose one of %(choices)s.") % {"field": label, "choices": context.get("expected", "")}
-    if kind == "greater_than_equal":
-        return _("%(field)s: must be at least %(limit)s.") % {"field": label, "limit": context.get("ge")}
-    if kind == "less_than_equal":
-        return _("%(field)s: must be at most %(limit)s.") % {"field": label, "limit": context.get("le")}
-    return _("%(field)s: the value is not valid.") % {"field": label}
 
 
 @api.exception_handler(SchemaValidationError)
@@ -171,13 +74,6 @@ def on_unauthenticated(request, exc):
     return api.create_response(request, error_body(_("Please log in.")), status=401)
 
 
-# The refusals ninja raises itself as HttpError, by the start of their English message.
-NINJA_REFUSALS = {
-    "Cannot parse request body": gettext_lazy("The request body is not valid JSON."),
-    "CSRF check Failed": gettext_lazy("The request has no valid security token; please reload the page and try again."),
-}
-
-
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     message = next((str(text) for start, text in NINJA_REFUSALS.items() if str(exc).startswith(start)), str(exc))
@@ -194,3 +90,4 @@ api.add_router("/ledgers", "ledgers.api.router")
 api.add_router("/ballots", "ballots.api.router")
 api.add_router("/members", "members.api.router")
 api.add_router("/pledges", "pledges.api.router")
+api.add_router("/rectification", "rectification.api.router")

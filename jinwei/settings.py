@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "ledgers",
     "members",
     "pledges",
+    "rectification",
+    "jinwei",  # the project: the home page and the demo loader, above every app
     # After core, whose db_worker (the same worker, with a heartbeat) takes the place of django_tasks_db's.
     "django_tasks",
     "django_tasks_db",
@@ -113,18 +115,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
         "JINWEI_TEST_SQLITE", str(DATA_DIR / f"test-jinwei-{os.getpid()}.sqlite3"))
 else:
-    # Parameters bound by the server, and psycopg prepares a statement it has run five times on a
-    # connection: the server then skips parsing and planning it (a ballot cast's database CPU went
-    # from about 2 ms to 0.6 ms, docs/benchmarks.md). Django turns preparing off unless
-    # prepare_threshold is given. Behind a pooler in transaction mode, set JINWEI_DB_PREPARED=false
-    # (prepared statements belong to one server connection).
+    # Server-bound parameters, and a statement run five times on a connection is prepared, so the server
+    # skips parsing and planning it (docs/benchmarks.md). A prepared statement belongs to one server
+    # connection: behind a pooler in transaction mode, set JINWEI_DB_PREPARED=false.
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5 if env_bool("JINWEI_DB_PREPARED", True) else None
 
-# The task queue (django-tasks-db) with the workers' heartbeats and the progress of running jobs
-# (core.jobs) is written through a connection of its own, so that progress stays visible while an
-# import's transaction is open. On SQLite it is a file of its own beside the site's: one writer at a
-# time per file, so neither the worker's polling nor an import's long transaction holds up the other.
+# The task queue, the workers' heartbeats and the jobs' progress (core.jobs) have a connection of their own,
+# so progress shows while an import's transaction is open; on SQLite a file of its own, as SQLite has one
+# writer per file and the workers' polling must not wait for an import.
 TASKS_DATABASE = "tasks"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     def _queue_file(path: str) -> str:
@@ -148,10 +147,8 @@ TASKS = {
         "QUEUES": ["default", "pdf"],
     },
 }
-# A worker writes its heartbeat this often; a job's page says no worker is running once none has
-# written one for WORKER_MISSING_SECONDS, and a job whose worker fell silent for WORKER_GONE_SECONDS
-# is failed (within two minutes of its death: a worker's start-up and a pause for the database stay
-# well inside it).
+# A worker's heartbeat period; a job's page says no worker runs after WORKER_MISSING_SECONDS without one,
+# and a job whose worker fell silent for WORKER_GONE_SECONDS is failed, long enough for a start-up or a pause.
 JOB_HEARTBEAT_SECONDS = float(os.environ.get("JINWEI_JOB_HEARTBEAT_SECONDS", "5"))
 JOB_WORKER_MISSING_SECONDS = float(os.environ.get("JINWEI_JOB_WORKER_MISSING_SECONDS", "15"))
 JOB_WORKER_GONE_SECONDS = float(os.environ.get("JINWEI_JOB_WORKER_GONE_SECONDS", "60"))

@@ -1,8 +1,10 @@
 from django.urls import include, path
 
+from jinwei import views
 from jinwei.api import api
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("", include("core.urls")),
     path("orgs/", include("orgs.urls")),
     path("standards/", include("standards.urls")),
@@ -10,6 +12,7 @@ urlpatterns = [
     path("ledgers/", include("ledgers.urls")),
     path("members/", include("members.urls")),
     path("pledges/", include("pledges.urls")),
+    path("rectification/", include("rectification.urls")),
     path("", include("ballots.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -11,17 +11,14 @@ from django.utils.translation import gettext as _
 
 from core.jobs import job_settle
 from cycles import access as cycle_access
+from ledgers.models import LedgerJob
 from orgs import access as org_access
 
 
 def get_ledger_for(user, cycle_pk, organization_pk, action: str = org_access.VIEW):
     """The (cycle, organization) of a ledger; 404 when either is not visible or the organization is
     outside the cycle's subtree."""
-    cycle = cycle_access.get_cycle_for(user, cycle_pk)
-    organization = org_access.get_organization_for(user, organization_pk, action)
-    if not organization.path.startswith(cycle.owner.path):
-        raise Http404
-    return cycle, organization
+    return cycle_access.get_cycle_organization_for(user, cycle_pk, organization_pk, action)
 
 
 def can_edit_entry(user, organization) -> bool:
@@ -35,11 +32,23 @@ def can_import(user, level) -> bool:
     return org_access.can_edit_facts(user, level)
 
 
+def check_import(user, cycle, level) -> None:
+    """404 unless the level is visible and in the cycle; 403 unless the user may import into it."""
+    check_read(user, cycle, level)
+    if not can_import(user, level):
+        raise PermissionDenied(_("You may not import a ledger into %(name)s.") % {"name": level.name})
+
+
+def check_read(user, cycle, level) -> None:
+    """404 unless the level is visible to the user and lies in the cycle (the rows a page or file shows)."""
+    org_access.check(user, level, org_access.VIEW)
+    if not cycle_access.in_cycle(cycle, level):
+        raise Http404
+
+
 def get_ledger_job_for(user, pk):
     """A ledger job: 404 unless its level is in the user's scope; 403 for someone else's job
     unless the user administers its level."""
-    from ledgers.models import LedgerJob
-
     try:
         job = LedgerJob.objects.select_related("organization", "cycle__owner", "created_by").get(pk=int(pk))
     except (LedgerJob.DoesNotExist, ValueError, TypeError):

@@ -14,16 +14,14 @@ downloads it. A level's summary (by state, sector × grade, stars, own steps) is
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from core.api import MAX_OFFSET, MAX_PAGE_SIZE
 from core.jobs import job_failure, job_status
 from cycles import selectors as cycle_selectors
-from jinwei.api import MAX_OFFSET, MAX_PAGE_SIZE
 from ledgers import access, exports, importing, jobs, layouts, selectors, services
 from ledgers.forms import ledger_filters
 from ledgers.models import LedgerEntry, LedgerJob
@@ -103,8 +101,7 @@ def import_upload(request, payload: Form[ImportIn], file: File[UploadedFile]):
     """Upload a ledger file (.xlsx, .xls, .csv) and queue its check; nothing is written. Poll the job
     until its state is done (or failed)."""
     cycle, level = access.get_ledger_for(request.user, payload.cycle, payload.level)
-    if not access.can_import(request.user, level):
-        raise PermissionDenied(_("You may not import a ledger into %(name)s.") % {"name": level.name})
+    access.check_import(request.user, cycle, level)
     importing.upload_check(name=file.name, size=file.size)
     job = jobs.ledger_import_start(actor=request.user, cycle=cycle, level=level, upload=file)
     return Status(201, job)

@@ -1,9 +1,8 @@
 """The ledger's background jobs: an import's check and its commit, and the official forms as .xlsx and
 as PDF, each run by a worker process (core.jobs; ``manage.py db_worker``).
 
-A page or the API starts one with a function here, which checks what the caller may not have
-(the state of an import) and queues the job's task; the caller has checked access to the cycle
-and the level. The tasks are the functions decorated with ``@task``: their bodies run in the
+A page or the API starts one with a function here, which checks who may (ledgers.access) and the
+state of an import, then queues the job's task. The tasks are the functions decorated with ``@task``: their bodies run in the
 worker, in the requester's language. PDFs go to a queue of their own ("pdf"), so that a county's
 forms being laid out never hold up an import.
 """
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from core.jobs import job_execute, job_start
-from ledgers import exports, importing, layouts, printing
+from ledgers import access, exports, importing, layouts, printing
 from ledgers.models import LedgerJob
 from ledgers.selectors import LedgerFilters
 
@@ -31,10 +30,8 @@ EXPORT_WAIT_SECONDS = 2.0  # a page waits this long for an export's file before 
 
 
 def ledger_import_start(*, actor, cycle, level, upload) -> LedgerJob:
-    """Keep the uploaded file in a new import job and queue its check; nothing is written.
-
-    The caller has checked that ``actor`` may import into ``level`` (``access.can_import``).
-    """
+    """Keep the uploaded file in a new import job and queue its check; nothing is written."""
+    access.check_import(actor, cycle, level)
     name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255]
     job = LedgerJob(kind=LedgerJob.Kind.IMPORT, created_by=actor, organization=level, cycle=cycle, filename=name)
     job.file.save(name or "ledger", upload, save=False)
@@ -101,6 +98,7 @@ def import_commit(context, job_id: int) -> None:
 def ledger_export_start(*, actor, cycle, level, form: layouts.Form, filters: LedgerFilters,
                         code_column: bool = True) -> LedgerJob:
     """Queue the writing of the form as .xlsx for the level, with the page's filters."""
+    access.check_read(actor, cycle, level)
     job = LedgerJob(kind=LedgerJob.Kind.EXPORT, created_by=actor, organization=level, cycle=cycle,
                     filename=exports.export_file_name(form, level))
     return job_start(job, export_xlsx, stage="export", form=form.slug, filters=dataclasses.asdict(filters),
@@ -110,6 +108,7 @@ def ledger_export_start(*, actor, cycle, level, form: layouts.Form, filters: Led
 def pdf_export_start(*, actor, cycle, level, form: layouts.Form, filters: LedgerFilters) -> LedgerJob:
     """Queue the form's print page as a PDF (WeasyPrint lays out a few hundred rows a second: a
     county's 申报表 can take a minute), on the queue of PDFs."""
+    access.check_read(actor, cycle, level)
     job = LedgerJob(kind=LedgerJob.Kind.EXPORT, created_by=actor, organization=level, cycle=cycle,
                     filename=exports.export_file_name(form, level).removesuffix(".xlsx") + ".pdf")
     return job_start(job, export_pdf, stage="export", form=form.slug, filters=dataclasses.asdict(filters))

@@ -14,6 +14,7 @@ from django.contrib.staticfiles import finders
 from django.db.models import Count
 from django.db.models.functions import Substr
 from django.utils import timezone
+from weasyprint import CSS, HTML
 
 from cycles.models import Grading
 from cycles.tallies import level_counts
@@ -213,8 +214,6 @@ def print_tables(tables: list[Table]) -> list[PrintTable]:
 
 def html_to_pdf(html: str, *, base_url: str = "") -> bytes:
     """The print page as a PDF (A4, fonts embedded)."""
-    from weasyprint import CSS, HTML
-
     stylesheet = CSS(filename=finders.find(PRINT_CSS))
     return HTML(string=html, base_url=base_url or None).write_pdf(stylesheets=[stylesheet])
 

@@ -10,12 +10,11 @@ call one function, render.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core import jobs as core_jobs
@@ -41,8 +40,7 @@ def _levels(user, level: Organization) -> list[Organization]:
 def import_start(request, cycle_pk: int, org_pk: int):
     """导入台账: upload a file; its check runs at once and the job page lists what it found."""
     cycle, level = access.get_ledger_for(request.user, cycle_pk, org_pk)
-    if not access.can_import(request.user, level):
-        raise PermissionDenied(_("You may not import a ledger into %(name)s.") % {"name": level.name})
+    access.check_import(request.user, cycle, level)
     levels = _levels(request.user, level)
     form = ImportForm(request.POST or None, request.FILES or None, levels=levels, initial={"level": level.pk})
     if request.method == "POST" and form.is_valid():
@@ -174,7 +172,7 @@ def entry_edit(request, cycle_pk: int, org_pk: int):
         else:
             messages.success(request, gettext("The rectification entry of %(name)s is saved.") % {"name": organization.name})
             parent = organization.parent
-            back_to_parent = (parent is not None and parent.path.startswith(cycle.owner.path)
+            back_to_parent = (parent is not None and cycle_access.in_cycle(cycle, parent)
                               and org_access.can_view(request.user, parent))
             return redirect("ledgers:ledger", cycle.pk, parent.pk if back_to_parent else organization.pk)
     return render(request, "ledgers/entry.html", {"cycle": cycle, "organization": organization, "form": form,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 
-from jinwei.api import Pagination
+from core.api import Pagination
 from members import access, selectors, services
 from members.choices import Education, Gender, MemberStatus
 from members.models import Member

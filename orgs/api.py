@@ -18,8 +18,8 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
+from core.api import Pagination
 from core.models import AuditEvent
-from jinwei.api import Pagination
 from orgs import access, selectors, services
 from orgs.choices import OrganizationKind, Role, Sector, VenueStatus
 from orgs.models import Organization, OrganizationFacts, RoleAssignment

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Value
@@ -468,7 +469,6 @@ def user_create(*, actor, username: str, password: str, full_name: str = "") -> 
         raise ValidationError({"username": _("User name: please enter a user name.")})
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("User name: %(name)s is already taken.") % {"name": username}})
-    from django.contrib.auth.password_validation import validate_password
 
     try:
         validate_password(password)

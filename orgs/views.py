@@ -1,17 +1,18 @@
 """Pages of the organization tree: parse, authorize, call one service or selector, render."""
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors, filters_of
 from core.http import refused
-from cycles import selectors as cycle_selectors
 from orgs import access, selectors, services
 from orgs.forms import (
     AuditFilterForm,
@@ -68,23 +69,25 @@ def organization_detail(request, pk: int):
         "recent_events": selectors.audit_event_list(user=request.user, organization=organization)[:10],
         "can_manage": access.can_manage(request.user, organization),
         "can_edit_facts": access.can_edit_facts(request.user, organization),
-        **_scoring_context(request.user, organization),
-        "grading_history": cycle_selectors.grading_history(user=request.user, organization=organization)[:20],
+        "sections": organization_sections(user=request.user, organization=organization),
     }
     return render(request, "orgs/detail.html", context)
 
 
-def _scoring_context(user, organization) -> dict:
-    """The standard that applies this year and the organization's score sheets under it."""
-    from django.utils import timezone
+def organization_sections(*, user, organization) -> list[dict]:
+    """What the apps above orgs show on an organization's page, in the order of INSTALLED_APPS.
 
-    from standards import selectors as standard_selectors
-
-    standard = standard_selectors.standard_for(organization=organization, year=timezone.localdate().year)
-    sheets = standard_selectors.sheets_for_organization(user=user, organization=organization, standard=standard) if standard else {}
-    quotas = [(used, standard_selectors.quota_report(user=user, organization=organization, standard=used))
-              for used in standard_selectors.standards_used_below(organization=organization)]
-    return {"standard": standard, "sheets": sheets, "quotas": quotas}
+    Each AppConfig may name, in ``organization_sections``, functions of the user and the organization
+    that return a section's context with its ``template``, or None to show nothing; orgs reads them
+    through the app registry, so it imports no app above it.
+    """
+    sections = []
+    for config in apps.get_app_configs():
+        for name in getattr(config, "organization_sections", ()):
+            section = import_string(name)(user=user, organization=organization)
+            if section is not None:
+                sections.append(section)
+    return sections
 
 
 def _form_page(request, template: str, form, organization=None, **extra):

@@ -8,12 +8,15 @@
   assessment (上级党组织评定) by those who decide on it (下管一级, orgs.access.can_decide).
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from core.jobs import job_settle
 from orgs import access as org_access
 from standards.choices import AssessorKind
+from standards.models import ScoreSheet, Standard, StandardImport
 
 
 def standard_scope_q(user) -> Q:
@@ -22,8 +25,6 @@ def standard_scope_q(user) -> Q:
 
 def get_standard_for(user, pk, action: str = org_access.VIEW):
     """The standard if the user may see it (404 otherwise) and, for MANAGE, manage its issuer (403)."""
-    from standards.models import Standard
-
     try:
         standard = Standard.objects.select_related("issuer").filter(standard_scope_q(user)).get(pk=int(pk))
     except (Standard.DoesNotExist, ValueError, TypeError):
@@ -36,8 +37,6 @@ def get_standard_for(user, pk, action: str = org_access.VIEW):
 def get_standard_import_for(user, pk):
     """An import of a standard from Excel, for those who manage the standard's issuer (404 outside
     their scope, 403 inside it); a job whose worker died is seen as failed."""
-    from standards.models import StandardImport
-
     try:
         job = StandardImport.objects.get(pk=int(pk))
     except (StandardImport.DoesNotExist, ValueError, TypeError):
@@ -55,16 +54,11 @@ def can_enter(user, organization, assessor_kind: str) -> bool:
 def check_enter(user, organization, assessor_kind: str) -> None:
     org_access.check(user, organization, org_access.VIEW)
     if not can_enter(user, organization, assessor_kind):
-        from django.core.exceptions import PermissionDenied
-        from django.utils.translation import gettext as _
-
         raise PermissionDenied(_("You may not enter this score sheet for %(name)s.") % {"name": organization.name})
 
 
 def get_sheet_for(user, pk, action: str = org_access.VIEW):
     """A score sheet, visible with its organization; ``edit`` also needs the right to enter it."""
-    from standards.models import ScoreSheet
-
     try:
         sheet = ScoreSheet.objects.select_related("organization", "standard").get(pk=int(pk))
     except (ScoreSheet.DoesNotExist, ValueError, TypeError):

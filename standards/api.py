@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from jinwei.api import Pagination
+from core.api import Pagination
 from orgs import access as org_access
 from standards import access, selectors, services
 from standards.choices import AssessorKind, DeductionKind, SchemeKey, VetoTrigger

@@ -5,15 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import AuditValue
 
 
-def _organization_saved(sender, instance, created, update_fields=None, **kwargs):
-    """An organization's secretary changed: the veto clauses bound to it follow on its score sheets."""
-    from standards import services
-
-    if created or kwargs.get("raw") or (update_fields is not None and "secretary" not in update_fields):
-        return
-    services.organization_sheets_follow(organization=instance)
-
-
 class StandardsConfig(AppConfig):
     name = "standards"
     verbose_name = _("Standards and scoring")
@@ -32,6 +23,8 @@ class StandardsConfig(AppConfig):
         "sheet.satisfaction": _("Satisfaction recorded"),
         "satisfaction.record": _("Satisfaction rate recorded"),
     }
+    # Sections of other apps' pages (orgs.views.organization_sections).
+    organization_sections = ["standards.sections.organization_scoring_section"]
     audit_values = {
         "item": AuditValue(_("item")),
         "points": AuditValue(field="standards.Deduction.points"),
@@ -42,6 +35,7 @@ class StandardsConfig(AppConfig):
     }
 
     def ready(self):
-        from orgs.models import Organization
+        # The handler works on models, which may be imported only once the app registry is ready.
+        from standards.signals import organization_saved  # noqa: PLC0415
 
-        post_save.connect(_organization_saved, sender=Organization, dispatch_uid="standards.organization_saved")
+        post_save.connect(organization_saved, sender="orgs.Organization", dispatch_uid="standards.organization_saved")

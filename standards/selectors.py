@@ -7,9 +7,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.formatting import percent
+from orgs import access as org_access
+from orgs import paths
 from standards import access
-from standards.choices import VetoTrigger
+from standards.choices import AssessorKind, Grade, VetoTrigger
 from standards.models import Deduction, Item, SatisfactionRate, ScoreSheet, Standard, VetoClause, VetoMark
+from standards.rules import QuotaRule, quota_check
 from standards.structure import IndicatorData, ItemChange, ItemData, StandardData, VetoData, diff
 
 
@@ -48,8 +51,6 @@ def standard_differences(*, standard: Standard) -> tuple[Standard | None, list[I
 
 def standard_for(*, organization, year: int) -> Standard | None:
     """The standard that applies to an organization in a year: the nearest issuer above it, latest version."""
-    from orgs import paths
-
     issuer_ids = [*paths.ancestor_ids(organization.path), organization.pk]
     candidates = Standard.objects.filter(issuer_id__in=issuer_ids, sector=organization.sector, year=year)
     return candidates.select_related("issuer").order_by("-issuer__depth", "-version").first()
@@ -142,8 +143,6 @@ def satisfaction_veto(*, organization, standard: Standard) -> str | None:
 
 def sheets_for_organization(*, user, organization, standard: Standard) -> dict[str, ScoreSheet]:
     """The self-assessment and the superior's sheet of an organization under a standard, by assessor kind."""
-    from orgs import access as org_access
-
     org_access.check(user, organization, org_access.VIEW)
     return {sheet.assessor_kind: sheet for sheet in ScoreSheet.objects.filter(organization=organization, standard=standard)}
 
@@ -170,10 +169,6 @@ def quota_report(*, user, organization, standard: Standard) -> list[QuotaLine]:
     Each subordinate counts once, by its superior's sheet where there is one, else its own.
     An empty list means every rule holds.
     """
-    from orgs import access as org_access
-    from standards.choices import AssessorKind, Grade
-    from standards.rules import QuotaRule, quota_check
-
     org_access.check(user, organization, org_access.VIEW)
     grades: dict[int, str] = {}
     sheets = ScoreSheet.objects.filter(standard=standard, organization__parent=organization,

@@ -5,7 +5,7 @@
 item. No database here.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -136,8 +136,6 @@ def diff(before: StandardData, after: StandardData) -> list[ItemChange]:
 
 def replace_item(data: StandardData, code: str, **changes) -> StandardData:
     """The same standard with one item's fields changed."""
-    from dataclasses import replace
-
     return replace(data, indicators=tuple(
         replace(indicator, items=tuple(replace(item, **changes) if item.code == code else item for item in indicator.items))
         for indicator in data.indicators))

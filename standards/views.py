@@ -17,6 +17,7 @@ from orgs import access as org_access
 from orgs.choices import Sector
 from standards import access, jobs, selectors, services
 from standards.choices import AssessorKind
+from standards.excel import standard_to_xlsx
 from standards.forms import (
     DeductionForm,
     DefaultStandardForm,
@@ -109,8 +110,6 @@ def item_edit(request, pk: int, code: str):
 
 @login_required
 def standard_export(request, pk: int):
-    from standards.excel import standard_to_xlsx
-
     standard = access.get_standard_for(request.user, pk)
     content = standard_to_xlsx(title=standard.name, issuer_name=standard.issuer.name,
                                sector_label=Sector(standard.sector).label, year=standard.year,

@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from ballots import services
 from ballots.tests.factories import make_session
-from core.testing import Endpoint, access_tests, make_user
+from core.testing import Endpoint, access_tests
 from orgs.choices import Role
+from orgs.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

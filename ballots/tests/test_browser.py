@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from ballots import services
 from ballots.tests.factories import make_session
 from core.browser_testing import zh
-from core.testing import build_world
+from orgs.testing import build_world
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}

@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 from ballots import services
 from ballots.tests.factories import issue_and_open, make_session
 from core.browser_testing import zh
-from core.testing import build_world
 from cycles import services as cycle_services
 from cycles.models import Grading
+from orgs.testing import build_world
 from standards.tests.factories import make_standard
 
 pytestmark = pytest.mark.browser

@@ -14,11 +14,11 @@ from django.utils import timezone
 from ballots import services
 from ballots.models import Ballot, BallotSession
 from ballots.tests.factories import make_session
-from core.testing import make_user
 from cycles import services as cycle_services
 from cycles.models import Grading
 from orgs import services as org_services
 from orgs.choices import Role
+from orgs.testing import make_user
 from standards.models import SatisfactionRate
 from standards.tests.factories import make_standard
 

@@ -9,14 +9,18 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.debug import SafeExceptionReporterFilter
 
-from ballots import services
+from ballots import services, views
 from ballots.models import Ballot, BallotCode, BallotSession, PaperTally
 from ballots.tests.factories import issue_and_open, make_session
+from cycles import services as cycle_services
+from cycles.models import Grading
+from standards.tests.factories import make_standard
 
 pytestmark = pytest.mark.django_db
 
@@ -165,9 +169,6 @@ def test_the_code_is_kept_out_of_logs_and_error_reports(client, session, world, 
         vote(client, session, wrong, answer="dissatisfied")
     assert caplog.records  # Django logs the refused request…
     assert not any(c in record.getMessage() for record in caplog.records for c in (code, wrong))  # …without a code
-    from django.test import RequestFactory
-
-    from ballots import views
 
     request = RequestFactory().post("/v/1/", {"code": wrong, "answer": "satisfied"})
     views.vote(request, session.pk)
@@ -287,10 +288,6 @@ def test_rates_show_as_percentages(client, session, world):
 
 
 def test_a_joint_meeting_ballot_names_the_grade_voted_on(client, world):
-    from cycles import services as cycle_services
-    from cycles.models import Grading
-    from standards.tests.factories import make_standard
-
     standard = make_standard(world.county_admin, world.county)
     cycle = cycle_services.cycle_open(actor=world.county_admin, owner=world.county, year=2026, name="2026年分类定级",
                                       standards={"village": standard}, steps=["self_assessment", "meeting_review",
@@ -326,10 +323,6 @@ def test_paper_tallies_on_the_page(client, session, world):
 
 
 def test_the_grading_page_links_to_its_ballots(client, world):
-    from cycles import services as cycle_services
-    from cycles.models import Grading
-    from standards.tests.factories import make_standard
-
     standard = make_standard(world.county_admin, world.county)
     cycle = cycle_services.cycle_open(actor=world.county_admin, owner=world.county, year=2026, name="2026年分类定级",
                                       standards={"village": standard}, preset="chenghua")

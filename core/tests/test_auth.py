@@ -4,13 +4,16 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing import make_user
-
 pytestmark = pytest.mark.django_db
+
+
+def make_user(username: str, *, password: str):
+    return get_user_model().objects.create_user(username=username, password=password)
 
 
 def test_login_lands_on_home(client):

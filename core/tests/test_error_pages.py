@@ -4,11 +4,8 @@ with its reason (403), and a server error (500)."""
 from django.test import RequestFactory
 from django.views import defaults
 
-from core.testing import build_world
 
-
-def test_a_page_that_does_not_exist_or_is_out_of_reach_is_the_sites_own_404(client, db):
-    world = build_world()
+def test_a_page_that_does_not_exist_or_is_out_of_reach_is_the_sites_own_404(client, world):
     client.force_login(world.admin_a)
     response = client.get("/orgs/999999999/")
     assert response.status_code == 404

@@ -10,9 +10,9 @@ import pytest
 from django.conf import settings
 
 PO = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-# Every project app (the ones with a folder here), the project package and the shared templates.
+# Every project app (the ones with a folder here, the project package among them) and the shared templates.
 SOURCE_DIRS = [app.split(".")[0] for app in settings.INSTALLED_APPS if (Path(settings.BASE_DIR) / app).is_dir()] + [
-    "jinwei", "templates"]
+    "templates"]
 
 
 @pytest.fixture(scope="module")

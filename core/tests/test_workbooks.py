@@ -4,11 +4,14 @@ damaged, protected, too far, too slow, a reader that dies — refused in words, 
 
 import datetime
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
+import xlsxwriter
+import xlwt
 from python_calamine import CalamineWorkbook
 
 from core import workbook_reader, workbooks
@@ -48,8 +51,6 @@ def test_rows_come_as_calamine_reads_them_from_a1_on_every_sheet(tmp_path):
 
 
 def test_old_excel_and_merged_ranges_and_error_cells(tmp_path):
-    import xlwt
-
     old = xlwt.Workbook()
     sheet = old.add_sheet("台账")
     sheet.write_merge(0, 0, 0, 3, "标题")
@@ -129,7 +130,6 @@ def test_a_sheet_beyond_the_limit_is_refused_by_its_farthest_cell(tmp_path):
 def test_a_reader_out_of_memory_ends_alone(tmp_path):
     # Under a memory limit a small file still reads, and one whose cells do not fit ends the reader's
     # process (Python's MemoryError or calamine's abort), not the caller's.
-    import xlsxwriter
 
     limits = Limits(memory_bytes=30 * 1024**2)
     book = xlsxwriter.Workbook(tmp_path / "big.xlsx", {"constant_memory": True})
@@ -147,7 +147,6 @@ def test_a_reader_out_of_memory_ends_alone(tmp_path):
 
 def test_rows_beyond_the_output_allowed_end_the_reader(tmp_path):
     # One long text in many cells: few bytes in the file, many in its rows.
-    import xlsxwriter
 
     book = xlsxwriter.Workbook(tmp_path / "long.xlsx")
     sheet = book.add_worksheet()
@@ -243,7 +242,6 @@ def test_the_readers_output_holds_cell_values_only(monkeypatch, tmp_path):
 def test_a_caller_with_its_standard_descriptors_closed_still_reads_every_row(tmp_path):
     # The reader's output and errors are files of the caller's: a server run with its standard
     # descriptors closed hands their numbers out first.
-    import subprocess
 
     book = openpyxl.Workbook()
     for number in range(1, 3001):

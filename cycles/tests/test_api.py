@@ -8,11 +8,12 @@ from django.utils import translation
 from django.utils.text import capfirst
 
 from core.models import AuditEvent
-from core.testing import Endpoint, access_tests, make_org, make_user, system_user
+from core.testing import Endpoint, access_tests
 from cycles import services, tallies
 from cycles.choices import GradingState, ListState
 from cycles.models import Cycle, DepartmentInput, Grading, LevelList, StepRecord
 from orgs.choices import OrganizationKind, Role, Sector
+from orgs.testing import make_org, make_user, system_user
 from standards.tests.factories import make_standard
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from core.browser_testing import zh
-from core.testing import build_world
 from cycles import services
 from cycles.models import Grading
 from orgs import services as org_services
+from orgs.testing import build_world
 from standards.tests.factories import make_standard
 
 pytestmark = pytest.mark.browser

@@ -7,9 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from core.browser_testing import zh
-from core.testing import build_world
 from cycles import services
 from cycles.models import Cycle, DeadlineExtension, Grading, StepRecord
+from orgs.testing import build_world
 from standards.tests.factories import make_standard
 
 pytestmark = pytest.mark.browser

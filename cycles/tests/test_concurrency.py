@@ -9,10 +9,11 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.testing import make_user, race
+from core.testing import race
 from cycles import services
 from cycles.models import Grading, LevelList
 from orgs.choices import Role
+from orgs.testing import make_user
 from standards.tests.factories import make_standard
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -3,12 +3,15 @@
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 
-from cycles import tallies
+from cycles import selectors, tallies
 from cycles.models import Cycle, Grading
-from orgs.demo import SICUN
+from orgs.demo import LANSHAN_COUNTY, SICUN
+from standards.models import Standard
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +48,6 @@ def test_chenghua_cycle_is_open_with_a_standard_per_sector_and_loading_again_cha
 def test_lanshans_2013_cycle_starts_from_2012(demo, client):
     """Opening the next year offers last year's four-grade standard as a new version, and keeps each
     branch's 2012 grade as its baseline."""
-    from django.contrib.auth import get_user_model
-    from django.urls import reverse
-
-    from cycles import selectors
-    from orgs.demo import LANSHAN_COUNTY
-    from standards.models import Standard
-
     client.force_login(get_user_model().objects.get(username="lanshan_admin"))
     page = client.get(reverse("cycles:open"), {"owner": LANSHAN_COUNTY, "year": "2013"})
     form = page.context["form"]

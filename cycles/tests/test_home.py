@@ -5,11 +5,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from core.testing import make_user
 from cycles import services
 from cycles.models import Grading
 from cycles.tests.test_deadlines import FUTURE, PAST
 from cycles.tests.test_services import record_own_steps
+from orgs.testing import make_user
 from standards.tests.factories import make_standard
 
 pytestmark = pytest.mark.django_db

@@ -5,10 +5,11 @@ import random
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
 from core.models import AuditEvent
-from cycles import services, tallies
+from cycles import selectors, services, tallies
 from cycles.choices import GradingState, ListState
 from cycles.models import Grading, LevelList
 from orgs import services as org_services
@@ -240,8 +241,6 @@ def test_random_workflow_keeps_tallies_exact(world, cycle):
 
 
 def test_notice_attachment_by_the_owners_administrators(world, cycle, settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     settings.MEDIA_ROOT = tmp_path
     attachment = services.cycle_attachment_add(actor=world.county_admin, cycle=cycle, title=" ",
                                                file=SimpleUploadedFile("实施方案.txt", b"x"))
@@ -255,8 +254,6 @@ def test_notice_attachment_by_the_owners_administrators(world, cycle, settings, 
 
 
 def test_page_reads_levels_sectors_grades_and_deadlines(world, cycle):
-    from cycles import selectors
-
     assert selectors.levels_of(user=world.county_admin, cycle=cycle) == [world.county]
     assert selectors.levels_of(user=world.reviewer_a, cycle=cycle) == [world.town_a]
     assert selectors.levels_of(user=world.secretary_a1, cycle=cycle) == []
@@ -283,8 +280,6 @@ def test_page_reads_levels_sectors_grades_and_deadlines(world, cycle):
 
 
 def test_lists_past_their_deadline_are_overdue(world, cycle):
-    from cycles import selectors
-
     assert selectors.overdue_lists(user=world.county_admin, cycle=cycle, level=world.county) == []
     services.cycle_update(actor=world.county_admin, cycle=cycle, list_deadlines={"1": "2000-04-18"}, reason="补录")
     cycle.refresh_from_db()

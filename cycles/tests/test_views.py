@@ -6,12 +6,17 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import Endpoint, access_tests, make_org
+from core.testing import Endpoint, access_tests
 from cycles import services
 from cycles.choices import GradingState, ListState, Step
 from cycles.models import Cycle, CycleAttachment, Grading, LevelList, StepRecord, SurveyAnswer
+from cycles.selectors.grades import _grade_table
 from cycles.tests.test_services import record_own_steps
+from orgs import services as org_services
 from orgs.choices import OrganizationKind, Sector
+from orgs.testing import make_org
+from standards import services as standard_services
+from standards.choices import GRADE_ORDER, Grade
 from standards.tests.factories import make_standard
 
 TODAY = datetime.date.today()
@@ -460,7 +465,8 @@ def test_organization_page_shows_the_grading_history(client, world):
     decide_both(world, grade="average")
     client.force_login(world.admin_a)
     page = client.get(reverse("orgs:detail", args=[world.branch_a1.pk]))
-    history = list(page.context["grading_history"])
+    [gradings] = [section for section in page.context["sections"] if section["template"].startswith("cycles/")]
+    history = list(gradings["grading_history"])
     assert grading(world, world.branch_a1) in history
     body = page.content.decode()
     assert "2026年分类定级" in body and reverse("cycles:grading", args=[grading(world, world.branch_a1).pk]) in body
@@ -482,9 +488,6 @@ def test_status_survey(client, world):
 
 
 def test_self_assessment_takes_the_score_sheets_grade(client, world):
-    from orgs import services as org_services
-    from standards import services as standard_services
-
     org_services.organization_update(actor=world.admin_a, organization=world.branch_a1, secretary="书记")
     sheet = standard_services.score_sheet_open(actor=world.secretary_a1, organization=world.branch_a1,
                                                standard=world.standard, assessor_kind="self")
@@ -501,9 +504,6 @@ def test_self_assessment_takes_the_score_sheets_grade(client, world):
 
 
 def test_the_grade_table_sets_each_scheme_from_its_best_grade_down():
-    from cycles.selectors import _grade_table
-    from standards.choices import GRADE_ORDER, Grade
-
     assert sorted(GRADE_ORDER) == sorted(Grade.values)  # every grade has its place, once
     table = _grade_table({"village:average": 1, "village:poor": 4, "village:good": 2, "village:fairly_good": 3})
     assert table["grades"] == [Grade.GOOD.label, Grade.FAIRLY_GOOD.label, Grade.AVERAGE.label, Grade.POOR.label]

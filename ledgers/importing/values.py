@@ -36,10 +36,8 @@ FACT_WORDINGS = (
 FACT_COUNTS = tuple(name for name, _wording in FACT_WORDINGS)
 # One pattern with a named group per count, so that a text is scanned once.
 FACT_PATTERN = re.compile("|".join(f"{wording}(?P<{name}>\\d+)[人名]" for name, wording in FACT_WORDINGS))
-# The sentence as the sample writes it and as ledgers.selectors.basic_facts_text writes it back, any
-# count but the first left out: "支部共有党员75人，其中预备党员7人，…，班子成员5人。". One match reads
-# it in half the time of the scan, which finds the same counts in it (test_importing_values).
-# Its counts have at most six digits (below MAX_COUNT): a larger one is left to the scan, which refuses it.
+# The sentence as the sample and ledgers.selectors.basic_facts_text write it ("支部共有党员75人，其中…"),
+# read in one match, faster than the scan; a count past six digits is left to the scan, which refuses it.
 FACT_SENTENCE = re.compile(f"支部{FACT_WORDINGS[0][1]}(\\d{{1,6}})[人名](?:[，,]?其中)?" + "".join(
     f"(?:[，,、；;]?{wording}(\\d{{1,6}})[人名])?" for _name, wording in FACT_WORDINGS[1:]) + "[。.；;]?")
 

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from python_calamine import CalamineWorkbook
 
 from core.browser_testing import zh
-from core.testing import build_world
 from cycles import services as cycle_services
+from orgs.testing import build_world
 
 pytestmark = pytest.mark.browser
 

@@ -7,10 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from core.browser_testing import zh
-from core.testing import build_world
 from cycles import services as cycle_services
 from ledgers.tests.files.lanshan import flat_header, workbook_bytes
 from orgs.models import OrganizationFacts
+from orgs.testing import build_world
 
 pytestmark = pytest.mark.browser
 

@@ -6,21 +6,25 @@ import copy
 import datetime
 import io
 
+import openpyxl
 import pytest
+from python_calamine import CalamineWorkbook
 
 from core.models import AuditEvent
 from cycles.models import Grading
 from cycles.services import grading_ensure
 from ledgers import access
-from ledgers.importing import ImportRefused, ledger_import_commit, ledger_import_preview
+from ledgers import services as ledger_services
+from ledgers.importing import ImportRefused, ledger_import_commit, ledger_import_preview, plan_changes
 from ledgers.models import LedgerEntry
 from ledgers.selectors import ledger_rows
 from ledgers.tests.files.builders import build_lanshan, export_xlsx
 from ledgers.tests.files.lanshan import ROWS, csv_bytes, flat_header, lanshan_xlsx, workbook_bytes
 from orgs import services as org_services
-from orgs.choices import OrganizationKind, Sector, VenueStatus
+from orgs.choices import OrganizationKind, Role, Sector, VenueStatus
 from orgs.demo import LANSHAN_FACTS, LANSHAN_LEDGER, LANSHAN_ORGANIZATIONS, TUSHI
 from orgs.models import Organization, OrganizationFacts
+from orgs.testing import make_user
 
 
 @pytest.fixture
@@ -189,8 +193,6 @@ def test_an_export_imports_back_to_the_same_data(lanshan, kind):
     before = list(ledger_rows(cycle=cycle, organization=county))
     content = export_xlsx(cycle, county)
     if kind == "csv":
-        from python_calamine import CalamineWorkbook
-
         grid = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
         content = csv_bytes([list(row) for row in grid[2:]], "gb18030", header=list(grid[1]))
     # Everything the ledger holds is wiped, then the exported file brings it back.
@@ -212,9 +214,6 @@ def test_rows_outside_the_level_are_unknown_there(lanshan):
 
 
 def test_a_secretary_imports_only_their_own_branch(lanshan):
-    from core.testing import make_user
-    from orgs.choices import Role
-
     cycle, county, admin, orgs = lanshan
     branch = orgs["431127-01-001"]
     org_services.organization_update(actor=admin, organization=branch, secretary="廖仁旺", first_secretary="赵志坚")
@@ -229,8 +228,6 @@ def test_a_branch_secretary_may_not_change_the_secretary_by_import_as_by_the_api
     # The organization's own fields follow its rules, as the API applies them: a branch secretary
     # may write the branch's facts, not rename its secretary; an administrator above may, and each
     # organization's change is audited before and after.
-    from core.testing import make_user
-    from orgs.choices import Role
 
     cycle, county, admin, orgs = lanshan
     branch = orgs["431127-01-001"]
@@ -265,7 +262,6 @@ def test_a_branch_secretary_may_not_change_the_secretary_by_import_as_by_the_api
 def test_a_row_whose_name_and_code_disagree_is_refused_not_written_elsewhere(lanshan):
     # The codes sorted apart from the names (only columns A–P sorted): each row's values would go
     # to the other organization.
-    import openpyxl
 
     cycle, county, _admin, _orgs = lanshan
     commit(lanshan, lanshan_xlsx())
@@ -295,8 +291,6 @@ def test_a_shorter_basic_facts_sentence_says_which_counts_become_zero(lanshan):
 
 
 def test_the_preview_says_what_each_row_changes_field_by_field(lanshan):
-    from ledgers.importing import plan_changes
-
     commit(lanshan, lanshan_xlsx())
     stored = OrganizationFacts.objects.get(organization__code="431127-01-001", year=2012)
     result = preview(lanshan, workbook_bytes(edited(ROWS, {(0, 4): stored.mobile_members + 3, (0, 12): "2012年9月"})))
@@ -331,7 +325,6 @@ def test_unchanged_multi_line_cells_are_not_changes(lanshan):
     # Texts saved from the pages keep the browser's line breaks (\r\n) and people's indents; a file
     # exported from them reads back with its lines trimmed and joined by \n. Both sides are
     # normalized alike, so an unchanged ledger changes nothing.
-    from ledgers import services as ledger_services
 
     cycle, county, admin, orgs = lanshan
     commit(lanshan, lanshan_xlsx())

@@ -2,19 +2,24 @@
 the problems listed by row and column, 确认导入 only without problems, the result with its counts."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from python_calamine import CalamineWorkbook
 
 from core.jobs import job_key
 from core.models import JobRun, Worker
-from core.testing import Endpoint, access_tests, build_world
+from core.testing import Endpoint, access_tests
 from cycles import services as cycle_services
 from ledgers.models import LedgerEntry, LedgerJob
 from ledgers.tests.files.lanshan import csv_bytes
+from ledgers.views import PROBLEMS_SHOWN
 from orgs.models import Organization, OrganizationFacts
+from orgs.testing import build_world
 
 YEAR = datetime.date.today().year
 GOOD = [["甲一村党支部", "张三", "", "支部共有党员20人，其中女党员5人，班子成员3人。", 2, "已建", "", "", "", "", "一般",
@@ -155,8 +160,6 @@ def test_the_api_is_in_the_openapi_schema(client, world):
 
 
 def test_a_file_with_many_problems_lists_the_first_ones_and_says_how_many_more(client, world):
-    from ledgers.views import PROBLEMS_SHOWN
-
     world.job_a.problems = [{"row": number, "column": "E", "header": "流动党员数", "message": f"第{number}行的问题",
                              "blocking": True} for number in range(4, PROBLEMS_SHOWN + 104)]
     world.job_a.problems[0]["message"] = '=HYPERLINK("http://example.invalid","点此")'  # a cell's text, quoted
@@ -167,16 +170,12 @@ def test_a_file_with_many_problems_lists_the_first_ones_and_says_how_many_more(c
     assert page.count("<tr class=\"blocking\">") == PROBLEMS_SHOWN and f"第{PROBLEMS_SHOWN + 3}行的问题" in page
     assert f"第{PROBLEMS_SHOWN + 4}行的问题" not in page and "另有 100 个问题未列出" in page
     # Every problem, in a workbook to correct the file by (read back by a second reader).
-    import io
-
-    from python_calamine import CalamineWorkbook
 
     download = client.get(f"/ledgers/jobs/{world.job_a.pk}/problems.xlsx")
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     rows = CalamineWorkbook.from_filelike(io.BytesIO(download.content)).get_sheet_by_index(0).to_python()
     assert rows[0] == ["行", "列", "问题", "是否阻止导入"] and len(rows) == PROBLEMS_SHOWN + 101
     assert rows[-1] == [PROBLEMS_SHOWN + 103, "E（流动党员数）", f"第{PROBLEMS_SHOWN + 103}行的问题", "是"]
-    import openpyxl
 
     sheet = openpyxl.load_workbook(io.BytesIO(download.content)).active
     assert sheet["C2"].value == '=HYPERLINK("http://example.invalid","点此")' and sheet["C2"].data_type == "s"

@@ -6,6 +6,7 @@ written still leaves nothing written."""
 import pytest
 
 from core.models import AuditEvent
+from core.tests.test_workbooks import cut_reader
 from ledgers.importing import ImportRefused, ledger_import_commit, writing
 from ledgers.models import LedgerEntry
 from ledgers.tests.files.builders import build_lanshan
@@ -60,8 +61,6 @@ def test_a_problem_found_after_batches_were_written_leaves_nothing_written(lansh
 
 
 def test_a_reader_that_dies_leaves_nothing_written(lanshan, monkeypatch, tmp_path):
-    from core.tests.test_workbooks import cut_reader
-
     cut_reader(monkeypatch, tmp_path, writes=1)
     with pytest.raises(ImportRefused) as refused:
         commit(lanshan, lanshan_xlsx())

@@ -12,6 +12,8 @@ from ledgers.importing.values import (
     MAX_COUNT,
     BadValue,
     parse_basic_facts,
+    parse_deadline,
+    parse_whole_number,
     scan_basic_facts,
 )
 from ledgers.reading import squeeze
@@ -70,8 +72,6 @@ def test_a_missing_total_or_a_count_too_large_is_refused(text):
 
 @pytest.mark.parametrize("written", ["无", "—", "/", " 0人 "])
 def test_a_count_written_as_none_is_zero(written):
-    from ledgers.importing.values import parse_whole_number
-
     assert parse_whole_number(written) == 0
 
 
@@ -80,15 +80,12 @@ def test_a_count_written_as_none_is_zero(written):
     ("2012年底前完成", ("2012-12-31", "2012年底前完成")), ("2012-08-15", ("2012-08-15", "")),
 ])
 def test_deadlines_as_people_type_them(written, expected):
-    from ledgers.importing.values import parse_deadline
-
     date, text = parse_deadline(written)
     assert (date.isoformat(), text) == expected
 
 
 def test_a_month_typed_as_a_number_is_refused_not_misread():
     # Excel keeps 2012.10 typed in a number cell as 2012.1: October would be read as January.
-    from ledgers.importing.values import parse_deadline
 
     with pytest.raises(BadValue):
         parse_deadline(2012.1)

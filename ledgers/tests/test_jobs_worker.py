@@ -17,7 +17,7 @@ from python_calamine import CalamineWorkbook
 
 from core.jobs import job_key, job_status
 from core.models import JobRun
-from core.testing import build_world, wait_for_job
+from core.testing import wait_for_job
 from cycles import services as cycle_services
 from cycles.models import Grading
 from ledgers.models import LedgerEntry, LedgerJob
@@ -25,6 +25,7 @@ from ledgers.tests.files.lanshan import flat_header, workbook_bytes
 from orgs.choices import VenueStatus
 from orgs.models import Organization, OrganizationFacts
 from orgs.synthetic import synthetic_tree_create
+from orgs.testing import build_world
 
 YEAR = datetime.date.today().year
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

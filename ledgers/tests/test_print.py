@@ -4,18 +4,20 @@ import datetime
 import io
 import re
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 
-from core.testing import Endpoint, access_tests, build_world, make_org, system_user
+from core.testing import Endpoint, access_tests
 from cycles import services
 from cycles.models import Grading
 from ledgers import layouts, printing
 from ledgers.models import LedgerEntry
 from orgs.choices import Sector
+from orgs.testing import build_world, make_org, system_user
 from standards.tests.factories import make_standard
 
 HELD_ON = datetime.date(2026, 3, 1)
@@ -194,7 +196,6 @@ def test_tally_counts_every_organization_of_the_sector_graded_or_not(client, wor
     assert {row[1]: row[2:6] for row in community[5:] if row[1] in {"乙镇党委", "合计"}} == {
         "乙镇党委": [1, 0, 0, 0], "合计": [1, 0, 0, 0]}
     assert "直属党组织" not in [row[1] for row in village + community]  # it counts nothing there
-    import openpyxl
 
     shares = openpyxl.load_workbook(io.BytesIO(data))["农村"]
     assert {shares.cell(row=row, column=7).number_format for row in range(6, 9)} == {"0.0%"}

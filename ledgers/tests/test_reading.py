@@ -3,11 +3,20 @@ by spaces, full-width spaces, line breaks in cells; .xlsx, .xls, .csv in UTF-8 a
 files that cannot be read, each said in words."""
 
 import datetime
+import io
+import re
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
+import openpyxl
+from openpyxl.styles import Font
+
+from core.tests.test_workbooks import cut_reader
 from ledgers.reading import column_letter, read_ledger
 from ledgers.tests.files import lanshan
-from ledgers.tests.files.lanshan import ROWS, csv_bytes, flat_header, workbook_bytes, xls_bytes
+from ledgers.tests.files.lanshan import MERGES, ROWS, csv_bytes, flat_header, workbook_bytes, xls_bytes
 
 
 def names(reading):
@@ -123,10 +132,6 @@ def test_a_header_without_the_name_column_names_the_missing_column():
 
 
 def _workbook(fill) -> bytes:
-    import io
-
-    import openpyxl
-
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "台账"
@@ -148,8 +153,6 @@ def test_a_stray_value_far_away_is_refused_by_name_not_read_into_memory():
 
 
 def test_empty_formatted_cells_far_away_do_not_count():
-    from openpyxl.styles import Font
-
     def far_bold_cell(sheet):
         sheet.cell(row=900000, column=16000).font = Font(bold=True)
 
@@ -160,9 +163,6 @@ def test_empty_formatted_cells_far_away_do_not_count():
 
 def _with_formula(content: bytes, cell: str, formula: str) -> bytes:
     """The workbook with ``formula`` written into the error cell ``cell``, before its cached value, as Excel writes it."""
-    import io
-    import zipfile
-
     source, target = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
     with zipfile.ZipFile(target, "w") as archive:
         for item in source.infolist():
@@ -218,9 +218,6 @@ def test_a_stray_value_far_below_in_column_a_is_refused_too():
 def test_a_far_cell_the_sheet_does_not_declare_ends_only_the_reader_process():
     # No declared size, so nothing names the cell before calamine builds the sheet: it runs out of
     # memory in the reader's own process, and the upload is refused with a message.
-    import io
-    import re
-    import zipfile
 
     content = _workbook(lambda sheet: sheet.cell(row=1_000_000, column=16000, value="x"))
     source, target = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
@@ -236,9 +233,6 @@ def test_a_far_cell_the_sheet_does_not_declare_ends_only_the_reader_process():
 
 
 def test_a_damaged_workbook_is_called_damaged_not_too_big():
-    import io
-    import zipfile
-
     content = _workbook(lambda sheet: None)
     source, target = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -258,8 +252,6 @@ def test_a_damaged_workbook_is_called_damaged_not_too_big():
 def test_a_server_with_its_standard_descriptors_closed_still_reads_every_row(tmp_path):
     # The pipe on which the reader is told which rows to send must not take the number of the
     # reader's own output or errors, which a server run with them closed would hand out first.
-    import subprocess
-    import sys
 
     path, result = tmp_path / "台账.xlsx", tmp_path / "result.txt"
     path.write_bytes(workbook_bytes([ROWS[0]] * 500))
@@ -275,9 +267,6 @@ def test_a_server_with_its_standard_descriptors_closed_still_reads_every_row(tmp
 def test_a_header_at_the_foot_of_the_rows_looked_in_keeps_its_second_row():
     # The two-row header at rows 30 and 31: the row under the 30 rows looked in still joins it.
     content = workbook_bytes([ROWS[0]], title=False)
-    import io
-
-    import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(content))
     book.active.insert_rows(1, 29)
@@ -293,7 +282,6 @@ def test_a_header_at_the_foot_of_the_rows_looked_in_keeps_its_second_row():
 def test_a_reader_that_ends_midway_leaves_a_problem_not_half_a_file(monkeypatch, tmp_path):
     # The reader process ends after writing some of its rows (a limit reached, a crash): the file is
     # refused as a whole, none of its rows is read.
-    from core.tests.test_workbooks import cut_reader
 
     cut_reader(monkeypatch, tmp_path, writes=3)
     reading = read_ledger("台账.xlsx", workbook_bytes([ROWS[0]] * 5000))
@@ -319,7 +307,6 @@ def test_rows_of_totals_are_not_organizations():
 def test_a_value_merged_down_over_several_rows_is_every_rows_value():
     # 帮扶单位 (column N) merged over rows 4–6, and 整改时限 (column M) over rows 29–40, across the rows
     # the importer reads itself and those the reader sends: each row gets the value, as people read it.
-    from ledgers.tests.files.lanshan import MERGES
 
     rows = [[*ROWS[0][:12], "", ""] + ROWS[0][14:] for _number in range(45)]
     rows[0][12], rows[0][13], rows[25][12] = "2012年底", "县委办", "2013年6月"
@@ -336,7 +323,6 @@ def test_a_value_merged_down_over_several_rows_is_every_rows_value():
 def test_a_range_merged_over_a_group_row_and_blank_rows_leaves_them_what_they_are():
     # 整改时限 merged over rows 4–9: row 6 is a township alone (a group row), row 8 is blank. They stay
     # a group row and a blank row; the branches around them get the deadline.
-    from ledgers.tests.files.lanshan import MERGES
 
     rows = [[*ROWS[0][:12], "", *ROWS[0][13:]] for _number in range(6)]
     rows[0][12] = "2013年底"

@@ -11,10 +11,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from core.models import AuditEvent
-from core.testing import Endpoint, access_tests, make_org, make_user, system_user
+from core.testing import Endpoint, access_tests
 from orgs import services
 from orgs.choices import OrganizationKind, Role, Sector, VenueStatus
 from orgs.models import Organization, OrganizationFacts, RoleAssignment
+from orgs.testing import make_org, make_user, system_user
 
 pytestmark = pytest.mark.django_db
 

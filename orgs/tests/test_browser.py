@@ -16,10 +16,10 @@ import pytest
 from playwright.sync_api import expect
 
 from core.browser_testing import PASSWORD, PHONE, field, zh
-from core.testing import build_world
 from orgs import services
 from orgs.choices import VenueStatus
 from orgs.models import Organization
+from orgs.testing import build_world
 
 pytestmark = pytest.mark.browser
 

@@ -16,6 +16,7 @@ from orgs.importing.planning import tree_import_plan
 from orgs.importing.reading import read_rows
 from orgs.importing.writing import ImportRefused, tree_import_commit
 from orgs.models import Organization, OrganizationFacts
+from orgs.testing import make_org
 from orgs.tests.test_services import assert_counts_consistent
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +88,6 @@ def test_new_orgs_under_a_town_from_a_gb18030_csv(world):
     world.county.refresh_from_db()
     assert world.county.descendants_count == 8
     # new orgs get ids that the services keep using afterwards
-    from core.testing import make_org
     assert make_org(world.town_a).pk > new2.pk
 
 

@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from core.models import AuditEvent
-from core.testing import make_org, system_user
 from orgs import access, paths, services
 from orgs.choices import OrganizationKind, Role, Sector, VenueStatus
 from orgs.models import Organization, OrganizationFacts, RoleAssignment
+from orgs.testing import make_org, system_user
 
 pytestmark = pytest.mark.django_db
 

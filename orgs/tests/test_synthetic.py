@@ -8,11 +8,11 @@ from django.core.management import call_command
 from django.db.models import Count, Max
 
 from core.models import AuditEvent
-from core.testing import make_org
-from orgs import paths, synthetic
+from orgs import paths
 from orgs.choices import OrganizationKind, Sector
 from orgs.models import Organization
-from orgs.synthetic import organization_counts_recount, synthetic_tree_create
+from orgs.synthetic import generator, organization_counts_recount, synthetic_tree_create
+from orgs.testing import make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 def test_segment_table_agrees_with_paths():
     values = [1, 35, 36, 1295, 1296, 46655, 46656, 46657, paths.MAX_ID]
     values += random.Random(0).sample(range(1, paths.MAX_ID), 2000)
-    assert [synthetic._segment(value) for value in values] == [paths.segment(value) for value in values]
+    assert [generator._segment(value) for value in values] == [paths.segment(value) for value in values]
     with pytest.raises(ValueError):
-        synthetic._segment(paths.MAX_ID + 1)
+        generator._segment(paths.MAX_ID + 1)
 
 
 def test_generated_counts_paths_and_subtrees_are_right():

@@ -1,11 +1,13 @@
 """Page behaviour: forms call the services, errors name the field, lists stay inside the scope."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from core.models import AuditEvent
-from core.testing import make_org
 from orgs.models import Organization, OrganizationFacts
+from orgs.testing import make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -122,8 +124,6 @@ def test_dissolve_and_merge_pages(client, world):
 
 
 def test_search_takes_a_code_like_query_as_a_code_and_chinese_as_a_name(client, world):
-    from core.testing import make_org
-
     named_like_a_code = make_org(world.town_a, name=f"{world.branch_a1.code} 临时党支部")
     client.force_login(world.admin_a)
     assert client.get(reverse("orgs:search"), {"q": world.branch_a1.code}).context["results"] == [world.branch_a1]
@@ -131,8 +131,6 @@ def test_search_takes_a_code_like_query_as_a_code_and_chinese_as_a_name(client, 
 
 
 def test_name_search_has_trigram_indexes_on_postgresql(db):
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         pytest.skip("trigram indexes exist on PostgreSQL only; SQLite scans")
     with connection.cursor() as cursor:
@@ -142,8 +140,6 @@ def test_name_search_has_trigram_indexes_on_postgresql(db):
 
 
 def test_audit_page_names_actions_in_words(client, world):
-    from django.utils import translation
-
     client.force_login(world.admin_a)
     response = client.get(reverse("orgs:audit", args=[world.branch_a1.pk]))
     with translation.override("zh-hans"):

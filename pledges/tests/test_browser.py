@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from core.browser_testing import zh
-from core.testing import build_world
 from members.tests.factories import make_member
+from orgs.testing import build_world
 from pledges.models import Pledge
 from pledges.tests.factories import YEAR, open_cycle
 

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from core.models import AuditEvent
-from core.testing import system_user
 from members.tests.factories import make_member
+from orgs.testing import system_user
 from pledges import services, tallies
 from pledges.choices import Category, PledgeResult, PledgeState
 from pledges.models import Pledge, PledgeItem

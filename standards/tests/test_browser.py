@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from core.browser_testing import zh
-from core.testing import build_world
 from orgs import services as org_services
+from orgs.testing import build_world
 from standards.tests.factories import make_standard
 
 pytestmark = pytest.mark.browser

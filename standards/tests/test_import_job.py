@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.browser_testing import zh
-from core.testing import build_world, wait_for_job
+from core.testing import wait_for_job
+from orgs.testing import build_world
 from standards import selectors
 from standards.models import StandardImport
 from standards.tests.factories import SMALL, make_standard

@@ -14,6 +14,7 @@ from standards.rules import (
     item_score,
     quota_check,
     round_score,
+    score_from_deductions,
     score_sheet,
     star_band_conflicts,
     stars_for,
@@ -123,8 +124,6 @@ def test_quota_failure_exactly_when_share_is_broken(grades, share):
 
 @given(sheets(), st.booleans())
 def test_batch_scoring_equals_sheet_scoring(items, vetoed):
-    from standards.rules import score_from_deductions
-
     maxima = {item.key: item.max_points for item in items}
     taken = {item.key: sum(item.deductions, D(0)) for item in items if item.deductions}
     one = score_sheet(items, scheme=defaults.THREE_GRADES, star_bands=defaults.STAR_BANDS, vetoes=("v",) if vetoed else ())

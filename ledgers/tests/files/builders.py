@@ -6,7 +6,6 @@ import io
 
 import openpyxl
 
-from core.testing import make_user, system_user
 from cycles import demo as cycles_demo
 from cycles.models import Cycle
 from ledgers.columns import CODE_COLUMN, HUNAN_COLUMNS
@@ -15,6 +14,7 @@ from orgs import services as org_services
 from orgs.choices import Role
 from orgs.demo import LANSHAN_COUNTY, LANSHAN_ORGANIZATIONS
 from orgs.models import Organization
+from orgs.testing import make_user, system_user
 from standards.choices import Grade
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 
 import openpyxl
+import xlwt
 
 TITLE = "蓝山县基层党组织分类定级晋位升级目标管理工作台账（样表）"
 # Row 2 and row 3 of the printed header; None where a merged cell continues.
@@ -100,8 +101,6 @@ def csv_bytes(rows: list[list], encoding: str, header: list[str] | None = None) 
 
 def xls_bytes(rows: list[list], header: list[str] | None = None) -> bytes:
     """An old-style .xls (BIFF8) written with xlwt, a title above the header."""
-    import xlwt
-
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("台账")
     sheet.write_merge(0, 0, 0, 15, TITLE)

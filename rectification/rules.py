@@ -1,0 +1,75 @@
+"""Pure rules of rectification, over plain data: the grade ladders a target climbs, the seeds' default
+dates and targets, and the ledger's 升级措施 text cut to its width."""
+
+import datetime
+from dataclasses import dataclass
+
+from cycles.calendar import SEED_YEAR, shift_years
+
+# The ladders, from the best grade down (seeds/001: 一般 → 先进 → 标兵 → 品牌; seeds/004: 好/较好/一般/较差;
+# seeds/002: remote-education sites). A target stays on the ladder of the current grade.
+LADDERS = (
+    ("brand", "exemplary", "advanced", "average", "lagging"),
+    ("good", "fairly_good", "average", "poor"),
+    ("excellent_site", "average_site", "lagging_site"),
+)
+
+# seeds/001: "一般党支部晋升先进率要达到30%以上，先进党支部晋级标兵率要达到20%以上，标兵党支部打造品牌率要达到30%以上".
+DEFAULT_OVERALL_TARGETS = (
+    {"from": "average", "to": "advanced", "share": "0.30"},
+    {"from": "advanced", "to": "exemplary", "share": "0.20"},
+    {"from": "exemplary", "to": "brand", "share": "0.30"},
+)
+
+# seeds/002 (2012): streets' targets by 4-27, the others' by 5-7; seeds/001: the check before 七一; the year's end.
+SEED_DATES = {
+    "committee_plan_due": datetime.date(2012, 4, 27),
+    "plan_due": datetime.date(2012, 5, 7),
+    "midyear_due": datetime.date(2012, 6, 30),
+    "ends_on": datetime.date(2012, 12, 31),
+}
+
+LEDGER_MEASURES_WIDTH = 150  # 附件3 升级措施: "150字以内"
+
+
+def seed_dates(year: int) -> dict[str, datetime.date]:
+    return {name: shift_years(day, year - SEED_YEAR) for name, day in SEED_DATES.items()}
+
+
+def ladder_of(grade: str) -> tuple[str, ...] | None:
+    for ladder in LADDERS:
+        if grade in ladder:
+            return ladder
+    return None
+
+
+def targets_for(current: str) -> tuple[str, ...]:
+    """The grades a plan may aim at from ``current``: itself and those above it on its ladder (every grade
+    when the current one is unknown). 一般 is on two ladders: both are offered."""
+    if not current:
+        return tuple(dict.fromkeys(grade for ladder in LADDERS for grade in ladder))
+    found: list[str] = []
+    for ladder in LADDERS:
+        if current in ladder:
+            found += ladder[: ladder.index(current) + 1]
+    return tuple(dict.fromkeys(found))
+
+
+def target_below_current(*, current: str, target: str) -> bool:
+    return bool(current and target) and target not in targets_for(current)
+
+
+@dataclass(frozen=True)
+class Cut:
+    text: str
+    cut: bool
+
+
+def ledger_measures(actions: list[str], width: int = LEDGER_MEASURES_WIDTH) -> Cut:
+    """The measures numbered "1、…；2、…" as the ledger's 升级措施 column holds them, at most ``width``
+    characters: cut with "…" (and said so) when longer."""
+    text = "；".join(f"{number}、{action.strip().rstrip('；;。')}" for number, action in enumerate(actions, 1))
+    text = text + "。" if text else ""
+    if len(text) <= width:
+        return Cut(text, False)
+    return Cut(text[: width - 1] + "…", True)
