@@ -3,7 +3,7 @@
 Sessions (list, schedule, read, close; results only once closed), codes (issued and returned in
 plain text once, the only time they exist), paper tallies (enter, confirm by a second person), and
 the public receipt list. No endpoint reads individual ballots. Voting itself is the phone page
-(``POST /v/<id>/``): it needs no account, which this API always does.
+(``POST /v/<key>/``): it needs no account, which this API always does.
 """
 
 import datetime
@@ -80,11 +80,11 @@ class SessionOut(Schema):
 
     @staticmethod
     def resolve_vote_path(session):
-        return reverse("ballots:vote", args=[session.pk])
+        return reverse("ballots:vote", args=[session.public_key])
 
     @staticmethod
     def resolve_receipts_path(session):
-        return reverse("ballots:receipts", args=[session.pk])
+        return reverse("ballots:receipts", args=[session.public_key])
 
 
 class BelowOut(Schema):
@@ -221,7 +221,7 @@ def codes_generate(request, session_id: SessionId, payload: CodesIn):
     session = access.get_session_for(request.user, session_id, access.RUN)
     codes = services.codes_generate(actor=request.user, session=session, count=payload.count)
     return Status(201, {"codes": [services.grouped(code) for code in codes],
-                        "vote_url": request.build_absolute_uri(reverse("ballots:vote", args=[session.pk]))})
+                        "vote_url": request.build_absolute_uri(reverse("ballots:vote", args=[session.public_key]))})
 
 
 @router.get("/sessions/{session_id}/tallies", response=list[TallyOut])

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ballots.choices import QuestionKind, SessionPurpose, SessionState
+from core.keys import public_key
 from standards.choices import Grade
 
 
@@ -24,10 +25,14 @@ class BallotSession(models.Model):
     review, a stated number otherwise) bounds the codes issued before it opens, and a second person
     opens it (``opened_by``): the organization's superior, or another of its people whose role
     predates the session.
+
+    Its voters' pages are reached by ``public_key``, random per session, never by the id: counting
+    ids would show every organization's ballots to anyone.
     """
 
     organization = models.ForeignKey("orgs.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,
                                      related_name="ballot_sessions")
+    public_key = models.CharField(_("public key"), max_length=16, unique=True, default=public_key, editable=False)
     grading = models.ForeignKey("cycles.Grading", verbose_name=_("grading"), on_delete=models.PROTECT, null=True,
                                 blank=True, related_name="ballot_sessions")
     purpose = models.CharField(_("purpose"), max_length=32, choices=SessionPurpose.choices)

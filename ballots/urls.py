@@ -5,9 +5,9 @@ from ballots import views
 app_name = "ballots"
 
 urlpatterns = [
-    # Voters' pages: short addresses, typed from a slip.
-    path("v/<int:session_id>/", views.vote, name="vote"),
-    path("v/<int:session_id>/receipts/", views.receipts, name="receipts"),
+    # Voters' pages: short addresses, typed from a slip, by the session's random public key (never its id).
+    path("v/<str:key>/", views.vote, name="vote"),
+    path("v/<str:key>/receipts/", views.receipts, name="receipts"),
     # Staff pages.
     path("ballots/orgs/<int:org_pk>/", views.session_list, name="list"),
     path("ballots/orgs/<int:org_pk>/below/", views.sessions_below, name="below"),

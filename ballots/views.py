@@ -29,18 +29,23 @@ from ballots.choices import SessionState
 from ballots.forms import CodesForm, PaperTallyForm, SessionForm, answer_label
 from ballots.models import BallotSession
 from core.forms import add_service_errors
+from core.keys import public_key_normalized
 from cycles.models import Grading
 from orgs import access as org_access
 
 # Voting (no login) --------------------------------------------------------------------------------
 
 
-def _public_session(session_id) -> BallotSession:
+def _public_session(key) -> BallotSession:
+    """The session whose public key this is (404 otherwise: the same for a key that never was)."""
+    key = public_key_normalized(key)
+    if key is None:
+        raise Http404
     try:
         return BallotSession.objects.only(
-            "id", "title", "answers", "opens_at", "closes_at", "closed", "opened_at", "question_kind", "grade_voted_on",
-            "tallies").get(pk=int(session_id))
-    except (BallotSession.DoesNotExist, ValueError, TypeError):
+            "id", "public_key", "title", "answers", "opens_at", "closes_at", "closed", "opened_at", "question_kind",
+            "grade_voted_on", "tallies").get(public_key=key)
+    except BallotSession.DoesNotExist:
         raise Http404 from None
 
 
@@ -59,28 +64,31 @@ def _vote_page(request, session, *, status=200, errors=None, answer="", device="
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 @never_cache
-def vote(request, session_id: int):
+def vote(request, key: str):
     """投票: the question and its answers as large targets and a code field (filled from the QR code's
     URL fragment, which browsers never send to the server); a good vote answers with its receipt.
 
     The form carries a random device token, so that wrong codes count against this phone before they
     count against the address a meeting room's phones share; a refusal keeps the phone's token."""
     if request.method == "GET":
-        return _vote_page(request, _public_session(session_id))
+        return _vote_page(request, _public_session(key))
+    key = public_key_normalized(key)
+    if key is None:
+        raise Http404
     answer, device = request.POST.get("answer", ""), request.POST.get("device", "")
     address = services.client_address(request)
     try:
-        cast = services.ballot_cast(session_id=session_id, code=request.POST.get("code", ""), answer=answer,
-                                    client=services.client_key(address, session_id),
-                                    device=services.device_key(device, address, session_id))
+        cast = services.ballot_cast(public_key=key, code=request.POST.get("code", ""), answer=answer,
+                                    client=services.client_key(address, key),
+                                    device=services.device_key(device, address, key))
     except services.GuessesLimited as limited:
-        response = _vote_page(request, _public_session(session_id), status=429, errors=limited.message_dict,
+        response = _vote_page(request, _public_session(key), status=429, errors=limited.message_dict,
                               device=services.device_token_kept(device))
         response["Retry-After"] = str(limited.wait_seconds)
         return response
     except ValidationError as error:
         status = 409 if "session" in error.message_dict else 400
-        return _vote_page(request, _public_session(session_id), status=status, errors=error.message_dict,
+        return _vote_page(request, _public_session(key), status=status, errors=error.message_dict,
                           answer=answer if "answer" not in error.message_dict else "",
                           device=services.device_token_kept(device))
     # The POST's own answer, not a redirect: no address ever carries a receipt or a code.
@@ -88,11 +96,11 @@ def vote(request, session_id: int):
 
 
 @never_cache
-def receipts(request, session_id: int):
+def receipts(request, key: str):
     """The receipts of a closed session, sorted, for voters to find theirs (receipts only: see
     selectors.receipt_list). Looking one up happens in the page (a few lines of script, or the
     browser's find): a lookup sent to the server would put a receipt beside an address in its logs."""
-    session = _public_session(session_id)
+    session = _public_session(key)
     listed = selectors.receipt_list(session=session)
     return render(request, "ballots/receipts.html", {
         "session": session, "receipts": [services.grouped(r, 4) for r in listed or []], "published": listed is not None})
@@ -162,7 +170,7 @@ def _detail_page(request, session, *, codes_form=None, paper_form=None, close_er
                                                              first_person_id=session.created_by_id),
         "open_errors": open_errors or [],
         "States": SessionState,
-        "vote_url": request.build_absolute_uri(reverse("ballots:vote", args=[session.pk])),
+        "vote_url": request.build_absolute_uri(reverse("ballots:vote", args=[session.public_key])),
     }, status=status)
 
 
@@ -175,7 +183,7 @@ def session_detail(request, pk: int):
 def _slip_sheets(request, session, codes: list[str]) -> list[list[dict]]:
     """The slips, 18 to an A4 page (3 × 6), each with a QR code of the voting address with the code
     in its fragment, and the code typed out."""
-    vote_url = request.build_absolute_uri(reverse("ballots:vote", args=[session.pk]))
+    vote_url = request.build_absolute_uri(reverse("ballots:vote", args=[session.public_key]))
     slips = []
     for code in codes:
         shown = services.grouped(code)
@@ -202,7 +210,7 @@ def codes_generate(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            vote_url = request.build_absolute_uri(reverse("ballots:vote", args=[session.pk]))
+            vote_url = request.build_absolute_uri(reverse("ballots:vote", args=[session.public_key]))
             listing = io.StringIO()
             writer = csv.writer(listing)
             writer.writerow([_("code"), _("voting address")])

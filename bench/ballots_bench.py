@@ -11,7 +11,7 @@ generator, ``wrk`` (Debian package ``wrk``), from the same machine:
   served from there; nothing of it needs to be committed on this branch.
 
 Each run is a fresh satisfaction survey with its own one-time codes, a second of page requests to
-warm the workers, then ``--seconds`` of casts: each request ``POST /v/<session>/`` with its own code
+warm the workers, then ``--seconds`` of casts: each request ``POST /v/<key>/`` with its own code
 and an answer, as a phone sends it. The sides alternate, ``--rounds`` times. After each run the
 database is checked: ballots stored = codes used, at least as many as casts answered 200, and no
 request refused. It prints each run, the median casts/s of each side, their ratio, this checkout's
@@ -225,7 +225,7 @@ def run(tree: Path, folder: Path) -> dict:
         [sys.executable, "-m", "gunicorn", "jinwei.wsgi", "--workers", str(ARGS.workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--chdir", str(tree)],
         cwd=tree, start_new_session=True)
-    base, path = f"http://127.0.0.1:{port}", f"/v/{session.pk}/"
+    base, path = f"http://127.0.0.1:{port}", f"/v/{session.public_key}/"
     try:
         for _attempt in range(150):
             try:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from ballots.models import Ballot, BallotCode, BallotSession, CodeGuesses, random_key
 from ballots.services.codes import code_hash, grouped, normalized_code
 from ballots.services.common import CODE_ALPHABET, RECEIPT_LENGTH, refuse, session_answers
+from core.keys import public_key_normalized
 
 
 def client_address(request) -> str:
@@ -34,9 +35,10 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR") or ""
 
 
-def client_key(address: str | None, session_id: int) -> str:
+def client_key(address: str | None, session_id: int | str) -> str:
     """The keyed hash that stands for a client's address in one session's guess counters (the address
-    is never kept); one ballot's wrong codes do not slow the same room's phones in another."""
+    is never kept); one ballot's wrong codes do not slow the same room's phones in another. The session
+    is named as the cast names it: its public key on the voter's page, its id otherwise."""
     return hmac.new(settings.SECRET_KEY.encode(), f"ballot-client:{session_id}:{address or ''}".encode(),
                     hashlib.sha256).hexdigest()
 
@@ -56,7 +58,7 @@ def device_token_kept(token) -> str:
     return token if all(char.isascii() and (char.isalnum() or char in "-_") for char in token) else ""
 
 
-def device_key(token: str | None, address: str | None, session_id: int) -> str:
+def device_key(token: str | None, address: str | None, session_id: int | str) -> str:
     """The keyed hash that stands for one phone (its page's token) behind an address in one session's
     guess counters. A request without a well-formed token shares its address's one tokenless counter."""
     token = device_token_kept(token)
@@ -115,10 +117,10 @@ _SESSION_SQL = (
     "SELECT s.id, s.title, s.question_kind, s.answers, s.grading_id, s.opens_at, s.closes_at, s.closed, s.opened_at, "
     "(SELECT MAX(g.refuse_until) FROM {guesses} g WHERE g.client IN (%s, %s) AND g.refuse_until > %s), "
     "(SELECT g.client FROM {guesses} g WHERE g.client IN (%s, %s) AND g.blocked AND g.refuse_until > %s "
-    "ORDER BY g.refuse_until DESC LIMIT 1) FROM {sessions} s WHERE s.id = %s"
+    "ORDER BY g.refuse_until DESC LIMIT 1) FROM {sessions} s WHERE s.{by} = %s"
 )
 _CAST_SQL = (
-    "WITH open_session AS (SELECT id FROM {sessions} WHERE id = %s AND NOT closed AND opened_at IS NOT NULL "
+    "WITH open_session AS (SELECT id FROM {sessions} WHERE {by} = %s AND NOT closed AND opened_at IS NOT NULL "
     "AND opens_at <= %s AND closes_at > %s "
     "AND answers ? %s AND NOT EXISTS (SELECT 1 FROM {guesses} WHERE client IN (%s, %s) AND refuse_until > %s) "
     "FOR SHARE), "
@@ -127,13 +129,16 @@ _CAST_SQL = (
     "inserted AS (INSERT INTO {ballots} (id, session_id, answer, receipt) SELECT %s, session_id, %s, %s FROM spent "
     "RETURNING 1) "
     "SELECT s.id, s.title, s.question_kind, s.answers, s.grading_id, s.opens_at, s.closes_at, s.closed, s.opened_at, "
-    "EXISTS (SELECT 1 FROM inserted) FROM {sessions} s WHERE s.id = %s"
+    "EXISTS (SELECT 1 FROM inserted) FROM {sessions} s WHERE s.{by} = %s"
 )
 _TABLES = {"sessions": BallotSession, "guesses": CodeGuesses, "codes": BallotCode, "ballots": Ballot}
 
 
-def _sql(template: str) -> str:
-    return template.format(**{name: connection.ops.quote_name(model._meta.db_table) for name, model in _TABLES.items()})
+def _sql(template: str, by: str = "id") -> str:
+    """The statement with its tables, finding the session ``by`` its id or its public key (never input)."""
+    assert by in ("id", "public_key")
+    return template.format(by=by, **{name: connection.ops.quote_name(model._meta.db_table)
+                                     for name, model in _TABLES.items()})
 
 
 def _session(row) -> BallotSession:
@@ -142,7 +147,8 @@ def _session(row) -> BallotSession:
     if row is None:
         raise Http404
     pk, title, kind, answers, grading_id, opens_at, closes_at, closed, opened_at = row[:9]
-    return BallotSession(id=pk, title=title, question_kind=kind, grading_id=grading_id,
+    # public_key: not read here (the voter's page knows it), and not drawn anew for this unsaved copy.
+    return BallotSession(id=pk, public_key="", title=title, question_kind=kind, grading_id=grading_id,
                          answers=json.loads(answers) if isinstance(answers, str) else answers,
                          opens_at=_aware(opens_at), closes_at=_aware(closes_at), closed=bool(closed),
                          opened_at=_aware(opened_at))
@@ -157,17 +163,17 @@ def _aware(value) -> datetime.datetime | None:
     return value
 
 
-def _session_for_cast(cursor, session_id: int, client: str, device: str, now: datetime.datetime):
-    """The session, until when this device or address is refused (or None), and which of the two is
-    blocked (its key, or None)."""
+def _session_for_cast(cursor, session_id, client: str, device: str, now: datetime.datetime, by: str = "id"):
+    """The session (``session_id``: its id or, ``by="public_key"``, its public key), until when this device
+    or address is refused (or None), and which of the two is blocked (its key, or None)."""
     moment = connection.ops.adapt_datetimefield_value(now)
-    cursor.execute(_sql(_SESSION_SQL), [client, device, moment, client, device, moment, session_id])
+    cursor.execute(_sql(_SESSION_SQL, by), [client, device, moment, client, device, moment, session_id])
     row = cursor.fetchone()
     session = _session(row)
     return session, _aware(row[9]), row[10]
 
 
-def _spend(*, session_id: int, hashed: str, answer: str, receipt: str, client: str, device: str,
+def _spend(*, session_id, by: str, hashed: str, answer: str, receipt: str, client: str, device: str,
            now: datetime.datetime) -> tuple[BallotSession, bool]:
     """Spend the code and insert the ballot, if the session is open, the answer one of its answers,
     neither device nor address asked to wait, and the code the session's and unused: (the session, cast or not)."""
@@ -175,26 +181,26 @@ def _spend(*, session_id: int, hashed: str, answer: str, receipt: str, client: s
     key = Ballot._meta.pk.get_db_prep_value(random_key(), connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_sql(_CAST_SQL), [session_id, moment, moment, answer, client, device, moment, hashed, key,
+            cursor.execute(_sql(_CAST_SQL, by), [session_id, moment, moment, answer, client, device, moment, hashed, key,
                                              answer, receipt, session_id])
             row = cursor.fetchone()
             return _session(row), bool(row and row[9])
         with transaction.atomic():
-            session, refuse_until, _blocked = _session_for_cast(cursor, session_id, client, device, now)
+            session, refuse_until, _blocked = _session_for_cast(cursor, session_id, client, device, now, by)
             if (refuse_until is not None or session.closed or session.opened_at is None
                     or not session.opens_at <= now < session.closes_at or answer not in session_answers(session)):
                 return session, False
             cursor.execute(_sql("UPDATE {codes} SET used = %s WHERE session_id = %s AND code_hash = %s AND used = %s"),
-                           [True, session_id, hashed, False])
+                           [True, session.pk, hashed, False])
             if cursor.rowcount != 1:
                 return session, False
             cursor.execute(_sql("INSERT INTO {ballots} (id, session_id, answer, receipt) VALUES (%s, %s, %s, %s)"),
-                           [key, session_id, answer, receipt])
+                           [key, session.pk, answer, receipt])
     return session, True
 
 
-def ballot_cast(*, session_id: int, code: str, answer: str, client: str | None = None,
-                device: str | None = None) -> Cast:
+def ballot_cast(*, session_id: int | None = None, public_key: str | None = None, code: str, answer: str,
+                client: str | None = None, device: str | None = None) -> Cast:
     """Cast one anonymous ballot with a one-time code and return its receipt. No actor: whoever
     holds a code votes once; ``client`` and ``device`` are the keyed hashes of the voter's address
     (``client_key``) and phone (``device_key``), used only to count wrong codes.
@@ -204,33 +210,45 @@ def ballot_cast(*, session_id: int, code: str, answer: str, client: str | None =
     UPDATE (``used = false``) in the statement or transaction that inserts the ballot: of many
     requests with one code exactly one changes a row. A successful cast on PostgreSQL is one
     statement (``_spend``); a refused one then reads the session to say why.
+
+    The voter's page names the session by its ``public_key`` (the id is never public), found in the
+    same statement; the session's id serves staff and tests.
     """
-    try:
-        session_id = int(session_id)
-    except (ValueError, TypeError):
-        raise Http404 from None
-    if not 0 < session_id < 2**63:  # no such session, and beyond what the database compares with
-        raise Http404
+    if public_key is not None:
+        session_id, by = public_key_normalized(public_key), "public_key"
+        if session_id is None:
+            raise Http404
+    else:
+        by = "id"
+        try:
+            session_id = int(session_id)
+        except (ValueError, TypeError):
+            raise Http404 from None
+        if not 0 < session_id < 2**63:  # no such session, and beyond what the database compares with
+            raise Http404
     for _attempt in range(3):  # a receipt drawn twice in one session (about 1 in 10⁵ per session): draw again
         try:
-            return _cast(session_id=session_id, code=code, answer=answer, client=client or "", device=device or "")
+            return _cast(session_id=session_id, by=by, code=code, answer=answer, client=client or "",
+                         device=device or "")
         except IntegrityError:
             continue
     raise IntegrityError("three receipts drawn twice in a row")
 
 
-def _cast(*, session_id: int, code, answer, client: str, device: str) -> Cast:
+def _cast(*, session_id, by: str, code, answer, client: str, device: str) -> Cast:
     now = timezone.now()
     normalized = normalized_code(code)
     if isinstance(answer, str) and normalized is not None:
         receipt = "".join(secrets.choice(CODE_ALPHABET) for _n in range(RECEIPT_LENGTH))
-        session, cast = _spend(session_id=session_id, hashed=code_hash(normalized), answer=answer, receipt=receipt,
+        session, cast = _spend(session_id=session_id, by=by, hashed=code_hash(normalized), answer=answer, receipt=receipt,
                                client=client, device=device, now=now)
+        if by == "public_key":
+            session.public_key = session_id
         if cast:
             return Cast(receipt=receipt, session=session)
     # Refused: read the session as it is now and say why, in the order a voter should hear it.
     with connection.cursor() as cursor:
-        session, refuse_until, blocked = _session_for_cast(cursor, session_id, client, device, now)
+        session, refuse_until, blocked = _session_for_cast(cursor, session_id, client, device, now, by)
     try:
         if refuse_until is not None:
             raise GuessesLimited(until=refuse_until, blocked=blocked is not None, address=bool(client) and blocked == client)

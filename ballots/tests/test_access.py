@@ -93,5 +93,5 @@ def test_seeing_without_running_is_403(client, world, name):
 
 def test_the_voters_pages_need_no_login(client, world):
     for name in ("ballots:vote", "ballots:receipts"):
-        assert client.get(reverse(name, args=[world.session_a.pk])).status_code == 200
+        assert client.get(reverse(name, args=[world.session_a.public_key])).status_code == 200
     assert client.get(f"/api/ballots/sessions/{world.session_a.pk}/receipts").json() == {"published": False, "receipts": []}

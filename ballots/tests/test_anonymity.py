@@ -35,19 +35,19 @@ def test_the_database_after_voting_holds_no_voter(client, world):
     events_before = AuditEvent.objects.count()
     receipts, tokens = [], []
     for number, code in enumerate(codes):
-        page = client.get(reverse("ballots:vote", args=[session.pk]), REMOTE_ADDR=f"198.51.100.{number + 1}")
+        page = client.get(reverse("ballots:vote", args=[session.public_key]), REMOTE_ADDR=f"198.51.100.{number + 1}")
         tokens.append(re.search(r'name="device" value="([^"]+)"', page.content.decode()).group(1))
         if number % 4 == 0:  # some phones mistype first: their counters hold a keyed hash, never the token
-            client.post(reverse("ballots:vote", args=[session.pk]), {"code": "ZZZZZZZZZZ", "answer": "satisfied",
+            client.post(reverse("ballots:vote", args=[session.public_key]), {"code": "ZZZZZZZZZZ", "answer": "satisfied",
                                                                      "device": tokens[-1]},
                         REMOTE_ADDR=f"198.51.100.{number + 1}", HTTP_USER_AGENT=AGENT)
-        response = client.post(reverse("ballots:vote", args=[session.pk]),
+        response = client.post(reverse("ballots:vote", args=[session.public_key]),
                                {"code": code, "answer": ["satisfied", "dissatisfied", "basically_satisfied"][number % 3],
                                 "device": tokens[-1]},
                                REMOTE_ADDR=f"198.51.100.{number + 1}", HTTP_USER_AGENT=AGENT)
         assert response.status_code == 200
         receipts.append(re.search(r'id="receipt">([A-Z0-9-]+)<', response.content.decode()).group(1).replace("-", ""))
-    client.post(reverse("ballots:vote", args=[session.pk]), {"code": "ZZZZZZZZZZ", "answer": "satisfied"},
+    client.post(reverse("ballots:vote", args=[session.public_key]), {"code": "ZZZZZZZZZZ", "answer": "satisfied"},
                 REMOTE_ADDR="198.51.100.200", HTTP_USER_AGENT=AGENT)  # a wrong code: counted, but not by address
     assert AuditEvent.objects.count() == events_before  # casting writes no audit event
 

@@ -25,13 +25,14 @@ def test_a_session_through_the_api(client, world):
     assert response.status_code == 201, response.content
     session = response.json()
     assert session["state"] == "scheduled" and session["results"] is None and session["opened_at"] is None
-    assert session["vote_path"] == f"/v/{session['id']}/" and session["voters"] == 5
+    key = BallotSession.objects.get(pk=session["id"]).public_key  # random per session: never the id
+    assert session["vote_path"] == f"/v/{key}/" and session["voters"] == 5 and str(session["id"]) not in key
     assert session["answers"] == ["satisfied", "basically_satisfied", "dissatisfied"]
     listed = client.get("/api/ballots/sessions", {"organization": world.branch_a1.pk}).json()
     assert [s["id"] for s in listed["items"]] == [session["id"]]
 
     codes = post(client, f"/api/ballots/sessions/{session['id']}/codes", {"count": 3}).json()
-    assert len(codes["codes"]) == 3 and codes["vote_url"] == f"http://testserver/v/{session['id']}/"
+    assert len(codes["codes"]) == 3 and codes["vote_url"] == f"http://testserver/v/{key}/"
     assert BallotCode.objects.filter(session_id=session["id"]).count() == 3
     too_many = post(client, f"/api/ballots/sessions/{session['id']}/codes", {"count": 3})
     assert too_many.status_code == 400 and too_many.json()["errors"][0]["field"] == "count"  # 6 codes for 5 voters
@@ -42,7 +43,7 @@ def test_a_session_through_the_api(client, world):
     assert opened["state"] == "open" and opened["opened_at"]
     client.force_login(world.secretary_a1)
     for code in codes["codes"][:2]:
-        assert client.post(reverse("ballots:vote", args=[session["id"]]), {"code": code, "answer": "satisfied"}).status_code == 200
+        assert client.post(reverse("ballots:vote", args=[key]), {"code": code, "answer": "satisfied"}).status_code == 200
 
     sealed = client.get(f"/api/ballots/sessions/{session['id']}/results")
     assert sealed.status_code == 409 and sealed.json()["detail"]

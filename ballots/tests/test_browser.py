@@ -39,7 +39,7 @@ def test_a_phone_votes_from_the_qr_address_and_finds_its_receipt(browsing, world
     services.session_open(actor=world.reviewer_a, session=session)  # the superior opens it
 
     voter = browsing.tab(**PHONE)
-    phone = voter.goto(f"/v/{session.pk}/#{code}")  # what the QR code holds
+    phone = voter.goto(f"/v/{session.public_key}/#{code}")  # what the QR code holds
     expect(phone.locator("#code")).to_have_value(code)
     assert "#" not in phone.url  # the fragment is wiped from the address bar once read
     box = phone.locator("label.answer").first.bounding_box()
@@ -60,7 +60,7 @@ def test_a_phone_votes_from_the_qr_address_and_finds_its_receipt(browsing, world
     expect(page.locator("td.count").nth(1)).to_have_text("1")
     secretary.shot("results")
 
-    phone = voter.goto(f"/v/{session.pk}/receipts/")
+    phone = voter.goto(f"/v/{session.public_key}/receipts/")
     expect(phone.locator(f"li[data-receipt='{shown}']")).to_be_visible()
     phone.locator("#find").fill(shown.lower().replace("-", ""))
     expect(phone.locator("li.found")).to_have_text(shown)

@@ -81,7 +81,7 @@ def test_the_secretarys_ballot_pages_on_a_phone(browsing, world):
     superior.shot("opened")
 
     voter = browsing.tab(**PHONE)
-    phone = voter.goto(f"/v/{world.meeting.pk}/#{codes[0]}")
+    phone = voter.goto(f"/v/{world.meeting.public_key}/#{codes[0]}")
     expect(phone.locator("legend")).to_have_text(zh("Do you agree with the declared grade %(grade)s?", grade="一般"))
     fits(phone)
     voter.shot("vote")

@@ -26,7 +26,7 @@ class Phone:
 
     def __init__(self, client, session, address=ROOM):
         self.client, self.session, self.address = client, session, address
-        self.url = reverse("ballots:vote", args=[session.pk])
+        self.url = reverse("ballots:vote", args=[session.public_key])
         self.token = self.token_of(client.get(self.url, REMOTE_ADDR=address))
 
     @staticmethod
@@ -72,12 +72,12 @@ def test_a_flood_from_one_address_is_stopped_even_with_a_new_token_each_time(cli
     assert settings.BALLOT_GUESS_ADDRESS_BLOCK_AFTER >= 50 * 5 * 4  # far above what a room mistypes
     settings.BALLOT_GUESS_ADDRESS_BLOCK_AFTER = 300
     good, elsewhere = issue_and_open(actor=world.secretary_a1, session=session, count=2)
-    address = services.client_key(ROOM, session.pk)
+    address = services.client_key(ROOM, session.public_key)
     refused = []
     for number in range(settings.BALLOT_GUESS_ADDRESS_BLOCK_AFTER + 5):
-        device = services.device_key(f"{number:022d}", ROOM, session.pk)  # a token of its own each time
+        device = services.device_key(f"{number:022d}", ROOM, session.public_key)  # a token of its own each time
         try:
-            services.ballot_cast(session_id=session.pk, code="ZZZZZZZZZZ", answer="satisfied", client=address,
+            services.ballot_cast(public_key=session.public_key, code="ZZZZZZZZZZ", answer="satisfied", client=address,
                                  device=device)
         except services.GuessesLimited:
             refused.append(number)

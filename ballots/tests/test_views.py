@@ -31,7 +31,7 @@ def session(world):
 
 
 def vote(client, session, code, answer="satisfied", address="192.0.2.10"):
-    return client.post(reverse("ballots:vote", args=[session.pk]), {"code": code, "answer": answer},
+    return client.post(reverse("ballots:vote", args=[session.public_key]), {"code": code, "answer": answer},
                        REMOTE_ADDR=address)
 
 
@@ -40,7 +40,7 @@ def vote(client, session, code, answer="satisfied", address="192.0.2.10"):
 
 def test_the_voting_page_needs_no_login_and_sets_no_cookie(client, session, world):
     services.session_open(actor=world.reviewer_a, session=session)
-    response = client.get(reverse("ballots:vote", args=[session.pk]))
+    response = client.get(reverse("ballots:vote", args=[session.public_key]))
     assert response.status_code == 200 and not response.cookies
     page = response.content.decode()
     assert 'name="code"' in page and page.count('type="radio" name="answer"') == 3
@@ -60,7 +60,7 @@ def test_a_vote_answers_with_its_receipt_directly(client, session, world):
     assert response.status_code == 200 and not response.cookies
     receipt = Ballot.objects.get().receipt
     assert f"{receipt[:4]}-{receipt[4:]}" in response.content.decode()
-    assert reverse("ballots:receipts", args=[session.pk]) in response.content.decode()
+    assert reverse("ballots:receipts", args=[session.public_key]) in response.content.decode()
     # The cast is the only database work: no user, no session, no counter for a success.
     tables = " ".join(q["sql"] for q in queries.captured_queries)
     assert "auth_user" not in tables and "django_session" not in tables
@@ -104,7 +104,7 @@ def test_wrong_codes_get_one_answer_and_a_wrong_answer_keeps_the_code(client, se
     for answer in ("", "advanced", "satisfied'--"):
         response = vote(client, session, code, answer=answer)
         assert response.status_code == 400 and response.context["errors"].keys() == {"answer"}
-    assert client.post(reverse("ballots:vote", args=[session.pk]), {"code": code}).status_code == 400
+    assert client.post(reverse("ballots:vote", args=[session.public_key]), {"code": code}).status_code == 400
     assert not BallotCode.objects.get(code_hash=services.code_hash(code)).used
     assert vote(client, session, code).status_code == 200
     assert client.post("/v/99999999999999999999/", {"code": code, "answer": "satisfied"}).status_code == 404
@@ -113,7 +113,7 @@ def test_wrong_codes_get_one_answer_and_a_wrong_answer_keeps_the_code(client, se
 def test_closed_and_not_yet_open_sessions_say_so(client, world):
     later = make_session(world.secretary_a1, world.branch_a1, opens_in=30)
     (code,) = issue_and_open(actor=world.secretary_a1, session=later, count=1)
-    page = client.get(reverse("ballots:vote", args=[later.pk]))
+    page = client.get(reverse("ballots:vote", args=[later.public_key]))
     assert 'name="code"' not in page.content.decode() and timezone.localtime(later.opens_at).strftime("%H:%M") in \
         page.content.decode()
     assert vote(client, later, code).status_code == 409
@@ -121,8 +121,8 @@ def test_closed_and_not_yet_open_sessions_say_so(client, world):
     (late,) = issue_and_open(actor=world.secretary_a1, session=ended, count=1)
     services.session_close(actor=world.reviewer_a, session=ended)
     assert vote(client, ended, late).status_code == 409
-    assert reverse("ballots:receipts", args=[ended.pk]) in client.get(reverse("ballots:vote", args=[ended.pk])).content.decode()
-    assert client.get(reverse("ballots:vote", args=[999999])).status_code == 404
+    assert reverse("ballots:receipts", args=[ended.public_key]) in client.get(reverse("ballots:vote", args=[ended.public_key])).content.decode()
+    assert client.get("/v/999999/").status_code == 404
     assert not BallotCode.objects.filter(used=True).exists()
 
 
@@ -147,7 +147,7 @@ def test_guessing_from_one_address_is_slowed_then_blocked(client, session, world
 def test_behind_a_proxy_the_named_header_gives_the_address(client, session, world, settings):
     settings.BALLOT_GUESS_SLOW_AFTER, settings.CLIENT_ADDRESS_HEADER = 2, "X-Real-IP"
     (code,) = issue_and_open(actor=world.secretary_a1, session=session, count=1)
-    url = reverse("ballots:vote", args=[session.pk])
+    url = reverse("ballots:vote", args=[session.public_key])
     for _n in range(2):  # one phone mistypes, through the proxy at 10.0.0.1
         client.post(url, {"code": "ZZZZZZZZZZ", "answer": "satisfied"}, REMOTE_ADDR="10.0.0.1",
                     HTTP_X_REAL_IP="198.51.100.7")
@@ -171,7 +171,7 @@ def test_the_code_is_kept_out_of_logs_and_error_reports(client, session, world, 
     assert not any(c in record.getMessage() for record in caplog.records for c in (code, wrong))  # …without a code
 
     request = RequestFactory().post("/v/1/", {"code": wrong, "answer": "satisfied"})
-    views.vote(request, session.pk)
+    views.vote(request, session.public_key)
     assert SafeExceptionReporterFilter().get_post_parameters(request)["code"] != wrong
 
 
@@ -179,10 +179,10 @@ def test_receipts_are_published_once_closed_without_answers(client, session, wor
     codes = issue_and_open(actor=world.secretary_a1, session=session, count=3)
     receipts = [services.ballot_cast(session_id=session.pk, code=c, answer=a).receipt_display
                 for c, a in zip(codes, ["satisfied", "dissatisfied", "satisfied"], strict=True)]
-    page = client.get(reverse("ballots:receipts", args=[session.pk])).content.decode()
+    page = client.get(reverse("ballots:receipts", args=[session.public_key])).content.decode()
     assert not any(r in page for r in receipts)
     services.session_close(actor=world.reviewer_a, session=session)
-    page = client.get(reverse("ballots:receipts", args=[session.pk])).content.decode()
+    page = client.get(reverse("ballots:receipts", args=[session.public_key])).content.decode()
     listed = re.findall(r'<li data-receipt="([A-Z0-9-]+)">', page)
     assert listed == sorted(receipts)
     assert "satisfied" not in page.lower().replace("data-", "")  # receipts only, never an answer beside them
@@ -211,7 +211,7 @@ def test_scheduling_issuing_slips_and_closing(client, world):
     slips_css = (settings.BASE_DIR / "static/css/slips.css").read_text()
     assert "/static/css/slips.css" in page and "@page{size:A4" in slips_css and "dashed" in slips_css
     download = unquote(re.search(r'href="data:text/csv;charset=utf-8,([^"]+)"', page).group(1))
-    assert all(f"{code},http://testserver/v/{session.pk}/#{code}" in download for code in shown)
+    assert all(f"{code},http://testserver/v/{session.public_key}/#{code}" in download for code in shown)
     assert BallotCode.objects.filter(session=session).count() == 20
     assert not any(code.replace("-", "") in str(list(BallotCode.objects.values_list())) for code in shown)
     more = client.post(reverse("ballots:codes", args=[session.pk]), {"count": "5"})
@@ -230,7 +230,7 @@ def test_scheduling_issuing_slips_and_closing(client, world):
     assert 'class="muted sealed"' in detail and 'class="count"' not in detail  # sealed: no counts before the close
     assert client.post(reverse("ballots:close", args=[session.pk])).status_code == 302
     detail = client.get(reverse("ballots:detail", args=[session.pk])).content.decode()
-    assert 'class="count">1<' in detail and reverse("ballots:receipts", args=[session.pk]) in detail
+    assert 'class="count">1<' in detail and reverse("ballots:receipts", args=[session.public_key]) in detail
     assert client.post(reverse("ballots:close", args=[session.pk])).status_code == 400  # once
 
 
@@ -298,7 +298,7 @@ def test_a_joint_meeting_ballot_names_the_grade_voted_on(client, world):
     session = make_session(world.secretary_a1, world.branch_a1, purpose="meeting_review", grading=grading)
     client.force_login(world.secretary_a1)
     for page in (client.get(reverse("ballots:detail", args=[session.pk])),
-                 client.get(reverse("ballots:vote", args=[session.pk]))):
+                 client.get(reverse("ballots:vote", args=[session.public_key]))):
         assert "申报等次“一般”" in page.content.decode()
     assert "一般" in client.get(reverse("ballots:list", args=[world.branch_a1.pk])).content.decode()
 
@@ -339,7 +339,7 @@ def test_the_grading_page_links_to_its_ballots(client, world):
 def test_from_x_forwarded_for_the_address_the_proxy_added_counts(client, session, world, settings):
     settings.BALLOT_GUESS_SLOW_AFTER, settings.CLIENT_ADDRESS_HEADER = 2, "X-Forwarded-For"
     (code,) = issue_and_open(actor=world.secretary_a1, session=session, count=1)
-    url = reverse("ballots:vote", args=[session.pk])
+    url = reverse("ballots:vote", args=[session.public_key])
     for spoofed in ("203.0.113.1", "203.0.113.2"):  # a guesser writes a new address before the proxy's each time
         client.post(url, {"code": "ZZZZZZZZZZ", "answer": "satisfied"}, REMOTE_ADDR="10.0.0.1",
                     HTTP_X_FORWARDED_FOR=f"{spoofed}, 198.51.100.7")

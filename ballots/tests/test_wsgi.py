@@ -66,7 +66,7 @@ def call(path, *, method="POST", form=None, host="testserver", script_name="", a
 
 
 def cast(session, code, **extra):
-    return call(reverse("ballots:vote", args=[session.pk]), form={"code": code, "answer": "satisfied"}, **extra)
+    return call(reverse("ballots:vote", args=[session.public_key]), form={"code": code, "answer": "satisfied"}, **extra)
 
 
 def receipt_of(page: str) -> str:
@@ -82,7 +82,7 @@ def test_a_cast_is_answered_with_its_receipt(session, world, in_test_transaction
     assert receipt_of(page).replace("-", "") == Ballot.objects.get(session=session).receipt
     assert BallotCode.objects.get(session=session).used
     assert ("Your ballot was cast" in page) == ("en" in str(request_kind))  # zh-hans unless the phone asks for English
-    assert f'href="{request_kind.get("script_name", "")}/v/{session.pk}/receipts/"' in page
+    assert f'href="{request_kind.get("script_name", "")}/v/{session.public_key}/receipts/"' in page
     names = {name for name, _value in headers}
     assert "Set-Cookie" not in names  # no session, no CSRF cookie: nothing on the phone ties it to the ballot
     assert "no-store" in dict(headers)["Cache-Control"] and dict(headers)["X-Frame-Options"] == "DENY"
@@ -103,7 +103,7 @@ def test_a_refused_cast_writes_nothing_and_a_wrong_code_counts_once(session, wor
         BallotSession.objects.filter(pk=session.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
     else:
         extra = {"host": "evil.example"}
-    status, _headers, page = call(reverse("ballots:vote", args=[session.pk]), form=form, **extra)
+    status, _headers, page = call(reverse("ballots:vote", args=[session.public_key]), form=form, **extra)
     assert status == {"ended": "409 Conflict"}.get(case, "400 Bad Request")
     if case != "other host":
         assert 'role="alert"' in page  # the voting page again, saying why

@@ -186,7 +186,7 @@ def test_the_year_on_the_chenghua_demo(browsing, demo):
     reviewer.shot("reviewer-ballot-opened")
     for number, (code, answer) in enumerate(zip(codes, ["agree", "agree", "abstain"], strict=True)):
         voter = browsing.tab(**PHONE)
-        phone = voter.goto(f"/v/{session.pk}/#{code}")
+        phone = voter.goto(f"/v/{session.public_key}/#{code}")
         expect(phone.locator("legend")).to_contain_text(zh("Advanced"))  # the grade voted on is named
         phone.locator(f"label.answer input[value={answer}]").tap()
         phone.locator("button[type=submit]").tap()
