@@ -2,16 +2,25 @@
 
 from django.db.models import Prefetch, Q
 
+from core.keys import public_key_normalized
 from orgs import access as org_access
 from pledges import access, tallies
 from pledges.choices import BOARD_STATES, PledgeKind, PledgeState
-from pledges.models import BoardWithdrawal, Pledge, PledgeItem, Progress
+from pledges.models import BoardWithdrawal, Pledge, PledgeItem, Progress, PublicBoard
 
 
 def pledge_list(*, cycle, organization):
     """The organization's own pledge and its members' for a cycle, the organization's first."""
     return (Pledge.objects.filter(cycle=cycle, organization=organization)
             .select_related("member", "organization").order_by("-kind", "member__name", "pk"))
+
+
+def board_by_key(key) -> PublicBoard | None:
+    """The board whose public key this is, with its cycle and organization (None for any other string)."""
+    key = public_key_normalized(key)
+    if key is None:
+        return None
+    return PublicBoard.objects.select_related("cycle__owner", "organization").filter(public_key=key).first()
 
 
 def board_is_withdrawn(*, cycle, organization) -> bool:
@@ -29,23 +38,27 @@ def board_pledges(*, cycle, organization) -> list[Pledge]:
 
 
 def pledges_to_vet(*, user, limit: int = 20) -> list[Pledge]:
-    """To-do: pledges under review that the user vets (a member's in the user's branch, an organization's just below)."""
+    """To-do: pledges under review that the user vets (a member's in the user's branch, an organization's just below).
+
+    Only where the user holds a role on the branch or its parent: a district's administrator may vet any of its
+    branches' pledges, but they are the branches' work, not the district's to-do (下管一级)."""
     if not user.is_authenticated:
         return []
     kept = [pk for _path, role, pk in org_access.user_roles(user)]
     waiting = Pledge.objects.filter(state=PledgeState.SUBMITTED).filter(
-        Q(kind=PledgeKind.MEMBER) & org_access.scope_q(user, prefix="organization__")
+        Q(kind=PledgeKind.MEMBER, organization_id__in=kept)
         | Q(kind=PledgeKind.ORGANIZATION, organization__parent_id__in=kept)
     ).select_related("organization__parent", "member", "cycle__owner")[: limit * 3]
     return [pledge for pledge in waiting if access.can_vet(user, pledge)][:limit]
 
 
 def pledges_returned(*, user, limit: int = 20) -> list[Pledge]:
-    """To-do: drafted pledges returned with a reason, in organizations the user keeps."""
+    """To-do: drafted pledges returned with a reason, in organizations the user holds a role on."""
     if not user.is_authenticated:
         return []
-    returned = Pledge.objects.filter(state=PledgeState.DRAFT).exclude(return_reason="").filter(
-        org_access.scope_q(user, prefix="organization__")).select_related("organization", "member", "cycle")[: limit * 3]
+    kept = [pk for _path, role, pk in org_access.user_roles(user)]
+    returned = Pledge.objects.filter(state=PledgeState.DRAFT, organization_id__in=kept).exclude(
+        return_reason="").select_related("organization", "member", "cycle")[: limit * 3]
     return [pledge for pledge in returned if org_access.can_edit_facts(user, pledge.organization)][:limit]
 
 

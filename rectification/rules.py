@@ -4,7 +4,7 @@ dates and targets, and the ledger's 升级措施 text cut to its width."""
 import datetime
 from dataclasses import dataclass
 
-from cycles.calendar import SEED_YEAR, shift_years
+from cycles.calendar import SEED_DEADLINES, SEED_YEAR, shift_years
 
 # The ladders, from the best grade down (seeds/001: 一般 → 先进 → 标兵 → 品牌; seeds/004: 好/较好/一般/较差;
 # seeds/002: remote-education sites). A target stays on the ladder of the current grade.
@@ -32,8 +32,13 @@ SEED_DATES = {
 LEDGER_MEASURES_WIDTH = 150  # 附件3 升级措施: "150字以内"
 
 
-def seed_dates(year: int) -> dict[str, datetime.date]:
-    return {name: shift_years(day, year - SEED_YEAR) for name, day in SEED_DATES.items()}
+def seed_dates(year: int, approval: datetime.date | None = None) -> dict[str, datetime.date]:
+    """The seeds' dates in ``year``; when the cycle's grading is approved later or earlier than the seeds'
+    4-30, every date moves with it, so that rectification always follows the grading it rectifies."""
+    lag = datetime.timedelta(0)
+    if approval is not None:
+        lag = approval - shift_years(SEED_DEADLINES["approval"], year - SEED_YEAR)
+    return {name: shift_years(day, year - SEED_YEAR) + lag for name, day in SEED_DATES.items()}
 
 
 def ladder_of(grade: str) -> tuple[str, ...] | None:

@@ -227,6 +227,20 @@ def test_organization_page_shows_breadcrumbs_facts_by_year_and_audit(browsing, w
     tab.shot("parent")
 
 
+def test_a_secretary_reads_the_branch_page_on_a_phone(browsing, world):
+    services.facts_save(actor=world.county_admin, organization=world.branch_a1, year=2025, members_total=23,
+                        female_members=8, venue_status=VenueStatus.BUILT,
+                        problems="1、流动人口多，流动党员管理难度大；2、活动经费保障不足。")
+    tab = browsing.tab(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    tab.log_in_as(world.secretary_a1)
+    page = tab.goto(f"/orgs/{world.branch_a1.pk}/")
+    expect(page.locator("table.facts-table tbody tr")).to_have_count(1)
+    # The wide table of facts scrolls within its box; the page itself stays a phone's width.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.querySelector('.table-scroll').scrollWidth") > 390
+    tab.shot("phone")
+
+
 def test_edit_shows_the_field_named_error_then_saves_and_audits(browsing, world):
     branch, other = world.branch_a1, world.branch_a2
     old_code = branch.code

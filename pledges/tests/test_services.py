@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from core.audit import audit_lines
 from core.models import AuditEvent
 from members.tests.factories import make_member
 from orgs.testing import system_user
@@ -59,6 +60,18 @@ def test_an_organizations_pledge_is_vetted_by_its_superior_only(world):
         services.pledge_approve(actor=world.admin_b, pledge=pledge)
     services.pledge_approve(actor=world.reviewer_a, pledge=pledge)
     assert Pledge.objects.get().state == PledgeState.PUBLIC
+
+
+def test_an_added_item_reads_in_the_audit_as_people_write_it(world):
+    pledge = make_pledge(world.secretary_a1, world.cycle, world.branch_a1, items=0)
+    item = services.pledge_item_add(actor=world.secretary_a1, pledge=pledge, category=Category.PRACTICAL,
+                                    content="招待费比去年降低", measurable=True, baseline="去年3万元",
+                                    target="降低20%", deadline=datetime.date(YEAR, 12, 31))
+    event = AuditEvent.objects.get(action="pledge.item_add", object_id=str(item.pk))
+    lines = dict(audit_lines(event, event.after))
+    assert event.after["measurable"] is True
+    assert lines[str(PledgeItem._meta.get_field("measurable").verbose_name)] == "是"
+    assert lines[str(PledgeItem._meta.get_field("deadline").verbose_name)] == f"{YEAR}-12-31"
 
 
 def test_a_measurable_item_needs_its_baseline_and_target(world):

@@ -1,5 +1,7 @@
 """What the rectification services share: refusals, locks, the settings of a cycle, the tallies' keys."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +23,9 @@ def settings_of(cycle: Cycle) -> RectificationSettings:
     found = RectificationSettings.objects.filter(cycle=cycle).first()
     if found is not None:
         return found
-    return RectificationSettings(cycle=cycle, **rules.seed_dates(cycle.year))
+    approval = cycle.deadlines.get("approval")
+    return RectificationSettings(cycle=cycle, **rules.seed_dates(
+        cycle.year, datetime.date.fromisoformat(approval) if approval else None))
 
 
 def locked_plan(plan: Plan) -> Plan:

@@ -379,3 +379,17 @@ def test_every_audit_event_reads_in_words(world, cycle):
     for event in events:
         assert not audit_unknown_keys(event), (event.action, audit_unknown_keys(event))
         assert event.action_label != event.action
+
+
+def test_rectification_follows_the_grading_whatever_its_calendar(world):
+    """A cycle graded in December has its plans due after that grading, not in the May before it."""
+    seeds = services.common.settings_of(make_cycle(world))
+    assert seeds.plan_due == datetime.date(YEAR, 5, 7)
+    late = {"public_rating": "2027-12-21", "member_review": "2027-12-28", "self_assessment": "2028-01-04",
+            "meeting_review": "2028-01-11", "superior_decision": "2028-01-25", "approval": "2028-02-08"}
+    cycle = cycle_services.cycle_open(actor=world.county_admin, owner=world.county, year=YEAR + 1, name="冬季定级",
+                                      preset="chenghua", deadlines=late)
+    terms = services.common.settings_of(cycle)
+    assert terms.committee_plan_due < terms.plan_due < terms.midyear_due < terms.ends_on
+    assert terms.plan_due == datetime.date(2028, 2, 15)
+    assert terms.committee_plan_due > datetime.date(2028, 1, 25)
