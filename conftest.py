@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from playwright.sync_api import sync_playwright
@@ -80,3 +82,22 @@ def task_worker(transactional_db, settings, tmp_path):
     yield worker
     worker.stop()
 
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix(request):
+    """Under pytest-xdist each worker has test databases of its own, named after it. A SQLite file keeps
+    its ".sqlite3" ending and its queue file stays "<name>-tasks.sqlite3", which is how a task worker's
+    settings find it (settings.TASKS_DATABASE); PostgreSQL's queue mirrors the default database."""
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if not worker:
+        return
+    default = settings.DATABASES["default"]
+    if default["ENGINE"].endswith("sqlite3"):
+        name = Path(default["TEST"]["NAME"])
+        default["TEST"]["NAME"] = str(name.with_name(f"{name.stem}-{worker}{name.suffix}"))
+        queue = Path(default["TEST"]["NAME"])
+        settings.DATABASES[settings.TASKS_DATABASE]["TEST"]["NAME"] = str(
+            queue.with_name(f"{queue.stem}-tasks.sqlite3"))
+    else:
+        default.setdefault("TEST", {})["NAME"] = f"{default['TEST'].get('NAME') or 'test_' + default['NAME']}_{worker}"

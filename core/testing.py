@@ -1,9 +1,9 @@
 """Shared test helpers: generated access tests, races, and a real task worker.
 
 Every page and endpoint declares how to reach it (``Endpoint``); ``access_tests`` turns the
-declarations into the four access tests STYLE.md asks for: anonymous, no role, inside the
-subtree, outside it (404, the same as a missing object). They run against the ``world`` fixture
-(orgs.testing).
+declarations into the access tests STYLE.md asks for: anonymous, no role, inside the subtree,
+outside it (404, the same as a missing object), and inside it without the role (403). They run
+against the ``world`` fixture (orgs.testing).
 """
 
 import os
@@ -30,7 +30,8 @@ class Endpoint:
     ``url(world)`` builds the address for an object inside town_a; ``insider`` names the World
     user who may use it; ``outside_url(world)`` builds the same address for an object in town_b
     (None when the page has no object, e.g. the tree's top); ``api`` endpoints answer 401 to the
-    anonymous, pages redirect to the login page.
+    anonymous, pages redirect to the login page. ``without_role`` names a World user who sees the object
+    but may not do this (403), such as ``observer_a``; None for a page everyone who sees it may use.
     """
 
     name: str
@@ -41,6 +42,7 @@ class Endpoint:
     data: dict | Callable = field(default_factory=dict)  # or a function of the World
     api: bool = False
     ok: tuple = (200,)
+    without_role: str | None = None
 
 
 def _request(client, endpoint: Endpoint, url: str, world=None):
@@ -53,7 +55,7 @@ def _request(client, endpoint: Endpoint, url: str, world=None):
 
 
 def access_tests(endpoints: list[Endpoint]):
-    """The four access tests for each endpoint; assign the result to four test_ names in a module."""
+    """The five access tests for each endpoint; assign the result to five test_ names in a module."""
     ids = [endpoint.name for endpoint in endpoints]
     parametrize = pytest.mark.parametrize("endpoint", endpoints, ids=ids)
 
@@ -86,7 +88,15 @@ def access_tests(endpoints: list[Endpoint]):
         response = _request(client, endpoint, endpoint.outside_url(world), world)
         assert response.status_code == 404, response.content[:300]
 
-    return test_anonymous, test_no_role, test_inside, test_outside
+    refused = [endpoint for endpoint in endpoints if endpoint.without_role]
+
+    @pytest.mark.parametrize("endpoint", refused, ids=[endpoint.name for endpoint in refused])
+    def test_inside_without_the_role(client, world, endpoint):
+        client.force_login(getattr(world, endpoint.without_role))
+        response = _request(client, endpoint, endpoint.url(world), world)
+        assert response.status_code == 403, response.content[:300]
+
+    return test_anonymous, test_no_role, test_inside, test_outside, test_inside_without_the_role
 
 
 def race(*calls):

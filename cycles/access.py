@@ -26,8 +26,9 @@ def get_cycle_for(user, pk, action: str = org_access.VIEW):
         cycle = Cycle.objects.select_related("owner").filter(cycle_scope_q(user)).get(pk=int(pk))
     except (Cycle.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if action == org_access.MANAGE:
-        org_access.check(user, cycle.owner, org_access.MANAGE)
+    # The cycle is visible from below its owner too: there managing it is refused (403), not hidden.
+    if action == org_access.MANAGE and not org_access.can_manage(user, cycle.owner):
+        raise PermissionDenied(_("You may not do this on %(name)s.") % {"name": cycle.owner.name})
     return cycle
 
 

@@ -46,7 +46,8 @@ class World:
     """A county with two towns, each with two branches, and people placed in it.
 
     county ─┬─ town_a ─┬─ branch_a1   (admin_a: admin on town_a; reviewer_a: reviewer on town_a;
-            │          └─ branch_a2    secretary_a1: secretary on branch_a1)
+            │          └─ branch_a2    secretary_a1: secretary on branch_a1;
+            │                          observer_a: observer on town_a, sees it all and changes nothing)
             └─ town_b ─┬─ branch_b1   (admin_b: admin on town_b — outside town_a)
                        └─ branch_b2
     """
@@ -64,6 +65,7 @@ class World:
     secretary_a1: object
     admin_b: object
     norole: object
+    observer_a: object
 
 
 def build_world() -> World:
@@ -88,4 +90,5 @@ def build_world() -> World:
         secretary_a1=make_user("secretary_a1", roles=[(branch_a1, Role.SECRETARY)]),
         admin_b=make_user("admin_b", roles=[(town_b, Role.ADMIN)]),
         norole=make_user("norole"),
+        observer_a=make_user("observer_a", roles=[(town_a, Role.OBSERVER)]),
     )

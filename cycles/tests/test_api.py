@@ -99,7 +99,7 @@ def approved(world, organization) -> Grading:
 # Generated access tests ------------------------------------------------------------------------
 
 
-def cycles_api(method: str, name: str, build, *, insider: str, ok=(200,)) -> Endpoint:
+def cycles_api(method: str, name: str, build, *, insider: str, ok=(200,), without_role: str | None = None) -> Endpoint:
     """An endpoint on one object inside the insider's scope and its twin outside it.
 
     ``build(world, outside)`` sets up what the endpoint needs and answers (address, body). The
@@ -115,7 +115,7 @@ def cycles_api(method: str, name: str, build, *, insider: str, ok=(200,)) -> End
 
     return Endpoint(name=f"{method.upper()} {name} [{insider}]", url=lambda world: address(world, False),
                     outside_url=lambda world: address(world, True), method=method, data=data, api=True, insider=insider,
-                    ok=ok)
+                    ok=ok, without_role=without_role)
 
 
 def town(world, outside):
@@ -178,20 +178,20 @@ ENDPOINTS = [
     cycles_api("post", "/api/cycles/", lambda w, out: ("/api/cycles/", {"owner": town(w, out).pk, "year": 2027,
                                                                         "name": "2027年分类定级", "preset": "hunan",
                                                                         "deadlines": HUNAN_DEADLINES}),
-               insider="admin_a", ok=(201,)),
+               insider="admin_a", ok=(201,), without_role="reviewer_a"),
     cycles_api("patch", "/api/cycles/{id}", lambda w, out: (f"/api/cycles/{(w.far_cycle if out else w.cycle).pk}",
                                                             {"notice": "请按时完成", "deadlines": {"public_rating": "2100-04-18"},
                                                              "reason": "补充截止日期"}),
-               insider="county_admin"),
+               insider="county_admin", without_role="admin_a"),
     cycles_api("get", "/api/cycles/{id}/organizations/{org}/grading",
                lambda w, out: (f"/api/cycles/{w.cycle.pk}/organizations/{branch(w, out).pk}/grading", {}),
                insider="secretary_a1"),
     cycles_api("get", "/api/cycles/{id}/extensions", lambda w, out: (
-        f"/api/cycles/{(w.far_cycle if out else w.cycle).pk}/extensions", {}), insider="county_admin"),
+        f"/api/cycles/{(w.far_cycle if out else w.cycle).pk}/extensions", {}), insider="county_admin", without_role="admin_a"),
     cycles_api("post", "/api/cycles/{id}/extensions", lambda w, out: (
         f"/api/cycles/{(w.far_cycle if out else w.cycle).pk}/extensions",
         {"organization": (w.far_branch if out else w.branch_a1).pk, "step": "public_rating", "until": "2099-01-01",
-         "reason": "书记住院"}), insider="county_admin"),
+         "reason": "书记住院"}), insider="county_admin", without_role="admin_a"),
     cycles_api("get", "levels/{town}/summary", lambda w, out: (level_url(w, out, "/summary"), {}), insider="admin_a"),
     cycles_api("get", "levels/{branch}/summary", lambda w, out: (level_url(w, out, "/summary", branch(w, out)), {}),
                insider="secretary_a1"),
@@ -200,29 +200,29 @@ ENDPOINTS = [
     cycles_api("get", "levels/{town}/overdue-lists", lambda w, out: (level_url(w, out, "/overdue-lists"), {}),
                insider="admin_a"),
     cycles_api("get", "levels/{town}/list", lambda w, out: (level_url(w, out, "/list"), {}), insider="reviewer_a"),
-    cycles_api("post", "levels/{town}/list/submit", town_determined, insider="reviewer_a"),
-    cycles_api("post", "levels/{town}/list/approve", town_a_submitted_list, insider="county_admin"),
-    cycles_api("post", "levels/{town}/list/return", town_a_list_with_a_decision, insider="county_admin"),
+    cycles_api("post", "levels/{town}/list/submit", town_determined, insider="reviewer_a", without_role="county_admin"),
+    cycles_api("post", "levels/{town}/list/approve", town_a_submitted_list, insider="county_admin", without_role="admin_a"),
+    cycles_api("post", "levels/{town}/list/return", town_a_list_with_a_decision, insider="county_admin", without_role="admin_a"),
     cycles_api("get", "/api/gradings/{id}", lambda w, out: (grading_url(w, out), {}), insider="secretary_a1"),
     cycles_api("get", "/api/gradings/{id}", lambda w, out: (grading_url(w, out), {}), insider="reviewer_a"),
     cycles_api("post", "/api/gradings/{id}/steps", lambda w, out: (grading_url(w, out, "/steps"), OWN_STEPS[0]),
-               insider="secretary_a1"),
+               insider="secretary_a1", without_role="reviewer_a"),
     cycles_api("post", "/api/gradings/{id}/submit", lambda w, out: (grading_url(w, out, "/submit", recorded), {}),
-               insider="secretary_a1"),
+               insider="secretary_a1", without_role="reviewer_a"),
     cycles_api("post", "/api/gradings/{id}/return",
                lambda w, out: (grading_url(w, out, "/return", submitted), {"reasons": {"meeting_review": "票数与到会人数不符"}}),
-               insider="reviewer_a"),
+               insider="reviewer_a", without_role="secretary_a1"),
     cycles_api("post", "/api/gradings/{id}/decide",
-               lambda w, out: (grading_url(w, out, "/decide", submitted), {"grade": "advanced"}), insider="reviewer_a"),
+               lambda w, out: (grading_url(w, out, "/decide", submitted), {"grade": "advanced"}), insider="reviewer_a", without_role="secretary_a1"),
     cycles_api("post", "/api/gradings/{id}/inputs",
                lambda w, out: (far_or_near_grading(w, out, "town_a", suffix="/inputs"), {"department": "信访局", "score": 85}),
-               insider="county_admin"),
+               insider="county_admin", without_role="admin_a"),
     cycles_api("post", "/api/gradings/{id}/reopen",
                lambda w, out: (far_or_near_grading(w, out, "branch_a1", approved, "/reopen"), {"reason": "群众反映"}),
-               insider="county_admin"),
+               insider="county_admin", without_role="admin_a"),
 ]
 
-test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
+test_anonymous, test_no_role, test_inside, test_outside, test_inside_without_the_role = access_tests(ENDPOINTS)
 
 
 # Helpers ----------------------------------------------------------------------------------------

@@ -69,7 +69,8 @@ ENDPOINTS = [
              outside_url=lambda world: cycle_url("cycles:detail", "cycle", f"?level={world.town_b.pk}")(world)),
     Endpoint("cycles:detail[secretary]", cycle_url("cycles:detail", "cycle"), insider="secretary_a1",
              outside_url=cycle_url("cycles:detail", "cycle_b")),
-    Endpoint("cycles:edit", cycle_url("cycles:edit", "cycle_a"), outside_url=cycle_url("cycles:edit", "cycle_b")),
+    Endpoint("cycles:edit", cycle_url("cycles:edit", "cycle_a"), outside_url=cycle_url("cycles:edit", "cycle_b"),
+             without_role="reviewer_a"),
     Endpoint("cycles:notice_attachment", lambda world: reverse("cycles:notice_attachment", args=[world.notice_a.pk]),
              outside_url=lambda world: reverse("cycles:notice_attachment", args=[world.notice_b.pk])),
     Endpoint("cycles:level_list", level_url("cycles:level_list", "town_a"),
@@ -84,33 +85,35 @@ ENDPOINTS = [
              outside_url=grading_url("cycles:step_attachment", "branch_b2", "public_rating")),
     Endpoint("cycles:step_record", grading_url("cycles:step_record", "branch_a1", "public_rating"), method="post",
              insider="secretary_a1", outside_url=grading_url("cycles:step_record", "branch_b1", "public_rating"),
-             data={"held_on": TODAY.isoformat(), "participants": "10", "grade": "advanced"}, ok=POSTED),
+             data={"held_on": TODAY.isoformat(), "participants": "10", "grade": "advanced"}, ok=POSTED,
+             without_role="reviewer_a"),
     *(Endpoint(f"cycles:{name}", grading_url(f"cycles:{name}", "branch_a1"), method="post", insider=insider,
-               outside_url=grading_url(f"cycles:{name}", "branch_b1"), data=data, ok=POSTED)
-      for name, insider, data in (
-          ("submit", "secretary_a1", {}),
-          ("decide", "reviewer_a", {"grade": "advanced"}),
-          ("return", "reviewer_a", {"reason_public_rating": "x"}),
-          ("department_input", "reviewer_a", {"department": "信访局", "score": "80"}),
-          ("reopen", "admin_a", {"reason": "x"}),
+               outside_url=grading_url(f"cycles:{name}", "branch_b1"), data=data, ok=POSTED, without_role=without_role)
+      for name, insider, data, without_role in (
+          ("submit", "secretary_a1", {}, "reviewer_a"),
+          ("decide", "reviewer_a", {"grade": "advanced"}, "secretary_a1"),
+          ("return", "reviewer_a", {"reason_public_rating": "x"}, "secretary_a1"),
+          ("department_input", "reviewer_a", {"department": "信访局", "score": "80"}, "secretary_a1"),
+          ("reopen", "admin_a", {"reason": "x"}, "reviewer_a"),
       )),
     Endpoint("cycles:extend", lambda world: reverse("cycles:extend", args=[grading(world, world.branch_a1, world.cycle_a).pk]),
              method="post", outside_url=lambda world: reverse("cycles:extend", args=[
                  grading(world, world.branch_b1, world.cycle_b).pk]),
-             data={"step": "self_assessment", "until": "2099-01-01", "reason": "延期"}, ok=POSTED),
+             data={"step": "self_assessment", "until": "2099-01-01", "reason": "延期"}, ok=POSTED,
+             without_role="reviewer_a"),
     *(Endpoint(f"cycles:{name}", lambda world, name=name: reverse(f"cycles:{name}", args=[world.cycle.pk])
                + f"?level={world.town_a.pk}",
                outside_url=lambda world, name=name: reverse(f"cycles:{name}", args=[world.cycle.pk])
                + f"?level={world.town_b.pk}") for name in ("survey_summary", "survey_export")),
     Endpoint("cycles:list_submit", level_url("cycles:list_submit", "town_a"), method="post", insider="reviewer_a",
-             outside_url=level_url("cycles:list_submit", "town_b"), ok=POSTED),
+             outside_url=level_url("cycles:list_submit", "town_b"), ok=POSTED, without_role="county_admin"),
     Endpoint("cycles:list_approve", level_url("cycles:list_approve", "town_a"), method="post",
-             outside_url=level_url("cycles:list_approve", "town_b"), ok=POSTED),
+             outside_url=level_url("cycles:list_approve", "town_b"), ok=POSTED, without_role="observer_a"),
     Endpoint("cycles:list_return", level_url("cycles:list_return", "town_a"), method="post",
-             outside_url=level_url("cycles:list_return", "town_b"), ok=POSTED),
+             outside_url=level_url("cycles:list_return", "town_b"), ok=POSTED, without_role="observer_a"),
 ]
 
-test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
+test_anonymous, test_no_role, test_inside, test_outside, test_inside_without_the_role = access_tests(ENDPOINTS)
 
 pytestmark = pytest.mark.django_db
 

@@ -45,6 +45,8 @@ def level_list_detail(request, pk: int, level_pk: int):
 def _review(request, pk: int, level_pk: int, approve: bool):
     cycle = access.get_cycle_for(request.user, pk)
     level = access.get_organization_in_cycle_for(request.user, cycle, level_pk)
+    # Refused before the list's state is read, so that whether it was submitted is no answer to those who may not review it.
+    access.require(request.user, access.can_approve_list(request.user, cycle, level), level)
     level_list = selectors.level_list_of(cycle=cycle, level=level)
     gradings = selectors.subordinate_gradings(user=request.user, cycle=cycle, level=level).filter(state=GradingState.DECIDED)
     form = ListReviewForm(request.POST, gradings=gradings)

@@ -49,19 +49,19 @@ def world(db, settings, tmp_path):
 
 ENDPOINTS = [
     Endpoint("import page", lambda w: f"/ledgers/{w.cycle.pk}/{w.town_a.pk}/import/",
-             outside_url=lambda w: f"/ledgers/{w.cycle.pk}/{w.town_b.pk}/import/"),
-    Endpoint("job page", lambda w: f"/ledgers/jobs/{w.job_a.pk}/", outside_url=lambda w: f"/ledgers/jobs/{w.job_b.pk}/"),
+             outside_url=lambda w: f"/ledgers/{w.cycle.pk}/{w.town_b.pk}/import/", without_role="reviewer_a"),
+    Endpoint("job page", lambda w: f"/ledgers/jobs/{w.job_a.pk}/", outside_url=lambda w: f"/ledgers/jobs/{w.job_b.pk}/", without_role="reviewer_a"),
     Endpoint("job progress", lambda w: f"/ledgers/jobs/{w.job_a.pk}/progress/",
-             outside_url=lambda w: f"/ledgers/jobs/{w.job_b.pk}/progress/"),
+             outside_url=lambda w: f"/ledgers/jobs/{w.job_b.pk}/progress/", without_role="reviewer_a"),
     Endpoint("confirm", lambda w: f"/ledgers/jobs/{w.job_a.pk}/confirm/", method="post", ok=(302,),
-             outside_url=lambda w: f"/ledgers/jobs/{w.job_b.pk}/confirm/"),
+             outside_url=lambda w: f"/ledgers/jobs/{w.job_b.pk}/confirm/", without_role="reviewer_a"),
     Endpoint("api job", lambda w: f"/api/ledgers/jobs/{w.job_a.pk}", api=True,
-             outside_url=lambda w: f"/api/ledgers/jobs/{w.job_b.pk}"),
+             outside_url=lambda w: f"/api/ledgers/jobs/{w.job_b.pk}", without_role="reviewer_a"),
     Endpoint("api commit", lambda w: f"/api/ledgers/imports/{w.job_a.pk}/commit", api=True, method="post",
-             outside_url=lambda w: f"/api/ledgers/imports/{w.job_b.pk}/commit"),
+             outside_url=lambda w: f"/api/ledgers/imports/{w.job_b.pk}/commit", without_role="reviewer_a"),
 ]
 
-test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
+test_anonymous, test_no_role, test_inside, test_outside, test_inside_without_the_role = access_tests(ENDPOINTS)
 
 
 def test_inside_the_subtree_but_not_allowed_is_403(client, world):

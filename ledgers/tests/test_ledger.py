@@ -22,9 +22,7 @@ from cycles.tests.test_services import record_own_steps
 from ledgers import jobs, layouts, selectors, services
 from ledgers.forms import ledger_filters
 from ledgers.models import LedgerEntry, LedgerJob
-from orgs.choices import Role
 from orgs.models import OrganizationFacts
-from orgs.testing import make_user
 
 TODAY = datetime.date.today()
 
@@ -74,7 +72,7 @@ def test_entry_refuses_a_grade_outside_the_scheme_and_people_outside(world):
         save(world, world.branch_b1, actor=world.admin_a, target_grade="advanced")
     with pytest.raises(Http404):  # a secretary sees their own branch only
         save(world, world.branch_a2, actor=world.secretary_a1, target_grade="advanced")
-    observer = make_user("observer_a", roles=[(world.town_a, Role.OBSERVER)])
+    observer = world.observer_a
     with pytest.raises(PermissionDenied):
         save(world, world.branch_a2, actor=observer, target_grade="advanced")
     save(world, world.branch_a1, actor=world.secretary_a1, target_grade="advanced")  # their own branch
@@ -132,7 +130,7 @@ def test_the_page_its_exports_and_the_api_answer_an_unknown_filter_with_400(clie
 
 def test_ledger_page_shows_rows_summary_and_edit_links(client, world):
     save(world, world.branch_a1, target_grade="advanced", measures="建好阵地")
-    observer = make_user("observer_a", roles=[(world.town_a, Role.OBSERVER)])
+    observer = world.observer_a
     client.force_login(world.reviewer_a)
     response = client.get(reverse("ledgers:ledger", args=[world.cycle.pk, world.town_a.pk]))
     page = response.content.decode()
@@ -230,9 +228,9 @@ def entry_url(branch: str):
 
 ENDPOINTS = [
     Endpoint("ledgers:ledger", ledger_url("town_a"), outside_url=ledger_url("town_b")),
-    Endpoint("ledgers:entry", entry_url("branch_a1"), outside_url=entry_url("branch_b1"), ok=(200, 403)),
+    Endpoint("ledgers:entry", entry_url("branch_a1"), outside_url=entry_url("branch_b1"), without_role="observer_a"),
 ]
-test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
+test_anonymous, test_no_role, test_inside, test_outside, test_inside_without_the_role = access_tests(ENDPOINTS)
 
 
 def test_api_rows_use_the_page_filters_and_entry_errors_name_the_field(client, world):
@@ -260,10 +258,10 @@ API_ENDPOINTS = [
     Endpoint("api entry", lambda w: f"/api/ledgers/{w.cycle.pk}/{w.branch_a1.pk}/entry", api=True, ok=(200, 204),
              outside_url=lambda w: f"/api/ledgers/{w.cycle.pk}/{w.branch_b1.pk}/entry"),
     Endpoint("api entry save", lambda w: f"/api/ledgers/{w.cycle.pk}/{w.branch_a1.pk}/entry", api=True, method="put",
-             data={"target_grade": "advanced"}, ok=(200, 403),
+             data={"target_grade": "advanced"}, without_role="observer_a",
              outside_url=lambda w: f"/api/ledgers/{w.cycle.pk}/{w.branch_b1.pk}/entry"),
 ]
-test_api_anonymous, test_api_no_role, test_api_inside, test_api_outside = access_tests(API_ENDPOINTS)
+test_api_anonymous, test_api_no_role, test_api_inside, test_api_outside, test_api_inside_without_the_role = access_tests(API_ENDPOINTS)
 
 
 def test_export_runs_as_a_job_whose_file_only_those_in_scope_download(client, world, settings, tmp_path):

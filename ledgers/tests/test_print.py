@@ -69,7 +69,7 @@ ENDPOINTS = [
     Endpoint("xlsx ledger", xlsx_url("hunan-ledger"), outside_url=xlsx_url("hunan-ledger", "town_b")),
     Endpoint("xlsx roster", xlsx_url("roster"), insider="reviewer_a", outside_url=xlsx_url("roster", "town_b")),
 ]
-test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
+test_anonymous, test_no_role, test_inside, test_outside, test_inside_without_the_role = access_tests(ENDPOINTS)
 
 
 def xlsx_cells(response, sheet=0) -> list[list]:

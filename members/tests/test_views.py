@@ -23,7 +23,7 @@ ENDPOINTS = [
     Endpoint("member", lambda w: reverse("members:detail", args=[w.member_a.pk]),
              outside_url=lambda w: reverse("members:detail", args=[w.member_b.pk])),
 ]
-test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
+test_anonymous, test_no_role, test_inside, test_outside, test_inside_without_the_role = access_tests(ENDPOINTS)
 
 
 def test_the_secretary_adds_a_member_and_sees_the_field_named_on_a_bad_date(client, world):

@@ -18,21 +18,22 @@ def org_page(name: str, attr: str | None = None, **kwargs) -> Endpoint:
     )
 
 
+# The reviewer of town_a sees its organizations but neither changes them nor records their facts.
 ENDPOINTS = [
     org_page("orgs:tree"),
     org_page("orgs:search", data={"q": "村"}),
     org_page("orgs:detail", "branch_a1"),
     org_page("orgs:detail", "branch_a1", insider="reviewer_a"),
     org_page("orgs:children", "town_a"),
-    org_page("orgs:create", "town_a"),
-    org_page("orgs:edit", "branch_a1"),
-    org_page("orgs:move", "branch_a1"),
-    org_page("orgs:dissolve", "branch_a1"),
-    org_page("orgs:merge", "branch_a1"),
-    org_page("orgs:facts_new", "branch_a1"),
-    org_page("orgs:facts_new", "branch_a1", insider="secretary_a1"),
+    org_page("orgs:create", "town_a", without_role="reviewer_a"),
+    org_page("orgs:edit", "branch_a1", without_role="reviewer_a"),
+    org_page("orgs:move", "branch_a1", without_role="reviewer_a"),
+    org_page("orgs:dissolve", "branch_a1", without_role="reviewer_a"),
+    org_page("orgs:merge", "branch_a1", without_role="reviewer_a"),
+    org_page("orgs:facts_new", "branch_a1", without_role="reviewer_a"),
+    org_page("orgs:facts_new", "branch_a1", insider="secretary_a1", without_role="reviewer_a"),
     org_page("orgs:audit", "branch_a1"),
     org_page("orgs:roles", "branch_a1"),
 ]
 
-test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
+test_anonymous, test_no_role, test_inside, test_outside, test_inside_without_the_role = access_tests(ENDPOINTS)

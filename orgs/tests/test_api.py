@@ -44,7 +44,8 @@ def an_observers_role(world, organization) -> str:
     return f"/api/roles/{assignment.pk}"
 
 
-def org_api(method: str, address, attr: str, *, body=None, insider: str = "admin_a", ok=(200,)) -> Endpoint:
+def org_api(method: str, address, attr: str, *, body=None, insider: str = "admin_a", ok=(200,),
+            without_role: str | None = None) -> Endpoint:
     """An endpoint about one World organization: ``attr`` names it inside town_a, town_b's twin is outside.
 
     ``address`` is a template with ``{id}`` or a function (world, organization) -> address that may
@@ -71,9 +72,11 @@ def org_api(method: str, address, attr: str, *, body=None, insider: str = "admin
         api=True,
         insider=insider,
         ok=ok,
+        without_role=without_role,
     )
 
 
+# The reviewer of town_a sees its organizations and roles but changes none of them.
 ENDPOINTS = [
     Endpoint(name="GET /api/orgs/", url=lambda world: "/api/orgs/", api=True),
     org_api("get", "/api/orgs/", "town_a", body=lambda world, org: {"parent": org.pk}),
@@ -82,26 +85,26 @@ ENDPOINTS = [
     org_api("get", "/api/orgs/{id}", "branch_a1", insider="secretary_a1"),
     org_api("get", "/api/orgs/{id}/children", "town_a"),
     org_api("get", "/api/orgs/{id}/ancestors", "branch_a1"),
-    org_api("post", "/api/orgs/", "town_a", body=new_org_body, ok=(201,)),
-    org_api("patch", "/api/orgs/{id}", "branch_a1", body=lambda world, org: {"name": "改名后的党支部"}),
-    org_api("post", "/api/orgs/{id}/move", "branch_a1", body=lambda world, org: {"parent": world.branch_a2.pk}),
+    org_api("post", "/api/orgs/", "town_a", body=new_org_body, ok=(201,), without_role="reviewer_a"),
+    org_api("patch", "/api/orgs/{id}", "branch_a1", body=lambda world, org: {"name": "改名后的党支部"}, without_role="reviewer_a"),
+    org_api("post", "/api/orgs/{id}/move", "branch_a1", body=lambda world, org: {"parent": world.branch_a2.pk}, without_role="reviewer_a"),
     org_api("post", "/api/orgs/{id}/dissolve", "branch_a1",
-            body=lambda world, org: {"dissolved_on": "2024-06-30", "reason": "村改社区"}),
+            body=lambda world, org: {"dissolved_on": "2024-06-30", "reason": "村改社区"}, without_role="reviewer_a"),
     org_api("post", "/api/orgs/{id}/merge", "branch_a1",
-            body=lambda world, org: {"target": world.branch_a2.pk, "merged_on": "2024-06-30", "reason": "合村并组"}),
+            body=lambda world, org: {"target": world.branch_a2.pk, "merged_on": "2024-06-30", "reason": "合村并组"}, without_role="reviewer_a"),
     org_api("get", "/api/orgs/{id}/facts", "branch_a1"),
     org_api("get", facts_of_2024, "branch_a1"),
-    org_api("put", "/api/orgs/{id}/facts/2024", "branch_a1", body=lambda world, org: FACTS),
-    org_api("put", "/api/orgs/{id}/facts/2024", "branch_a1", body=lambda world, org: FACTS, insider="secretary_a1"),
+    org_api("put", "/api/orgs/{id}/facts/2024", "branch_a1", body=lambda world, org: FACTS, without_role="reviewer_a"),
+    org_api("put", "/api/orgs/{id}/facts/2024", "branch_a1", body=lambda world, org: FACTS, insider="secretary_a1", without_role="reviewer_a"),
     org_api("get", "/api/orgs/{id}/audit", "branch_a1"),
     Endpoint(name="GET /api/roles/", url=lambda world: "/api/roles/", api=True),
     org_api("get", "/api/roles/", "town_a", body=lambda world, org: {"organization": org.pk}),
     org_api("post", "/api/roles/", "town_a", ok=(201,),
-            body=lambda world, org: {"username": "norole", "organization": org.pk, "role": "observer"}),
-    org_api("delete", an_observers_role, "town_a", ok=(204,)),
+            body=lambda world, org: {"username": "norole", "organization": org.pk, "role": "observer"}, without_role="reviewer_a"),
+    org_api("delete", an_observers_role, "town_a", ok=(204,), without_role="reviewer_a"),
 ]
 
-test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
+test_anonymous, test_no_role, test_inside, test_outside, test_inside_without_the_role = access_tests(ENDPOINTS)
 
 
 # Helpers ----------------------------------------------------------------------------------------
@@ -499,7 +502,7 @@ def test_role_assign_list_and_revoke(client, world):
 
     listed = client.get("/api/roles/", {"organization": world.branch_a2.pk}).json()
     assert [item["id"] for item in listed["items"]] == [created["id"]]
-    assert client.get("/api/roles/").json()["count"] == 4  # admin_a, reviewer_a, secretary_a1, the new one
+    assert client.get("/api/roles/").json()["count"] == 5  # admin_a, reviewer_a, secretary_a1, observer_a, the new one
 
     client.force_login(world.norole)
     assert client.get(f"/api/orgs/{world.branch_a2.pk}").status_code == 200

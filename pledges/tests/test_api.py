@@ -33,7 +33,7 @@ ENDPOINTS = [
     Endpoint("summary", lambda w: f"/api/pledges/{w.cycle.pk}/{w.branch_a1.pk}/summary", api=True,
              outside_url=lambda w: f"/api/pledges/{w.cycle.pk}/{w.branch_b1.pk}/summary"),
 ]
-test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
+test_anonymous, test_no_role, test_inside, test_outside, test_inside_without_the_role = access_tests(ENDPOINTS)
 
 
 def test_a_pledge_through_the_api(client, world):

@@ -34,7 +34,7 @@ ENDPOINTS = [
     Endpoint("poster", lambda w: reverse("pledges:poster", args=[w.cycle.pk, w.branch_a1.pk]),
              outside_url=lambda w: reverse("pledges:poster", args=[w.cycle.pk, w.branch_b1.pk])),
 ]
-test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
+test_anonymous, test_no_role, test_inside, test_outside, test_inside_without_the_role = access_tests(ENDPOINTS)
 
 
 def _make_public(world):

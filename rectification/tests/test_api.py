@@ -29,10 +29,10 @@ ENDPOINTS = [
     Endpoint("summary", lambda w: f"/api/rectification/cycles/{built(w).cycle.pk}/levels/{w.town_a.pk}/summary",
              api=True, outside_url=lambda w: f"/api/rectification/cycles/{built(w).cycle.pk}/levels/{w.town_b.pk}/summary"),
     Endpoint("revise", lambda w: f"/api/rectification/plans/{built(w).plan_a.pk}/revise", method="post", api=True,
-             insider="secretary_a1", data={"reason": "调整"},
+             insider="secretary_a1", data={"reason": "调整"}, without_role="reviewer_a",
              outside_url=lambda w: f"/api/rectification/plans/{built(w).plan_b.pk}/revise"),
 ]
-test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
+test_anonymous, test_no_role, test_inside, test_outside, test_inside_without_the_role = access_tests(ENDPOINTS)
 
 
 def test_file_submit_return_and_approve_through_the_api(client, world):

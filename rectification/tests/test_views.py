@@ -38,15 +38,15 @@ ENDPOINTS = [
     Endpoint("level", lambda w: reverse("rectification:level", args=(built(w).cycle.pk, w.town_a.pk)),
              outside_url=lambda w: reverse("rectification:level", args=(built(w).cycle.pk, w.town_b.pk))),
     Endpoint("midyear", lambda w: reverse("rectification:midyear", args=(built(w).cycle.pk, w.town_a.pk)),
-             insider="reviewer_a",
+             insider="reviewer_a", without_role="observer_a",
              outside_url=lambda w: reverse("rectification:midyear", args=(built(w).cycle.pk, w.town_b.pk))),
     Endpoint("letter", lambda w: reverse("rectification:letter", args=(built(w).plan_a.pk,)),
              outside_url=lambda w: reverse("rectification:letter", args=(built(w).plan_b.pk,))),
     Endpoint("verify", lambda w: reverse("rectification:measure_move", args=(built(w).measure_a.pk, "answer")),
-             method="post", insider="reviewer_a", data={"answer": "镇里协调"}, ok=(302,),
+             method="post", insider="reviewer_a", data={"answer": "镇里协调"}, ok=(302,), without_role="observer_a",
              outside_url=lambda w: reverse("rectification:measure_move", args=(built(w).measure_b.pk, "answer"))),
 ]
-test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
+test_anonymous, test_no_role, test_inside, test_outside, test_inside_without_the_role = access_tests(ENDPOINTS)
 
 
 def test_a_secretary_files_a_problem_and_a_refusal_keeps_what_was_typed(client, world):
@@ -165,7 +165,7 @@ def test_the_cycle_owner_sets_the_rectification_numbers(client, world):
     cycle = make_cycle(world)
     url = reverse("rectification:settings", args=(cycle.pk,))
     client.force_login(world.admin_a)
-    assert client.get(url).status_code == 404  # the county is above the town: not its to change
+    assert client.get(url).status_code == 403  # the town sees the county's cycle, but it is not the town's to change
     client.force_login(world.county_admin)
     page = client.get(url).content.decode()
     assert 'value="2026-04-27"' in page and 'value="2026-05-07"' in page  # seeds/002's days, this year

@@ -39,11 +39,13 @@ ENDPOINTS = [
     standard_ep(),
     standard_ep("/diff"),
     sheet_ep(),
-    sheet_ep("/deductions", method="post", data={"item": "1.1", "occurrences": 1, "reason": "缺培训"}, ok=(201,)),
-    sheet_ep("/vetoes", method="post", data={"clause": 1, "evidence": "通报"}, ok=(201,)),
+    sheet_ep("/deductions", method="post", data={"item": "1.1", "occurrences": 1, "reason": "缺培训"}, ok=(201,),
+             without_role="secretary_a1"),
+    sheet_ep("/vetoes", method="post", data={"clause": 1, "evidence": "通报"}, ok=(201,),
+             without_role="secretary_a1"),
 ]
 
-test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
+test_anonymous, test_no_role, test_inside, test_outside, test_inside_without_the_role = access_tests(ENDPOINTS)
 
 
 @pytest.mark.django_db

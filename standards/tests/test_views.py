@@ -43,7 +43,7 @@ ENDPOINTS = [
              outside_url=sheet_url("branch_b1", "superior")),
 ]
 
-test_anonymous, test_no_role, test_inside, test_outside = access_tests(ENDPOINTS)
+test_anonymous, test_no_role, test_inside, test_outside, test_inside_without_the_role = access_tests(ENDPOINTS)
 
 
 @pytest.mark.django_db
