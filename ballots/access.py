@@ -4,6 +4,11 @@
 * It is run (created, codes issued, paper tallies entered and confirmed, closed) by those who
   record the organization's steps (its secretary, administrators above) or by the superior who
   decides on it (下管一级).
+* Opening, closing, codes beyond the voters or after opening, and confirming a paper tally need a
+  second person (two-person rule, so the evaluated cannot fill their own ballot box): the
+  organization's superior, or another of its people — never the one who scheduled it (for a tally,
+  entered it) — and only through a role granted before the session opened (before it was scheduled,
+  for opening it), so a person made for the purpose does not count.
 * Voting needs no account: the one-time code is the credential (ballots.views.vote).
 """
 
@@ -18,9 +23,34 @@ VIEW = org_access.VIEW
 RUN = "run"
 
 
-def can_run(user, organization) -> bool:
-    """Those who record the organization's steps, or its superior who decides on it, run its ballots."""
-    return org_access.can_edit_facts(user, organization) or org_access.can_decide(user, organization)
+def can_run(user, organization, roles=None) -> bool:
+    """Those who record the organization's steps, or its superior who decides on it, run its ballots
+    (through ``roles``, by default all the user's)."""
+    return org_access.can_edit_facts(user, organization, roles) or org_access.can_decide(user, organization, roles)
+
+
+def second_person_moment(session):
+    """The time a second person's role must predate: the opening, or for opening it, the scheduling."""
+    return session.opened_at or session.created_at
+
+
+def is_superior(user, session) -> bool:
+    """Runs the session through a role above its organization, granted before ``second_person_moment``."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    organization = session.organization
+    roles = [role for role in org_access.user_roles_before(user, second_person_moment(session))
+             if role[2] != organization.pk]
+    return can_run(user, organization, roles)
+
+
+def is_second_person(user, session, *, first_person_id: int | None) -> bool:
+    """The superior, or a person other than ``first_person_id`` who runs the session through a role
+    granted before ``second_person_moment``."""
+    if is_superior(user, session):
+        return True
+    roles = org_access.user_roles_before(user, second_person_moment(session))
+    return user.pk != first_person_id and can_run(user, session.organization, roles)
 
 
 def require(user, organization, action: str = RUN) -> None:

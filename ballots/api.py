@@ -3,7 +3,7 @@
 Sessions (list, schedule, read, close; results only once closed), codes (issued and returned in
 plain text once, the only time they exist), paper tallies (enter, confirm by a second person), and
 the public receipt list. No endpoint reads individual ballots. Voting itself is the phone page
-(``POST /v/<id>/``): it needs no account, which this API always does.
+(``POST /v/<key>/``): it needs no account, which this API always does.
 """
 
 import datetime
@@ -47,6 +47,9 @@ class SessionIn(Schema):
     opens_at: datetime.datetime = Field(title=label(BallotSession, "opens_at"))
     closes_at: datetime.datetime = Field(title=label(BallotSession, "closes_at"))
     quorum: int = Field(1, ge=1, le=services.MAX_VOTERS, title=label(BallotSession, "quorum"))
+    voters: int | None = Field(None, ge=1, le=services.MAX_VOTERS, title=label(BallotSession, "voters"),
+                               description="How many people it is for, which bounds the codes issued before it "
+                                           "opens; a member review takes the party members of the basic facts.")
 
 
 class SessionOut(Schema):
@@ -59,8 +62,10 @@ class SessionOut(Schema):
     answers: list[str]
     grade_voted_on: str = Field(description="A joint meeting's ballot: the declared grade it votes on; else empty.")
     quorum: int
+    voters: int
     opens_at: datetime.datetime
     closes_at: datetime.datetime
+    opened_at: datetime.datetime | None = Field(description="When a second person opened it; null until then.")
     state: str = Field(description="scheduled, open, ended (not yet counted), closed (counted) or void (closed "
                                    "with no ballot: nothing passed on).")
     closed: bool
@@ -75,11 +80,31 @@ class SessionOut(Schema):
 
     @staticmethod
     def resolve_vote_path(session):
-        return reverse("ballots:vote", args=[session.pk])
+        return reverse("ballots:vote", args=[session.public_key])
 
     @staticmethod
     def resolve_receipts_path(session):
-        return reverse("ballots:receipts", args=[session.pk])
+        return reverse("ballots:receipts", args=[session.public_key])
+
+
+class BelowOut(Schema):
+    id: int
+    organization_id: int
+    organization: str
+    title: str
+    purpose: str
+    state: str
+    voters: int
+    issued: int = Field(description="Codes issued.")
+    cast: int = Field(description="Ballots cast on phones so far.")
+    quorum: int
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    opened_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_organization(session):
+        return session.organization.name
 
 
 class CodesIn(Schema):
@@ -134,6 +159,15 @@ def session_list(request, organization: int):
     return selectors.session_list(user=request.user, organization=organization)
 
 
+@router.get("/below", response=list[BelowOut])
+@paginate(Pagination)
+def sessions_below(request, organization: int):
+    """Every ballot of the organizations under this one, with voters, codes issued, ballots cast so far and
+    quorum: what the superior watches so that no one fills a ballot box alone."""
+    level = org_access.get_organization_for(request.user, organization)
+    return selectors.sessions_below(user=request.user, level=level)
+
+
 @router.post("/sessions", response={201: SessionOut})
 def session_create(request, payload: SessionIn):
     """Schedule a ballot for an organization (a step's ballot names its grading)."""
@@ -143,7 +177,7 @@ def session_create(request, payload: SessionIn):
                            for moment in (payload.opens_at, payload.closes_at))
     session = services.session_create(
         actor=request.user, organization=organization, purpose=payload.purpose, grading=grading, title=payload.title,
-        opens_at=opens_at, closes_at=closes_at, quorum=payload.quorum)
+        opens_at=opens_at, closes_at=closes_at, quorum=payload.quorum, voters=payload.voters)
     return Status(201, session)
 
 
@@ -164,20 +198,30 @@ def session_results(request, session_id: SessionId):
     return results
 
 
+@router.post("/sessions/{session_id}/open", response=SessionOut)
+def session_open(request, session_id: SessionId):
+    """Open the ballot for voting (from its opening time): a second person's act, the superior or another
+    of the organization's people than the one who scheduled it, once the codes are issued."""
+    session = access.get_session_for(request.user, session_id, access.RUN)
+    return services.session_open(actor=request.user, session=session)
+
+
 @router.post("/sessions/{session_id}/close", response=SessionOut)
 def session_close(request, session_id: SessionId):
-    """Close the ballot, count it once (with the confirmed paper tallies) and pass the results on."""
+    """Close the ballot, count it once (with the confirmed paper tallies) and pass the results on; a second
+    person's act, as opening it."""
     session = access.get_session_for(request.user, session_id, access.RUN)
     return services.session_close(actor=request.user, session=session)
 
 
 @router.post("/sessions/{session_id}/codes", response={201: CodesOut})
 def codes_generate(request, session_id: SessionId, payload: CodesIn):
-    """Issue one-time codes. They are returned this once: only keyed hashes are stored."""
+    """Issue one-time codes. They are returned this once: only keyed hashes are stored. Before the ballot
+    opens, up to one per voter; more, or any once it is open, only a second person issues."""
     session = access.get_session_for(request.user, session_id, access.RUN)
     codes = services.codes_generate(actor=request.user, session=session, count=payload.count)
     return Status(201, {"codes": [services.grouped(code) for code in codes],
-                        "vote_url": request.build_absolute_uri(reverse("ballots:vote", args=[session.pk]))})
+                        "vote_url": request.build_absolute_uri(reverse("ballots:vote", args=[session.public_key]))})
 
 
 @router.get("/sessions/{session_id}/tallies", response=list[TallyOut])

@@ -12,6 +12,7 @@ class BallotsConfig(AppConfig):
     audit_actions = {
         "ballot.session_create": _("Ballot scheduled"),
         "ballot.codes": _("Voting codes issued"),
+        "ballot.open": _("Ballot opened for voting"),
         "ballot.close": _("Ballot closed and counted"),
         "ballot.paper_enter": _("Paper tally entered"),
         "ballot.paper_confirm": _("Paper tally confirmed"),

@@ -30,6 +30,9 @@ class SessionForm(forms.Form):
                             help_text=_("Printed on the code slips; left empty, the organization and purpose."))
     opens_at = forms.DateTimeField(label=_("opens at"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
     closes_at = forms.DateTimeField(label=_("closes at"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    voters = forms.IntegerField(label=_("voters"), min_value=1, max_value=MAX_VOTERS, required=False,
+                                help_text=_("How many people it is for: no more codes are issued before it opens. "
+                                            "A member review is for the party members of the basic facts."))
     quorum = forms.IntegerField(label=_("quorum"), min_value=1, max_value=MAX_VOTERS, initial=1,
                                 help_text=_("Below this number of ballots (at least 1) the results are not passed on."))
 

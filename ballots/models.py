@@ -5,8 +5,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ballots.choices import QuestionKind, SessionPurpose, SessionState
+from core.keys import public_key
 from standards.choices import Grade
 
 
@@ -18,10 +20,19 @@ class BallotSession(models.Model):
     ``quorum`` is the number of ballots below which the count is not passed on (at least one: a session
     closed with no ballot is void). A joint meeting votes on the grade the organization declared
     (``grade_voted_on``), fixed when the session is scheduled.
+
+    So that the evaluated cannot fill their own ballot box, ``voters`` (the members for a member
+    review, a stated number otherwise) bounds the codes issued before it opens, and a second person
+    opens it (``opened_by``): the organization's superior, or another of its people whose role
+    predates the session.
+
+    Its voters' pages are reached by ``public_key``, random per session, never by the id: counting
+    ids would show every organization's ballots to anyone.
     """
 
     organization = models.ForeignKey("orgs.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,
                                      related_name="ballot_sessions")
+    public_key = models.CharField(_("public key"), max_length=16, unique=True, default=public_key, editable=False)
     grading = models.ForeignKey("cycles.Grading", verbose_name=_("grading"), on_delete=models.PROTECT, null=True,
                                 blank=True, related_name="ballot_sessions")
     purpose = models.CharField(_("purpose"), max_length=32, choices=SessionPurpose.choices)
@@ -31,14 +42,19 @@ class BallotSession(models.Model):
     title = models.CharField(_("title"), max_length=200)
     grade_voted_on = models.CharField(_("grade voted on"), max_length=32, choices=Grade.choices, blank=True)
     quorum = models.PositiveIntegerField(_("quorum"), default=1)
+    voters = models.PositiveIntegerField(_("voters"), default=1)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("ballot", "opened by"), on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="+")
+    opened_at = models.DateTimeField(pgettext_lazy("ballot", "opened at"), null=True, blank=True)
     closed = models.BooleanField(_("closed"), default=False)
     tallied_at = models.DateTimeField(_("counted at"), null=True, blank=True)
     tallies = models.JSONField(_("results"), default=dict, blank=True)
     delivered = models.BooleanField(_("passed on to the grading"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
                                    related_name="+")
+    created_at = models.DateTimeField(_("scheduled at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("ballot session")
@@ -49,6 +65,9 @@ class BallotSession(models.Model):
             models.CheckConstraint(condition=Q(closed=False) | Q(tallied_at__isnull=False),
                                    name="ballot_session_closed_is_counted"),
             models.CheckConstraint(condition=Q(quorum__gte=1), name="ballot_session_quorum_at_least_one"),
+            models.CheckConstraint(condition=Q(voters__gte=1), name="ballot_session_voters_at_least_one"),
+            models.CheckConstraint(condition=Q(opened_at__isnull=True) | Q(opened_by__isnull=False),
+                                   name="ballot_session_opened_by_someone"),
         ]
 
     def __str__(self) -> str:
@@ -59,7 +78,7 @@ class BallotSession(models.Model):
         if self.closed:
             return SessionState.CLOSED if self.tallies.get("ballots") else SessionState.VOID
         now = timezone.now()
-        if now < self.opens_at:
+        if now < self.opens_at or (self.opened_at is None and now < self.closes_at):
             return SessionState.SCHEDULED
         return SessionState.OPEN if now < self.closes_at else SessionState.ENDED
 

@@ -1,9 +1,11 @@
 """Reads of ballot sessions. Results stay sealed until the session is closed and counted."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from ballots.models import BallotSession, PaperTally
+from ballots.models import Ballot, BallotCode, BallotSession, PaperTally
 from orgs import access as org_access
+from orgs import paths
 
 
 def session_list(*, user, organization) -> QuerySet[BallotSession]:
@@ -23,6 +25,24 @@ def session_results(*, user, session: BallotSession) -> dict | None:
 def session_issued(*, session: BallotSession) -> int:
     """How many codes were issued (not how many were used: that would be turnout before the count)."""
     return session.codes.count()
+
+
+def _count_of(model) -> Coalesce:
+    rows = model.objects.filter(session=OuterRef("pk")).order_by().values("session").annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
+
+
+def sessions_below(*, user, level) -> QuerySet[BallotSession]:
+    """Every ballot session of the organizations under ``level`` (not its own: those its superior
+    oversees), the latest first, each with its codes ``issued`` and ballots ``cast`` so far, for the
+    superior who watches that nobody fills a ballot box alone. Empty for those who may not see the level."""
+    if not org_access.can_view(user, level):
+        return BallotSession.objects.none()
+    return (BallotSession.objects
+            .filter(organization__path__gt=level.path, organization__path__lt=paths.successor(level.path))
+            .select_related("organization", "opened_by", "created_by")
+            .annotate(issued=_count_of(BallotCode), cast=_count_of(Ballot))
+            .order_by("-opens_at", "-pk"))
 
 
 def paper_tally_list(*, session: BallotSession) -> QuerySet[PaperTally]:

@@ -11,7 +11,7 @@ generator, ``wrk`` (Debian package ``wrk``), from the same machine:
   served from there; nothing of it needs to be committed on this branch.
 
 Each run is a fresh satisfaction survey with its own one-time codes, a second of page requests to
-warm the workers, then ``--seconds`` of casts: each request ``POST /v/<session>/`` with its own code
+warm the workers, then ``--seconds`` of casts: each request ``POST /v/<key>/`` with its own code
 and an answer, as a phone sends it. The sides alternate, ``--rounds`` times. After each run the
 database is checked: ballots stored = codes used, at least as many as casts answered 200, and no
 request refused. It prints each run, the median casts/s of each side, their ratio, this checkout's
@@ -146,13 +146,15 @@ def open_session(codes: int) -> tuple[BallotSession, list[str]]:
     stamp = f"{time.time_ns() % 10**12}"
     organization = make_org(None, name=f"测评基准{stamp}", code=f"BALBENCH{stamp}")
     admin = make_user(f"ballot_bench_{stamp}", roles=[(organization, Role.ADMIN)])
+    second = make_user(f"ballot_bench_second_{stamp}", roles=[(organization, Role.ADMIN)])  # opens it
     now = timezone.now()
     session = services.session_create(actor=admin, organization=organization, purpose="satisfaction",
                                        opens_at=now - datetime.timedelta(minutes=1),
-                                       closes_at=now + datetime.timedelta(hours=2), quorum=0)
+                                       closes_at=now + datetime.timedelta(hours=2), quorum=1, voters=codes)
     issued: list[str] = []
     while len(issued) < codes:
         issued += services.codes_generate(actor=admin, session=session, count=min(services.MAX_CODES, codes - len(issued)))
+    session = services.session_open(actor=second, session=session)
     return session, issued
 
 
@@ -223,7 +225,7 @@ def run(tree: Path, folder: Path) -> dict:
         [sys.executable, "-m", "gunicorn", "jinwei.wsgi", "--workers", str(ARGS.workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--chdir", str(tree)],
         cwd=tree, start_new_session=True)
-    base, path = f"http://127.0.0.1:{port}", f"/v/{session.pk}/"
+    base, path = f"http://127.0.0.1:{port}", f"/v/{session.public_key}/"
     try:
         for _attempt in range(150):
             try:

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "members",
     "pledges",
     "rectification",
+    "spotchecks",
     "jinwei",  # the project: the home page and the demo loader, above every app
     # After core, whose db_worker (the same worker, with a heartbeat) takes the place of django_tasks_db's.
     "django_tasks",
@@ -232,13 +233,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 
-# Guessing ballot codes from one client in one ballot (ballots): after SLOW_AFTER wrong codes within
-# WINDOW_MINUTES each refusal asks to wait WAIT_SECONDS; after BLOCK_AFTER the client is refused for
-# BLOCK_MINUTES. Generous: a meeting room's phones often share one address, and a code is one of 32¹⁰.
+# Guessing ballot codes, counted per ballot within WINDOW_MINUTES (ballots.services.casting): a device
+# (the token of its voting page) is asked to wait WAIT_SECONDS after SLOW_AFTER wrong codes and refused
+# for BLOCK_MINUTES after BLOCK_AFTER; an address only after ADDRESS_BLOCK_AFTER, far more than a meeting
+# room whose phones share one address mistypes, so one phone cannot lock out the others. A code is one
+# of 32¹⁰: what the limits stop is a flood, not a few slips.
 BALLOT_GUESS_WINDOW_MINUTES = int(os.environ.get("JINWEI_BALLOT_GUESS_WINDOW_MINUTES", "10"))
-BALLOT_GUESS_SLOW_AFTER = int(os.environ.get("JINWEI_BALLOT_GUESS_SLOW_AFTER", "30"))
+BALLOT_GUESS_SLOW_AFTER = int(os.environ.get("JINWEI_BALLOT_GUESS_SLOW_AFTER", "10"))
 BALLOT_GUESS_WAIT_SECONDS = int(os.environ.get("JINWEI_BALLOT_GUESS_WAIT_SECONDS", "3"))
-BALLOT_GUESS_BLOCK_AFTER = int(os.environ.get("JINWEI_BALLOT_GUESS_BLOCK_AFTER", "300"))
+BALLOT_GUESS_BLOCK_AFTER = int(os.environ.get("JINWEI_BALLOT_GUESS_BLOCK_AFTER", "100"))
+BALLOT_GUESS_ADDRESS_BLOCK_AFTER = int(os.environ.get("JINWEI_BALLOT_GUESS_ADDRESS_BLOCK_AFTER", "2000"))
 BALLOT_GUESS_BLOCK_MINUTES = int(os.environ.get("JINWEI_BALLOT_GUESS_BLOCK_MINUTES", "30"))
 # PostgreSQL: how long a change waits for an organization another change holds (a ledger import
 # holds its level until it ends) before the person is asked to try again; under gunicorn's 30 s.

@@ -43,6 +43,16 @@ def user_roles(user) -> list[tuple[str, str, int]]:
     return cached
 
 
+def user_roles_before(user, moment) -> list[tuple[str, str, int]]:
+    """The user's roles as ``user_roles`` gives them, only those granted before ``moment``: a role made
+    after an event does not count for it (a ballot's second person, say)."""
+    if not user.is_authenticated:
+        return []
+    return list(RoleAssignment.objects.filter(
+        user=user, created_at__lt=moment, organization__dissolved_on__isnull=True).values_list(
+        "organization__path", "role", "organization_id"))
+
+
 def forget_roles(user) -> None:
     """Drop the cached roles after the user's assignments change."""
     if hasattr(user, "_jinwei_roles"):
@@ -83,12 +93,13 @@ def can_view(user, organization) -> bool:
     return any(organization.path.startswith(root) for root in scope_paths(user))
 
 
-def can_manage(user, organization) -> bool:
-    """An administrator's role on the organization or an ancestor."""
+def can_manage(user, organization, roles=None) -> bool:
+    """An administrator's role on the organization or an ancestor (of ``roles``, by default all the user's)."""
     if user.is_authenticated and user.is_superuser:
         return True
     return any(
-        role in MANAGING_ROLES and organization.path.startswith(path) for path, role, _pk in user_roles(user)
+        role in MANAGING_ROLES and organization.path.startswith(path)
+        for path, role, _pk in (user_roles(user) if roles is None else roles)
     )
 
 
@@ -96,10 +107,11 @@ def can_create_root(user) -> bool:
     return user.is_authenticated and user.is_superuser
 
 
-def can_edit_facts(user, organization) -> bool:
+def can_edit_facts(user, organization, roles=None) -> bool:
     """Administrators above it, and the organization's own secretary."""
-    return can_manage(user, organization) or any(
-        role == Role.SECRETARY and pk == organization.pk for _path, role, pk in user_roles(user)
+    return can_manage(user, organization, roles) or any(
+        role == Role.SECRETARY and pk == organization.pk
+        for _path, role, pk in (user_roles(user) if roles is None else roles)
     )
 
 
@@ -110,13 +122,14 @@ def can_decide_below(user, level) -> bool:
     return any(role in DECIDING_ROLES and pk == level.pk for _path, role, pk in user_roles(user))
 
 
-def can_decide(user, organization) -> bool:
+def can_decide(user, organization, roles=None) -> bool:
     """下管一级: a level decides on its direct subordinates only (a system administrator on any)."""
     if user.is_authenticated and user.is_superuser:
         return True
     if organization.parent_id is None:
         return False
-    return any(role in DECIDING_ROLES and pk == organization.parent_id for _path, role, pk in user_roles(user))
+    return any(role in DECIDING_ROLES and pk == organization.parent_id
+               for _path, role, pk in (user_roles(user) if roles is None else roles))
 
 
 CHECKS = {VIEW: can_view, MANAGE: can_manage, EDIT_FACTS: can_edit_facts, DECIDE: can_decide}

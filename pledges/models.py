@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.keys import public_key
 from core.models import Job
 from pledges.choices import Category, PledgeKind, PledgeResult, PledgeState
 
@@ -96,6 +97,24 @@ class Progress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.happened_on} {self.text[:40]}"
+
+
+class PublicBoard(models.Model):
+    """The address of an organization's public board (公示栏) for a cycle: a random key, drawn the first time
+    the board's page or poster is asked for, so that nobody finds the boards by counting ids."""
+
+    cycle = models.ForeignKey("cycles.Cycle", verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey("orgs.Organization", verbose_name=_("organization"), on_delete=models.CASCADE,
+                                     related_name="+")
+    public_key = models.CharField(_("public key"), max_length=16, unique=True, default=public_key, editable=False)
+
+    class Meta:
+        verbose_name = _("public board address")
+        verbose_name_plural = _("public board addresses")
+        constraints = [models.UniqueConstraint(fields=["cycle", "organization"], name="public_board_once")]
+
+    def __str__(self) -> str:
+        return self.public_key
 
 
 class BoardWithdrawal(models.Model):

@@ -2,16 +2,25 @@
 
 from django.db.models import Prefetch, Q
 
+from core.keys import public_key_normalized
 from orgs import access as org_access
 from pledges import access, tallies
 from pledges.choices import BOARD_STATES, PledgeKind, PledgeState
-from pledges.models import BoardWithdrawal, Pledge, PledgeItem, Progress
+from pledges.models import BoardWithdrawal, Pledge, PledgeItem, Progress, PublicBoard
 
 
 def pledge_list(*, cycle, organization):
     """The organization's own pledge and its members' for a cycle, the organization's first."""
     return (Pledge.objects.filter(cycle=cycle, organization=organization)
             .select_related("member", "organization").order_by("-kind", "member__name", "pk"))
+
+
+def board_by_key(key) -> PublicBoard | None:
+    """The board whose public key this is, with its cycle and organization (None for any other string)."""
+    key = public_key_normalized(key)
+    if key is None:
+        return None
+    return PublicBoard.objects.select_related("cycle__owner", "organization").filter(public_key=key).first()
 
 
 def board_is_withdrawn(*, cycle, organization) -> bool:

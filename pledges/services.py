@@ -8,7 +8,7 @@ PermissionDenied/Http404 as orgs.access says; nothing is half-saved.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ from pledges.choices import (
     PledgeResult,
     PledgeState,
 )
-from pledges.models import BoardWithdrawal, Pledge, PledgeItem, Progress
+from pledges.models import BoardWithdrawal, Pledge, PledgeItem, Progress, PublicBoard
 
 
 def _refuse(field: str, message: str):
@@ -235,6 +235,19 @@ def pledge_close(*, actor, pledge: Pledge) -> Pledge:
     before, keys = {"state": pledge.state}, _keys(pledge)
     pledge.state = PledgeState.CLOSED
     return _move(actor=actor, pledge=pledge, before_keys=keys, action="pledge.close", fields=["state"], before=before)
+
+
+def board_address(*, actor, cycle, organization) -> PublicBoard:
+    """The board's random public key for the cycle, drawn the first time one who sees the organization asks
+    for its page or poster (an address of ids would let anyone count through every board)."""
+    require(actor, True, organization)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return PublicBoard.objects.get_or_create(cycle=cycle, organization=organization)[0]
+        except IntegrityError:  # drawn at the same moment by another request: read theirs
+            continue
+    return PublicBoard.objects.get(cycle=cycle, organization=organization)
 
 
 @transaction.atomic

@@ -8,7 +8,8 @@ urlpatterns = [
     path("<int:cycle_pk>/<int:org_pk>/", views.organization_pledges, name="organization"),
     path("<int:cycle_pk>/<int:org_pk>/poster/", views.poster, name="poster"),
     path("<int:cycle_pk>/<int:org_pk>/board/toggle/", views.board_toggle, name="board_toggle"),
-    path("board/<int:cycle_pk>/<int:org_pk>/", views.board, name="board"),
+    # The public board, by its random key: counting ids finds no board.
+    path("board/<str:key>/", views.board, name="board"),
     path("<int:cycle_pk>/<int:org_pk>/letters.pdf", views.letters_pdf, name="letters_pdf"),
     path("<int:pk>/", views.pledge_detail, name="detail"),
     path("<int:pk>/print/", views.pledge_print, name="print"),

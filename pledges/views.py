@@ -13,10 +13,8 @@ from django.views.decorators.http import require_POST
 from core.forms import add_service_errors
 from core.jobs import job_status
 from cycles import access as cycle_access
-from cycles.models import Cycle
 from members import selectors as member_selectors
 from orgs import access as org_access
-from orgs.models import Organization
 from pledges import access, jobs, printing, selectors, services
 from pledges.choices import PledgeKind, PledgeState
 from pledges.forms import EvaluateForm, ItemForm, PledgeCreateForm, ProgressForm, ReturnForm
@@ -53,6 +51,7 @@ def organization_pledges(request, cycle_pk: int, org_pk: int):
     return render(request, "pledges/organization.html", {
         "cycle": cycle, "organization": organization, "pledges": pledges, "form": form, "can_keep": can_keep,
         "withdrawn": selectors.board_is_withdrawn(cycle=cycle, organization=organization),
+        "board": services.board_address(actor=request.user, cycle=cycle, organization=organization),
         "summary": selectors.level_summary(cycle=cycle, organization=organization)})
 
 
@@ -110,22 +109,16 @@ def _action(request, pledge, action, item_form, return_form, progress_form, eval
     return calls[action]
 
 
-def _public_cycle_and_organization(cycle_pk, org_pk):
-    try:
-        cycle = Cycle.objects.select_related("owner").get(pk=int(cycle_pk))
-        organization = Organization.objects.get(pk=int(org_pk), dissolved_on__isnull=True)
-    except (Cycle.DoesNotExist, Organization.DoesNotExist, ValueError):
-        raise Http404 from None
-    if not organization.path.startswith(cycle.owner.path):
-        raise Http404
-    return cycle, organization
-
-
-def board(request, cycle_pk: int, org_pk: int):
+def board(request, key: str):
     """公示栏: the organization's public pledges, progress and results, for anyone (no login), small enough for a
-    slow phone connection: one page of HTML with its own few lines of style, no script, no image."""
-    cycle, organization = _public_cycle_and_organization(cycle_pk, org_pk)
-    if selectors.board_is_withdrawn(cycle=cycle, organization=organization):
+    slow phone connection: one page of HTML with its own few lines of style, no script, no image. Reached by
+    the board's random public key (the poster's QR code), never by ids."""
+    public = selectors.board_by_key(key)
+    if public is None:
+        raise Http404
+    cycle, organization = public.cycle, public.organization
+    if (organization.dissolved_on is not None or not organization.path.startswith(cycle.owner.path)
+            or selectors.board_is_withdrawn(cycle=cycle, organization=organization)):
         raise Http404
     pledges = selectors.board_pledges(cycle=cycle, organization=organization)
     return render(request, "pledges/board.html", {
@@ -138,7 +131,8 @@ def board(request, cycle_pk: int, org_pk: int):
 def poster(request, cycle_pk: int, org_pk: int):
     """The A4 poster for the 公示栏: the board's address as a QR code, to print and post."""
     cycle, organization = _cycle_and_organization(request.user, cycle_pk, org_pk)
-    url = request.build_absolute_uri(reverse("pledges:board", args=(cycle.pk, organization.pk)))
+    public = services.board_address(actor=request.user, cycle=cycle, organization=organization)
+    url = request.build_absolute_uri(reverse("pledges:board", args=[public.public_key]))
     qr = segno.make(url, error="m").svg_inline(scale=8)
     return render(request, "pledges/poster.html", {"cycle": cycle, "organization": organization, "url": url, "qr": qr})
 

@@ -28,6 +28,7 @@ class RectificationConfig(AppConfig):
         "measure.verify": _("Measure verified (struck off)"),
         "measure.reopen": _("Measure reopened"),
         "measure.answer": _("Superior's answer given"),
+        "measure.order": _("Rectification order opened"),
         "evidence.add": _("Evidence uploaded"),
         "letter.sign": _("Signed responsibility letter uploaded"),
         "midyear.rate": _("Mid-year check rated"),

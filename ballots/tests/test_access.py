@@ -38,6 +38,9 @@ ENDPOINTS = [
     Endpoint("ballots:detail", url("ballots:detail", "session_a"), outside_url=url("ballots:detail", "session_b")),
     Endpoint("ballots:codes", url("ballots:codes", "session_a"), method="post", data={"count": "2"},
              outside_url=url("ballots:codes", "session_b"), ok=POSTED),
+    Endpoint("ballots:open", url("ballots:open", "session_a"), method="post",
+             outside_url=url("ballots:open", "session_b"), ok=POSTED),
+    Endpoint("ballots:below", url("ballots:below", "town_a"), outside_url=url("ballots:below", "town_b")),
     Endpoint("ballots:close[confirm]", url("ballots:close", "session_a"), outside_url=url("ballots:close", "session_b")),
     Endpoint("ballots:close", url("ballots:close", "session_a"), method="post",
              outside_url=url("ballots:close", "session_b"), ok=POSTED),
@@ -66,6 +69,9 @@ API_ENDPOINTS = [
              outside_url=lambda world: f"/api/ballots/sessions?organization={world.branch_b1.pk}", api=True),
     api("get", "/api/ballots/sessions/{}", "session"),
     api("get", "/api/ballots/sessions/{}/results", "session", ok=(409,)),
+    Endpoint("GET /api/ballots/below", lambda world: f"/api/ballots/below?organization={world.town_a.pk}",
+             outside_url=lambda world: f"/api/ballots/below?organization={world.town_b.pk}", api=True),
+    api("post", "/api/ballots/sessions/{}/open", "session"),
     api("post", "/api/ballots/sessions/{}/close", "session"),
     api("post", "/api/ballots/sessions/{}/codes", "session", data={"count": 2}),
     api("get", "/api/ballots/sessions/{}/tallies", "session"),
@@ -76,7 +82,7 @@ API_ENDPOINTS = [
 (test_api_anonymous, test_api_no_role, test_api_inside, test_api_outside) = access_tests(API_ENDPOINTS)
 
 
-@pytest.mark.parametrize("name", ["ballots:codes", "ballots:close", "ballots:paper"])
+@pytest.mark.parametrize("name", ["ballots:codes", "ballots:open", "ballots:close", "ballots:paper"])
 def test_seeing_without_running_is_403(client, world, name):
     """An observer of the town sees the branch's ballots but neither records its steps nor decides on it."""
     client.force_login(make_user("observer_a", roles=[(world.town_a, Role.OBSERVER)]))
@@ -87,5 +93,5 @@ def test_seeing_without_running_is_403(client, world, name):
 
 def test_the_voters_pages_need_no_login(client, world):
     for name in ("ballots:vote", "ballots:receipts"):
-        assert client.get(reverse(name, args=[world.session_a.pk])).status_code == 200
+        assert client.get(reverse(name, args=[world.session_a.public_key])).status_code == 200
     assert client.get(f"/api/ballots/sessions/{world.session_a.pk}/receipts").json() == {"published": False, "receipts": []}

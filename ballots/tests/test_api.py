@@ -19,21 +19,31 @@ def test_a_session_through_the_api(client, world):
     client.force_login(world.secretary_a1)
     now = timezone.now()
     response = post(client, "/api/ballots/sessions", {
-        "organization": world.branch_a1.pk, "purpose": "satisfaction", "quorum": 1,
+        "organization": world.branch_a1.pk, "purpose": "satisfaction", "quorum": 1, "voters": 5,
         "opens_at": (now - datetime.timedelta(minutes=1)).isoformat(),
         "closes_at": (now + datetime.timedelta(hours=1)).isoformat()})
     assert response.status_code == 201, response.content
     session = response.json()
-    assert session["state"] == "open" and session["results"] is None and session["vote_path"] == f"/v/{session['id']}/"
+    assert session["state"] == "scheduled" and session["results"] is None and session["opened_at"] is None
+    key = BallotSession.objects.get(pk=session["id"]).public_key  # random per session: never the id
+    assert session["vote_path"] == f"/v/{key}/" and session["voters"] == 5 and key != str(session["id"])
     assert session["answers"] == ["satisfied", "basically_satisfied", "dissatisfied"]
     listed = client.get("/api/ballots/sessions", {"organization": world.branch_a1.pk}).json()
     assert [s["id"] for s in listed["items"]] == [session["id"]]
 
     codes = post(client, f"/api/ballots/sessions/{session['id']}/codes", {"count": 3}).json()
-    assert len(codes["codes"]) == 3 and codes["vote_url"] == f"http://testserver/v/{session['id']}/"
+    assert len(codes["codes"]) == 3 and codes["vote_url"] == f"http://testserver/v/{key}/"
     assert BallotCode.objects.filter(session_id=session["id"]).count() == 3
+    too_many = post(client, f"/api/ballots/sessions/{session['id']}/codes", {"count": 3})
+    assert too_many.status_code == 400 and too_many.json()["errors"][0]["field"] == "count"  # 6 codes for 5 voters
+    alone = post(client, f"/api/ballots/sessions/{session['id']}/open")
+    assert alone.status_code == 400 and alone.json()["errors"][0]["field"] == "session"  # not by its scheduler
+    client.force_login(world.reviewer_a)
+    opened = post(client, f"/api/ballots/sessions/{session['id']}/open").json()
+    assert opened["state"] == "open" and opened["opened_at"]
+    client.force_login(world.secretary_a1)
     for code in codes["codes"][:2]:
-        assert client.post(reverse("ballots:vote", args=[session["id"]]), {"code": code, "answer": "satisfied"}).status_code == 200
+        assert client.post(reverse("ballots:vote", args=[key]), {"code": code, "answer": "satisfied"}).status_code == 200
 
     sealed = client.get(f"/api/ballots/sessions/{session['id']}/results")
     assert sealed.status_code == 409 and sealed.json()["detail"]
@@ -66,6 +76,10 @@ def test_refusals_come_in_the_one_error_format(client, world):
         "organization": world.branch_a1.pk, "purpose": "satisfaction", "opens_at": now.isoformat(),
         "closes_at": (now + datetime.timedelta(hours=1)).isoformat(), "quorum": 10**20})
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "quorum"
+    response = post(client, "/api/ballots/sessions", {
+        "organization": world.branch_a1.pk, "purpose": "satisfaction", "opens_at": now.isoformat(),
+        "closes_at": (now + datetime.timedelta(hours=1)).isoformat()})
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "voters"
     response = post(client, "/api/ballots/sessions", {"organization": world.branch_a1.pk, "purpose": "nope"})
     assert response.status_code == 422 and {e["field"] for e in response.json()["errors"]} >= {"purpose", "opens_at"}
     session = BallotSession.objects.create(
@@ -81,7 +95,8 @@ def test_the_schema_lists_sessions_codes_and_tallies_but_no_ballots(client, worl
     paths = client.get("/api/openapi.json").json()["paths"]
     ours = sorted(path for path in paths if path.startswith("/api/ballots"))
     assert ours == [
-        "/api/ballots/sessions", "/api/ballots/sessions/{session_id}", "/api/ballots/sessions/{session_id}/close",
-        "/api/ballots/sessions/{session_id}/codes", "/api/ballots/sessions/{session_id}/receipts",
+        "/api/ballots/below", "/api/ballots/sessions", "/api/ballots/sessions/{session_id}", "/api/ballots/sessions/{session_id}/close",
+        "/api/ballots/sessions/{session_id}/codes", "/api/ballots/sessions/{session_id}/open",
+        "/api/ballots/sessions/{session_id}/receipts",
         "/api/ballots/sessions/{session_id}/results", "/api/ballots/sessions/{session_id}/tallies",
         "/api/ballots/tallies/{tally_id}/confirm"]

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from ballots import services
 from ballots.tests.factories import make_session
 from core.browser_testing import zh
 from orgs.testing import build_world
@@ -35,9 +36,10 @@ def test_a_phone_votes_from_the_qr_address_and_finds_its_receipt(browsing, world
     code = page.locator(".slip .code").first.inner_text()
     assert re.fullmatch(r"[A-Z0-9]{5}-[A-Z0-9]{5}", code)
     assert page.locator(".slip svg").count() == 3
+    services.session_open(actor=world.reviewer_a, session=session)  # the superior opens it
 
     voter = browsing.tab(**PHONE)
-    phone = voter.goto(f"/v/{session.pk}/#{code}")  # what the QR code holds
+    phone = voter.goto(f"/v/{session.public_key}/#{code}")  # what the QR code holds
     expect(phone.locator("#code")).to_have_value(code)
     assert "#" not in phone.url  # the fragment is wiped from the address bar once read
     box = phone.locator("label.answer").first.bounding_box()
@@ -51,13 +53,14 @@ def test_a_phone_votes_from_the_qr_address_and_finds_its_receipt(browsing, world
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", shown)
     voter.shot("receipt")
 
+    secretary.log_in_as(world.reviewer_a)  # and closes it
     page = secretary.goto(f"/ballots/{session.pk}/")
     page.get_by_role("link", name=zh("Close and count…")).click()
     page.get_by_role("button", name=zh("Yes, close and count")).click()
     expect(page.locator("td.count").nth(1)).to_have_text("1")
     secretary.shot("results")
 
-    phone = voter.goto(f"/v/{session.pk}/receipts/")
+    phone = voter.goto(f"/v/{session.public_key}/receipts/")
     expect(phone.locator(f"li[data-receipt='{shown}']")).to_be_visible()
     phone.locator("#find").fill(shown.lower().replace("-", ""))
     expect(phone.locator("li.found")).to_have_text(shown)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from ballots import selectors, services
 from ballots.models import Ballot, BallotCode, BallotSession
-from ballots.tests.factories import make_session
+from ballots.tests.factories import issue_and_open, make_session
 from core.testing import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,7 +20,7 @@ THREADS = 50
 
 def test_fifty_casts_with_one_code_exactly_one_accepted(world):
     session = make_session(world.secretary_a1, world.branch_a1)
-    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+    (code,) = issue_and_open(actor=world.secretary_a1, session=session, count=1)
     answers = ["satisfied", "dissatisfied"] * (THREADS // 2)
     results = race(*[lambda a=a: services.ballot_cast(session_id=session.pk, code=code, answer=a) for a in answers])
     refused = [r for r in results if isinstance(r, ValidationError)]
@@ -36,7 +36,7 @@ def test_casts_racing_the_close_are_all_counted(world, delay):
     """Casts share the session row, the close locks it: a ballot is either counted or refused, never lost.
     Eight voters' threads cast eight codes each, one after another, while a ninth closes the session."""
     session = make_session(world.secretary_a1, world.branch_a1)
-    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=64)
+    codes = issue_and_open(actor=world.secretary_a1, session=session, count=64)
 
     def voter(batch):
         outcomes = []
@@ -50,7 +50,7 @@ def test_casts_racing_the_close_are_all_counted(world, delay):
 
     def closer():
         time.sleep(delay)
-        return services.session_close(actor=world.secretary_a1, session=session)
+        return services.session_close(actor=world.reviewer_a, session=session)
 
     results = race(closer, *[lambda n=n: voter(codes[n::8]) for n in range(8)])
     assert isinstance(results[0], BallotSession), results[0]

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ballots import services
-from ballots.tests.factories import make_session
+from ballots.tests.factories import issue_and_open, make_session
 from core.models import AuditEvent
 from cycles import services as cycle_services
 from cycles.choices import GradingState
@@ -39,7 +39,7 @@ def open_year(world, *, steps=("self_assessment", "superior_decision", "approval
 
 def satisfaction_ballot(world, grading, answers=ANSWERS):
     session = make_session(world.secretary_a1, world.branch_a1, grading=grading)
-    for code, answer in zip(services.codes_generate(actor=world.secretary_a1, session=session, count=len(answers)),
+    for code, answer in zip(issue_and_open(actor=world.secretary_a1, session=session, count=len(answers)),
                             answers, strict=True):
         services.ballot_cast(session_id=session.pk, code=code, answer=answer)
     return session
@@ -47,7 +47,7 @@ def satisfaction_ballot(world, grading, answers=ANSWERS):
 
 def test_a_sheet_started_after_the_ballot_closed_meets_its_satisfaction(world):
     standard, _cycle, grading = open_year(world)
-    session = services.session_close(actor=world.secretary_a1, session=satisfaction_ballot(world, grading))
+    session = services.session_close(actor=world.reviewer_a, session=satisfaction_ballot(world, grading))
     assert session.delivered  # kept for the sheets to come, though there is none yet
     for actor, kind in ((world.secretary_a1, "self"), (world.reviewer_a, "superior")):
         sheet = standard_services.score_sheet_open(actor=actor, organization=world.branch_a1, standard=standard,
@@ -83,7 +83,7 @@ def test_the_satisfaction_clause_is_marked_by_hand_from_a_survey_on_paper(world)
 
 def test_a_ballot_above_the_threshold_leaves_the_branch_free(world):
     standard, _cycle, grading = open_year(world)
-    services.session_close(actor=world.secretary_a1,
+    services.session_close(actor=world.reviewer_a,
                            session=satisfaction_ballot(world, grading, ["satisfied", "basically_satisfied", "satisfied"]))
     sheet = standard_services.score_sheet_open(actor=world.secretary_a1, organization=world.branch_a1,
                                                standard=standard, assessor_kind="self")
@@ -163,7 +163,7 @@ class Year:
             assert grading.final_grade == LOWEST, self.done
 
     def ballot(self):
-        self.session = services.session_close(actor=self.world.secretary_a1, session=self.session)
+        self.session = services.session_close(actor=self.world.reviewer_a, session=self.session)
         assert self.session.delivered
 
     def self_sheet(self):

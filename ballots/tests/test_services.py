@@ -13,7 +13,7 @@ from django.utils import timezone
 from ballots import selectors, services
 from ballots.choices import SessionState
 from ballots.models import Ballot, BallotCode, BallotSession, CodeGuesses
-from ballots.tests.factories import make_session
+from ballots.tests.factories import issue_and_open, make_session
 from core.models import AuditEvent
 from cycles import services as cycle_services
 from cycles.models import Grading, StepRecord
@@ -49,7 +49,7 @@ def refusal(call) -> dict:
 
 
 def test_a_code_votes_once(world, session):
-    code, other = services.codes_generate(actor=world.secretary_a1, session=session, count=2)
+    code, other = issue_and_open(actor=world.secretary_a1, session=session, count=2)
     assert len(code) == services.CODE_LENGTH and set(code) <= set(services.CODE_ALPHABET)
     services.ballot_cast(session_id=session.pk, code=code.lower(), answer="satisfied")  # typed in lower case
     services.ballot_cast(session_id=session.pk, code=f"{other[:5]}-{other[5:]}", answer="dissatisfied")
@@ -59,11 +59,11 @@ def test_a_code_votes_once(world, session):
 
 
 def test_unknown_tampered_and_malformed_codes_get_the_same_answer(world, session):
-    code, used = services.codes_generate(actor=world.secretary_a1, session=session, count=2)
+    code, used = issue_and_open(actor=world.secretary_a1, session=session, count=2)
     services.ballot_cast(session_id=session.pk, code=used, answer="satisfied")
     tampered = code[:-1] + ("A" if code[-1] != "A" else "B")
     other_session = make_session(world.secretary_a1, world.branch_a1)
-    (elsewhere,) = services.codes_generate(actor=world.secretary_a1, session=other_session, count=1)
+    (elsewhere,) = issue_and_open(actor=world.secretary_a1, session=other_session, count=1)
     messages = [refusal(lambda c=c: services.ballot_cast(session_id=session.pk, code=c, answer="satisfied"))
                 for c in (tampered, "ZZZZZZZZZZ", "short", "O0O0O0O0O0", "", None, used, elsewhere)]
     assert all(m == messages[0] for m in messages), messages
@@ -73,23 +73,23 @@ def test_unknown_tampered_and_malformed_codes_get_the_same_answer(world, session
 
 def test_not_yet_open_and_ended_sessions_refuse(world):
     later = make_session(world.secretary_a1, world.branch_a1, opens_in=30)
-    (code,) = services.codes_generate(actor=world.secretary_a1, session=later, count=1)
+    (code,) = issue_and_open(actor=world.secretary_a1, session=later, count=1)
     assert "session" in refusal(lambda: services.ballot_cast(session_id=later.pk, code=code, answer="satisfied"))
     assert not BallotCode.objects.get(session=later).used
     ended = make_session(world.secretary_a1, world.branch_a1)
-    (late,) = services.codes_generate(actor=world.secretary_a1, session=ended, count=1)
+    (late,) = issue_and_open(actor=world.secretary_a1, session=ended, count=1)
     BallotSession.objects.filter(pk=ended.pk).update(closes_at=timezone.now() - datetime.timedelta(seconds=1))
     assert "session" in refusal(lambda: services.ballot_cast(session_id=ended.pk, code=late, answer="satisfied"))
     assert not BallotCode.objects.get(session=ended).used
     closed = make_session(world.secretary_a1, world.branch_a1)
-    (unused,) = services.codes_generate(actor=world.secretary_a1, session=closed, count=1)
-    services.session_close(actor=world.secretary_a1, session=closed)
+    (unused,) = issue_and_open(actor=world.secretary_a1, session=closed, count=1)
+    services.session_close(actor=world.reviewer_a, session=closed)
     assert "session" in refusal(lambda: services.ballot_cast(session_id=closed.pk, code=unused, answer="satisfied"))
     assert not Ballot.objects.exists() and not BallotCode.objects.filter(used=True).exists()
 
 
 def test_an_invalid_answer_is_refused_and_the_code_stays_unused(world, session):
-    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+    (code,) = issue_and_open(actor=world.secretary_a1, session=session, count=1)
     for answer in ("advanced", "agree", "", None):
         assert set(refusal(lambda a=answer: services.ballot_cast(session_id=session.pk, code=code, answer=a))) == {"answer"}
     assert not BallotCode.objects.get().used and not Ballot.objects.exists()
@@ -97,23 +97,23 @@ def test_an_invalid_answer_is_refused_and_the_code_stays_unused(world, session):
 
 
 def test_results_are_sealed_until_the_count(world, session):
-    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=4)
+    codes = issue_and_open(actor=world.secretary_a1, session=session, count=4)
     for code, answer in zip(codes, ["satisfied", "basically_satisfied", "dissatisfied"], strict=False):
         services.ballot_cast(session_id=session.pk, code=code, answer=answer)
     session.refresh_from_db()
     assert session.tallies == {} and selectors.session_results(user=world.secretary_a1, session=session) is None
     with pytest.raises(Http404):  # outside the organization's scope, as if there were no session
         services.session_close(actor=world.admin_b, session=session)
-    session = services.session_close(actor=world.secretary_a1, session=session)
+    session = services.session_close(actor=world.reviewer_a, session=session)
     results = selectors.session_results(user=world.secretary_a1, session=session)
     assert results["counts"] == {"satisfied": 1, "basically_satisfied": 1, "dissatisfied": 1}
     assert results["ballots"] == 3 and results["issued"] == 4
     assert D(results["turnout"]) == D("0.75") and D(results["satisfaction"]) == D("0.6667")
-    assert "closed" in refusal(lambda: services.session_close(actor=world.secretary_a1, session=session))
+    assert "closed" in refusal(lambda: services.session_close(actor=world.reviewer_a, session=session))
 
 
 def test_nothing_stored_links_a_ballot_to_its_code_or_time(world, session):
-    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=3)
+    codes = issue_and_open(actor=world.secretary_a1, session=session, count=3)
     for code in codes:
         services.ballot_cast(session_id=session.pk, code=code, answer="satisfied")
     with connection.cursor() as cursor:
@@ -138,11 +138,11 @@ def test_low_satisfaction_sets_off_the_veto_on_the_score_sheet(world, grading):
                                                standard=standard, assessor_kind="self")
     assert not sheet.vetoed
     session = make_session(world.secretary_a1, world.branch_a1, grading=grading, quorum=5)
-    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=6)
+    codes = issue_and_open(actor=world.secretary_a1, session=session, count=6)
     for code, answer in zip(codes, ["satisfied", "basically_satisfied", "dissatisfied", "dissatisfied", "dissatisfied"],
                             strict=False):
         services.ballot_cast(session_id=session.pk, code=code, answer=answer)
-    session = services.session_close(actor=world.secretary_a1, session=session)
+    session = services.session_close(actor=world.reviewer_a, session=session)
     assert session.delivered and D(session.tallies["satisfaction"]) == D("0.4")
     sheet.refresh_from_db()
     assert sheet.vetoed and sheet.veto_marks.get().automatic
@@ -150,19 +150,19 @@ def test_low_satisfaction_sets_off_the_veto_on_the_score_sheet(world, grading):
 
 def test_below_the_quorum_nothing_is_passed_on(world, grading):
     session = make_session(world.secretary_a1, world.branch_a1, purpose="public_rating", grading=grading, quorum=3)
-    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+    (code,) = issue_and_open(actor=world.secretary_a1, session=session, count=1)
     services.ballot_cast(session_id=session.pk, code=code, answer="advanced")
-    session = services.session_close(actor=world.secretary_a1, session=session)
+    session = services.session_close(actor=world.reviewer_a, session=session)
     assert not session.tallies["quorum_met"] and not session.delivered
     assert not StepRecord.objects.exists()
 
 
 def test_a_step_ballot_records_the_step_by_itself(world, grading):
     session = make_session(world.secretary_a1, world.branch_a1, purpose="public_rating", grading=grading)
-    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=4)
+    codes = issue_and_open(actor=world.secretary_a1, session=session, count=4)
     for code, answer in zip(codes, ["advanced", "advanced", "average"], strict=False):
         services.ballot_cast(session_id=session.pk, code=code, answer=answer)
-    session = services.session_close(actor=world.secretary_a1, session=session)
+    session = services.session_close(actor=world.reviewer_a, session=session)
     record = StepRecord.objects.get(grading=grading, step="public_rating")
     assert session.delivered and record.participants == 3 and record.grade == "advanced"
     assert record.votes == {"advanced": 2, "average": 1, "lagging": 0}
@@ -174,10 +174,10 @@ def test_a_step_ballot_records_the_step_by_itself(world, grading):
                                    participants=3, grade=grade)
     meeting = make_session(world.secretary_a1, world.branch_a1, purpose="meeting_review", grading=grading)
     assert meeting.grade_voted_on == "average" and "一般" in meeting.title  # the slips name the grade voted on
-    codes = services.codes_generate(actor=world.secretary_a1, session=meeting, count=2)
+    codes = issue_and_open(actor=world.secretary_a1, session=meeting, count=2)
     for code, answer in zip(codes, ["agree", "disagree"], strict=True):
         services.ballot_cast(session_id=meeting.pk, code=code, answer=answer)
-    meeting = services.session_close(actor=world.secretary_a1, session=meeting)
+    meeting = services.session_close(actor=world.reviewer_a, session=meeting)
     assert meeting.delivered
     assert StepRecord.objects.get(step="meeting_review").votes == {"agree": 1, "disagree": 1, "abstain": 0}
 
@@ -187,24 +187,24 @@ def test_a_meeting_vote_on_a_grade_no_longer_declared_is_not_passed_on(world, gr
         cycle_services.step_record(actor=world.secretary_a1, grading=grading, step=step, held_on=timezone.localdate(),
                                    grade=grade)
     meeting = make_session(world.secretary_a1, world.branch_a1, purpose="meeting_review", grading=grading)
-    (code,) = services.codes_generate(actor=world.secretary_a1, session=meeting, count=1)
+    (code,) = issue_and_open(actor=world.secretary_a1, session=meeting, count=1)
     services.ballot_cast(session_id=meeting.pk, code=code, answer="agree")
     cycle_services.step_record(actor=world.secretary_a1, grading=grading, step="self_assessment",
                                held_on=timezone.localdate(), grade="average")  # declared again, lower
-    meeting = services.session_close(actor=world.secretary_a1, session=meeting)
+    meeting = services.session_close(actor=world.reviewer_a, session=meeting)
     assert not meeting.delivered and meeting.tallies["counts"]["agree"] == 1
     assert not StepRecord.objects.filter(step="meeting_review").exists()
 
 
 def test_a_ballot_closed_with_no_ballot_is_void_and_feeds_nothing(world, grading):
     session = make_session(world.secretary_a1, world.branch_a1, purpose="public_rating", grading=grading)
-    services.codes_generate(actor=world.secretary_a1, session=session, count=3)
+    issue_and_open(actor=world.secretary_a1, session=session, count=3)
     assert session.get_state_display() == str(SessionState.OPEN.label)
-    session = services.session_close(actor=world.secretary_a1, session=session)
+    session = services.session_close(actor=world.reviewer_a, session=session)
     assert session.state == SessionState.VOID and session.tallies["void"] and not session.delivered
     assert session.get_state_display() == str(SessionState.VOID.label)
     assert not StepRecord.objects.exists()
-    satisfaction = services.session_close(actor=world.secretary_a1, session=make_session(
+    satisfaction = services.session_close(actor=world.reviewer_a, session=make_session(
         world.secretary_a1, world.branch_a1, grading=grading))
     assert satisfaction.state == SessionState.VOID and not SatisfactionRate.objects.exists()
 
@@ -225,14 +225,14 @@ def test_who_may_run_a_ballot(world, grading):
     with pytest.raises(ValidationError):
         make_session(world.secretary_a1, world.branch_a1, minutes=0)
     session = make_session(world.secretary_a1, world.branch_a1)
-    assert "count" in refusal(lambda: services.codes_generate(actor=world.secretary_a1, session=session, count=0))
+    assert "count" in refusal(lambda: issue_and_open(actor=world.secretary_a1, session=session, count=0))
 
 
 # Receipts, the lean cast, paper tallies, guessing ------------------------------------------------
 
 
 def test_each_ballot_gets_a_random_receipt_stored_beside_its_answer(world, session):
-    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=5)
+    codes = issue_and_open(actor=world.secretary_a1, session=session, count=5)
     casts = [services.ballot_cast(session_id=session.pk, code=code, answer="satisfied") for code in codes]
     receipts = [cast.receipt for cast in casts]
     assert len(set(receipts)) == 5
@@ -241,13 +241,13 @@ def test_each_ballot_gets_a_random_receipt_stored_beside_its_answer(world, sessi
     assert sorted(Ballot.objects.values_list("receipt", flat=True)) == sorted(receipts)
     assert casts[0].receipt_display == f"{receipts[0][:4]}-{receipts[0][4:]}"
     assert selectors.receipt_list(session=session) is None  # published only once closed
-    services.session_close(actor=world.secretary_a1, session=session)
+    services.session_close(actor=world.reviewer_a, session=session)
     session.refresh_from_db()
     assert selectors.receipt_list(session=session) == sorted(receipts)
 
 
 def test_a_cast_is_one_write_and_a_refusal_reads_why(world, session):
-    code, other = services.codes_generate(actor=world.secretary_a1, session=session, count=2)
+    code, other = issue_and_open(actor=world.secretary_a1, session=session, count=2)
     client = services.client_key("10.0.0.1", session.pk)
     with CaptureQueriesContext(connection) as queries:
         services.ballot_cast(session_id=session.pk, code=code, answer="satisfied", client=client)
@@ -265,7 +265,7 @@ def test_a_cast_is_one_write_and_a_refusal_reads_why(world, session):
 
 
 def test_paper_tallies_count_once_a_second_person_confirms_them(world, session):
-    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=2)
+    codes = issue_and_open(actor=world.secretary_a1, session=session, count=2)
     services.ballot_cast(session_id=session.pk, code=codes[0], answer="satisfied")
     tally = services.paper_tally_enter(actor=world.secretary_a1, session=session,
                                        counts={"satisfied": 3, "dissatisfied": 1}, issued=5)
@@ -277,7 +277,7 @@ def test_paper_tallies_count_once_a_second_person_confirms_them(world, session):
     tally = services.paper_tally_confirm(actor=world.admin_a, tally=tally)
     assert tally.confirmed_by == world.admin_a and tally.confirmed_at is not None
     assert "tally" in refusal(lambda: services.paper_tally_confirm(actor=world.reviewer_a, tally=tally))  # once
-    session = services.session_close(actor=world.secretary_a1, session=session)
+    session = services.session_close(actor=world.reviewer_a, session=session)
     results = session.tallies
     assert results["counts"] == {"satisfied": 4, "basically_satisfied": 0, "dissatisfied": 1}
     assert (results["ballots"], results["electronic"], results["paper"], results["issued"]) == (5, 1, 4, 7)
@@ -303,29 +303,32 @@ def test_paper_tally_refusals(world, session):
 
 def test_guessing_is_slowed_then_blocked_and_a_success_stores_nothing(world, session, settings):
     settings.BALLOT_GUESS_SLOW_AFTER, settings.BALLOT_GUESS_BLOCK_AFTER = 3, 6
-    good, spare = services.codes_generate(actor=world.secretary_a1, session=session, count=2)
+    good, spare = issue_and_open(actor=world.secretary_a1, session=session, count=2)
     client, other = services.client_key("203.0.113.7", session.pk), services.client_key("203.0.113.8", session.pk)
-    services.ballot_cast(session_id=session.pk, code=spare, answer="satisfied", client=client)
+    device, other_device = (services.device_key(None, address, session.pk) for address in ("203.0.113.7", "203.0.113.8"))
+    services.ballot_cast(session_id=session.pk, code=spare, answer="satisfied", client=client, device=device)
     assert not CodeGuesses.objects.exists()  # a success leaves no trace
     for _n in range(2):
         assert type(caught(lambda: services.ballot_cast(session_id=session.pk, code="ZZZZZZZZZZ", answer="satisfied",
-                                                        client=client))) is ValidationError
+                                                        client=client, device=device))) is ValidationError
     slowed = caught(lambda: services.ballot_cast(session_id=session.pk, code="ZZZZZZZZZZ", answer="satisfied",
-                                                 client=client))
+                                                 client=client, device=device))
     assert type(slowed) is ValidationError  # the third wrong code is refused as wrong, and slows what follows
-    waiting = caught(lambda: services.ballot_cast(session_id=session.pk, code=good, answer="satisfied", client=client))
+    waiting = caught(lambda: services.ballot_cast(session_id=session.pk, code=good, answer="satisfied", client=client, device=device))
     assert isinstance(waiting, services.GuessesLimited) and not waiting.blocked and 0 < waiting.wait_seconds <= 10
     assert not BallotCode.objects.get(code_hash=services.code_hash(good)).used  # the good code was not even tried
     # Another client is not slowed.
     assert type(caught(lambda: services.ballot_cast(session_id=session.pk, code="ZZZZZZZZZZ", answer="satisfied",
-                                                    client=other))) is ValidationError
-    CodeGuesses.objects.filter(client=client).update(refuse_until=timezone.now() - datetime.timedelta(seconds=1))
+                                                    client=other, device=other_device))) is ValidationError
+    CodeGuesses.objects.filter(client=device).update(refuse_until=timezone.now() - datetime.timedelta(seconds=1))
     for _n in range(2):
-        caught(lambda: services.ballot_cast(session_id=session.pk, code="ZZZZZZZZZZ", answer="satisfied", client=client))
-    blocked = caught(lambda: services.ballot_cast(session_id=session.pk, code=good, answer="satisfied", client=client))
+        caught(lambda: services.ballot_cast(session_id=session.pk, code="ZZZZZZZZZZ", answer="satisfied", client=client, device=device))
+    blocked = caught(lambda: services.ballot_cast(session_id=session.pk, code=good, answer="satisfied", client=client, device=device))
     assert isinstance(blocked, services.GuessesLimited) and blocked.blocked and blocked.wait_seconds > (settings.BALLOT_GUESS_BLOCK_MINUTES - 1) * 60
-    guesses = CodeGuesses.objects.get(client=client)
+    guesses = CodeGuesses.objects.get(client=device)
     assert guesses.blocked and guesses.failures == 7 and "203.0.113.7" not in str(CodeGuesses.objects.values_list())
+    address = CodeGuesses.objects.get(client=client)  # the address counts too, but blocks only a flood
+    assert not address.blocked and address.failures == 7 and address.refuse_until is None
     # A wrong answer or a closed session is not a guess.
     assert not CodeGuesses.objects.filter(client=services.client_key("198.51.100.1", session.pk)).exists()
     refusal(lambda: services.ballot_cast(session_id=session.pk, code=good, answer="nope",

@@ -17,7 +17,7 @@ from django.views.debug import SafeExceptionReporterFilter
 
 from ballots import services, views
 from ballots.models import Ballot, BallotCode, BallotSession, PaperTally
-from ballots.tests.factories import make_session
+from ballots.tests.factories import issue_and_open, make_session
 from cycles import services as cycle_services
 from cycles.models import Grading
 from standards.tests.factories import make_standard
@@ -31,15 +31,16 @@ def session(world):
 
 
 def vote(client, session, code, answer="satisfied", address="192.0.2.10"):
-    return client.post(reverse("ballots:vote", args=[session.pk]), {"code": code, "answer": answer},
+    return client.post(reverse("ballots:vote", args=[session.public_key]), {"code": code, "answer": answer},
                        REMOTE_ADDR=address)
 
 
 # Voting ----------------------------------------------------------------------------------------
 
 
-def test_the_voting_page_needs_no_login_and_sets_no_cookie(client, session):
-    response = client.get(reverse("ballots:vote", args=[session.pk]))
+def test_the_voting_page_needs_no_login_and_sets_no_cookie(client, session, world):
+    services.session_open(actor=world.reviewer_a, session=session)
+    response = client.get(reverse("ballots:vote", args=[session.public_key]))
     assert response.status_code == 200 and not response.cookies
     page = response.content.decode()
     assert 'name="code"' in page and page.count('type="radio" name="answer"') == 3
@@ -53,13 +54,13 @@ def test_the_voting_page_needs_no_login_and_sets_no_cookie(client, session):
 
 
 def test_a_vote_answers_with_its_receipt_directly(client, session, world):
-    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+    (code,) = issue_and_open(actor=world.secretary_a1, session=session, count=1)
     with CaptureQueriesContext(connection) as queries:
         response = vote(client, session, f"{code[:5]}-{code[5:]}".lower())
     assert response.status_code == 200 and not response.cookies
     receipt = Ballot.objects.get().receipt
     assert f"{receipt[:4]}-{receipt[4:]}" in response.content.decode()
-    assert reverse("ballots:receipts", args=[session.pk]) in response.content.decode()
+    assert reverse("ballots:receipts", args=[session.public_key]) in response.content.decode()
     # The cast is the only database work: no user, no session, no counter for a success.
     tables = " ".join(q["sql"] for q in queries.captured_queries)
     assert "auth_user" not in tables and "django_session" not in tables
@@ -70,7 +71,7 @@ def test_a_vote_answers_with_its_receipt_directly(client, session, world):
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_receipt_page_is_the_template_rendered_for_each_receipt(client, session, world, language):
     # Each voter gets exactly what the template gives for their receipt, and a new title shows at once.
-    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=3)
+    codes = issue_and_open(actor=world.secretary_a1, session=session, count=3)
     client.cookies["django_language"] = language
     pages = []
     for number, code in enumerate(codes):
@@ -89,10 +90,10 @@ def test_the_receipt_page_is_the_template_rendered_for_each_receipt(client, sess
 
 
 def test_wrong_codes_get_one_answer_and_a_wrong_answer_keeps_the_code(client, session, world):
-    code, used = services.codes_generate(actor=world.secretary_a1, session=session, count=2)
+    code, used = issue_and_open(actor=world.secretary_a1, session=session, count=2)
     assert vote(client, session, used).status_code == 200
     other = make_session(world.secretary_a1, world.branch_a1)
-    (elsewhere,) = services.codes_generate(actor=world.secretary_a1, session=other, count=1)
+    (elsewhere,) = issue_and_open(actor=world.secretary_a1, session=other, count=1)
     tampered = code[:-1] + ("A" if code[-1] != "A" else "B")
     messages = set()
     for wrong in (used, tampered, "ZZZZZZZZZZ", "12", "", elsewhere):
@@ -103,7 +104,7 @@ def test_wrong_codes_get_one_answer_and_a_wrong_answer_keeps_the_code(client, se
     for answer in ("", "advanced", "satisfied'--"):
         response = vote(client, session, code, answer=answer)
         assert response.status_code == 400 and response.context["errors"].keys() == {"answer"}
-    assert client.post(reverse("ballots:vote", args=[session.pk]), {"code": code}).status_code == 400
+    assert client.post(reverse("ballots:vote", args=[session.public_key]), {"code": code}).status_code == 400
     assert not BallotCode.objects.get(code_hash=services.code_hash(code)).used
     assert vote(client, session, code).status_code == 200
     assert client.post("/v/99999999999999999999/", {"code": code, "answer": "satisfied"}).status_code == 404
@@ -111,23 +112,23 @@ def test_wrong_codes_get_one_answer_and_a_wrong_answer_keeps_the_code(client, se
 
 def test_closed_and_not_yet_open_sessions_say_so(client, world):
     later = make_session(world.secretary_a1, world.branch_a1, opens_in=30)
-    (code,) = services.codes_generate(actor=world.secretary_a1, session=later, count=1)
-    page = client.get(reverse("ballots:vote", args=[later.pk]))
+    (code,) = issue_and_open(actor=world.secretary_a1, session=later, count=1)
+    page = client.get(reverse("ballots:vote", args=[later.public_key]))
     assert 'name="code"' not in page.content.decode() and timezone.localtime(later.opens_at).strftime("%H:%M") in \
         page.content.decode()
     assert vote(client, later, code).status_code == 409
     ended = make_session(world.secretary_a1, world.branch_a1)
-    (late,) = services.codes_generate(actor=world.secretary_a1, session=ended, count=1)
-    services.session_close(actor=world.secretary_a1, session=ended)
+    (late,) = issue_and_open(actor=world.secretary_a1, session=ended, count=1)
+    services.session_close(actor=world.reviewer_a, session=ended)
     assert vote(client, ended, late).status_code == 409
-    assert reverse("ballots:receipts", args=[ended.pk]) in client.get(reverse("ballots:vote", args=[ended.pk])).content.decode()
-    assert client.get(reverse("ballots:vote", args=[999999])).status_code == 404
+    assert reverse("ballots:receipts", args=[ended.public_key]) in client.get(reverse("ballots:vote", args=[ended.public_key])).content.decode()
+    assert client.get("/v/999999/").status_code == 404
     assert not BallotCode.objects.filter(used=True).exists()
 
 
 def test_guessing_from_one_address_is_slowed_then_blocked(client, session, world, settings):
     settings.BALLOT_GUESS_SLOW_AFTER, settings.BALLOT_GUESS_BLOCK_AFTER = 5, 20
-    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+    (code,) = issue_and_open(actor=world.secretary_a1, session=session, count=1)
     statuses = [vote(client, session, "ZZZZZZZZZZ").status_code for _n in range(settings_value(settings, "SLOW_AFTER"))]
     assert statuses == [400] * len(statuses)
     slowed = vote(client, session, code)
@@ -135,7 +136,7 @@ def test_guessing_from_one_address_is_slowed_then_blocked(client, session, world
     assert vote(client, session, code, address="192.0.2.99").status_code == 200  # another address is not slowed
     # The same address in another ballot (the next meeting in the same room) is not slowed either.
     other = make_session(world.secretary_a1, world.branch_a1)
-    (other_code,) = services.codes_generate(actor=world.secretary_a1, session=other, count=1)
+    (other_code,) = issue_and_open(actor=world.secretary_a1, session=other, count=1)
     assert vote(client, other, other_code).status_code == 200
     for _n in range(20):
         response = vote(client, session, "ZZZZZZZZZZ")
@@ -145,8 +146,8 @@ def test_guessing_from_one_address_is_slowed_then_blocked(client, session, world
 
 def test_behind_a_proxy_the_named_header_gives_the_address(client, session, world, settings):
     settings.BALLOT_GUESS_SLOW_AFTER, settings.CLIENT_ADDRESS_HEADER = 2, "X-Real-IP"
-    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
-    url = reverse("ballots:vote", args=[session.pk])
+    (code,) = issue_and_open(actor=world.secretary_a1, session=session, count=1)
+    url = reverse("ballots:vote", args=[session.public_key])
     for _n in range(2):  # one phone mistypes, through the proxy at 10.0.0.1
         client.post(url, {"code": "ZZZZZZZZZZ", "answer": "satisfied"}, REMOTE_ADDR="10.0.0.1",
                     HTTP_X_REAL_IP="198.51.100.7")
@@ -162,7 +163,7 @@ def settings_value(settings, name):
 
 
 def test_the_code_is_kept_out_of_logs_and_error_reports(client, session, world, caplog):
-    code, wrong = "ZZZZZZZZZZ", services.codes_generate(actor=world.secretary_a1, session=session, count=1)[0]
+    code, wrong = "ZZZZZZZZZZ", issue_and_open(actor=world.secretary_a1, session=session, count=1)[0]
     with caplog.at_level(logging.DEBUG):
         vote(client, session, code)
         vote(client, session, wrong, answer="dissatisfied")
@@ -170,18 +171,18 @@ def test_the_code_is_kept_out_of_logs_and_error_reports(client, session, world, 
     assert not any(c in record.getMessage() for record in caplog.records for c in (code, wrong))  # …without a code
 
     request = RequestFactory().post("/v/1/", {"code": wrong, "answer": "satisfied"})
-    views.vote(request, session.pk)
+    views.vote(request, session.public_key)
     assert SafeExceptionReporterFilter().get_post_parameters(request)["code"] != wrong
 
 
 def test_receipts_are_published_once_closed_without_answers(client, session, world):
-    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=3)
+    codes = issue_and_open(actor=world.secretary_a1, session=session, count=3)
     receipts = [services.ballot_cast(session_id=session.pk, code=c, answer=a).receipt_display
                 for c, a in zip(codes, ["satisfied", "dissatisfied", "satisfied"], strict=True)]
-    page = client.get(reverse("ballots:receipts", args=[session.pk])).content.decode()
+    page = client.get(reverse("ballots:receipts", args=[session.public_key])).content.decode()
     assert not any(r in page for r in receipts)
-    services.session_close(actor=world.secretary_a1, session=session)
-    page = client.get(reverse("ballots:receipts", args=[session.pk])).content.decode()
+    services.session_close(actor=world.reviewer_a, session=session)
+    page = client.get(reverse("ballots:receipts", args=[session.public_key])).content.decode()
     listed = re.findall(r'<li data-receipt="([A-Z0-9-]+)">', page)
     assert listed == sorted(receipts)
     assert "satisfied" not in page.lower().replace("data-", "")  # receipts only, never an answer beside them
@@ -194,7 +195,7 @@ def test_scheduling_issuing_slips_and_closing(client, world):
     client.force_login(world.secretary_a1)
     now = timezone.localtime()
     response = client.post(reverse("ballots:list", args=[world.branch_a1.pk]), {
-        "purpose": "satisfaction", "title": "群众满意度测评", "quorum": "1",
+        "purpose": "satisfaction", "title": "群众满意度测评", "quorum": "1", "voters": "24",
         "opens_at": (now - datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"),
         "closes_at": (now + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")})
     session = BallotSession.objects.get()
@@ -210,16 +211,26 @@ def test_scheduling_issuing_slips_and_closing(client, world):
     slips_css = (settings.BASE_DIR / "static/css/slips.css").read_text()
     assert "/static/css/slips.css" in page and "@page{size:A4" in slips_css and "dashed" in slips_css
     download = unquote(re.search(r'href="data:text/csv;charset=utf-8,([^"]+)"', page).group(1))
-    assert all(f"{code},http://testserver/v/{session.pk}/#{code}" in download for code in shown)
+    assert all(f"{code},http://testserver/v/{session.public_key}/#{code}" in download for code in shown)
     assert BallotCode.objects.filter(session=session).count() == 20
     assert not any(code.replace("-", "") in str(list(BallotCode.objects.values_list())) for code in shown)
+    more = client.post(reverse("ballots:codes", args=[session.pk]), {"count": "5"})
+    assert more.status_code == 400 and "最多还可发放4个" in more.content.decode()  # 24 voters, 20 codes issued
 
+    # Its scheduler may neither open it nor close it: the superior does (or a second person of the branch).
+    detail = client.get(reverse("ballots:detail", args=[session.pk])).content.decode()
+    assert 'class="muted open-second"' in detail and reverse("ballots:open", args=[session.pk]) not in detail
+    assert client.post(reverse("ballots:open", args=[session.pk])).status_code == 400
+    assert vote(client, session, shown[0]).status_code == 409  # not open yet
+    client.force_login(world.reviewer_a)
+    assert reverse("ballots:open", args=[session.pk]) in client.get(reverse("ballots:detail", args=[session.pk])).content.decode()
+    assert client.post(reverse("ballots:open", args=[session.pk])).status_code == 302
     assert vote(client, session, shown[0]).status_code == 200  # a printed code votes
     detail = client.get(reverse("ballots:detail", args=[session.pk])).content.decode()
     assert 'class="muted sealed"' in detail and 'class="count"' not in detail  # sealed: no counts before the close
     assert client.post(reverse("ballots:close", args=[session.pk])).status_code == 302
     detail = client.get(reverse("ballots:detail", args=[session.pk])).content.decode()
-    assert 'class="count">1<' in detail and reverse("ballots:receipts", args=[session.pk]) in detail
+    assert 'class="count">1<' in detail and reverse("ballots:receipts", args=[session.public_key]) in detail
     assert client.post(reverse("ballots:close", args=[session.pk])).status_code == 400  # once
 
 
@@ -227,6 +238,7 @@ def test_a_session_says_where_it_stands_on_its_page_and_in_the_list(client, worl
     client.force_login(world.secretary_a1)
     later = make_session(world.secretary_a1, world.branch_a1, opens_in=30)
     now = make_session(world.secretary_a1, world.branch_a1)
+    services.session_open(actor=world.reviewer_a, session=now)
     ended = make_session(world.secretary_a1, world.branch_a1, opens_in=-120, minutes=60)
     listing = client.get(reverse("ballots:list", args=[world.branch_a1.pk])).content.decode()
     states = re.findall(r'<td class="state"[^>]*><span class="badge state-(\w+)">([^<]+)</span>', listing)
@@ -238,8 +250,11 @@ def test_a_session_says_where_it_stands_on_its_page_and_in_the_list(client, worl
 
 def test_closing_asks_first_and_says_it_cannot_be_undone(client, session, world):
     client.force_login(world.secretary_a1)
-    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
+    (code,) = issue_and_open(actor=world.secretary_a1, session=session, count=1)
     vote(client, session, code)
+    detail = client.get(reverse("ballots:detail", args=[session.pk])).content.decode()
+    assert 'class="muted close-second"' in detail  # its scheduler does not close it
+    client.force_login(world.reviewer_a)
     detail = client.get(reverse("ballots:detail", args=[session.pk])).content.decode()
     assert f'href="{reverse("ballots:close", args=[session.pk])}"' in detail  # a link to the question, not a POST
     page = client.get(reverse("ballots:close", args=[session.pk])).content.decode()
@@ -253,7 +268,7 @@ def test_closing_asks_first_and_says_it_cannot_be_undone(client, session, world)
 
 
 def test_a_void_session_says_so(client, session, world):
-    client.force_login(world.secretary_a1)
+    client.force_login(world.reviewer_a)
     response = client.post(reverse("ballots:close", args=[session.pk]), follow=True)
     page = response.content.decode()
     assert "无效" in page and "未投出任何选票" in page
@@ -263,10 +278,10 @@ def test_a_void_session_says_so(client, session, world):
 
 def test_rates_show_as_percentages(client, session, world):
     client.force_login(world.secretary_a1)
-    codes = services.codes_generate(actor=world.secretary_a1, session=session, count=3)
+    codes = issue_and_open(actor=world.secretary_a1, session=session, count=3)
     for code, answer in zip(codes, ["satisfied", "dissatisfied"], strict=False):
         vote(client, session, code, answer)
-    services.session_close(actor=world.secretary_a1, session=session)
+    services.session_close(actor=world.reviewer_a, session=session)
     page = client.get(reverse("ballots:detail", args=[session.pk])).content.decode()
     assert '<td class="satisfaction">50%</td>' in page and '<td class="turnout">66.7%</td>' in page
     assert "0.5000" not in page and "0.6667" not in page
@@ -283,7 +298,7 @@ def test_a_joint_meeting_ballot_names_the_grade_voted_on(client, world):
     session = make_session(world.secretary_a1, world.branch_a1, purpose="meeting_review", grading=grading)
     client.force_login(world.secretary_a1)
     for page in (client.get(reverse("ballots:detail", args=[session.pk])),
-                 client.get(reverse("ballots:vote", args=[session.pk]))):
+                 client.get(reverse("ballots:vote", args=[session.public_key]))):
         assert "申报等次“一般”" in page.content.decode()
     assert "一般" in client.get(reverse("ballots:list", args=[world.branch_a1.pk])).content.decode()
 
@@ -323,8 +338,8 @@ def test_the_grading_page_links_to_its_ballots(client, world):
 
 def test_from_x_forwarded_for_the_address_the_proxy_added_counts(client, session, world, settings):
     settings.BALLOT_GUESS_SLOW_AFTER, settings.CLIENT_ADDRESS_HEADER = 2, "X-Forwarded-For"
-    (code,) = services.codes_generate(actor=world.secretary_a1, session=session, count=1)
-    url = reverse("ballots:vote", args=[session.pk])
+    (code,) = issue_and_open(actor=world.secretary_a1, session=session, count=1)
+    url = reverse("ballots:vote", args=[session.public_key])
     for spoofed in ("203.0.113.1", "203.0.113.2"):  # a guesser writes a new address before the proxy's each time
         client.post(url, {"code": "ZZZZZZZZZZ", "answer": "satisfied"}, REMOTE_ADDR="10.0.0.1",
                     HTTP_X_FORWARDED_FOR=f"{spoofed}, 198.51.100.7")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ballots import services as ballot_services
-from ballots.tests.factories import make_session
+from ballots.tests.factories import issue_and_open, make_session
 from core import audit
 from core.models import AuditEvent
 from cycles import services as cycle_services
@@ -107,22 +107,22 @@ def test_a_year_of_events_reads_in_words(client, world):
     deduction = standard_services.deduction_add(actor=world.secretary_a1, sheet=sheet, item=item, reason="任务未完成")
     standard_services.deduction_remove(actor=world.secretary_a1, deduction=deduction)
     rating = make_session(world.secretary_a1, world.branch_a1, purpose="public_rating", grading=grading)
-    for code, answer in zip(ballot_services.codes_generate(actor=world.secretary_a1, session=rating, count=3),
+    for code, answer in zip(issue_and_open(actor=world.secretary_a1, session=rating, count=3),
                             ["advanced", "advanced", "average"], strict=True):
         ballot_services.ballot_cast(session_id=rating.pk, code=code, answer=answer)
     tally = ballot_services.paper_tally_enter(actor=world.secretary_a1, session=rating, counts={"advanced": 2})
     ballot_services.paper_tally_confirm(actor=world.admin_a, tally=tally)
-    ballot_services.session_close(actor=world.secretary_a1, session=rating)
+    ballot_services.session_close(actor=world.reviewer_a, session=rating)
     survey = make_session(world.secretary_a1, world.branch_a1, grading=grading)
-    for code, answer in zip(ballot_services.codes_generate(actor=world.secretary_a1, session=survey, count=2),
+    for code, answer in zip(issue_and_open(actor=world.secretary_a1, session=survey, count=2),
                             ["satisfied", "dissatisfied"], strict=True):
         ballot_services.ballot_cast(session_id=survey.pk, code=code, answer=answer)
-    ballot_services.session_close(actor=world.secretary_a1, session=survey)
+    ballot_services.session_close(actor=world.reviewer_a, session=survey)
     cycle_services.step_record(actor=world.secretary_a1, grading=grading, step="member_review", held_on=today,
                                participants=20, grade="advanced")
     cycle_services.step_record(actor=world.secretary_a1, grading=grading, step="self_assessment", held_on=today)
     meeting = make_session(world.secretary_a1, world.branch_a1, purpose="meeting_review", grading=grading)
-    ballot_services.session_close(actor=world.secretary_a1, session=meeting)  # void: no ballot
+    ballot_services.session_close(actor=world.reviewer_a, session=meeting)  # void: no ballot
     cycle_services.step_record(actor=world.secretary_a1, grading=grading, step="meeting_review", held_on=today,
                                participants=30, votes={"agree": 28, "disagree": 1, "abstain": 1})
     cycle_services.grading_submit(actor=world.secretary_a1, grading=grading)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ballots import services as ballot_services
-from ballots.tests.factories import make_session
+from ballots.tests.factories import issue_and_open, make_session
 from core.browser_testing import zh
 from cycles import services as cycle_services
 from cycles.models import Grading
@@ -64,10 +64,10 @@ def contrast(page, selector: str) -> float:
 def test_a_sheet_started_after_a_low_satisfaction_ballot_on_a_phone(browsing, world):
     session = make_session(world.secretary_a1, world.branch_a1, grading=world.grading)
     answers = ["satisfied", "dissatisfied", "dissatisfied", "dissatisfied", "dissatisfied"]
-    for code, answer in zip(ballot_services.codes_generate(actor=world.secretary_a1, session=session, count=5), answers,
+    for code, answer in zip(issue_and_open(actor=world.secretary_a1, session=session, count=5), answers,
                             strict=True):
         ballot_services.ballot_cast(session_id=session.pk, code=code, answer=answer)
-    ballot_services.session_close(actor=world.secretary_a1, session=session)
+    ballot_services.session_close(actor=world.reviewer_a, session=session)
 
     tab = browsing.tab(**PHONE)
     tab.log_in_as(world.secretary_a1)

@@ -66,8 +66,12 @@ def test_a_pledge_from_its_draft_to_the_public_board_and_its_evaluation(browsing
     fits(page)
     tab.shot("pledge-fulfilling")
 
+    # The board's address is its random key, as the organization's page (and the poster's QR code) gives it.
+    listing = tab.goto(f"/pledges/{world.cycle.pk}/{world.branch_a1.pk}/")
+    board_path = listing.get_by_role("link", name=zh("Public board"), exact=True).get_attribute("href")
+    assert board_path.startswith("/pledges/board/") and f"/{world.branch_a1.pk}/" not in board_path
     public = browsing.tab(**PHONE)  # no login
-    board = public.goto(f"/pledges/board/{world.cycle.pk}/{world.branch_a1.pk}/")
+    board = public.goto(board_path)
     expect(board.locator("section.board-pledge")).to_contain_text("毛小红")
     expect(board.locator("section.board-pledge")).to_contain_text("走访困难户三户")
     assert "13912345678" not in board.content()
@@ -82,6 +86,6 @@ def test_a_pledge_from_its_draft_to_the_public_board_and_its_evaluation(browsing
     expect(page.locator("dd.result")).to_contain_text(zh("Good"))
     fits(page)
     tab.shot("pledge-evaluated")
-    board = public.goto(f"/pledges/board/{world.cycle.pk}/{world.branch_a1.pk}/")
+    board = public.goto(board_path)
     expect(board.locator("b.result")).to_contain_text(zh("Good"))
     public.shot("public-board-evaluated")

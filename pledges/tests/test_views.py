@@ -3,13 +3,15 @@
 import datetime
 
 import pytest
+from django.http import Http404
 from django.urls import reverse
 
+from core.keys import PUBLIC_KEY_PATTERN, public_key
 from core.testing import Endpoint, access_tests
 from members.tests.factories import make_member
 from pledges import services
 from pledges.choices import PledgeState
-from pledges.models import Pledge
+from pledges.models import Pledge, PublicBoard
 from pledges.tests.factories import YEAR, make_pledge, open_cycle
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +43,7 @@ def _make_public(world):
 
 
 def test_the_board_shows_public_pledges_to_anyone_by_name_and_content_only(client, world):
-    url = reverse("pledges:board", args=[world.cycle.pk, world.branch_a1.pk])
+    url = board_url(world)
     assert "毛小红" not in client.get(url).content.decode()  # drafted: not public yet
     _make_public(world)
     services.progress_add(actor=world.secretary_a1, item=world.pledge_a.items.get(), happened_on=datetime.date.today(),
@@ -56,7 +58,7 @@ def test_the_board_shows_public_pledges_to_anyone_by_name_and_content_only(clien
 
 def test_a_withdrawn_board_answers_404_until_restored(client, world):
     _make_public(world)
-    url = reverse("pledges:board", args=[world.cycle.pk, world.branch_a1.pk])
+    url = board_url(world)
     client.force_login(world.secretary_a1)
     client.post(reverse("pledges:board_toggle", args=[world.cycle.pk, world.branch_a1.pk]), {"withdraw": "1"})
     client.logout()
@@ -67,14 +69,40 @@ def test_a_withdrawn_board_answers_404_until_restored(client, world):
     assert client.get(url).status_code == 200
 
 
-def test_a_board_outside_the_cycle_is_404(client, world):
-    assert client.get(reverse("pledges:board", args=[world.cycle.pk, 999999])).status_code == 404
+def board_url(world) -> str:
+    """The board's address as its organization's people get it (the page and the poster draw it)."""
+    public = services.board_address(actor=world.secretary_a1, cycle=world.cycle, organization=world.branch_a1)
+    return reverse("pledges:board", args=[public.public_key])
+
+
+def test_the_board_is_reached_by_its_random_key_and_never_by_ids(client, world):
+    _make_public(world)
+    assert client.get(f"/pledges/board/{world.cycle.pk}/{world.branch_a1.pk}/").status_code == 404  # the old address
+    for number in range(1, 30):  # counting finds no board
+        assert client.get(f"/pledges/board/{number}/").status_code == 404
+    url = board_url(world)
+    assert url == board_url(world)  # drawn once, then kept: printed posters stay right
+    key = url.rstrip("/").rsplit("/", 1)[1]
+    assert PUBLIC_KEY_PATTERN.fullmatch(key)
+    assert client.get(url).status_code == 200 and client.get(url.upper().replace("/PLEDGES/BOARD/", "/pledges/board/")).status_code == 200
+    other = services.board_address(actor=world.admin_b, cycle=world.cycle, organization=world.branch_b1)
+    assert other.public_key != key
+    for near in (key[:-1], key + "a", public_key()):
+        assert client.get(reverse("pledges:board", args=[near])).status_code == 404
+    client.force_login(world.secretary_a1)
+    assert url in client.get(reverse("pledges:organization", args=[world.cycle.pk, world.branch_a1.pk])).content.decode()
+
+
+def test_only_who_sees_the_organization_draws_its_boards_key(world):
+    with pytest.raises(Http404):
+        services.board_address(actor=world.admin_b, cycle=world.cycle, organization=world.branch_a1)
+    assert not PublicBoard.objects.exists()
 
 
 def test_the_poster_carries_the_boards_address_as_a_qr_code(client, world):
     client.force_login(world.secretary_a1)
     page = client.get(reverse("pledges:poster", args=[world.cycle.pk, world.branch_a1.pk])).content.decode()
-    assert "<svg" in page and reverse("pledges:board", args=[world.cycle.pk, world.branch_a1.pk]) in page
+    assert "<svg" in page and board_url(world) in page
 
 
 def test_the_secretary_walks_a_pledge_through_the_forms(client, world):

@@ -116,6 +116,13 @@ def plan_ensure(*, actor, cycle: Cycle, organization: Organization) -> Plan:
     organization = Organization.objects.get(pk=organization.pk)  # its counts as they are now
     _check_in_cycle(cycle, organization)
     access.require(actor, org_access.can_edit_facts(actor, organization), organization)
+    return plan_get_or_create(actor=actor, cycle=cycle, organization=organization)
+
+
+def plan_get_or_create(*, actor, cycle: Cycle, organization: Organization) -> Plan:
+    """The organization's plan in the cycle, drafted now if it has none, for a caller that has checked the
+    actor's right (plan_ensure; a superior's order from a spot check)."""
+    _check_in_cycle(cycle, organization)
     plan = Plan.objects.filter(cycle=cycle, organization=organization).first()
     if plan is not None:
         return plan
