@@ -21,6 +21,7 @@ def home(request):
     my_roles = org_selectors.role_assignment_list(user=user).filter(user=user)
     return render(request, "jinwei/home.html", {
         "roots": roots, "my_roles": my_roles, "has_roles": bool(roles),
+        "import_levels": org_selectors.tree_import_levels(user=user),
         "todos": cycle_selectors.todo_list(user=user),
         "pledge_todos": pledge_selectors.todo_list(user=user),
         "rectification_todos": rectification_selectors.todo_list(user=user),

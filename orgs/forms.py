@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import action_labels
@@ -118,3 +119,38 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", "—"), *sorted(((code, str(label)) for code, label in action_labels().items()),
                                                            key=lambda item: item[1])]
+
+
+TREE_FILE_SUFFIXES = (".xlsx", ".xls", ".csv")
+TREE_FILE_MAX_BYTES = 200 * 1024 * 1024  # a province of 1,000,000 organizations as .xlsx is ~60 MB
+
+
+class TreeImportForm(forms.Form):
+    """An organization list to import under the page's level."""
+
+    file = forms.FileField(label=_("Organization list (.xlsx, .xls or .csv)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ",".join(TREE_FILE_SUFFIXES)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith(TREE_FILE_SUFFIXES):
+            raise ValidationError(_("Organization list: please choose an .xlsx, .xls or .csv file."))
+        if upload.size > TREE_FILE_MAX_BYTES:
+            raise ValidationError(_("Organization list: the file is larger than 200 MB."))
+        return upload
+
+
+class TreeConfirmForm(forms.Form):
+    """确认导入: which of the organizations the file leaves out to dissolve, when, and why."""
+
+    dissolve = forms.MultipleChoiceField(label=_("Dissolve these organizations the file leaves out"), required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+    dissolved_on = forms.DateField(label=_("Dissolved on"), required=False, widget=DateInput)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+    def __init__(self, *args, offered: list[dict] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dissolve"].choices = [(gone["code"], f"{gone['name']}（{gone['code']}）") for gone in offered]

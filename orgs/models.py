@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import person
+from core.models import Job
 from orgs import paths
 from orgs.choices import OrganizationKind, Role, Sector, VenueStatus
 
@@ -179,3 +180,29 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{person(self.user)} · {self.get_role_display()} · {self.organization}"
+
+
+class TreeJob(Job):
+    """An organization-list import (its check, "preview", then its commit) or an export of a level's
+    tree as .xlsx, run by a worker (orgs.jobs).
+
+    An import keeps the uploaded file; ``problems`` are those its check found (row, column, header,
+    message, blocking), ``result`` the preview (counts, what is created, renamed, moved, left out)
+    or, once committed, the counts of what was written. ``organization`` is the level.
+    """
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", _("Import")
+        EXPORT = "export", _("Export")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="tree-jobs/%Y/%m/", blank=True)
+    organization = models.ForeignKey(Organization, verbose_name=_("level"), on_delete=models.PROTECT,
+                                     related_name="tree_jobs")
+
+    class Meta(Job.Meta):
+        verbose_name = _("organization list job")
+        verbose_name_plural = _("organization list jobs")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filename} · {self.organization_id}"

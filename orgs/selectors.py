@@ -20,6 +20,12 @@ def organization_roots(*, user) -> QuerySet[Organization]:
     return Organization.objects.filter(path__in=access.scope_paths(user)).order_by("code")
 
 
+def tree_import_levels(*, user, limit: int = 20) -> list[Organization]:
+    """The top levels the user administers, those the tree and the home page offer to import into."""
+    return [org for org in organization_roots(user=user).filter(dissolved_on__isnull=True)[:limit]
+            if access.can_manage(user, org)]
+
+
 def organization_children(
     *, user, parent: Organization, offset: int = 0, limit: int | None = None, include_dissolved: bool = False
 ) -> list[Organization]:

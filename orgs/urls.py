@@ -19,5 +19,11 @@ urlpatterns = [
     path("<int:pk>/facts/<int:year>/", views.facts_edit, name="facts_edit"),
     path("<int:pk>/audit/", views.audit, name="audit"),
     path("<int:pk>/roles/", views.roles, name="roles"),
+    path("<int:pk>/import/", views.tree_import, name="import"),
+    path("<int:pk>/export/", views.tree_export, name="export"),
+    path("jobs/<int:pk>/", views.tree_job, name="job"),
+    path("jobs/<int:pk>/progress/", views.tree_job_progress, name="job_progress"),
+    path("jobs/<int:pk>/confirm/", views.tree_import_confirm, name="import_confirm"),
+    path("jobs/<int:pk>/download/", views.tree_job_download, name="job_download"),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
 ]

@@ -6,14 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import jobs as core_jobs
 from core.forms import add_service_errors, filters_of
 from core.http import refused
-from orgs import access, selectors, services
+from orgs import access, jobs, selectors, services
 from orgs.forms import (
     AuditFilterForm,
     DissolveForm,
@@ -22,15 +25,19 @@ from orgs.forms import (
     MoveForm,
     OrganizationForm,
     RoleAssignmentForm,
+    TreeConfirmForm,
+    TreeImportForm,
     UserForm,
 )
+from orgs.models import TreeJob
 
 
 @login_required
 def tree(request):
     """The tree browser: the user's top organizations; children load on demand."""
     roots = selectors.organization_roots(user=request.user)
-    return render(request, "orgs/tree.html", {"roots": roots})
+    return render(request, "orgs/tree.html", {"roots": roots,
+                                              "import_levels": selectors.tree_import_levels(user=request.user)})
 
 
 @login_required
@@ -252,3 +259,97 @@ def user_create(request):
             messages.success(request, _("The user %(name)s was created; now give them a role.") % {"name": user.username})
             return redirect("home")
     return _form_page(request, "orgs/form.html", form, None, title=_("New user"))
+
+
+# The organization list: import and export --------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROBLEMS_SHOWN = 500  # a wrong file of 100,000 rows has as many problems: the page lists the first ones
+
+
+@login_required
+def tree_import(request, pk: int):
+    """导入组织: upload an organization list for the level; its check runs at once, the job page shows it."""
+    level = access.get_organization_for(request.user, pk, access.MANAGE)
+    form = TreeImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = jobs.tree_import_start(actor=request.user, level=level, upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("orgs:job", pk=job.pk)
+    return render(request, "orgs/import.html", {"organization": level, "form": form})
+
+
+@login_required
+@require_POST
+def tree_export(request, pk: int):
+    """导出组织树: the level's tree as .xlsx, written by a worker; the job page offers the file."""
+    level = access.get_organization_for(request.user, pk, access.MANAGE)
+    year_text = request.POST.get("year", "")
+    job = jobs.tree_export_start(actor=request.user, level=level, year=int(year_text) if year_text.isdigit() else None)
+    return redirect("orgs:job", pk=job.pk)
+
+
+def _job_context(job: TreeJob, user, form=None) -> dict:
+    status = core_jobs.job_status(job)
+    result = job.result or {}
+    preview = result if job.stage == "preview" else {}
+    offered = [gone for gone in preview.get("missing", []) if gone.get("offered")]
+    can_confirm = (job.kind == TreeJob.Kind.IMPORT and job.stage == "preview" and job.state == TreeJob.State.DONE
+                   and not job.blocking_problems and job.created_by_id == user.pk)
+    return {
+        "job": job, "organization": job.organization, "status": status, "done": status.done, "total": status.total,
+        "percent": status.percent, "counts": result.get("counts", {}), "preview": preview,
+        "problems": job.problems[:PROBLEMS_SHOWN], "problems_left": max(0, len(job.problems) - PROBLEMS_SHOWN),
+        "blocking": job.blocking_problems, "warnings": len(job.problems) - job.blocking_problems,
+        "can_confirm": can_confirm, "confirm_form": form or TreeConfirmForm(offered=offered),
+        "offered": offered,
+    }
+
+
+@login_required
+def tree_job(request, pk: int):
+    """An import's preview (problems by row and column, what it will do, 确认导入), its result, or an export's file."""
+    job = jobs.get_tree_job_for(request.user, pk)
+    return render(request, "orgs/job.html", _job_context(job, request.user))
+
+
+@login_required
+def tree_job_progress(request, pk: int):
+    """The progress bar alone, polled every second; once the job ends, the page reloads."""
+    job = jobs.get_tree_job_for(request.user, pk)
+    if job.is_finished:
+        response = HttpResponse("")
+        response["HX-Redirect"] = reverse("orgs:job", args=(job.pk,))
+        return response
+    return render(request, "orgs/_job_progress.html", _job_context(job, request.user))
+
+
+@login_required
+@require_POST
+def tree_import_confirm(request, pk: int):
+    """确认导入: every row in one transaction, or nothing; the dissolving chosen among those left out."""
+    job = jobs.get_tree_job_for(request.user, pk)
+    offered = [gone for gone in (job.result or {}).get("missing", []) if gone.get("offered")]
+    form = TreeConfirmForm(request.POST, offered=offered)
+    if form.is_valid():
+        try:
+            job = jobs.tree_import_confirm(actor=request.user, job=job, dissolve=form.cleaned_data["dissolve"],
+                                           dissolved_on=form.cleaned_data["dissolved_on"],
+                                           reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("orgs:job", pk=job.pk)
+    return render(request, "orgs/job.html", _job_context(job, request.user, form), status=400)
+
+
+@login_required
+def tree_job_download(request, pk: int):
+    """The .xlsx an export job wrote; 404 while it runs, when it failed, or for an import."""
+    job = jobs.get_tree_job_for(request.user, pk)
+    if job.kind != TreeJob.Kind.EXPORT or job.state != TreeJob.State.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX)
