@@ -11,12 +11,13 @@ call one function, render.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from core import http
 from core import jobs as core_jobs
 from core.forms import add_service_errors
 from core.http import refused
@@ -87,11 +88,8 @@ def job_detail(request, pk: int):
 def job_progress(request, pk: int):
     """The progress bar alone, polled every second; once the job ends, the page reloads to show the result."""
     job = access.get_ledger_job_for(request.user, pk)
-    if job.is_finished:
-        response = HttpResponse("")
-        response["HX-Redirect"] = reverse("ledgers:job", args=(job.pk,))
-        return response
-    return render(request, "ledgers/_progress.html", _job_context(job, request.user))
+    return http.job_progress(request, job, page_url=reverse("ledgers:job", args=(job.pk,)),
+                        template="ledgers/_progress.html", context=_job_context(job, request.user))
 
 
 @login_required

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import http
 from core.forms import add_service_errors
 from core.jobs import job_status
 from members import access, exports, jobs, selectors, services
@@ -131,11 +132,8 @@ def import_job(request, pk: int):
 def import_progress(request, pk: int):
     """The progress bar alone, polled every second; once the job ends, the page reloads."""
     job = access.get_roster_import_for(request.user, pk)
-    if job.is_finished:
-        response = HttpResponse("")
-        response["HX-Redirect"] = reverse("members:import_job", args=(job.pk,))
-        return response
-    return render(request, "members/_import_progress.html", _job_context(job))
+    return http.job_progress(request, job, page_url=reverse("members:import_job", args=(job.pk,)),
+                        template="members/_import_progress.html", context=_job_context(job))
 
 
 @login_required

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import http
 from core import jobs as core_jobs
 from core.forms import add_service_errors, filters_of
 from core.http import refused
@@ -320,11 +321,8 @@ def tree_job(request, pk: int):
 def tree_job_progress(request, pk: int):
     """The progress bar alone, polled every second; once the job ends, the page reloads."""
     job = jobs.get_tree_job_for(request.user, pk)
-    if job.is_finished:
-        response = HttpResponse("")
-        response["HX-Redirect"] = reverse("orgs:job", args=(job.pk,))
-        return response
-    return render(request, "orgs/_job_progress.html", _job_context(job, request.user))
+    return http.job_progress(request, job, page_url=reverse("orgs:job", args=(job.pk,)),
+                        template="orgs/_job_progress.html", context=_job_context(job, request.user))
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import http
 from core.forms import add_service_errors
 from core.jobs import job_status
 from cycles import access as cycle_access
@@ -178,11 +179,8 @@ def job_detail(request, pk: int):
 def job_progress(request, pk: int):
     """The progress bar alone, polled every second; once the job ends, its page reloads."""
     job = access.get_pledge_job_for(request.user, pk)
-    if job.is_finished:
-        response = HttpResponse("")
-        response["HX-Redirect"] = reverse("pledges:job", args=(job.pk,))
-        return response
-    return render(request, "pledges/_job_progress.html", {"job": job, "status": job_status(job)})
+    return http.job_progress(request, job, page_url=reverse("pledges:job", args=(job.pk,)),
+                        template="pledges/_job_progress.html", context={"job": job, "status": job_status(job)})
 
 
 @login_required

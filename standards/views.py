@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import http
 from core.files import file_download
 from core.forms import add_service_errors, filters_of
 from core.http import refused
@@ -148,11 +149,8 @@ def standard_import_job(request, pk: int):
 def standard_import_progress(request, pk: int):
     """The progress bar alone, polled every second; once the import ends, its page takes over."""
     job = access.get_standard_import_for(request.user, pk)
-    if job.is_finished:
-        response = HttpResponse("")
-        response["HX-Redirect"] = reverse("standards:import_job", args=(job.pk,))
-        return response
-    return render(request, "standards/_import_progress.html", {"job": job, "status": job_status(job)})
+    return http.job_progress(request, job, page_url=reverse("standards:import_job", args=(job.pk,)),
+                        template="standards/_import_progress.html", context={"job": job, "status": job_status(job)})
 
 
 @login_required
