@@ -30,6 +30,12 @@ def field(page: Page, label: str):
     return page.get_by_label(re.compile(rf"^{re.escape(zh(label))}\s*[:：]?$"))
 
 
+def fits(page: Page, width: int = 390) -> None:
+    """Nothing wider than the phone: the page never scrolls sideways."""
+    page.wait_for_load_state("load")  # a stylesheet still on its way leaves the page unstyled, and wider
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+
+
 def zh(text: str, **values) -> str:
     """``text`` as the zh-hans catalogue renders it."""
     with translation.override("zh-hans"):

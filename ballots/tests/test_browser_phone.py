@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from ballots import services
 from ballots.tests.factories import issue_and_open, make_session
-from core.browser_testing import zh
+from core.browser_testing import fits, zh
 from cycles import services as cycle_services
 from cycles.models import Grading
 from orgs.testing import build_world
@@ -31,11 +31,6 @@ def world(transactional_db):
     world.meeting = make_session(world.secretary_a1, world.branch_a1, purpose="meeting_review", grading=world.grading)
     world.later = make_session(world.secretary_a1, world.branch_a1, opens_in=24 * 60)
     return world
-
-
-def fits(page, width=390) -> None:
-    """Nothing sticks out sideways: the page reads on the phone without scrolling across."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def test_the_secretarys_ballot_pages_on_a_phone(browsing, world):

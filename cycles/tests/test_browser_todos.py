@@ -6,7 +6,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from core.browser_testing import zh
+from core.browser_testing import fits, zh
 from cycles import services
 from cycles.models import Cycle, DeadlineExtension, Grading, StepRecord
 from orgs.testing import build_world
@@ -44,12 +44,6 @@ def world(transactional_db):
         services.step_record(actor=world.admin_a, grading=a2, step=step, held_on=TODAY, **values)
     services.grading_submit(actor=world.admin_a, grading=a2)
     return world
-
-
-def fits(page) -> None:
-    """Nothing wider than the phone: the page never scrolls sideways."""
-    page.wait_for_load_state("load")  # a stylesheet still on its way leaves the page unstyled, and wider
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_each_role_at_390_pixels_and_the_way_out_of_a_closed_step(browsing, world):

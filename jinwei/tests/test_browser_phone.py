@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from ballots import services as ballot_services
 from ballots.tests.factories import issue_and_open, make_session
-from core.browser_testing import zh
+from core.browser_testing import fits, zh
 from cycles import services as cycle_services
 from cycles.models import Grading
 from orgs import services as org_services
@@ -29,10 +29,6 @@ def world(transactional_db):
     world.grading = Grading.objects.get(cycle=cycle, organization=world.branch_a1)
     org_services.organization_update(actor=world.admin_a, organization=world.branch_a1, secretary="廖仁旺")
     return world
-
-
-def fits(page, width=390) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def shot(tab, step: str) -> None:

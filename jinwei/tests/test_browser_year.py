@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from ballots import services as ballot_services
 from ballots.models import BallotSession
-from core.browser_testing import zh
+from core.browser_testing import fits, zh
 from cycles import services as cycle_services
 from cycles.choices import Step
 from cycles.models import Cycle, Grading, StepRecord
@@ -32,12 +32,6 @@ STEPS = ["public_rating", "member_review", "self_assessment", "meeting_review", 
 
 def day(n: int) -> str:
     return (TODAY + datetime.timedelta(days=n)).isoformat()
-
-
-def fits(page) -> None:
-    """Nothing wider than the phone: the page never scrolls sideways."""
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from core.browser_testing import zh
+from core.browser_testing import fits, zh
 from members.tests.factories import make_member
 from orgs.testing import build_world
 from pledges.models import Pledge
@@ -23,11 +23,6 @@ def world(transactional_db, settings, tmp_path):
     world.cycle = open_cycle(world)
     world.member = make_member(world.secretary_a1, world.branch_a1, name="毛小红", phone="13912345678")
     return world
-
-
-def fits(page) -> None:
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_a_pledge_from_its_draft_to_the_public_board_and_its_evaluation(browsing, world):

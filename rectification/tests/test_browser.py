@@ -7,7 +7,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from core.browser_testing import zh
+from core.browser_testing import fits, zh
 from cycles import services as cycle_services
 from orgs.testing import build_world
 from rectification.models import Measure, MidyearCheck, Plan
@@ -31,10 +31,6 @@ def world(transactional_db):
     world.deduction = standard_services.deduction_add(actor=world.secretary_a1, sheet=sheet, item=item,
                                                       occurrences=2, reason="书记两次缺席县委组织的培训")
     return world
-
-
-def fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_from_a_deduction_to_verification_on_a_phone(browsing, world, tmp_path):
