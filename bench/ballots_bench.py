@@ -217,7 +217,7 @@ def database_processes() -> list[int]:
 
 
 def run(tree: Path, folder: Path) -> dict:
-    """One run of casting against the app served from ``tree``."""
+    """One run of casting against the app served from ``tree``; the entry knew a session by its id, not its public key."""
     session, codes = open_session(ARGS.codes)
     connection.close()
     port = free_port()
@@ -225,7 +225,8 @@ def run(tree: Path, folder: Path) -> dict:
         [sys.executable, "-m", "gunicorn", "jinwei.wsgi", "--workers", str(ARGS.workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--chdir", str(tree)],
         cwd=tree, start_new_session=True)
-    base, path = f"http://127.0.0.1:{port}", f"/v/{session.public_key}/"
+    key = session.public_key if tree == ROOT else session.pk
+    base, path = f"http://127.0.0.1:{port}", f"/v/{key}/"
     try:
         for _attempt in range(150):
             try:

@@ -22,6 +22,7 @@ A script, not a test: it prints its figures (docs/benchmarks.md records them). T
 
     DATABASE_URL=postgres://jinwei:jinwei@127.0.0.1:5432/jinwei_bench_cycles .venv/bin/python bench/cycles_bench.py
     JINWEI_DATA_DIR=/tmp/jinwei-bench-cycles .venv/bin/python bench/cycles_bench.py          # SQLite: county only
+    .venv/bin/python bench/cycles_bench.py --smoke    # seconds: 3,000 and 60 organizations (other root codes)
 
 The PostgreSQL database is created on first use; both databases are migrated by the script.
 """
@@ -74,9 +75,10 @@ from orgs.choices import OrganizationKind, Role, Sector  # noqa: E402
 from orgs.models import Organization  # noqa: E402
 from orgs.synthetic import synthetic_tree_create  # noqa: E402
 
-ROOT_CODE = "CYCBENCH"
-WIDE_CODE = "CYCW500"
-COUNTY_CODE = "CYC3K"
+SMOKE = "--smoke" in sys.argv  # a smoke run never reuses the real trees
+ROOT_CODE = "CYCSMOKE" if SMOKE else "CYCBENCH"
+WIDE_CODE = "CYCWSMOKE" if SMOKE else "CYCW500"
+COUNTY_CODE = "CYCCSMOKE" if SMOKE else "CYC3K"
 YEAR = 2026
 SUMMARY_TARGET_MS = 20.0
 APPROVE_TARGET_S = 2.0
@@ -472,7 +474,10 @@ def main() -> None:
     parser.add_argument("--reads", type=int, default=1000, help="reads per level for (b)")
     parser.add_argument("--approvals", type=int, default=5, help="timed runs of (c)")
     parser.add_argument("--explain", action="store_true", help="print the plan of the summary query")
+    parser.add_argument("--smoke", action="store_true", help="a few seconds: that every part still runs")
     options = parser.parse_args()
+    if options.smoke:
+        options.count, options.county_size, options.reads, options.approvals = 3_000, 60, 20, 1
 
     if connection.vendor == "postgresql":
         ensure_database()

@@ -5,6 +5,7 @@ Run (PostgreSQL; the database is created if missing and reused between runs):
 
     DATABASE_URL=postgres://jinwei:jinwei@127.0.0.1:5432/jinwei_bench_sheets \
         .venv/bin/python bench/sheets_bench.py --sheets 1000000
+    DATABASE_URL=… .venv/bin/python bench/sheets_bench.py --smoke   # seconds: 2,000 sheets under SHEETSMOKE
 
 It generates a synthetic province of as many organizations as sheets (orgs.synthetic), one
 self-assessment sheet per organization under a built-in standard, deductions on about 60% of
@@ -40,7 +41,7 @@ from standards import defaults, rules, selectors, services  # noqa: E402
 from standards.models import Deduction, Item, ScoreSheet, Standard, VetoMark  # noqa: E402
 from standards.structure import replace_item  # noqa: E402
 
-ROOT_CODE = "SHEETBENCH"
+ROOT_CODE = "SHEETSMOKE" if "--smoke" in sys.argv else "SHEETBENCH"  # a smoke run never reuses the real tree
 
 
 def copy_rows(table: str, columns: list[str], rows) -> None:
@@ -125,7 +126,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sheets", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--smoke", action="store_true", help="a few seconds: that every phase still runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.sheets = 2_000
     if connection.vendor != "postgresql":
         sys.exit("This benchmark runs on PostgreSQL: set DATABASE_URL.")
     ensure_database()
@@ -162,7 +166,7 @@ def main() -> None:
         assert (result.total, result.grade, result.stars) == (sheet.total, sheet.grade, sheet.stars), sheet.pk
     print(f"checked {len(sample)} random sheets against the pure rules one by one: all equal")
 
-    full, batch = pure_throughput(200_000)
+    full, batch = pure_throughput(2_000 if args.smoke else 200_000)
     print(f"pure rules: score_sheet {full:,.0f} sheets/s (20 items each); score_from_deductions {batch:,.0f} sheets/s")
 
 

@@ -9,6 +9,7 @@ administrator ``bench_county``.
 
     DATABASE_URL=postgres://jinwei:jinwei@127.0.0.1:5432/jinwei_bench .venv/bin/python bench/tree_bench.py
     JINWEI_DATA_DIR=/tmp/jinwei-bench .venv/bin/python bench/tree_bench.py
+    .venv/bin/python bench/tree_bench.py --smoke    # seconds: 2,000 organizations under BENCHSMOKE, 3 runs a figure
 
 Targets (DESIGN.md "Scale we build for"): children listing and subtree count under 50 ms at
 1,000,000 organizations on PostgreSQL; loading 1,000,000 in under 2 minutes.
@@ -33,6 +34,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -43,7 +45,7 @@ from orgs.choices import Role  # noqa: E402
 from orgs.models import Organization  # noqa: E402
 from orgs.synthetic import organization_counts_recount, synthetic_tree_create  # noqa: E402
 
-ROOT_CODE = "BENCH"
+ROOT_CODE = "BENCHSMOKE" if "--smoke" in sys.argv else "BENCH"  # a smoke run never reuses the real tree
 TARGET_MS = 50.0
 
 
@@ -152,7 +154,11 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="print the query plans behind the figures")
     parser.add_argument("--what-if", action="store_true",
                         help="measure search again with the indexes proposed in docs/benchmarks.md, then drop them")
+    parser.add_argument("--smoke", action="store_true", help="a few seconds: that every figure still runs")
     options = parser.parse_args()
+    if options.smoke:
+        options.count, options.runs = 2_000, 3
+    call_command("migrate", verbosity=0)
 
     print("== Jinwei tree benchmark")
     for line in machine():
