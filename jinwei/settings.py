@@ -231,6 +231,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+WHITENOISE_ROOT = BASE_DIR / "jinwei" / "root"  # served at the site's root: /favicon.ico, which browsers ask for
 MEDIA_ROOT = DATA_DIR / "media"
 
 # Guessing ballot codes, counted per ballot within WINDOW_MINUTES (ballots.services.casting): a device
