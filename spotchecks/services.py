@@ -25,7 +25,7 @@ from orgs.models import Organization, RoleAssignment
 from rectification import services as rectification_services
 from rectification.choices import OPEN_MEASURE_STATES
 from rectification.models import Measure
-from spotchecks import access, rules
+from spotchecks import access, rules, selectors
 from spotchecks.choices import FindingResult, SpotCheckState, Stratification
 from spotchecks.models import (
     ChecklistItem,
@@ -140,21 +140,13 @@ def population_of(spot_check: SpotCheck) -> list[tuple[int, rules.Candidate]]:
     return population
 
 
-def stratum_label(spot_check: SpotCheck, stratum: str) -> str:
-    if spot_check.stratify_by == Stratification.SECTOR:
-        return str(Sector(stratum).label) if stratum in Sector.values else stratum
-    if spot_check.stratify_by == Stratification.GRADE:
-        return str(Grade(stratum).label) if stratum in Grade.values else _("not graded")
-    return _("whole population")
-
-
 def _sizes(spot_check: SpotCheck, strata: dict[str, int]) -> dict[str, int]:
     try:
-        return rules.sample_sizes(strata, count=spot_check.sample_count, share=spot_check.sample_share)
+        return selectors.sample_sizes(spot_check, strata)
     except rules.SampleTooLarge as error:
         refuse("sample_count", _("Organizations per stratum: %(wanted)d are asked for, but the stratum “%(stratum)s” "
                                  "has only %(available)d.") % {
-            "wanted": error.wanted, "available": error.available, "stratum": stratum_label(spot_check, error.stratum)})
+            "wanted": error.wanted, "available": error.available, "stratum": selectors.stratum_label(spot_check, error.stratum)})
 
 
 @transaction.atomic
@@ -332,3 +324,13 @@ def finding_record(*, actor, sampled: SampledOrganization, item: ChecklistItem, 
                  after={"item": item.pk, "result": result, "note": note,
                         "deadline": deadline.isoformat() if deadline else None, "measure": finding.measure_id})
     return finding
+
+
+@transaction.atomic
+def inspection_read(*, actor, sampled: SampledOrganization, what: str, evidence_id: int | None = None) -> None:
+    """Record that an inspector read a sampled organization's records through the check's grant (seeds/004
+    抽查调阅): the page of its ledger, plan, evidence and audit, or one evidence file. Others read them under their
+    own roles, which need no record here."""
+    access.require_inspector(actor, sampled)
+    audit_record(actor=actor, obj=sampled, organization=sampled.organization, action="spotcheck.read",
+                 after={"read": what, **({"evidence": evidence_id} if evidence_id else {})})
