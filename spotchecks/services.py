@@ -213,9 +213,11 @@ def role_paths_of(users) -> dict[str, list[str]]:
     return found
 
 
-def draw_of(spot_check: SpotCheck) -> tuple[dict[str, list[tuple[str, str]]], dict[str, list[tuple[str, str]]]]:
+def draw_of(spot_check: SpotCheck, *, recusal_errors: bool = True) -> tuple[
+        dict[str, list[tuple[str, str]]], dict[str, list[tuple[str, str]]]]:
     """The draw the frozen population, the entropy and the pool give: (stratum → [(code, digest)], code →
-    [(username, digest)]). What the draw stores and spotcheck_verify recomputes."""
+    [(username, digest)]). What the draw stores and spotcheck_verify recomputes; with ``recusal_errors`` off, an
+    organization the pool is too small for gets the inspectors there are."""
     entries = list(spot_check.population.values_list("code", "stratum", "weight"))
     candidates = [rules.Candidate(code=code, stratum=stratum, weight=weight) for code, stratum, weight in entries]
     strata: dict[str, int] = {}
@@ -228,12 +230,14 @@ def draw_of(spot_check: SpotCheck) -> tuple[dict[str, list[tuple[str, str]]], di
     pool = role_paths_of(list(spot_check.pool.all()))
     inspectors = {}
     for code in sorted(codes):
+        arguments = {"population": spot_check.population_hash, "entropy": spot_check.entropy, "code": code,
+                     "organization_path": paths_by_code[code], "level_path": spot_check.level.path, "pool": pool}
         try:
-            inspectors[code] = rules.draw_inspectors(
-                population=spot_check.population_hash, entropy=spot_check.entropy, code=code,
-                organization_path=paths_by_code[code], level_path=spot_check.level.path, pool=pool,
-                per_organization=spot_check.inspectors_per_organization)
+            inspectors[code] = rules.draw_inspectors(**arguments, per_organization=spot_check.inspectors_per_organization)
         except rules.PoolTooSmall as error:
+            if not recusal_errors:
+                inspectors[code] = rules.draw_inspectors(**arguments, per_organization=error.available)
+                continue
             name = Organization.objects.get(code=code).name
             refuse("pool", _("Inspector pool: %(name)s needs %(wanted)d inspectors with no role on it or above it, "
                              "but the pool has only %(available)d.") % {
