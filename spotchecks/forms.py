@@ -4,12 +4,12 @@ import re
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.utils.translation import gettext as _
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
 from core.forms import DateInput
 from orgs.choices import Sector
+from spotchecks import services
 from spotchecks.choices import FindingResult, Stratification
 from spotchecks.models import Finding, SpotCheck
 from standards.choices import Grade
@@ -57,13 +57,11 @@ class SpotCheckForm(forms.Form):
         self.fields["cycle"].choices = [(cycle.pk, cycle.name) for cycle in cycles]
 
     def clean_pool(self):
-        names = [name for name in re.split(r"[\s,，、;；]+", self.cleaned_data["pool"]) if name]
-        users = {user.username: user for user in get_user_model().objects.filter(username__in=names, is_active=True)}
-        unknown = [name for name in names if name not in users]
-        if unknown:
-            raise forms.ValidationError(_("No active user has the login name %(names)s.") % {
-                "names": "、".join(unknown)})
-        return list(users.values())
+        names = re.split(r"[\s,，、;；]+", self.cleaned_data["pool"])
+        try:
+            return services.pool_of(names)
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["pool"]) from None
 
     def service_values(self) -> dict:
         values = {name: self.cleaned_data[name] for name in (

@@ -59,6 +59,16 @@ def _decimal(value, field: str, label, low: Decimal, high: Decimal) -> Decimal:
     return number
 
 
+def pool_of(names) -> list:
+    """The active users with these login names, for a check's pool; an unknown name is refused, naming it."""
+    names = [name for name in dict.fromkeys(str(name).strip() for name in names) if name]
+    users = {user.username: user for user in get_user_model().objects.filter(username__in=names, is_active=True)}
+    unknown = [name for name in names if name not in users]
+    if unknown:
+        refuse("pool", _("Inspector pool: no active user has the login name %(names)s.") % {"names": "、".join(unknown)})
+    return [users[name] for name in names]
+
+
 @transaction.atomic
 def spotcheck_create(*, actor, cycle: Cycle, level: Organization, title: str, sectors=(), grades=(),
                      depth: int | None = None, only_vetoed: bool = False, only_overdue: bool = False,
