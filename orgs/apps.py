@@ -19,6 +19,8 @@ class OrgsConfig(AppConfig):
         "role.assign": _("Role assigned"),
         "role.revoke": _("Role removed"),
         "user.create": _("User created"),
+        "user.initial_password": _("Initial password printed"),
+        "user.password_change": _("Password changed"),
     }
     audit_values = {
         "count": AuditValue(_("organizations generated")),
@@ -26,4 +28,5 @@ class OrgsConfig(AppConfig):
         "root_code": AuditValue(_("official code of the top organization")),
         "full_name": AuditValue(_("Full name")),
         "superuser": AuditValue(_("superuser")),
+        "username": AuditValue(_("Login")),
     }

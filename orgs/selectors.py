@@ -126,3 +126,21 @@ def audit_event_list(
     if date_to:
         events = events.filter(time__date__lte=date_to)
     return events
+
+
+def people_never_logged_in(*, user, level: Organization) -> list[dict]:
+    """The people holding roles in the level's subtree who have never logged in, by login: each with
+    their roles there (organization, role) and when their initial password slip was printed. Only the
+    level's administrators read it (403 inside, 404 outside)."""
+    access.check(user, level, access.MANAGE)
+    rows = (RoleAssignment.objects.filter(organization__path__gte=level.path,
+                                          organization__path__lt=paths.successor(level.path),
+                                          organization__dissolved_on__isnull=True, user__last_login__isnull=True,
+                                          user__is_active=True)
+            .select_related("user", "organization", "user__initial_password").order_by("user__username", "organization__path"))
+    people: dict[int, dict] = {}
+    for assignment in rows:
+        person = people.setdefault(assignment.user_id, {"user": assignment.user, "roles": [],
+                                                        "slip": getattr(assignment.user, "initial_password", None)})
+        person["roles"].append(assignment)
+    return list(people.values())
