@@ -21,6 +21,9 @@ class OrgsConfig(AppConfig):
         "user.create": _("User created"),
         "user.initial_password": _("Initial password printed"),
         "user.password_change": _("Password changed"),
+        "user.unlock": _("Login unlocked"),
+        "user.deactivate": _("Account deactivated"),
+        "user.reactivate": _("Account reactivated"),
     }
     audit_values = {
         "count": AuditValue(_("organizations generated")),
@@ -28,5 +31,6 @@ class OrgsConfig(AppConfig):
         "root_code": AuditValue(_("official code of the top organization")),
         "full_name": AuditValue(_("Full name")),
         "superuser": AuditValue(_("superuser")),
-        "username": AuditValue(_("Login")),
+        "username": AuditValue(_("User name")),
+        "is_active": AuditValue(_("may log in")),
     }

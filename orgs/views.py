@@ -20,7 +20,7 @@ from core import http
 from core import jobs as core_jobs
 from core.forms import add_service_errors, filters_of
 from core.http import refused
-from orgs import access, jobs, selectors, services
+from orgs import access, accounts, jobs, selectors, services
 from orgs.forms import (
     AuditFilterForm,
     DissolveForm,
@@ -266,6 +266,44 @@ def user_create(request):
             messages.success(request, _("The user %(name)s was created; now give them a role.") % {"name": user.username})
             return redirect("home")
     return _form_page(request, "orgs/form.html", form, None, title=_("New user"))
+
+
+@login_required
+def account_list(request, pk: int):
+    """账号: the logins of the people with roles in the subtree, to unlock, deactivate or reactivate."""
+    organization = access.get_organization_for(request.user, pk, access.MANAGE)
+    query = request.GET.get("q", "")
+    page = Paginator(accounts.account_list(actor=request.user, organization=organization, query=query),
+                     settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "orgs/accounts.html", {"organization": organization, "page": page, "query": query})
+
+
+ACCOUNT_CHANGES = {
+    "unlock": (lambda actor, organization, user, reason: accounts.login_unlock(
+        actor=actor, organization=organization, user=user), _("The login of %(name)s was unlocked.")),
+    "deactivate": (lambda actor, organization, user, reason: accounts.user_deactivate(
+        actor=actor, organization=organization, user=user, reason=reason), _("The account of %(name)s was deactivated.")),
+    "reactivate": (lambda actor, organization, user, reason: accounts.user_reactivate(
+        actor=actor, organization=organization, user=user), _("The account of %(name)s may log in again.")),
+}
+
+
+@login_required
+@require_POST
+def account_change(request, pk: int, user_pk: int, change: str):
+    """Unlock, deactivate or reactivate one account from the accounts page."""
+    if change not in ACCOUNT_CHANGES:
+        raise Http404
+    organization = access.get_organization_for(request.user, pk, access.MANAGE)
+    user = access.get_account_for(request.user, organization, user_pk)
+    service, done = ACCOUNT_CHANGES[change]
+    try:
+        service(request.user, organization, user, request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done % {"name": user.get_full_name() or user.get_username()})
+    return redirect("orgs:accounts", pk=organization.pk)
 
 
 # The organization list: import and export --------------------------------------------------------
