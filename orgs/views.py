@@ -497,8 +497,7 @@ def people(request, pk: int):
     level = access.get_organization_for(request.user, pk, access.MANAGE)
     people = selectors.people_never_logged_in(user=request.user, level=level)
     for person in people:
-        person["can_issue"] = services.can_issue_password(
-            request.user, person["user"], access.user_roles(person["user"]))
+        person["can_issue"] = services.can_issue_password(request.user, person["user"], person["all_roles"])
     choosable = [person["user"] for person in people if person["can_issue"]]
     form = SlipsForm(request.POST or None, people=choosable)
     if request.method == "POST" and form.is_valid():
@@ -522,6 +521,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         password_change_done(self.request)
         messages.success(self.request, _("Your new password was saved."))
         return redirect(self.get_success_url())
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if services.password_change_required(self.request.user):
+            form.fields["old_password"].label = _("Initial password (on your slip)")
+        return form
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {
