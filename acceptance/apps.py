@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import AuditValue
+
 
 class AcceptanceConfig(AppConfig):
     name = "acceptance"
@@ -16,4 +18,10 @@ class AcceptanceConfig(AppConfig):
         "acceptance.return": _("Self-check returned for rework"),
         "acceptance.decide": _("Acceptance determined"),
         "acceptance.level_submit": _("Level's acceptance submitted upward"),
+    }
+    audit_values = {
+        "organizations": AuditValue(_("organizations")),
+        "targets": AuditValue(_("targets")),
+        "share": AuditValue(field="acceptance.Target.share", percent=True),
+        "dissatisfied_share": AuditValue(field="acceptance.AcceptanceSettings.dissatisfied_share", percent=True),
     }

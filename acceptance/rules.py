@@ -40,7 +40,8 @@ SEED_PASS_SCORE = Decimal("70")
 SEED_DISSATISFIED_SHARE = Decimal("0.5")  # fails when more than this share of the survey is 不满意
 
 TITLE_ORDER = (ModelTitle.DISTRICT.value, ModelTitle.NATIONAL.value)
-PENDING, NEW = "pending", "new"  # not yet accepted; not graded at the start
+# Not yet accepted; not in last year's cycle; in it, or in this one, without a determined grade.
+PENDING, NEW, UNGRADED = "pending", "new", "ungraded"
 
 
 def grades() -> tuple[str, ...]:
@@ -109,7 +110,7 @@ def starts_at(move: Move, origin: str) -> bool:
     kind, _sep, value = origin.partition(":")
     if kind == "grade":
         return move.start_grade == value
-    return move.start_grade != NEW and (move.start_stars or 0) == int(value)
+    return move.start_grade not in (NEW, UNGRADED) and (move.start_stars or 0) == int(value)
 
 
 def reaches(move: Move, goal: str) -> bool:
