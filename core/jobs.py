@@ -26,6 +26,7 @@ getter of a job calls, fails a job whose worker has fallen silent, telling peopl
 """
 
 import datetime
+import json
 import logging
 import os
 import socket
@@ -38,6 +39,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, OperationalError, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -175,8 +177,37 @@ def _finish(job: Job, progress: _Progress, result: dict | None, *, lost_raises: 
         job.file.delete(save=False)
 
 
+def problems_kept(problems: list[dict]) -> list[dict]:
+    """The first ``JOB_PROBLEMS_KEPT`` problems, and one more that counts the rest (blocking when any of
+    them is): a file with a problem in every cell must not make a job too big to store or show."""
+    kept = settings.JOB_PROBLEMS_KEPT
+    if len(problems) <= kept:
+        return problems
+    rest = problems[kept:]
+    more = job_problem(_("%(count)d more problems were found and are not listed. Please correct the ones above "
+                         "and check the file again.") % {"count": len(rest)})
+    more["blocking"] = any(problem.get("blocking", True) for problem in rest)
+    return [*problems[:kept], more]
+
+
+def _bounded(fields: dict) -> dict:
+    """The outcome to store, its problems cut to those kept; an outcome still over ``JOB_RESULT_MAX_BYTES``
+    fails the job in words instead (PostgreSQL's jsonb refuses a value over 255 MB, and pages read it whole)."""
+    if "problems" in fields:
+        fields["problems"] = problems_kept(list(fields["problems"]))
+    size = sum(len(json.dumps(fields.get(name, ""), cls=DjangoJSONEncoder)) for name in ("problems", "result"))
+    if size <= settings.JOB_RESULT_MAX_BYTES:
+        return fields
+    logger.error("a job's outcome of %d bytes was not stored", size)
+    return {**fields, "state": Job.State.FAILED, "result": {}, "problems": [job_problem(
+        _("The work's result is too large to keep (%(size)s MB; at most %(limit)s MB). Please split the file or the "
+          "export into smaller ones and start again.") % {"size": f"{size / 1024**2:.1f}",
+                                                           "limit": f"{settings.JOB_RESULT_MAX_BYTES / 1024**2:g}"})]}
+
+
 def _store(job: Job, **fields) -> bool:
     """Write a job's outcome unless it has one already; on SQLite, wait for another writer to end."""
+    fields = _bounded(fields)
     now = timezone.now()
     fields.update(finished_at=now, updated_at=now)
     deadline = time.monotonic() + BUSY_RETRY_SECONDS

@@ -36,6 +36,26 @@ def test_a_job_runs_its_task_and_keeps_what_it_returned(world):
 
 
 @pytest.mark.django_db
+def test_a_job_keeps_its_first_problems_and_counts_the_rest(world, settings):
+    job = job_start(new_job(world), count_rows, problems=5000)
+    assert len(job.problems) == settings.JOB_PROBLEMS_KEPT + 1 == 1001
+    assert [problem["row"] for problem in job.problems[:3]] == [3, 4, 5]  # the first ones, in order
+    assert "另有 4000 个问题未列出" in job.problems[-1]["message"]
+    assert job.problems[-1]["blocking"] and job.blocking_problems == 1  # the rest held blocking ones: still blocks
+    job = job_start(new_job(world), count_rows, problems=1200)
+    assert not job.problems[-1]["blocking"] and not job.blocking_problems  # 200 warnings only: no block
+
+
+@pytest.mark.django_db
+def test_a_result_too_large_to_store_fails_the_job_in_words(world, settings):
+    settings.JOB_RESULT_MAX_BYTES = 1024**2
+    job = job_start(new_job(world), count_rows, padding=200_000)
+    assert job.state == "failed" and job.result == {}
+    assert "处理结果过大" in job.problems[0]["message"] and "最多 1 MB" in job.problems[0]["message"]
+    assert job_start(new_job(world), count_rows, padding=1000).state == "done"
+
+
+@pytest.mark.django_db
 def test_a_failure_fails_the_job_with_a_message_in_chinese(world, client):
     job = job_start(new_job(world), count_rows, fail="unexpected")
     message = job.problems[0]["message"]
