@@ -47,6 +47,7 @@ from django_tasks import TaskResultStatus, default_task_backend
 from django_tasks.exceptions import TaskResultDoesNotExist
 from django_tasks_db.models import DBTaskResult
 
+from core.logging import request_id
 from core.middleware import database_busy
 from core.models import Job, JobRun, Worker
 
@@ -129,6 +130,7 @@ def job_execute(context, model: type[Job], job_id: int, work: Work, *, atomic: b
     if job is None or job.is_finished:  # purged, or failed already by whoever saw its worker die
         return
     worker_id = context.task_result.worker_ids[-1]
+    logged_as = request_id.set(job_key(job))  # the worker's log lines about this job name it, as a request's do
     run, _created = JobRun.objects.update_or_create(job=job_key(job), defaults={
         "worker_id": worker_id, "done": 0, "total": 0, "updated_at": timezone.now()})
     progress = _Progress(run)
@@ -163,6 +165,7 @@ def job_execute(context, model: type[Job], job_id: int, work: Work, *, atomic: b
                 raise
     finally:
         JobRun.objects.filter(pk=run.pk).delete()
+        request_id.reset(logged_as)
 
 
 def _finish(job: Job, progress: _Progress, result: dict | None, *, lost_raises: bool = False) -> None:
@@ -312,7 +315,8 @@ def job_settle(job: Job) -> Job:
     else:
         orphaned = _task_left_it(job, gone)
     if orphaned:
-        logger.warning("job %s failed: its worker fell silent", job_key(job))
+        logger.error("job %s is stuck: its worker fell silent for %s s; the job is failed", job_key(job),
+                     settings.JOB_WORKER_GONE_SECONDS)
         if _store(job, state=Job.State.FAILED, problems=[job_problem(_stopped_message())], result={}):
             JobRun.objects.filter(job=job_key(job)).delete()
         job.refresh_from_db()

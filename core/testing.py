@@ -149,8 +149,8 @@ class WebServer:
     """The site under gunicorn (one sync worker, as production runs it) on the test databases, for tests that
     look at the web process itself: its ``url`` and the ``peak_memory`` of the process answering requests."""
 
-    def __init__(self, *, data_dir):
-        self.env, self.log = site_environment(data_dir), Path(data_dir) / "web.log"
+    def __init__(self, *, data_dir, env: dict | None = None):
+        self.env, self.log = env or site_environment(data_dir), Path(data_dir) / "web.log"
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
