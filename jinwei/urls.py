@@ -13,6 +13,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("pledges/", include("pledges.urls")),
     path("rectification/", include("rectification.urls")),
+    path("yearend/", include("yearend.urls")),
     path("", include("ballots.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
