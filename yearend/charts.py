@@ -3,21 +3,21 @@ allows no inline script), drawn by static/yearend/dashboard.js."""
 
 from yearend.selectors import Table
 
-# How each chart draws its table: bars side by side, stacked, or lying down for long category names.
-LAYOUTS = {"progress": "bars", "grades": "stacked", "rectification": "lying", "pledges": "stacked",
-           "years": "stacked"}
+# How each chart draws its table: (bars lying down, for long category names; series stacked).
+LAYOUTS = {"progress": (False, False), "grades": (False, True), "rectification": (True, False),
+           "pledges": (True, True), "years": (False, True)}
+ROW_HEIGHT, MARGINS = 26, 90  # a lying chart grows with its rows: its names stay readable on a phone
 
 
 def option(table: Table) -> dict:
-    layout = LAYOUTS.get(table.key, "bars")
+    lying, stacked = LAYOUTS.get(table.key, (False, False))
     categories = [str(row[0]) for row in table.rows]
     series = [{"name": str(name), "type": "bar", "data": [row[n] for row in table.rows],
-               **({"stack": "all"} if layout == "stacked" else {})}
+               **({"stack": "all"} if stacked else {})}
               for n, name in enumerate(table.columns[1:], start=1)]
-    category_axis = {"type": "category", "data": categories, "axisLabel": {"interval": 0, "width": 90,
-                                                                          "overflow": "break"}}
+    category_axis = {"type": "category", "data": categories,
+                     "axisLabel": {"interval": 0, "width": 130 if lying else 80, "overflow": "break"}}
     value_axis = {"type": "value", "minInterval": 1}
-    lying = layout == "lying"
     return {
         "aria": {"enabled": True},
         "tooltip": {"trigger": "axis"},
@@ -27,3 +27,9 @@ def option(table: Table) -> dict:
         "yAxis": {**category_axis, "inverse": True} if lying else value_axis,
         "series": series,
     }
+
+
+def height(table: Table) -> int | None:
+    """The pixels a lying chart needs for its rows; None for the stylesheet's height."""
+    lying, _stacked = LAYOUTS.get(table.key, (False, False))
+    return len(table.rows) * ROW_HEIGHT + MARGINS if lying else None

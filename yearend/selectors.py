@@ -80,7 +80,7 @@ def progress_table(cycle: Cycle, figures: dict) -> Table:
     rows = [[str(Step(step).label), figures["steps"].get(step, 0), total] for step in cycle.steps]
     decided = sum(figures["states"].get(s, 0) for s in (GradingState.DECIDED, GradingState.APPROVED))
     rows.append([str(GradingState.DECIDED.label), decided, total])
-    return Table("progress", _("Grading steps"), [_("Step"), _("Done"), _("Organizations")], rows)
+    return Table("progress", _("Grading steps"), [_("Step"), _("Done"), _("Organizations in all")], rows)
 
 
 def rectification_table(figures: dict) -> Table:
@@ -238,7 +238,7 @@ def rule_lines(rule_list: list[dict]) -> list[str]:
     for rule in rule_list:
         kind = rule.get("rule")
         if kind == "top_grade_years":
-            lines.append(rules.describe({**rule, "grade": "advanced"}, labels))
+            lines.append(_("In the top grade (先进, 好 or above) %(years)d years running") % {"years": rule["years"]})
         elif kind == "target_met":
             lines.append(_("Reached its plan's target grade"))
         elif kind == "pledge_result":

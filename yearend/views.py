@@ -59,7 +59,7 @@ def _table(request, cycle_pk, level_pk, chart):
 def chart_option(request, cycle_pk: int, level_pk: int, chart: str):
     """One chart's ECharts option, as JSON."""
     _cycle, _level, table = _table(request, cycle_pk, level_pk, chart)
-    return JsonResponse({"title": table.title, "option": charts.option(table)})
+    return JsonResponse({"title": table.title, "option": charts.option(table), "height": charts.height(table)})
 
 
 @login_required

@@ -9,6 +9,7 @@ document.addEventListener("DOMContentLoaded", function () {
         return response.json();
       })
       .then(function (body) {
+        if (body.height) element.style.height = body.height + "px";
         var chart = echarts.init(element, null, { renderer: "canvas" });
         chart.setOption(body.option);
         element.dataset.drawn = "yes";
