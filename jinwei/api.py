@@ -92,8 +92,5 @@ api.add_router("/ballots", "ballots.api.router")
 api.add_router("/members", "members.api.router")
 api.add_router("/pledges", "pledges.api.router")
 api.add_router("/rectification", "rectification.api.router")
-<<<<<<< HEAD
-api.add_router("/yearend", "yearend.api.router")
-=======
 api.add_router("/spotchecks", "spotchecks.api.router")
->>>>>>> main
+api.add_router("/yearend", "yearend.api.router")

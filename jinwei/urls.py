@@ -15,11 +15,8 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("pledges/", include("pledges.urls")),
     path("rectification/", include("rectification.urls")),
-<<<<<<< HEAD
-    path("yearend/", include("yearend.urls")),
-=======
     path("spotchecks/", include("spotchecks.urls")),
->>>>>>> main
+    path("yearend/", include("yearend.urls")),
     path("", include("ballots.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
