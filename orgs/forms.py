@@ -142,20 +142,11 @@ class TreeConfirmForm(forms.Form):
         self.fields["dissolve"].choices = [(gone["code"], f"{gone['name']}（{gone['code']}）") for gone in offered]
 
 
-class PeopleImportForm(TreeImportForm):
+class PeopleImportForm(forms.Form):
     """A people list to import under the page's level: 姓名, 登录名, 角色, 组织代码."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].label = _("People list (.xlsx, .xls or .csv)")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not (upload.name or "").lower().endswith(TREE_FILE_SUFFIXES):
-            raise ValidationError(_("People list: please choose an .xlsx, .xls or .csv file."))
-        if upload.size > TREE_FILE_MAX_BYTES:
-            raise ValidationError(_("People list: the file is larger than 200 MB."))
-        return upload
+    file = SpreadsheetField(label=_("People list (.xlsx, .xls or .csv)"), what=_("People list"),
+                            max_bytes=TREE_LIMITS.max_bytes)
 
 
 class SlipsForm(forms.Form):
