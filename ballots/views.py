@@ -29,6 +29,7 @@ from ballots.choices import SessionState, answer_label
 from ballots.forms import CodesForm, PaperTallyForm, SessionForm
 from ballots.models import BallotSession
 from core.forms import add_service_errors
+from core.http import client_address
 from core.keys import public_key_normalized
 from cycles.models import Grading
 from orgs import access as org_access
@@ -76,7 +77,7 @@ def vote(request, key: str):
     if key is None:
         raise Http404
     answer, device = request.POST.get("answer", ""), request.POST.get("device", "")
-    address = services.client_address(request)
+    address = client_address(request)
     try:
         cast = services.ballot_cast(public_key=key, code=request.POST.get("code", ""), answer=answer,
                                     client=services.client_key(address, key),
