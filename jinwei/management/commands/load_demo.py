@@ -11,6 +11,8 @@ from members.demo import demo_members_load
 from orgs.demo import demo_load
 from pledges.demo import demo_pledges_load
 from rectification.demo import demo_rectification_load
+from spotchecks.demo import demo_spotchecks_load
+from yearend.demo import demo_yearend_load
 
 
 class Command(BaseCommand):
@@ -34,7 +36,9 @@ class Command(BaseCommand):
         members = demo_members_load(admin=admin)
         pledges = demo_pledges_load(admin=admin)
         plans = demo_rectification_load(admin=admin)
-        if result.changed or opened or members or pledges or plans:
+        checks = demo_spotchecks_load(admin=admin)
+        yearend = demo_yearend_load(admin=admin)
+        if result.changed or opened or members or pledges or plans or checks or yearend:
             self.stdout.write(self.style.SUCCESS(_(
                 "Demo loaded: %(organizations)d organizations, %(facts)d yearly basic facts, %(users)d users and "
                 "%(roles)d role assignments added."
