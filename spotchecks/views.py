@@ -56,9 +56,13 @@ def check_create(request, level_pk: int):
     return render(request, "spotchecks/create.html", {"level": level, "form": form, "cycles": cycles})
 
 
-def _labelled_sample(spot_check: SpotCheck, strata) -> list:
+SAMPLE_ON_PAGE = 500  # a province's sample runs to thousands: the page shows the first, the workbook all
+
+
+def _labelled_sample(spot_check: SpotCheck, strata, limit: int | None = None) -> list:
     labels = {stratum.key: stratum.label for stratum in strata}
-    sample = list(selectors.sample_rows(spot_check=spot_check)) if spot_check.drawn_at else []
+    rows = selectors.sample_rows(spot_check=spot_check)
+    sample = list(rows[:limit] if limit else rows) if spot_check.drawn_at else []
     for row in sample:
         row.stratum_label = labels.get(row.stratum, row.stratum)
     return sample
@@ -68,7 +72,8 @@ def _detail(request, spot_check: SpotCheck, *, entropy_form=None, errors=()):
     strata = selectors.spotcheck_strata(spot_check=spot_check) if spot_check.frozen_at else []
     return render(request, "spotchecks/detail.html", {
         "check": spot_check, "can_manage": access.can_manage(request.user, spot_check),
-        "strata": strata, "sample": _labelled_sample(spot_check, strata),
+        "strata": strata, "sample": _labelled_sample(spot_check, strata, SAMPLE_ON_PAGE),
+        "sample_size": sum(stratum.drawn for stratum in strata) if spot_check.drawn_at else 0,
         "sectors": [Sector(s).label for s in spot_check.sectors if s in Sector.values],
         "grades": [Grade(g).label for g in spot_check.grades if g in Grade.values],
         "entropy_form": entropy_form or EntropyForm(),
