@@ -2,10 +2,12 @@ from django.urls import include, path
 
 from jinwei import views
 from jinwei.api import api
+from orgs.views import PasswordChangeView
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("core.urls")),
+    path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("orgs/", include("orgs.urls")),
     path("standards/", include("standards.urls")),
     path("cycles/", include("cycles.urls")),
