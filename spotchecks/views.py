@@ -190,7 +190,7 @@ def _sampled_page(request, sampled, *, forms=None):
     lines = []
     for item, finding in selectors.checklist(sampled=sampled):
         form = (forms or {}).get(item.pk) or FindingForm(prefix=f"item-{item.pk}", initial={
-            "result": finding.result if finding else FindingResult.MET, "note": finding.note if finding else "",
+            "result": finding.result if finding else None, "note": finding.note if finding else "",
             "evidence": finding.evidence if finding else "", "deadline": finding.deadline if finding else None})
         lines.append((item, finding, form))
     return render(request, "spotchecks/sampled.html", {
