@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from acceptance.demo import demo_acceptance_load
 from cycles.demo import demo_cycles_load
 from ledgers.demo import demo_ledger_load
 from members.demo import demo_members_load
@@ -36,7 +37,8 @@ class Command(BaseCommand):
         members = demo_members_load(admin=admin)
         pledges = demo_pledges_load(admin=admin)
         plans = demo_rectification_load(admin=admin)
-        if result.changed or opened or entries or members or pledges or plans:
+        accepted = demo_acceptance_load(admin=admin)
+        if result.changed or opened or entries or members or pledges or plans or accepted:
             self.stdout.write(self.style.SUCCESS(_(
                 "Demo loaded: %(organizations)d organizations, %(facts)d yearly basic facts, %(users)d users and "
                 "%(roles)d role assignments added."
