@@ -35,6 +35,7 @@ def test_a_whole_acceptance_round(browsing, world):
     # The county opens the round and sets the implementation plan's targets.
     county = browsing.tab(**DESKTOP)
     county.log_in_as(world.county_admin)
+    county.page.goto(county.url("/"), timeout=30_000)  # a cold server's first request loads every app's URLs
     page = county.goto(level_path)
     form = page.locator("form.round-form")
     form.locator("[name=self_check_due]").fill((today + datetime.timedelta(days=7)).isoformat())
