@@ -67,8 +67,9 @@ def _tree(count: int, code: str) -> Organization:
 
 def _round(admin, root: Organization) -> tuple[Cycle, float]:
     """A fresh cycle over the tree with start grades, its round opened through the service (timed)."""
-    Cycle.objects.filter(owner=root, year=YEAR).delete()
-    cycle = cycle_services.cycle_open(actor=admin, owner=root, year=YEAR, name="验收基准", preset="hunan")
+    # Each run a year of its own: deleting a cycle of a large tree cascades through every row of it.
+    year = max([YEAR - 1, *Cycle.objects.filter(owner=root).values_list("year", flat=True)]) + 1
+    cycle = cycle_services.cycle_open(actor=admin, owner=root, year=year, name=f"验收基准{year}", preset="hunan")
     rng = random.Random(0)
     leaves = list(Grading.objects.filter(cycle=cycle, organization__children_count=0).values_list("pk", flat=True))
     rng.shuffle(leaves)
@@ -77,8 +78,8 @@ def _round(admin, root: Organization) -> tuple[Cycle, float]:
             Grading.objects.filter(pk__in=leaves[number::3]).update(state="decided", final_grade=grade,
                                                                    final_stars=stars)
     started = time.perf_counter()
-    services.acceptance_round_open(actor=admin, cycle=cycle, self_check_due=datetime.date(YEAR, 11, 30),
-                                   decision_due=datetime.date(YEAR, 12, 3))
+    services.acceptance_round_open(actor=admin, cycle=cycle, self_check_due=datetime.date(year, 11, 30),
+                                   decision_due=datetime.date(year, 12, 3))
     opened = time.perf_counter() - started
     services.targets_seed(actor=admin, cycle=cycle)
     with transaction.atomic():
