@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import action_labels
 from core.forms import DateInput
+from core.uploads import SpreadsheetField
 from orgs.choices import OrganizationKind, Role, Sector, VenueStatus
+from orgs.importing.reading import LIMITS as TREE_LIMITS
 from orgs.models import Organization, OrganizationFacts
 
 
@@ -106,7 +107,7 @@ class RoleAssignmentForm(forms.Form):
 class UserForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)  # the service validates it
 
 
 class AuditFilterForm(forms.Form):
@@ -121,26 +122,11 @@ class AuditFilterForm(forms.Form):
                                                            key=lambda item: item[1])]
 
 
-TREE_FILE_SUFFIXES = (".xlsx", ".xls", ".csv")
-TREE_FILE_MAX_BYTES = 200 * 1024 * 1024  # a province of 1,000,000 organizations as .xlsx is ~60 MB
-
-
 class TreeImportForm(forms.Form):
     """An organization list to import under the page's level."""
 
-    file = forms.FileField(label=_("Organization list (.xlsx, .xls or .csv)"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ",".join(TREE_FILE_SUFFIXES)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not (upload.name or "").lower().endswith(TREE_FILE_SUFFIXES):
-            raise ValidationError(_("Organization list: please choose an .xlsx, .xls or .csv file."))
-        if upload.size > TREE_FILE_MAX_BYTES:
-            raise ValidationError(_("Organization list: the file is larger than 200 MB."))
-        return upload
+    file = SpreadsheetField(label=_("Organization list (.xlsx, .xls or .csv)"), what=_("Organization list"),
+                            max_bytes=TREE_LIMITS.max_bytes)
 
 
 class TreeConfirmForm(forms.Form):
@@ -154,3 +140,21 @@ class TreeConfirmForm(forms.Form):
     def __init__(self, *args, offered: list[dict] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dissolve"].choices = [(gone["code"], f"{gone['name']}（{gone['code']}）") for gone in offered]
+
+
+class PeopleImportForm(forms.Form):
+    """A people list to import under the page's level: 姓名, 登录名, 角色, 组织代码."""
+
+    file = SpreadsheetField(label=_("People list (.xlsx, .xls or .csv)"), what=_("People list"),
+                            max_bytes=TREE_LIMITS.max_bytes)
+
+
+class SlipsForm(forms.Form):
+    """Whose initial passwords to print: the people chosen (new passwords; the old slips stop working)."""
+
+    people = forms.TypedMultipleChoiceField(label=_("People"), coerce=int, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, people: list = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].choices = [(person.pk, person.get_username()) for person in people]
+        self.fields["people"].error_messages["required"] = _("People: please choose whose slips to print.")

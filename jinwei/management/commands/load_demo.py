@@ -1,4 +1,4 @@
-"""``manage.py load_demo``: each app's demo data, lower layers first (organizations, cycles, ledgers), and the
+"""``manage.py load_demo``: each app's demo data, lower layers first (organizations, cycles, rectification…), and the
 demo logins; safe to run again."""
 
 from django.conf import settings
@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 
 from acceptance.demo import demo_acceptance_load
 from cycles.demo import demo_cycles_load
-from ledgers.demo import demo_ledger_load
 from members.demo import demo_members_load
 from orgs.demo import demo_load
 from pledges.demo import demo_pledges_load
 from rectification.demo import demo_rectification_load
+from spotchecks.demo import demo_spotchecks_load
+from yearend.demo import demo_yearend_load
 
 
 class Command(BaseCommand):
@@ -33,12 +34,13 @@ class Command(BaseCommand):
         result = demo_load()
         admin = get_user_model().objects.get(username="admin")
         opened = demo_cycles_load(admin=admin)
-        entries = demo_ledger_load(admin=admin)
         members = demo_members_load(admin=admin)
         pledges = demo_pledges_load(admin=admin)
         plans = demo_rectification_load(admin=admin)
         accepted = demo_acceptance_load(admin=admin)
-        if result.changed or opened or entries or members or pledges or plans or accepted:
+        checks = demo_spotchecks_load(admin=admin)
+        yearend = demo_yearend_load(admin=admin)
+        if result.changed or opened or members or pledges or plans or accepted or checks or yearend:
             self.stdout.write(self.style.SUCCESS(_(
                 "Demo loaded: %(organizations)d organizations, %(facts)d yearly basic facts, %(users)d users and "
                 "%(roles)d role assignments added."
