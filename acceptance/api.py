@@ -13,7 +13,7 @@ from decimal import Decimal
 from ninja import Field, Router, Schema
 
 from acceptance import access, selectors, services
-from acceptance.models import Acceptance, AcceptanceSettings
+from acceptance.models import Acceptance, AcceptanceSettings, Target
 from cycles import access as cycle_access
 from orgs import access as org_access
 
@@ -72,10 +72,10 @@ class MatrixOut(Schema):
 
 
 class TargetIn(Schema):
-    sector: str = Field("", title="sector")
-    origin: str = Field(..., title="from")
-    goal: str = Field(..., title="to")
-    share: str = Field(..., title="least share", description="A fraction (0.25) or a percentage (25%).")
+    sector: str = labelled(Target, "sector", "")
+    origin: str = labelled(Target, "origin")
+    goal: str = labelled(Target, "goal")
+    share: str = labelled(Target, "share", description="A fraction (0.25) or a percentage (25%).")
 
 
 class RoundIn(Schema):

@@ -33,8 +33,8 @@ def _goals():
 
 class TargetForm(forms.Form):
     sector = forms.ChoiceField(label=_("sector"), choices=[("", _("All sectors")), *Sector.choices], required=False)
-    origin = forms.ChoiceField(label=_("from"), choices=_origins)
-    goal = forms.ChoiceField(label=_("to"), choices=_goals)
+    origin = forms.ChoiceField(label=_("Starting point"), choices=_origins)
+    goal = forms.ChoiceField(label=_("Goal"), choices=_goals)
     share = forms.CharField(label=_("Least share (%)"), max_length=12)
 
 

@@ -51,8 +51,8 @@ class Target(models.Model):
     organization = models.ForeignKey("orgs.Organization", verbose_name=_("level"), on_delete=models.PROTECT,
                                      related_name="+")
     sector = models.CharField(_("sector"), max_length=32, blank=True)
-    origin = models.CharField(_("from"), max_length=32)
-    goal = models.CharField(_("to"), max_length=32)
+    origin = models.CharField(_("Starting point"), max_length=32)
+    goal = models.CharField(_("Goal"), max_length=32)
     share = models.DecimalField(_("least share"), max_digits=5, decimal_places=4)
     source = models.CharField(_("source"), max_length=8, choices=TargetSource.choices, default=TargetSource.LEVEL)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("set by"), on_delete=models.PROTECT,

@@ -140,7 +140,7 @@ def target_floor(*, cycle: Cycle, level, sector: str, origin: str, goal: str) ->
 def level_moves(*, cycle: Cycle, organization) -> dict[rules.Move, int]:
     """A level's moves of the year, counted (kept current by acceptance.tallies)."""
     return {rules.move_of(key): count for key, count in
-            tallies.level_rows(cycle=cycle, organization=organization)[tallies.MOVE].items()}
+            tallies.level_rows(cycle=cycle, organization=organization, dimensions=(tallies.MOVE,))[tallies.MOVE].items()}
 
 
 @dataclass
@@ -199,7 +199,8 @@ def cell_of(kind: str, move: rules.Move) -> tuple[str, str]:
 def transition_matrix(*, cycle: Cycle, organization, kind: str = "grade", sector: str = "") -> Matrix:
     """The matrix of one level (all sectors, or one): start-of-year grade, stars or grade against title, to the
     acceptance; or last year's grade to this year's (``years``). Merged, dissolved and new have rows and columns."""
-    counts = tallies.level_rows(cycle=cycle, organization=organization)
+    dimension = tallies.YEARS if kind == "years" else tallies.MOVE
+    counts = tallies.level_rows(cycle=cycle, organization=organization, dimensions=(dimension,))
     cells: dict[tuple[str, str], int] = {}
     if kind == "years":
         for key, count in counts[tallies.YEARS].items():
@@ -227,7 +228,7 @@ def target_rates(*, cycle: Cycle, organization) -> list[TargetInForce]:
 
 
 def level_state_counts(*, cycle: Cycle, organization) -> dict[str, int]:
-    return tallies.level_rows(cycle=cycle, organization=organization)[tallies.STATE]
+    return tallies.level_rows(cycle=cycle, organization=organization, dimensions=(tallies.STATE,))[tallies.STATE]
 
 
 def cell_acceptances(*, user, cycle: Cycle, organization, kind: str, row: str, column: str,

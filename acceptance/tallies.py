@@ -85,11 +85,13 @@ def apply(*, cycle, changes: Iterable[tuple[str, set, set]]) -> None:
         )
 
 
-def level_rows(*, cycle, organization) -> dict[str, dict[str, int]]:
-    """A level's counts by dimension: {"state": {"passed": 12, …}, "move": {key: n}, "years": {…}, "revisit": {…}}."""
+def level_rows(*, cycle, organization, dimensions: tuple[str, ...] = ()) -> dict[str, dict[str, int]]:
+    """A level's counts by dimension (all, or ``dimensions``): {"state": {"passed": 12, …}, "move": {key: n}, …}."""
     counts: dict[str, dict[str, int]] = {STATE: {}, MOVE: {}, YEARS: {}, REVISIT: {}}
-    for dimension, key, count in TransitionTally.objects.filter(
-            cycle=cycle, organization=organization, count__gt=0).values_list("dimension", "key", "count"):
+    rows = TransitionTally.objects.filter(cycle=cycle, organization=organization, count__gt=0)
+    if dimensions:
+        rows = rows.filter(dimension__in=dimensions)
+    for dimension, key, count in rows.values_list("dimension", "key", "count"):
         counts.setdefault(dimension, {})[key] = count
     return counts
 

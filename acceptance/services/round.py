@@ -68,10 +68,8 @@ def acceptance_round_open(*, actor, cycle: Cycle, self_check_due: datetime.date,
     previous = cycle_selectors.previous_cycle(owner=cycle.owner, year=cycle.year)
     last_year = set(Grading.objects.filter(cycle=previous).values_list("organization_id", flat=True)) if previous else None
     rows: list[Acceptance] = []
-    graded: set[int] = set()
     for grading in Grading.objects.filter(cycle=cycle).select_related("organization").iterator(chunk_size=2000):
         organization = grading.organization
-        graded.add(organization.pk)
         presence = _presence(organization, last_year)
         determined = grading.state in DETERMINED
         rows.append(Acceptance(
@@ -81,15 +79,15 @@ def acceptance_round_open(*, actor, cycle: Cycle, self_check_due: datetime.date,
             baseline_grade=grading.baseline_grade, baseline_stars=grading.baseline_stars,
             start_grade=grading.final_grade if determined else "",
             start_stars=(grading.final_stars or 0) if determined else None))
+    this_year = Grading.objects.filter(cycle=cycle).values("organization_id")
     for organization in Organization.objects.filter(path__gt=low, path__lt=high, dissolved_on__isnull=True).exclude(
-            pk__in=graded).iterator(chunk_size=2000):
-        graded.add(organization.pk)
+            pk__in=this_year).iterator(chunk_size=2000):
         rows.append(Acceptance(cycle=cycle, organization=organization, sector=organization.sector,
                                presence=_presence(organization, last_year)))
     if previous is not None:
         for last in Grading.objects.filter(cycle=previous, state__in=DETERMINED, organization__path__gt=low,
-                                           organization__path__lt=high).exclude(
-                organization_id__in=graded).select_related("organization").iterator(chunk_size=2000):
+                                           organization__path__lt=high, organization__dissolved_on__isnull=False).exclude(
+                organization_id__in=this_year).select_related("organization").iterator(chunk_size=2000):
             organization = last.organization
             presence = Presence.MERGED if organization.merged_into_id else Presence.DISSOLVED
             rows.append(Acceptance(cycle=cycle, organization=organization, sector=organization.sector,
