@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "orgs.middleware.InitialPasswordMiddleware",
     "core.middleware.DatabaseBusyMiddleware",
 ]
 

@@ -19,6 +19,8 @@ class OrgsConfig(AppConfig):
         "role.assign": _("Role assigned"),
         "role.revoke": _("Role removed"),
         "user.create": _("User created"),
+        "user.initial_password": _("Initial password printed"),
+        "user.password_change": _("Password changed"),
         "user.unlock": _("Login unlocked"),
         "user.deactivate": _("Account deactivated"),
         "user.reactivate": _("Account reactivated"),

@@ -163,3 +163,30 @@ class TreeConfirmForm(forms.Form):
     def __init__(self, *args, offered: list[dict] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dissolve"].choices = [(gone["code"], f"{gone['name']}（{gone['code']}）") for gone in offered]
+
+
+class PeopleImportForm(TreeImportForm):
+    """A people list to import under the page's level: 姓名, 登录名, 角色, 组织代码."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = _("People list (.xlsx, .xls or .csv)")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith(TREE_FILE_SUFFIXES):
+            raise ValidationError(_("People list: please choose an .xlsx, .xls or .csv file."))
+        if upload.size > TREE_FILE_MAX_BYTES:
+            raise ValidationError(_("People list: the file is larger than 200 MB."))
+        return upload
+
+
+class SlipsForm(forms.Form):
+    """Whose initial passwords to print: the people chosen (new passwords; the old slips stop working)."""
+
+    people = forms.TypedMultipleChoiceField(label=_("People"), coerce=int, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, people: list = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].choices = [(person.pk, person.get_username()) for person in people]
+        self.fields["people"].error_messages["required"] = _("People: please choose whose slips to print.")

@@ -27,5 +27,11 @@ urlpatterns = [
     path("jobs/<int:pk>/progress/", views.tree_job_progress, name="job_progress"),
     path("jobs/<int:pk>/confirm/", views.tree_import_confirm, name="import_confirm"),
     path("jobs/<int:pk>/download/", views.tree_job_download, name="job_download"),
+    path("<int:pk>/people/", views.people, name="people"),
+    path("<int:pk>/people/import/", views.people_import, name="people_import"),
+    path("people-jobs/<int:pk>/", views.people_job, name="people_job"),
+    path("people-jobs/<int:pk>/progress/", views.people_job_progress, name="people_job_progress"),
+    path("people-jobs/<int:pk>/confirm/", views.people_import_confirm, name="people_import_confirm"),
+    path("people-jobs/<int:pk>/slips/", views.people_job_slips, name="people_job_slips"),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
 ]
