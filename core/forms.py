@@ -4,9 +4,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_noop
 
+from core.versions import EditConflict
+
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the named field when the form has it."""
+    """Show a service's ValidationError on the form: on the named field when the form has it. A form refused
+    for another person's newer save (core.versions) carries that version from now on."""
+    if isinstance(error, EditConflict) and "version" in form.fields:
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = error.current_version
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import action_labels
 from core.forms import DateInput
 from core.uploads import SpreadsheetField
+from core.versions import VersionField, version_of
 from orgs.choices import OrganizationKind, Role, Sector, VenueStatus
 from orgs.importing.reading import LIMITS as TREE_LIMITS
 from orgs.models import Organization, OrganizationFacts
@@ -20,10 +21,17 @@ class OrganizationForm(forms.Form):
     secretary = forms.CharField(label=_("Secretary"), max_length=64, required=False)
     first_secretary = forms.CharField(label=_("First secretary"), max_length=64, required=False)
 
+
+
+class OrganizationEditForm(OrganizationForm):
+    """An organization's fields as read at ``version`` (core.versions)."""
+
+    version = VersionField()
+
     @classmethod
-    def for_organization(cls, organization: Organization, **kwargs) -> "OrganizationForm":
-        initial = {name: getattr(organization, name) for name in cls.base_fields}
-        return cls(initial=initial, **kwargs)
+    def for_organization(cls, organization: Organization, **kwargs) -> "OrganizationEditForm":
+        initial = {name: getattr(organization, name) for name in cls.base_fields if name != "version"}
+        return cls(initial={**initial, "version": version_of(organization)}, **kwargs)
 
 
 class OrganizationCodeField(forms.Field):
@@ -85,11 +93,12 @@ class FactsForm(forms.Form):
     )
     main_features = forms.CharField(label=_("Main features"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     problems = forms.CharField(label=_("Problems"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    version = VersionField()  # "" for a year not recorded when the form was read
 
     @classmethod
     def for_facts(cls, facts: OrganizationFacts, **kwargs) -> "FactsForm":
-        initial = {name: getattr(facts, name) for name in cls.base_fields}
-        return cls(initial=initial, **kwargs)
+        initial = {name: getattr(facts, name) for name in cls.base_fields if name != "version"}
+        return cls(initial={**initial, "version": version_of(facts)}, **kwargs)
 
 
 class RoleAssignmentForm(forms.Form):

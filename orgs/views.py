@@ -27,6 +27,7 @@ from orgs.forms import (
     FactsForm,
     MergeForm,
     MoveForm,
+    OrganizationEditForm,
     OrganizationForm,
     PeopleImportForm,
     RoleAssignmentForm,
@@ -126,7 +127,8 @@ def organization_create(request, parent_pk: int):
 @login_required
 def organization_edit(request, pk: int):
     organization = access.get_organization_for(request.user, pk, access.MANAGE)
-    form = OrganizationForm(request.POST) if request.method == "POST" else OrganizationForm.for_organization(organization)
+    form = (OrganizationEditForm(request.POST) if request.method == "POST"
+            else OrganizationEditForm.for_organization(organization))
     if request.method == "POST" and form.is_valid():
         try:
             services.organization_update(actor=request.user, organization=organization, **form.cleaned_data)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
+from core.versions import VersionField
 from rectification.choices import MeasureKind, MidyearRating, ProblemSource
 from rectification.models import Measure, Plan, Problem, ProgressReport, RectificationSettings
 from standards.choices import Grade
@@ -42,6 +43,12 @@ class MeasureFields(forms.Form):
         names = ("text", "kind", "responsible_person", "deadline", "expected_result", "assisting_unit",
                  "liaison_leader")
         return {name: self.cleaned_data.get(name) for name in names}
+
+
+class MeasureEditForm(MeasureFields):
+    """A measure's fields as read at ``version`` (core.versions)."""
+
+    version = VersionField()
 
 
 class ProblemForm(MeasureFields):

@@ -38,6 +38,7 @@ from rectification.forms import (
     MIDYEAR_CHOICES,
     AnswerForm,
     LetterForm,
+    MeasureEditForm,
     MeasureFields,
     ProblemForm,
     ProgressForm,
@@ -272,10 +273,11 @@ def measure_add(request, pk: int):
 def measure_edit(request, pk: int):
     measure = access.get_measure_for(request.user, pk)
     plan = measure.plan
-    form = MeasureFields(request.POST)
+    form = MeasureEditForm(request.POST)
     if not form.is_valid():
         return _plan_page(request, plan.cycle, plan.organization, forms_by_measure={measure.pk: form})
     return _one(request, plan, lambda: services.measure_update(actor=request.user, measure=measure,
+                                                               version=form.cleaned_data["version"],
                                                                **form.measure_values()),
                 _("The measure is changed."), f"#measure-{measure.pk}")
 

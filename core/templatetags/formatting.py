@@ -4,6 +4,7 @@
 from django import template
 
 from core import formatting
+from core.versions import version_of
 
 register = template.Library()
 
@@ -16,3 +17,9 @@ def percent(share) -> str:
 @register.filter
 def person(user) -> str:
     return formatting.person(user)
+
+
+@register.filter
+def version(obj) -> str:
+    """The version an edit form carries for the row it shows (core.versions): ``{{ measure|version }}``."""
+    return version_of(obj)

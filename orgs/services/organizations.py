@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import audit_record, audit_record_many, changed_fields, snapshot
+from core.versions import refuse_if_newer
 from orgs import access, paths
 from orgs.choices import OrganizationKind, Sector, VenueStatus
 from orgs.models import Organization, OrganizationFacts
@@ -188,14 +189,17 @@ def organization_create(*, actor, parent: Organization | None, **data: Any) -> O
 
 
 @transaction.atomic
-def organization_update(*, actor, organization: Organization, reason: str = "", **data: Any) -> Organization:
-    """Rename or edit an organization's fields (not its place in the tree: see organization_move)."""
+def organization_update(*, actor, organization: Organization, reason: str = "", version: str | None = None,
+                        **data: Any) -> Organization:
+    """Rename or edit an organization's fields (not its place in the tree: see organization_move); ``version``
+    is the one the edit form was read at (core.versions)."""
     organization = organization_lock(organization)
     access.check(actor, organization, access.MANAGE)
     unknown = set(data) - set(ORGANIZATION_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
     cleaned = _clean_organization_data(data, actor=actor, exclude_pk=organization.pk)
+    refuse_if_newer(organization, version, cleaned)
     changes = changed_fields(organization, cleaned)
     if not changes:
         return organization
@@ -401,14 +405,17 @@ def _clean_facts(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def facts_save(*, actor, organization: Organization, year: int, **data: Any) -> OrganizationFacts:
-    """Create or replace an organization's basic facts for one year."""
+def facts_save(*, actor, organization: Organization, year: int, version: str | None = None,
+               **data: Any) -> OrganizationFacts:
+    """Create or replace an organization's basic facts for one year; ``version`` is the one the form was read
+    at ("" for a year it showed none of), so a stale form does not overwrite a newer save (core.versions)."""
     organization = organization_lock(organization)
     access.check(actor, organization, access.EDIT_FACTS)
     if not isinstance(year, int) or not 1921 <= year <= 2100:
         raise ValidationError({"year": _("Year: %(value)s is not a valid year.") % {"value": year}})
     cleaned = _clean_facts(data)
     facts = OrganizationFacts.objects.select_for_update().filter(organization=organization, year=year).first()
+    refuse_if_newer(facts, version, cleaned)
     if facts is None:
         facts = OrganizationFacts.objects.create(organization=organization, year=year, **cleaned)
         audit_record(actor=actor, obj=facts, organization=organization, action="facts.create",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import audit_record, audit_record_many
+from core.versions import refuse_if_newer
 from cycles.models import Cycle
 from orgs import access as org_access
 from orgs import paths
@@ -390,15 +391,16 @@ def measure_add(*, actor, problem: Problem, **values) -> Measure:
 
 
 @transaction.atomic
-def measure_update(*, actor, measure: Measure, **values) -> Measure:
+def measure_update(*, actor, measure: Measure, version: str | None = None, **values) -> Measure:
     """Change a measure of a plan being drafted or returned; a returned measure, once changed, waits for review
-    again."""
+    again. ``version`` is the one the edit form was read at (core.versions)."""
     plan = locked_plan(measure.plan)
     access.require(actor, access.can_edit(actor, plan), plan.organization)
     check_editable(plan)
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     merged = {name: values.get(name, getattr(measure, name)) for name in MEASURE_FIELDS}
     cleaned = _measure_values(actor, plan, merged)
+    refuse_if_newer(measure, version, {name: cleaned[name] for name in values if name in cleaned})
     changes = {name: value for name, value in cleaned.items() if getattr(measure, name) != value}
     if not changes:
         return measure
