@@ -163,7 +163,7 @@ def test_the_inspector_reads_audited_and_a_problem_becomes_an_order_on_the_plan(
     assert read.actor == world.reviewer_a and read.organization == world.branch_a1
     item = ChecklistItem.objects.get_or_create(title="整改措施落实")[0]
     prefix = f"item-{item.pk}-"
-    assert 'checked' not in page.content.decode().split('name="%sresult"' % prefix, 1)[1].split(">", 1)[0]
+    assert 'checked' not in page.content.decode().split(f'name="{prefix}result"', 1)[1].split(">", 1)[0]
     unchosen = client.post(url("finding", sampled.pk, item.pk), {prefix + "note": "看过了"})
     assert unchosen.status_code == 200 and "结果：请选择" in unchosen.content.decode() and not Finding.objects.exists()
     refused = client.post(url("finding", sampled.pk, item.pk), {prefix + "result": "problem", prefix + "note": "未按月更新"})
