@@ -26,6 +26,7 @@ getter of a job calls, fails a job whose worker has fallen silent, telling peopl
 """
 
 import datetime
+import json
 import logging
 import os
 import socket
@@ -38,6 +39,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, OperationalError, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -45,6 +47,7 @@ from django_tasks import TaskResultStatus, default_task_backend
 from django_tasks.exceptions import TaskResultDoesNotExist
 from django_tasks_db.models import DBTaskResult
 
+from core.logging import request_id
 from core.middleware import database_busy
 from core.models import Job, JobRun, Worker
 
@@ -127,6 +130,7 @@ def job_execute(context, model: type[Job], job_id: int, work: Work, *, atomic: b
     if job is None or job.is_finished:  # purged, or failed already by whoever saw its worker die
         return
     worker_id = context.task_result.worker_ids[-1]
+    logged_as = request_id.set(job_key(job))  # the worker's log lines about this job name it, as a request's do
     run, _created = JobRun.objects.update_or_create(job=job_key(job), defaults={
         "worker_id": worker_id, "done": 0, "total": 0, "updated_at": timezone.now()})
     progress = _Progress(run)
@@ -161,6 +165,7 @@ def job_execute(context, model: type[Job], job_id: int, work: Work, *, atomic: b
                 raise
     finally:
         JobRun.objects.filter(pk=run.pk).delete()
+        request_id.reset(logged_as)
 
 
 def _finish(job: Job, progress: _Progress, result: dict | None, *, lost_raises: bool = False) -> None:
@@ -175,8 +180,37 @@ def _finish(job: Job, progress: _Progress, result: dict | None, *, lost_raises: 
         job.file.delete(save=False)
 
 
+def problems_kept(problems: list[dict]) -> list[dict]:
+    """The first ``JOB_PROBLEMS_KEPT`` problems, and one more that counts the rest (blocking when any of
+    them is): a file with a problem in every cell must not make a job too big to store or show."""
+    kept = settings.JOB_PROBLEMS_KEPT
+    if len(problems) <= kept:
+        return problems
+    rest = problems[kept:]
+    more = job_problem(_("%(count)d more problems were found and are not listed. Please correct the ones above "
+                         "and check the file again.") % {"count": len(rest)})
+    more["blocking"] = any(problem.get("blocking", True) for problem in rest)
+    return [*problems[:kept], more]
+
+
+def _bounded(fields: dict) -> dict:
+    """The outcome to store, its problems cut to those kept; an outcome still over ``JOB_RESULT_MAX_BYTES``
+    fails the job in words instead (PostgreSQL's jsonb refuses a value over 255 MB, and pages read it whole)."""
+    if "problems" in fields:
+        fields["problems"] = problems_kept(list(fields["problems"]))
+    size = sum(len(json.dumps(fields.get(name, ""), cls=DjangoJSONEncoder)) for name in ("problems", "result"))
+    if size <= settings.JOB_RESULT_MAX_BYTES:
+        return fields
+    logger.error("a job's outcome of %d bytes was not stored", size)
+    return {**fields, "state": Job.State.FAILED, "result": {}, "problems": [job_problem(
+        _("The work's result is too large to keep (%(size)s MB; at most %(limit)s MB). Please split the file or the "
+          "export into smaller ones and start again.") % {"size": f"{size / 1024**2:.1f}",
+                                                           "limit": f"{settings.JOB_RESULT_MAX_BYTES / 1024**2:g}"})]}
+
+
 def _store(job: Job, **fields) -> bool:
     """Write a job's outcome unless it has one already; on SQLite, wait for another writer to end."""
+    fields = _bounded(fields)
     now = timezone.now()
     fields.update(finished_at=now, updated_at=now)
     deadline = time.monotonic() + BUSY_RETRY_SECONDS
@@ -281,7 +315,8 @@ def job_settle(job: Job) -> Job:
     else:
         orphaned = _task_left_it(job, gone)
     if orphaned:
-        logger.warning("job %s failed: its worker fell silent", job_key(job))
+        logger.error("job %s is stuck: its worker fell silent for %s s; the job is failed", job_key(job),
+                     settings.JOB_WORKER_GONE_SECONDS)
         if _store(job, state=Job.State.FAILED, problems=[job_problem(_stopped_message())], result={}):
             JobRun.objects.filter(job=job_key(job)).delete()
         job.refresh_from_db()

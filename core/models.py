@@ -167,3 +167,20 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} · {self.done}/{self.total}"
+
+
+class UploadRecord(models.Model):
+    """One file a signed-in person uploaded, kept for an hour: how many files one person may upload in
+    an hour (``UPLOADS_PER_HOUR``, core.uploads) is counted from these rows, across every web process."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
+    at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+        indexes = [models.Index(fields=["user", "at"], name="core_upload_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ against the ``world`` fixture (orgs.testing).
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -128,20 +129,77 @@ def race(*calls):
     return results
 
 
+def site_environment(data_dir) -> dict:
+    """The environment of a Jinwei process (a worker, a web server) on the test databases, as production
+    runs it (no DEBUG), with its data folder ``data_dir``."""
+    database = connections["default"].settings_dict
+    if database["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{database['NAME']}"  # the queue's file is named after it, as in settings
+    else:
+        url = (f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
+               f"{database['PORT'] or 5432}/{database['NAME']}")
+    return {**os.environ, "DATABASE_URL": url, "JINWEI_DATA_DIR": str(data_dir), "JINWEI_DEBUG": "false",
+            "JINWEI_JOB_HEARTBEAT_SECONDS": "0.5", "PYTHONUNBUFFERED": "1",
+            "JINWEI_SECRET_KEY": settings.SECRET_KEY}  # the site's own: codes' hashes must match
+
+
+def peak_memory(pid: int) -> int:
+    """The most memory (resident, in bytes) the process has held so far (Linux's VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError(f"no VmHWM for process {pid}")
+
+
+class WebServer:
+    """The site under gunicorn (one sync worker, as production runs it) on the test databases, for tests that
+    look at the web process itself: its ``url`` and the ``peak_memory`` of the process answering requests."""
+
+    def __init__(self, *, data_dir, env: dict | None = None):
+        self.env, self.log = env or site_environment(data_dir), Path(data_dir) / "web.log"
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> "WebServer":
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [str(Path(sys.executable).with_name("gunicorn")), "jinwei.wsgi", "--bind", f"127.0.0.1:{self.port}",
+                 "--workers", "1", "--timeout", "120"], cwd=settings.BASE_DIR, env=self.env, stdout=log,
+                stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"the web server did not start:\n{self.log.read_text()}") from None
+                time.sleep(0.1)
+
+    def peak_memory(self) -> int:
+        """The peak memory of gunicorn's worker process, the one that answers requests."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return max(peak_memory(int(child)) for child in children)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+
 class TaskWorker:
     """A real ``manage.py db_worker`` process on the test databases (conftest's ``task_worker``), for
     tests that run jobs as the site does: ``start`` it, ``kill`` it as a crash would, ``stop`` it."""
 
     def __init__(self, *, data_dir, queues: str = "default,pdf"):
-        database = connections["default"].settings_dict
-        if database["ENGINE"].endswith("sqlite3"):
-            url = f"sqlite:///{database['NAME']}"  # the queue's file is named after it, as in settings
-        else:
-            url = (f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
-                   f"{database['PORT'] or 5432}/{database['NAME']}")
-        self.env = {**os.environ, "DATABASE_URL": url, "JINWEI_DATA_DIR": str(data_dir), "JINWEI_DEBUG": "false",
-                    "JINWEI_JOB_HEARTBEAT_SECONDS": "0.5", "PYTHONUNBUFFERED": "1",
-                    "JINWEI_SECRET_KEY": settings.SECRET_KEY}  # the site's own: codes' hashes must match
+        self.env = site_environment(data_dir)
         self.queues, self.base_dir, self.log = queues, settings.BASE_DIR, Path(data_dir) / "worker.log"
         self.process: subprocess.Popen | None = None
 

@@ -1,7 +1,7 @@
 """The child process of core.workbooks: reads one spreadsheet file and writes its rows to its output.
 
-Run as ``python -I workbook_reader.py PATH KIND MAX_CELLS MEMORY_BYTES CPU_SECONDS OUTPUT_BYTES`` by
-core.workbooks, with its standard output a regular file; KIND is "csv" or "workbook". Standard library and
+Run as ``python -I workbook_reader.py PATH KIND LIMITS`` by core.workbooks, with its standard output a
+regular file; KIND is "csv" or "workbook", LIMITS the JSON of core.workbooks.Limits. Standard library and
 python-calamine only, so that it starts in a fraction of a second.
 
 python-calamine builds each sheet whole, from A1 to its farthest filled cell, and ends its process
@@ -17,6 +17,7 @@ a file without it means that the process ended before its work did.
 import csv
 import errno
 import io
+import json
 import pickle
 import re
 import resource
@@ -126,18 +127,30 @@ def farthest_cell(archive: zipfile.ZipFile, path: str, max_cells: int) -> tuple[
     return rows, columns
 
 
-def _archive_checks(path: str, max_cells: int) -> dict[str, list]:
-    """Refuse a sheet that reaches too far, before calamine builds it; return each sheet's error cells."""
+def _archive_checks(path: str, limits: dict) -> dict[str, list]:
+    """Refuse an archive that unpacks too far or declares entities, too many sheets or a sheet that reaches
+    too far, before calamine builds anything; return each sheet's error cells. A sheet of too many rows
+    is refused once built (``read_workbook``): calamine holds a million rows of a column in 150 MB."""
     try:
         with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if sum(member.file_size for member in members) > limits["unpacked_bytes"]:
+                raise Refused("unpacked", limits["unpacked_bytes"])
+            for member in members:
+                if member.filename.endswith((".xml", ".rels")):
+                    with archive.open(member) as stream:
+                        if b"<!DOCTYPE" in stream.read(4096).upper():  # entities: Excel never writes them
+                            raise Refused("unreadable")
             paths = worksheet_paths(archive)
+            if len(paths) > limits["max_sheets"]:
+                raise Refused("too_many_sheets", len(paths), limits["max_sheets"])
             for name, sheet_path in paths.items():
-                far = farthest_cell(archive, sheet_path, max_cells)
-                if far is not None and far[0] * far[1] > max_cells:
+                far = farthest_cell(archive, sheet_path, limits["max_cells"])
+                if far is not None and far[0] * far[1] > limits["max_cells"]:
                     raise Refused("too_far", name, *far)
             return {name: error_cells(archive, sheet_path) for name, sheet_path in paths.items()}
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):  # damaged: calamine says what is wrong with it
-        return {}
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        return {}  # damaged: calamine says what is wrong with it
 
 
 # Writing the rows ----------------------------------------------------------------------------
@@ -185,21 +198,36 @@ def _grid_rows(sheet):
     return (padding + row for row in sheet.iter_rows())
 
 
-def read_workbook(path: str, max_cells: int, output: Output) -> None:
+def _cells_checked(name: str, rows, max_chars: int):
+    """The rows, refusing a text longer than a cell may hold (it names the cell)."""
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row, start=1):
+            if value.__class__ is str and len(value) > max_chars:
+                raise Refused("cell_too_long", name, number, column, len(value), max_chars)
+        yield row
+
+
+def read_workbook(path: str, limits: dict, output: Output) -> None:
     with open(path, "rb") as file:
         start = file.read(1 << 20)
     # A workbook saved with a password (Excel's 用密码进行加密) is an OLE file holding the encrypted one.
     if start.startswith(b"\xd0\xcf\x11\xe0") and "EncryptionInfo".encode("utf-16-le") in start:
         raise Refused("password")
-    errors = _archive_checks(path, max_cells) if start.startswith(b"PK\x03\x04") else {}
+    errors = _archive_checks(path, limits) if start.startswith(b"PK\x03\x04") else {}
     workbook = _calamine(lambda: python_calamine.CalamineWorkbook.from_path(path))
-    for name in _calamine(lambda: workbook.sheet_names):
+    names = _calamine(lambda: workbook.sheet_names)
+    if len(names) > limits["max_sheets"]:
+        raise Refused("too_many_sheets", len(names), limits["max_sheets"])
+    for name in names:
         sheet = _calamine(lambda name=name: workbook.get_sheet_by_name(name))
         rows, columns = (sheet.end[0] + 1, sheet.end[1] + 1) if sheet.end else (0, 0)
-        if rows * columns > max_cells:  # the rows are given from A1, however far the first filled cell is
+        if rows > limits["max_rows"]:
+            raise Refused("too_many_rows", name, rows, limits["max_rows"])
+        if rows * columns > limits["max_cells"]:  # the rows are given from A1, however far the first filled cell is
             raise Refused("too_far", name, rows, columns)
         merged = [(top, left, bottom, right) for (top, left), (bottom, right) in (sheet.merged_cell_ranges or ())]
-        output.sheet(name, _grid_rows(sheet), merged=merged, errors=errors.get(name, ()))
+        output.sheet(name, _cells_checked(name, _grid_rows(sheet), limits["max_cell_chars"]), merged=merged,
+                     errors=errors.get(name, ()))
         del sheet  # one sheet in memory at a time
 
 
@@ -215,7 +243,7 @@ def _calamine(call):
         raise Refused("unreadable") from None
 
 
-def read_csv(path: str, max_cells: int, output: Output) -> None:
+def read_csv(path: str, limits: dict, output: Output) -> None:
     """UTF-8 (with or without BOM), else GB18030 (which includes GBK and GB2312); the dialect sniffed."""
     with open(path, "rb") as file:
         content = file.read()
@@ -236,27 +264,32 @@ def read_csv(path: str, max_cells: int, output: Output) -> None:
         dialect.doublequote = True  # as Excel and WPS write a quote inside a value ("" for "), sniffed or not
     except csv.Error:
         dialect = csv.excel
+    csv.field_size_limit(limits["max_cell_chars"])
     reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
     line = [1]
 
     def rows():
         cells = 0
         try:
-            for row in reader:
+            for number, row in enumerate(reader, start=1):
                 cells += len(row)
-                if cells > max_cells:
+                if number > limits["max_rows"]:
+                    raise Refused("too_many_rows", "", number, limits["max_rows"])
+                if cells > limits["max_cells"]:
                     raise Refused("too_big")
                 yield row
                 line[0] = reader.line_num + 1
-        except csv.Error:
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise Refused("csv_cell_too_long", line[0], limits["max_cell_chars"]) from None
             raise Refused("csv_quote", line[0]) from None
 
     output.sheet("", rows())
 
 
 def main() -> None:
-    path, kind = sys.argv[1], sys.argv[2]
-    max_cells, memory, seconds, output_bytes = (int(argument) for argument in sys.argv[3:7])
+    path, kind, limits = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+    memory, seconds, output_bytes = limits["memory_bytes"], limits["seconds"], limits["output_bytes"]
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     # The caller waits as long; this ends the reader even when the caller is gone.
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
@@ -265,7 +298,7 @@ def main() -> None:
     output = Output(sys.stdout.buffer)
     try:
         try:
-            (read_csv if kind == "csv" else read_workbook)(path, max_cells, output)
+            (read_csv if kind == "csv" else read_workbook)(path, limits, output)
             index = {"sheets": output.sheets}
         except Refused as refused:
             index = {"refused": refused.args}

@@ -13,7 +13,9 @@ A damaged or crafted file can end that process, never the caller's. ``workbook_r
 the process and returns at once, for a caller with other work to do meanwhile.
 """
 
+import dataclasses
 import datetime
+import json
 import logging
 import os
 import pickle
@@ -24,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core import workbook_reader
@@ -35,23 +38,34 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
 
 
+def _setting(name: str):
+    return field(default_factory=lambda: getattr(settings, name))
+
+
 @dataclass(frozen=True)
 class Limits:
-    """What reading one file may take. calamine builds a sheet whole, from A1 to its farthest filled
-    cell: ``max_cells`` refuses a sheet whose size is declared beyond it before it is built. The
-    output bounds what the caller reads back (and its memory, a chunk of rows at a time)."""
+    """What reading one file may take; the defaults are the settings' (JINWEI_UPLOAD_MAX_MB and the
+    JINWEI_WORKBOOK_* variables). calamine builds a sheet whole, from A1 to its farthest filled cell:
+    the rows and ``max_cells`` are counted before it is built. The output bounds what the caller reads
+    back (and its memory, a chunk of rows at a time)."""
 
-    max_cells: int = 10_000_000  # 100,000 rows × 100 columns
-    memory_bytes: int = 4 * 1024**3  # the reader's address space: its heap, calamine's and the interpreter's
-    seconds: int = 300  # of CPU, and of waiting for the reader
+    max_bytes: int = _setting("UPLOAD_MAX_BYTES")
+    max_rows: int = _setting("WORKBOOK_MAX_ROWS")
+    max_cells: int = _setting("WORKBOOK_MAX_CELLS")
+    max_sheets: int = _setting("WORKBOOK_MAX_SHEETS")
+    max_cell_chars: int = _setting("WORKBOOK_MAX_CELL_CHARS")
+    unpacked_bytes: int = _setting("WORKBOOK_MAX_UNPACKED_BYTES")
+    memory_bytes: int = _setting("WORKBOOK_READER_MEMORY_BYTES")  # the reader's address space
+    seconds: int = _setting("WORKBOOK_READER_SECONDS")  # of CPU, and of waiting for the reader
     output_bytes: int = 256 * 1024**2  # the rows as written for the caller (100,000 ledger rows: about 50 MB)
 
 
 class UnreadableWorkbook(Exception):
     """The file is not a spreadsheet that can be read; the message says why, and what to do, for people.
     ``reason``, for callers that say it their own way: "damaged" (or of another kind), "empty",
-    "kind" (its name), "misnamed", "web_page", "password", "too_far", "too_big", "slow", "csv_encoding",
-    "csv_quote", "server"."""
+    "kind" (its name), "misnamed", "web_page", "password", "too_far", "too_big", "too_large" (its bytes),
+    "too_many_rows", "too_many_sheets", "cell_too_long", "unpacked", "slow", "csv_encoding", "csv_quote",
+    "server"."""
 
     def __init__(self, message: str, reason: str):
         super().__init__(message)
@@ -121,8 +135,7 @@ class PendingWorkbook:
         self.errors = tempfile.TemporaryFile()
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-I", str(READER), os.fspath(path), kind, str(limits.max_cells),
-                 str(limits.memory_bytes), str(limits.seconds), str(limits.output_bytes)],
+                [sys.executable, "-I", str(READER), os.fspath(path), kind, json.dumps(dataclasses.asdict(limits))],
                 stdin=subprocess.DEVNULL, stdout=self.output, stderr=self.errors)
         except OSError:
             self._close()
@@ -190,14 +203,19 @@ def file_kind(filename: str) -> str:
     return "csv" if suffix == ".csv" else "workbook"
 
 
-def workbook_read_start(path, *, filename: str = "", limits: Limits = Limits()) -> PendingWorkbook:
+def workbook_read_start(path, *, filename: str = "", limits: Limits | None = None) -> PendingWorkbook:
     """Start reading the file at ``path``, of the kind ``filename`` (by default the path's own name)
-    says; its content is checked first, so that a file of another kind is refused in words."""
+    says, under ``limits`` (the settings' by default); its content is checked first, so that a file
+    of another kind is refused in words."""
+    limits = limits or Limits()
     kind = file_kind(filename or os.fspath(path))
     with open(path, "rb") as file:
         start = file.read(65536)
+        size = file.seek(0, os.SEEK_END)
     if not start:
         raise UnreadableWorkbook(_("The file is empty."), "empty")
+    if size > limits.max_bytes:
+        raise too_large(size, limits.max_bytes)
     suffix = PurePath(filename or os.fspath(path)).suffix.lower()
     if kind == "csv" and start.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise UnreadableWorkbook(_("The file is named .csv but is an Excel workbook; please name it .xlsx or .xls."), "misnamed")
@@ -209,7 +227,7 @@ def workbook_read_start(path, *, filename: str = "", limits: Limits = Limits()) 
     return PendingWorkbook(path, kind, limits)
 
 
-def workbook_read(path, *, filename: str = "", limits: Limits = Limits()) -> Workbook:
+def workbook_read(path, *, filename: str = "", limits: Limits | None = None) -> Workbook:
     """Read the file at ``path`` (see the module's docstring); raises UnreadableWorkbook."""
     return workbook_read_start(path, filename=filename, limits=limits).wait()
 
@@ -222,6 +240,13 @@ def column_letter(index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         letters = chr(ord("A") + remainder) + letters
     return letters
+
+
+def too_large(size: int, limit: int) -> UnreadableWorkbook:
+    """A file of more bytes than may be uploaded."""
+    return UnreadableWorkbook(_("The file is %(size).1f MB, more than the %(limit)s MB allowed. Please delete what the "
+                                "table does not need, or split it into several files, and upload again.")
+                              % {"size": size / 1024**2, "limit": f"{limit / 1024**2:g}"}, "too_large")
 
 
 def _too_big() -> UnreadableWorkbook:
@@ -243,6 +268,35 @@ def _refusal(refused: tuple) -> UnreadableWorkbook:
             _("The sheet %(sheet)s reaches cell %(cell)s, too far to read. Please delete whatever lies beyond the "
               "table (select the rows and columns after it and delete them), save, and upload again.")
             % {"sheet": name, "cell": f"{column_letter(columns - 1)}{rows}"}, "too_far")
+    if reason == "too_many_rows":
+        _reason, name, rows, limit = refused
+        where = _("The sheet %(sheet)s") % {"sheet": name} if name else _("The file")
+        return UnreadableWorkbook(
+            _("%(where)s has %(rows)s rows, more than the %(limit)s allowed. If the table is shorter, delete the rows "
+              "below it (select them and delete them); else split it into several files. Then upload again.")
+            % {"where": where, "rows": f"{rows:,}", "limit": f"{limit:,}"}, "too_many_rows")
+    if reason == "too_many_sheets":
+        return UnreadableWorkbook(
+            _("The workbook has %(count)d sheets, more than the %(limit)d allowed. Please keep the sheets the import "
+              "needs, save, and upload again.") % {"count": refused[1], "limit": refused[2]},
+            "too_many_sheets")
+    if reason == "cell_too_long":
+        _reason, name, row, column, length, limit = refused
+        return UnreadableWorkbook(
+            _("The cell %(cell)s of the sheet %(sheet)s holds %(length)s characters, more than the %(limit)s a cell "
+              "may hold. Please shorten it, save, and upload again.")
+            % {"cell": f"{column_letter(column - 1)}{row}", "sheet": name, "length": f"{length:,}",
+               "limit": f"{limit:,}"}, "cell_too_long")
+    if reason == "csv_cell_too_long":
+        return UnreadableWorkbook(
+            _("Line %(line)d of the CSV file holds a value of more than %(limit)s characters, more than a cell may "
+              "hold. Please shorten it, save, and upload again.")
+            % {"line": refused[1], "limit": f"{refused[2]:,}"}, "cell_too_long")
+    if reason == "unpacked":
+        return UnreadableWorkbook(
+            _("The workbook unpacks to more than %(limit)s MB, far more than a table of its size holds; it may be "
+              "damaged or crafted. Please open it in Excel or WPS, save it as .xlsx and upload that.")
+            % {"limit": f"{refused[1] / 1024**2:g}"}, "unpacked")
     if reason == "password":
         return UnreadableWorkbook(_("The workbook is protected by a password; please save it without one."), "password")
     if reason == "too_big":

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "pledges",
     "rectification",
     "spotchecks",
+    "acceptance",
     "yearend",
     "jinwei",  # the project: the home page and the demo loader, above every app
     # After core, whose db_worker (the same worker, with a heartbeat) takes the place of django_tasks_db's.
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "orgs.middleware.InitialPasswordMiddleware",
+    "core.uploads.UploadRateMiddleware",
     "core.middleware.DatabaseBusyMiddleware",
 ]
 
@@ -271,6 +273,26 @@ LOGGING = {
                              "formatter": "line"}},
     "root": {"handlers": ["console"], "level": os.environ.get("JINWEI_LOG_LEVEL", "WARNING")},
 }
+
+# Uploaded spreadsheets (ledgers, standards, rosters, the tree) are read only in a worker, by a reader
+# process of their own (core.workbooks) under these limits; a file past one is refused in words.
+UPLOAD_MAX_BYTES = int(float(os.environ.get("JINWEI_UPLOAD_MAX_MB", "20")) * 1024 * 1024)
+WORKBOOK_MAX_ROWS = int(os.environ.get("JINWEI_WORKBOOK_MAX_ROWS", "200000"))
+WORKBOOK_MAX_CELLS = int(os.environ.get("JINWEI_WORKBOOK_MAX_CELLS", "10000000"))
+WORKBOOK_MAX_SHEETS = int(os.environ.get("JINWEI_WORKBOOK_MAX_SHEETS", "50"))
+WORKBOOK_MAX_CELL_CHARS = int(os.environ.get("JINWEI_WORKBOOK_MAX_CELL_CHARS", "32767"))  # Excel's own limit
+# What a workbook's parts may unpack to in all (an .xlsx is a zip: a "zip bomb" unpacks a few KB to GBs).
+WORKBOOK_MAX_UNPACKED_BYTES = int(float(os.environ.get("JINWEI_WORKBOOK_MAX_UNPACKED_MB", "1024")) * 1024 * 1024)
+WORKBOOK_READER_MEMORY_BYTES = int(float(os.environ.get("JINWEI_WORKBOOK_READER_MEMORY_MB", "4096")) * 1024 * 1024)
+WORKBOOK_READER_SECONDS = int(os.environ.get("JINWEI_WORKBOOK_READER_SECONDS", "300"))
+# A job keeps its first problems and the count of the rest; its stored result and problems stay under a size
+# the database takes in one value (PostgreSQL's jsonb holds at most 255 MB).
+JOB_PROBLEMS_KEPT = int(os.environ.get("JINWEI_JOB_PROBLEMS_KEPT", "1000"))
+JOB_RESULT_MAX_BYTES = int(float(os.environ.get("JINWEI_JOB_RESULT_MAX_MB", "5")) * 1024 * 1024)
+# Evidence and attachments (PDF, images, office files, checked by their content), and how many files
+# one person may upload in an hour, all kinds together.
+EVIDENCE_MAX_BYTES = int(float(os.environ.get("JINWEI_EVIDENCE_MAX_MB", "20")) * 1024 * 1024)
+UPLOADS_PER_HOUR = int(os.environ.get("JINWEI_UPLOADS_PER_HOUR", "120"))
 
 # Pages and API list endpoints cut long lists into pages of this size.
 PAGE_SIZE = 50

@@ -4,7 +4,7 @@ column, confirm, see the result.
 
 Imports, exports and PDFs are jobs run by a worker (ledgers.jobs): a job's page shows a progress bar
 that polls ``job_progress`` every second, and an export answers with its file when the worker writes
-it within two seconds. Rules live in ledgers.services and ledgers.importing; views parse, authorize,
+it within two seconds. Rules live in ledgers.importing and rectification.services; views parse, authorize,
 call one function, render.
 """
 

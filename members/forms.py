@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
+from core.uploads import SpreadsheetField
 from members.models import Member
 
 
@@ -24,8 +25,4 @@ class TransferForm(forms.Form):
 
 
 class RosterImportForm(forms.Form):
-    file = forms.FileField(label=_("Roster file (.xlsx, .xls or .csv)"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ".xlsx,.xls,.csv"
+    file = SpreadsheetField(label=_("Roster file (.xlsx, .xls or .csv)"), what=_("Roster file"))

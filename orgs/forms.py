@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import action_labels
 from core.forms import DateInput
+from core.uploads import SpreadsheetField
 from orgs.choices import OrganizationKind, Role, Sector, VenueStatus
+from orgs.importing.reading import LIMITS as TREE_LIMITS
 from orgs.models import Organization, OrganizationFacts
 
 
@@ -121,26 +122,11 @@ class AuditFilterForm(forms.Form):
                                                            key=lambda item: item[1])]
 
 
-TREE_FILE_SUFFIXES = (".xlsx", ".xls", ".csv")
-TREE_FILE_MAX_BYTES = 200 * 1024 * 1024  # a province of 1,000,000 organizations as .xlsx is ~60 MB
-
-
 class TreeImportForm(forms.Form):
     """An organization list to import under the page's level."""
 
-    file = forms.FileField(label=_("Organization list (.xlsx, .xls or .csv)"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ",".join(TREE_FILE_SUFFIXES)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not (upload.name or "").lower().endswith(TREE_FILE_SUFFIXES):
-            raise ValidationError(_("Organization list: please choose an .xlsx, .xls or .csv file."))
-        if upload.size > TREE_FILE_MAX_BYTES:
-            raise ValidationError(_("Organization list: the file is larger than 200 MB."))
-        return upload
+    file = SpreadsheetField(label=_("Organization list (.xlsx, .xls or .csv)"), what=_("Organization list"),
+                            max_bytes=TREE_LIMITS.max_bytes)
 
 
 class TreeConfirmForm(forms.Form):
@@ -156,20 +142,11 @@ class TreeConfirmForm(forms.Form):
         self.fields["dissolve"].choices = [(gone["code"], f"{gone['name']}（{gone['code']}）") for gone in offered]
 
 
-class PeopleImportForm(TreeImportForm):
+class PeopleImportForm(forms.Form):
     """A people list to import under the page's level: 姓名, 登录名, 角色, 组织代码."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].label = _("People list (.xlsx, .xls or .csv)")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not (upload.name or "").lower().endswith(TREE_FILE_SUFFIXES):
-            raise ValidationError(_("People list: please choose an .xlsx, .xls or .csv file."))
-        if upload.size > TREE_FILE_MAX_BYTES:
-            raise ValidationError(_("People list: the file is larger than 200 MB."))
-        return upload
+    file = SpreadsheetField(label=_("People list (.xlsx, .xls or .csv)"), what=_("People list"),
+                            max_bytes=TREE_LIMITS.max_bytes)
 
 
 class SlipsForm(forms.Form):

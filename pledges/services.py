@@ -16,6 +16,7 @@ from ballots import services as ballot_services
 from ballots.choices import SessionPurpose
 from ballots.models import BallotSession
 from core.services import audit_record, snapshot
+from core.uploads import attachment_check
 from cycles.access import require
 from members.choices import MemberStatus
 from pledges import access, tallies
@@ -186,6 +187,8 @@ def progress_add(*, actor, item: PledgeItem, happened_on: datetime.date, text: s
         _refuse("text", _("What was done: describe the step."))
     if not isinstance(happened_on, datetime.date) or happened_on > timezone.localdate():
         _refuse("happened_on", _("Date: enter a day that has come."))
+    if evidence is not None:
+        attachment_check(evidence, label=_("Evidence"), field="evidence")
     progress = Progress(item=item, happened_on=happened_on, text=text, recorded_by=actor)
     if evidence is not None:
         progress.evidence.save(evidence.name, evidence, save=False)

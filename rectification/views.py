@@ -113,6 +113,9 @@ def _plan_page(request, cycle, organization, *, errors=(), problem_form=None, fo
         "errors": list(errors), "open_states": (MeasureState.PLANNED, MeasureState.IN_PROGRESS),
         "superior_kind": MeasureKind.SUPERIOR,
         "overall_lines": jobs.letter_context(plan)["targets"] if plan else [],
+        # 附件3 prints at most 150 characters of measures: say so where the secretary writes them.
+        "ledger_measures_length": len(rules.ledger_measures([m.text for p in problems for m in p.measures.all()])),
+        "ledger_measures_width": rules.LEDGER_MEASURES_WIDTH,
         "overall_rows": [(n, (plan.overall_targets[n] if plan and n < len(plan.overall_targets) else {}))
                          for n in range(OVERALL_ROWS)],
         "ladder_grades": [(g, Grade(g).label) for g in rules.targets_for("")],

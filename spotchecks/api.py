@@ -83,7 +83,6 @@ class SpotCheckIn(Schema):
     model_config = ConfigDict(use_enum_values=True)
 
     cycle_id: int = labelled(SpotCheck, "cycle")
-    level_id: int = labelled(SpotCheck, "level")
     title: str = labelled(SpotCheck, "title")
     sectors: list[str] = labelled(SpotCheck, "sectors", default_factory=list)
     grades: list[str] = labelled(SpotCheck, "grades", default_factory=list)
@@ -190,12 +189,12 @@ def spotcheck_list(request):
     return selectors.spotcheck_list(user=request.user)[:200]
 
 
-@router.post("", response={201: SpotCheckOut})
-def spotcheck_create(request, payload: SpotCheckIn):
-    """A check by a level over its subtree in a cycle: filters, sample, weights and pool."""
-    level = org_access.get_organization_for(request.user, payload.level_id)
+@router.post("/levels/{level_id}", response={201: SpotCheckOut})
+def spotcheck_create(request, level_id: int, payload: SpotCheckIn):
+    """A check by the level over its subtree in a cycle: filters, sample, weights and pool."""
+    level = org_access.get_organization_for(request.user, level_id)
     cycle = cycle_access.get_cycle_for(request.user, payload.cycle_id)
-    values = payload.dict(exclude={"cycle_id", "level_id", "pool"})
+    values = payload.dict(exclude={"cycle_id", "pool"})
     spot_check = services.spotcheck_create(actor=request.user, cycle=cycle, level=level,
                                            pool=services.pool_of(payload.pool), **values)
     return Status(201, _check(request, spot_check.pk))

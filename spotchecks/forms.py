@@ -82,8 +82,10 @@ class EntropyForm(forms.Form):
 class FindingForm(forms.Form):
     """An inspector's word on one checklist item: in order, or a problem with what was found and its deadline."""
 
+    # Nothing chosen beforehand: an inspector says of every item what was seen, never "in order" by default.
     result = forms.ChoiceField(label=_label(Finding, "result"), choices=FindingResult.choices,
-                               widget=forms.RadioSelect)
+                               widget=forms.RadioSelect,
+                               error_messages={"required": gettext_lazy("Result: please choose 'in order' or 'problem found'.")})
     note = forms.CharField(label=_label(Finding, "note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     evidence = forms.CharField(label=_label(Finding, "evidence"), required=False,
                                widget=forms.Textarea(attrs={"rows": 2}),

@@ -56,25 +56,30 @@ def check_create(request, level_pk: int):
     return render(request, "spotchecks/create.html", {"level": level, "form": form, "cycles": cycles})
 
 
-def _labelled_sample(spot_check: SpotCheck, strata) -> list:
+SAMPLE_ON_PAGE = 500  # a province's sample runs to thousands: the page shows the first, the workbook all
+
+
+def _labelled_sample(spot_check: SpotCheck, strata, limit: int | None = None) -> list:
     labels = {stratum.key: stratum.label for stratum in strata}
-    sample = list(selectors.sample_rows(spot_check=spot_check)) if spot_check.drawn_at else []
+    rows = selectors.sample_rows(spot_check=spot_check)
+    sample = list(rows[:limit] if limit else rows) if spot_check.drawn_at else []
     for row in sample:
         row.stratum_label = labels.get(row.stratum, row.stratum)
     return sample
 
 
-def _detail(request, spot_check: SpotCheck, *, entropy_form=None, errors=(), status=200):
+def _detail(request, spot_check: SpotCheck, *, entropy_form=None, errors=()):
     strata = selectors.spotcheck_strata(spot_check=spot_check) if spot_check.frozen_at else []
     return render(request, "spotchecks/detail.html", {
         "check": spot_check, "can_manage": access.can_manage(request.user, spot_check),
-        "strata": strata, "sample": _labelled_sample(spot_check, strata),
+        "strata": strata, "sample": _labelled_sample(spot_check, strata, SAMPLE_ON_PAGE),
+        "sample_size": sum(stratum.drawn for stratum in strata) if spot_check.drawn_at else 0,
         "sectors": [Sector(s).label for s in spot_check.sectors if s in Sector.values],
         "grades": [Grade(g).label for g in spot_check.grades if g in Grade.values],
         "entropy_form": entropy_form or EntropyForm(),
         "errors": list(errors), "pool": spot_check.pool.order_by("username"),
         "states": SpotCheckState,
-    }, status=status)
+    })
 
 
 @login_required
@@ -88,7 +93,7 @@ def _step(request, pk: int, call, done: str, **forms):
     try:
         call(spot_check)
     except ValidationError as error:
-        return _detail(request, spot_check, errors=error.messages, status=400, **forms)
+        return _detail(request, spot_check, errors=error.messages, **forms)
     messages.success(request, done)
     return redirect("spotchecks:detail", pk=spot_check.pk)
 
@@ -177,7 +182,7 @@ def job_download(request, pk: int):
 # The inspector's page -------------------------------------------------------------------------
 
 
-def _sampled_page(request, sampled, *, forms=None, status=200):
+def _sampled_page(request, sampled, *, forms=None):
     inspector = access.is_inspector(request.user, sampled)
     if inspector and request.method == "GET":
         services.inspection_read(actor=request.user, sampled=sampled,
@@ -185,14 +190,14 @@ def _sampled_page(request, sampled, *, forms=None, status=200):
     lines = []
     for item, finding in selectors.checklist(sampled=sampled):
         form = (forms or {}).get(item.pk) or FindingForm(prefix=f"item-{item.pk}", initial={
-            "result": finding.result if finding else FindingResult.MET, "note": finding.note if finding else "",
+            "result": finding.result if finding else None, "note": finding.note if finding else "",
             "evidence": finding.evidence if finding else "", "deadline": finding.deadline if finding else None})
         lines.append((item, finding, form))
     return render(request, "spotchecks/sampled.html", {
         "sampled": sampled, "check": sampled.spot_check, "organization": sampled.organization,
         "inspection": selectors.inspection_of(sampled=sampled), "lines": lines, "can_record": inspector,
         "inspectors": sampled.inspectors.select_related("inspector"), "problem": FindingResult.PROBLEM,
-    }, status=status)
+    })
 
 
 @login_required
@@ -217,7 +222,7 @@ def finding_save(request, pk: int, item_pk: int):
         else:
             messages.success(request, _("The finding on “%(item)s” is saved.") % {"item": item.title})
             return redirect(reverse("spotchecks:sampled", args=(sampled.pk,)) + f"#item-{item.pk}")
-    return _sampled_page(request, sampled, forms={item.pk: form}, status=400)
+    return _sampled_page(request, sampled, forms={item.pk: form})
 
 
 @login_required

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import SpreadsheetField
 from orgs.choices import Sector
 from orgs.forms import OrganizationCodeField, ScopedForm
 from standards.choices import AssessorKind, DeductionKind
@@ -32,7 +33,7 @@ class ItemForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    file = SpreadsheetField(label=_("Excel file (.xlsx)"), what=_("Excel file"), suffixes=(".xlsx",))
     reason = forms.CharField(label=_("Reason for the change"), required=False)
 
 

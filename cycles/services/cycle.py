@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import audit_record
+from core.uploads import attachment_check
 from cycles import access, selectors, tallies
 from cycles.choices import PRESETS, GradingState, Step
 from cycles.models import Cycle, CycleAttachment, CycleStandard, DeadlineExtension, Grading
@@ -263,6 +264,7 @@ def cycle_attachment_add(*, actor, cycle: Cycle, title: str, file) -> CycleAttac
     org_access.check(actor, cycle.owner, org_access.MANAGE)
     if not file:
         refuse("file", _("File: please choose the file to attach."))
+    attachment_check(file, label=_("Attachment to the notice"), field="attachment")
     title = (title or "").strip() or file.name.rsplit("/", 1)[-1]
     attachment = CycleAttachment.objects.create(cycle=cycle, title=title[:200], file=file)
     audit_record(actor=actor, obj=cycle, organization=cycle.owner, action="cycle.attachment", after={"title": attachment.title})

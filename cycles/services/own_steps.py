@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import audit_record
+from core.uploads import attachment_check
 from cycles import access, selectors, tallies
 from cycles.choices import OWN_STEPS, GradingState, Step
 from cycles.models import Grading, StepRecord
@@ -50,6 +51,11 @@ def step_record(*, actor, grading: Grading, step: str, held_on: datetime.date, p
     for key, value in votes.items():
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             errors["votes"] = _("Vote counts: %(key)s must be a whole number of 0 or more.") % {"key": key}
+    if attachment:
+        try:
+            attachment_check(attachment, label=_("Attachment"))
+        except ValidationError as error:
+            errors["attachment"] = error.messages
     if not isinstance(participants, int) or participants < 0:
         errors["participants"] = _("Participants: enter a whole number of 0 or more.")
     elif "votes" not in errors and sum(votes.values()) > participants:

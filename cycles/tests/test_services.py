@@ -247,12 +247,16 @@ def test_random_workflow_keeps_tallies_exact(world, cycle):
 def test_notice_attachment_by_the_owners_administrators(world, cycle, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     attachment = services.cycle_attachment_add(actor=world.county_admin, cycle=cycle, title=" ",
-                                               file=SimpleUploadedFile("实施方案.txt", b"x"))
-    assert attachment.title == "实施方案.txt" and attachment.file.read() == b"x"
+                                               file=SimpleUploadedFile("实施方案.pdf", b"%PDF-1.4 x"))
+    assert attachment.title == "实施方案.pdf" and attachment.file.read() == b"%PDF-1.4 x"
     assert AuditEvent.objects.filter(action="cycle.attachment").exists()
     with pytest.raises(ValidationError) as caught:
         services.cycle_attachment_add(actor=world.county_admin, cycle=cycle, title="x", file=None)
     assert "file" in caught.value.message_dict
+    with pytest.raises(ValidationError) as caught:  # a web page is no notice's attachment, whatever its name
+        services.cycle_attachment_add(actor=world.county_admin, cycle=cycle, title="x",
+                                      file=SimpleUploadedFile("实施方案.pdf", b"<html><script>x</script></html>"))
+    assert "实施方案.pdf" in caught.value.message_dict["attachment"][0]
     with pytest.raises(Http404):  # the county is outside a town administrator's scope
         services.cycle_attachment_add(actor=world.admin_a, cycle=cycle, title="x", file=SimpleUploadedFile("a", b"a"))
 

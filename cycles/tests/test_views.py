@@ -33,13 +33,13 @@ def world(world, settings, tmp_path):
     world.cycle_a = services.cycle_open(actor=world.admin_a, owner=world.town_a, year=2026, name="甲镇2026", preset="hunan")
     world.cycle_b = services.cycle_open(actor=world.admin_b, owner=world.town_b, year=2026, name="乙镇2026", preset="hunan")
     world.notice_a = services.cycle_attachment_add(actor=world.admin_a, cycle=world.cycle_a, title="实施方案",
-                                                   file=SimpleUploadedFile("a.txt", b"a"))
+                                                   file=SimpleUploadedFile("a.pdf", b"%PDF-1.4 a"))
     world.notice_b = services.cycle_attachment_add(actor=world.admin_b, cycle=world.cycle_b, title="实施方案",
-                                                   file=SimpleUploadedFile("b.txt", b"b"))
+                                                   file=SimpleUploadedFile("b.pdf", b"%PDF-1.4 b"))
     for branch, actor in ((world.branch_a2, world.admin_a), (world.branch_b2, world.admin_b)):
         services.step_record(actor=actor, grading=grading(world, branch), step="public_rating", held_on=TODAY,
                              participants=30, votes={"advanced": 20, "average": 10},
-                             attachment=SimpleUploadedFile("votes.txt", b"20,10"))
+                             attachment=SimpleUploadedFile("votes.png", b"\x89PNG\r\n\x1a\n20,10"))
     return world
 
 
@@ -157,7 +157,7 @@ def test_open_a_cycle_through_the_form(client, world):
     assert not Cycle.objects.filter(year=2027).exists()
 
     data = open_data(world, deadline_public_rating="2027-03-01") | {  # not a step of Hunan's chain: not kept
-        "attachment": SimpleUploadedFile("方案.txt", "实施方案全文".encode())}
+        "attachment": SimpleUploadedFile("方案.pdf", "%PDF-1.4 实施方案全文".encode())}
     response = client.post(reverse("cycles:open"), data)
     cycle = Cycle.objects.get(owner=world.county, year=2027)
     assert response.status_code == 302 and response["Location"] == reverse("cycles:detail", args=[cycle.pk])
@@ -174,7 +174,7 @@ def test_open_a_cycle_through_the_form(client, world):
     attachment = CycleAttachment.objects.get(cycle=cycle)
     assert "各党组织按实施方案开展分类定级" in page and reverse("cycles:notice_attachment", args=[attachment.pk]) in page
     download = client.get(reverse("cycles:notice_attachment", args=[attachment.pk]))
-    assert b"".join(download.streaming_content) == "实施方案全文".encode()
+    assert b"".join(download.streaming_content) == "%PDF-1.4 实施方案全文".encode()
 
 
 def test_open_refuses_an_owner_the_user_does_not_administer(client, world):

@@ -8,7 +8,6 @@ uploaded file's check).
 from ledgers.importing.planning import Preview, RowPlan, ledger_import_preview, plan_changes  # noqa: F401
 from ledgers.importing.uploads import (  # noqa: F401
     CHANGES_LISTED,
-    MAX_UPLOAD_BYTES,
     upload_check,
 )
 from ledgers.importing.values import BadValue  # noqa: F401

@@ -14,7 +14,7 @@ class Refused(Exception):
     problems = [{"row": 4, "column": "E", "header": "流动党员数", "message": "流动党员数不是数字", "blocking": True}]
 
 
-def _count(progress, rows: int, pause: float, fail: str) -> dict:
+def _count(progress, rows: int, pause: float, fail: str, problems: int = 1, padding: int = 0) -> dict:
     for done in range(rows + 1):
         progress(done, rows)
         if done < rows:
@@ -25,10 +25,12 @@ def _count(progress, rows: int, pause: float, fail: str) -> dict:
         raise Refused
     if fail == "invalid":
         raise ValidationError({"file": ["第 3 行：缺少党组织名称。"]})
-    return {"rows": rows, "problems": [{"row": 3, "column": "A", "header": "党支部名称", "message": "名称有空格",
-                                        "blocking": False}]}
+    return {"rows": rows, **({"padding": "很" * padding} if padding else {}),
+            "problems": [{"row": 3 + number, "column": "A", "header": "党支部名称", "message": "名称有空格",
+                          "blocking": number > 1500} for number in range(problems)]}
 
 
 @task(takes_context=True)
-def count_rows(context, job_id: int, *, rows: int = 3, pause: float = 0.0, fail: str = "") -> None:
-    job_execute(context, LedgerJob, job_id, lambda job, progress: _count(progress, rows, pause, fail))
+def count_rows(context, job_id: int, *, rows: int = 3, pause: float = 0.0, fail: str = "", problems: int = 1,
+               padding: int = 0) -> None:
+    job_execute(context, LedgerJob, job_id, lambda job, progress: _count(progress, rows, pause, fail, problems, padding))

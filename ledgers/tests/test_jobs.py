@@ -36,6 +36,26 @@ def test_a_job_runs_its_task_and_keeps_what_it_returned(world):
 
 
 @pytest.mark.django_db
+def test_a_job_keeps_its_first_problems_and_counts_the_rest(world, settings):
+    job = job_start(new_job(world), count_rows, problems=5000)
+    assert len(job.problems) == settings.JOB_PROBLEMS_KEPT + 1 == 1001
+    assert [problem["row"] for problem in job.problems[:3]] == [3, 4, 5]  # the first ones, in order
+    assert "另有 4000 个问题未列出" in job.problems[-1]["message"]
+    assert job.problems[-1]["blocking"] and job.blocking_problems == 1  # the rest held blocking ones: still blocks
+    job = job_start(new_job(world), count_rows, problems=1200)
+    assert not job.problems[-1]["blocking"] and not job.blocking_problems  # 200 warnings only: no block
+
+
+@pytest.mark.django_db
+def test_a_result_too_large_to_store_fails_the_job_in_words(world, settings):
+    settings.JOB_RESULT_MAX_BYTES = 1024**2
+    job = job_start(new_job(world), count_rows, padding=200_000)
+    assert job.state == "failed" and job.result == {}
+    assert "处理结果过大" in job.problems[0]["message"] and "最多 1 MB" in job.problems[0]["message"]
+    assert job_start(new_job(world), count_rows, padding=1000).state == "done"
+
+
+@pytest.mark.django_db
 def test_a_failure_fails_the_job_with_a_message_in_chinese(world, client):
     job = job_start(new_job(world), count_rows, fail="unexpected")
     message = job.problems[0]["message"]
@@ -65,7 +85,7 @@ def test_a_queued_job_says_whether_a_worker_serves_its_queue(world):
 
 
 @pytest.mark.django_db
-def test_a_job_whose_worker_fell_silent_is_failed_within_two_minutes(world, client):
+def test_a_job_whose_worker_fell_silent_is_failed_within_two_minutes(world, client, caplog):
     assert django_settings.JOB_WORKER_GONE_SECONDS + django_settings.JOB_HEARTBEAT_SECONDS < 120
     job = LedgerJob.objects.create(kind="import", stage="commit", created_by=world.admin_a, organization=world.town_a,
                                    task_id="0f6c3c8e-5b1e-4a51-9d31-2a2b8c0f0001")
@@ -82,6 +102,9 @@ def test_a_job_whose_worker_fell_silent_is_failed_within_two_minutes(world, clie
     JobRun.objects.filter(worker_id="w1").update(updated_at=gone)
     response = client.get(f"/ledgers/jobs/{job.pk}/progress/")
     assert response["HX-Redirect"] == f"/ledgers/jobs/{job.pk}/"
+    stuck = [record for record in caplog.records if "is stuck" in record.getMessage()]
+    assert [record.levelname for record in stuck] == ["ERROR"]  # an operator's alert, naming the job
+    assert job_key(job) in stuck[0].getMessage() and stuck[0].request_id == response["X-Request-ID"]
     job.refresh_from_db()
     assert (job.state, job.problems[0]["blocking"], job.problems[0]["row"]) == ("failed", True, None)
     assert "重新开始" in job.problems[0]["message"] and "没有写入" in job.problems[0]["message"]
@@ -124,6 +147,20 @@ def test_progress_is_stored_every_second_and_read_by_the_web(task_worker, world,
     assert any(0 < done < 40 for _when, done in running)  # the bar moved while it ran
     moved_at = [when for (when, done), (_, before) in zip(running[1:], running[:-1], strict=True) if done != before]
     assert moved_at and max((later - earlier for earlier, later in itertools.pairwise(moved_at)), default=0) < 1.5
+
+
+def test_the_worker_logs_to_standard_output_as_the_web_does_naming_the_job(task_worker, world):
+    task_worker.start()
+    job = wait_for_job(job_start(new_job(world), count_rows, fail="unexpected"))
+    assert job.state == "failed"
+    deadline = time.monotonic() + 10
+    while "Traceback" not in task_worker.log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    lines = task_worker.log.read_text().splitlines()
+    # The format of settings.LOGGING: time, level, [the id], logger: message; a job's lines carry its key.
+    failed = [line for line in lines if f" ERROR [{job_key(job)}] core.jobs: job {job_key(job)} failed" in line]
+    assert len(failed) == 1, lines[-20:]
+    assert "RuntimeError: disk full" in "\n".join(lines)  # the traceback follows, for the administrator
 
 
 def test_a_page_says_at_once_when_no_worker_runs_and_the_job_starts_with_one(task_worker, world, client):

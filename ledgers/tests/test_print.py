@@ -245,3 +245,12 @@ def test_a_pdf_that_fails_says_the_export_failed_not_an_import(client, world, mo
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "导出失败" in page and "返回台账" in page and "导入" not in page.split("<main>")[1]
+
+
+@pytest.mark.django_db
+def test_the_plan_page_says_where_roster_will_cut_the_measures(client, world):
+    client.force_login(world.admin_a)
+    page = client.get(reverse("rectification:plan", args=[world.cycle.pk, world.branch_a2.pk])).content.decode()
+    assert 'id="ledger-cut"' in page and f"{len(LEDGER_MEASURES)}" in page and "150" in page
+    short = client.get(reverse("rectification:plan", args=[world.cycle.pk, world.branch_a1.pk])).content.decode()
+    assert 'id="ledger-cut"' not in short

@@ -106,14 +106,15 @@ class ExportIn(Schema):
 
 
 def _checked(form_class, file) -> UploadedFile:
-    form = form_class(files={"file": file})
+    """The upload as the page's form checks it (its kind, its size; none given: which field)."""
+    form = form_class(files={"file": file} if file is not None else {})
     if not form.is_valid():
         raise ValidationError({"file": list(form.errors["file"])})
     return form.cleaned_data["file"]
 
 
 @jobs_router.post("/{level_id}/tree-imports", response={201: TreeJobOut})
-def tree_import_upload(request, level_id: LevelId, file: File[UploadedFile]):
+def tree_import_upload(request, level_id: LevelId, file: File[UploadedFile] = None):
     """Upload an organization list (.xlsx, .xls, .csv) for the level and queue its check; nothing is written."""
     level = access.get_organization_for(request.user, level_id, access.MANAGE)
     return Status(201, jobs.tree_import_start(actor=request.user, level=level, upload=_checked(TreeImportForm, file)))
@@ -150,7 +151,7 @@ def tree_job_file(request, job_id: TreeJobId):
 
 
 @jobs_router.post("/{level_id}/people-imports", response={201: JobOut})
-def people_import_upload(request, level_id: LevelId, file: File[UploadedFile]):
+def people_import_upload(request, level_id: LevelId, file: File[UploadedFile] = None):
     """Upload a people list (姓名, 登录名, 角色, 组织代码) for the level and queue its check; nothing is written."""
     level = access.get_organization_for(request.user, level_id, access.MANAGE)
     return Status(201, jobs.people_import_start(actor=request.user, level=level,

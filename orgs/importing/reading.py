@@ -21,7 +21,8 @@ from orgs.importing.columns import COLUMNS_BY_KEY, HEADER_INDEX, squeeze
 HEADER_SCAN_ROWS = 30
 TOTAL_WORDS = frozenset({"合计", "小计", "总计", "共计"})
 NOTE_PREFIXES = ("说明", "注：", "注:", "备注", "填表人", "填报人", "制表", "审核人", "填表说明")
-LIMITS = Limits()
+# A province's list: 1,000,000 organizations, about 60 MB as .xlsx; imported by its department only.
+LIMITS = Limits(max_bytes=200 * 1024**2, max_rows=1_100_000, max_cells=20_000_000)
 NAME_KEYS = frozenset({"name", "short_name", "code", "parent_code", "parent", "secretary", "first_secretary"})
 
 

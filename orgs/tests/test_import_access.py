@@ -2,6 +2,7 @@
 the level; 404 outside it, 403 inside it without the role."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -26,6 +27,15 @@ def tree_job(world, side: str) -> TreeJob:
     level, owner = (world.town_a, world.admin_a) if side == "a" else (world.town_b, world.admin_b)
     return TreeJob.objects.get_or_create(organization=level, created_by=owner, kind=TreeJob.Kind.IMPORT,
                                          filename="名册.csv", defaults={"stage": "preview"})[0]
+
+
+def tree_export_job(world, side: str) -> TreeJob:
+    level, owner = (world.town_a, world.admin_a) if side == "a" else (world.town_b, world.admin_b)
+    job, created = TreeJob.objects.get_or_create(organization=level, created_by=owner, kind=TreeJob.Kind.EXPORT,
+                                                 filename="组织树.xlsx", defaults={"stage": "export", "state": "done"})
+    if created:
+        job.file.save("组织树.xlsx", ContentFile(b"PK"))
+    return job
 
 
 def level_page(name: str, **kwargs) -> Endpoint:
@@ -58,7 +68,12 @@ ENDPOINTS = [
     job_page("orgs:people_job", people_job),
     job_page("orgs:people_job_progress", people_job),
     job_page("orgs:people_job_slips", people_job, method="post", ok=(302,)),
+    job_page("orgs:people_import_confirm", people_job, method="post", ok=(400,)),  # not checked yet: refused
+    Endpoint(name="password_change", url=lambda world: reverse("password_change")),
     api("{level}/tree-exports", method="post", ok=(201,), without_role="reviewer_a"),
+    api("{level}/tree-imports", method="post", ok=(400,), without_role="reviewer_a"),  # no file: named
+    api("{level}/people-imports", method="post", ok=(400,), without_role="reviewer_a"),
+    api("tree-jobs/{job}/file", tree_export_job),
     api("tree-jobs/{job}", tree_job),
     api("tree-jobs/{job}/commit", tree_job, method="post", ok=(400,)),  # not checked yet: refused, by name
     api("people-jobs/{job}", people_job),

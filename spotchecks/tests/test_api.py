@@ -29,15 +29,32 @@ ENDPOINTS = [
              api=True, insider="reviewer_a", data=finding_body, without_role="admin_a",
              outside_url=lambda w: f"/api/spotchecks/sampled/{built(w).sampled_b.pk}/findings"),
 ]
+ENDPOINTS += [
+    Endpoint("list", lambda w: "/api/spotchecks", api=True),
+    Endpoint("checklist", lambda w: "/api/spotchecks/checklist", api=True),
+    Endpoint("create", lambda w: f"/api/spotchecks/levels/{w.town_a.pk}", method="post", api=True, ok=(201,),
+             without_role="observer_a", data=lambda w: {"cycle_id": built(w).cycle.pk, "title": "甲镇抽查",
+                                                        "pool": ["reviewer_a", "observer_a"]},
+             outside_url=lambda w: f"/api/spotchecks/levels/{w.town_b.pk}"),
+    # On a draft check the value and the draw are refused with the reason (400); the access comes first.
+    Endpoint("entropy", lambda w: f"/api/spotchecks/{built(w).draft_a.pk}/entropy", method="post", api=True,
+             data={"entropy": "417"}, ok=(400,), without_role="observer_a",
+             outside_url=lambda w: f"/api/spotchecks/{built(w).draft_b.pk}/entropy"),
+    Endpoint("draw", lambda w: f"/api/spotchecks/{built(w).draft_a.pk}/draw", method="post", api=True, ok=(400,),
+             without_role="observer_a", outside_url=lambda w: f"/api/spotchecks/{built(w).draft_b.pk}/draw"),
+    Endpoint("close", lambda w: f"/api/spotchecks/{built(w).check_a.pk}/close", method="post", api=True,
+             without_role="observer_a", outside_url=lambda w: f"/api/spotchecks/{built(w).check_b.pk}/close"),
+    Endpoint("findings", lambda w: f"/api/spotchecks/{built(w).check_a.pk}/findings", api=True,
+             outside_url=lambda w: f"/api/spotchecks/{built(w).check_b.pk}/findings"),
+]
 test_anonymous, test_no_role, test_inside, test_outside, test_inside_without_the_role = access_tests(ENDPOINTS)
 
 
 def test_a_check_through_the_api_with_its_refusals_named(client, world):
     world = built(world)
     client.force_login(world.admin_a)
-    body = {"cycle_id": world.cycle.pk, "level_id": world.town_a.pk, "title": "甲镇二次抽查", "sample_count": 3,
-            "pool": ["reviewer_a", "observer_a"]}
-    created = client.post("/api/spotchecks", body, content_type="application/json")
+    body = {"cycle_id": world.cycle.pk, "title": "甲镇二次抽查", "sample_count": 3, "pool": ["reviewer_a", "observer_a"]}
+    created = client.post(f"/api/spotchecks/levels/{world.town_a.pk}", body, content_type="application/json")
     assert created.status_code == 201, created.content
     check = created.json()
     assert check["state"] == "draft" and check["pool"] == ["observer_a", "reviewer_a"]
@@ -47,7 +64,8 @@ def test_a_check_through_the_api_with_its_refusals_named(client, world):
     too_many = client.post(f"/api/spotchecks/{check['id']}/freeze")
     assert too_many.status_code == 400 and too_many.json()["errors"][0]["field"] == "sample_count"
     assert "只有 2" in too_many.json()["errors"][0]["message"]
-    unknown = client.post("/api/spotchecks", {**body, "pool": ["nobody_here"]}, content_type="application/json")
+    unknown = client.post(f"/api/spotchecks/levels/{world.town_a.pk}", {**body, "pool": ["nobody_here"]},
+                          content_type="application/json")
     assert unknown.status_code == 400 and unknown.json()["errors"][0]["field"] == "pool"
     assert "nobody_here" in unknown.json()["errors"][0]["message"]
     assert SpotCheck.objects.filter(title="甲镇二次抽查").count() == 1

@@ -6,14 +6,15 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from core.models import AuditEvent
 from core.testing import Endpoint, access_tests
-from rectification.models import Measure
-from rectification.tests.factories import make_cycle
-from spotchecks import rules, services
+from rectification.models import Evidence, Measure
+from rectification.tests.factories import filed_plan, make_cycle, png_bytes
+from spotchecks import jobs, rules, services
 from spotchecks.choices import SpotCheckState
 from spotchecks.models import ChecklistItem, Finding, SampledOrganization, SpotCheck, SpotCheckJob
 from spotchecks.tests.factories import DEADLINE
@@ -43,7 +44,16 @@ def built(world):
         world.sampled_a = SampledOrganization.objects.get(spot_check=world.check_a, organization=world.branch_a1)
         world.sampled_b = SampledOrganization.objects.get(spot_check=world.check_b, organization=world.branch_b1)
         world.item = ChecklistItem.objects.get_or_create(title="台账齐全")[0]
+        world.evidence_a, world.evidence_b = (evidence_of(world, organization, actor) for organization, actor in (
+            (world.branch_a1, world.secretary_a1), (world.branch_b1, world.admin_b)))
     return world
+
+
+def evidence_of(world, organization, actor):
+    """An evidence file on the organization's plan in the cycle."""
+    plan = filed_plan(world, world.cycle, organization=organization, actor=actor)
+    return Evidence.objects.create(plan=plan, file=ContentFile(png_bytes(), name="会议照片.png"), filename="会议照片.png",
+                                   content_type="image/png", size=len(png_bytes()), uploaded_by=actor)
 
 
 def url(name, *args):
@@ -71,7 +81,26 @@ ENDPOINTS = [
              outside_url=lambda w: url("finding", built(w).sampled_b.pk, w.item.pk)),
     Endpoint("create", lambda w: url("create", w.town_a.pk), without_role="observer_a",
              outside_url=lambda w: url("create", w.town_b.pk)),
+    Endpoint("list", lambda w: url("list")),
+    # On a draft check the value and the draw are refused with the reason (200); the access comes first.
+    Endpoint("entropy", lambda w: url("entropy", built(w).draft_a.pk), method="post", data={"entropy": "417"},
+             without_role="observer_a", outside_url=lambda w: url("entropy", built(w).draft_b.pk)),
+    Endpoint("draw", lambda w: url("draw", built(w).draft_a.pk), method="post", without_role="observer_a",
+             outside_url=lambda w: url("draw", built(w).draft_b.pk)),
+    Endpoint("close", lambda w: url("close", built(w).check_a.pk), method="post", ok=(302,),
+             without_role="observer_a", outside_url=lambda w: url("close", built(w).check_b.pk)),
+    Endpoint("evidence", lambda w: url("evidence", built(w).sampled_a.pk, w.evidence_a.pk), insider="reviewer_a",
+             outside_url=lambda w: url("evidence", built(w).sampled_b.pk, w.evidence_b.pk)),
+    Endpoint("spotchecks:job", lambda w: url("job", export_job(built(w), w.check_a).pk),
+             outside_url=lambda w: url("job", export_job(built(w), w.check_b, w.admin_b).pk)),
+    Endpoint("spotchecks:job_download", lambda w: url("job_download", export_job(built(w), w.check_a).pk),
+             outside_url=lambda w: url("job_download", export_job(built(w), w.check_b, w.admin_b).pk)),
 ]
+
+
+def export_job(world, spot_check, actor=None):
+    """The check's workbook, written (tasks run inline in tests) for its level's administrator."""
+    return jobs.spotcheck_export_start(actor=actor or world.admin_a, spot_check=spot_check)
 test_anonymous, test_no_role, test_inside, test_outside, test_inside_without_the_role = access_tests(ENDPOINTS)
 
 
@@ -90,18 +119,18 @@ def test_the_draw_through_the_pages_with_its_refusals_named(client, world):
     assert spot_check.sample_share == Decimal("0.5") and spot_check.pool.count() == 4
 
     early = client.post(url("entropy", spot_check.pk), {"entropy": "417"})
-    assert early.status_code == 400 and "公开随机数：请先冻结" in early.content.decode()
+    assert early.status_code == 200 and "公开随机数：请先冻结" in early.content.decode()
     early = client.post(url("draw", spot_check.pk))
-    assert early.status_code == 400 and "请先冻结" in early.content.decode()
+    assert early.status_code == 200 and "请先冻结" in early.content.decode()
     assert client.post(url("freeze", spot_check.pk)).status_code == 302
     spot_check.refresh_from_db()
     page = client.get(url("detail", spot_check.pk)).content.decode()
     assert spot_check.population_hash in page and spot_check.population_size == 6
     no_value = client.post(url("draw", spot_check.pk))
-    assert no_value.status_code == 400 and "公开随机数：请在抽取前录入" in no_value.content.decode()
+    assert no_value.status_code == 200 and "公开随机数：请在抽取前录入" in no_value.content.decode()
     assert client.post(url("entropy", spot_check.pk), {"entropy": " 417 "}).status_code == 302
     again = client.post(url("entropy", spot_check.pk), {"entropy": "999"})
-    assert again.status_code == 400 and "不能更改" in again.content.decode()
+    assert again.status_code == 200 and "不能更改" in again.content.decode()
     assert client.post(url("draw", spot_check.pk)).status_code == 302
     spot_check.refresh_from_db()
     assert spot_check.state == SpotCheckState.DRAWN and spot_check.entropy == "417"
@@ -120,7 +149,7 @@ def test_a_pool_too_small_is_refused_on_the_page_and_nothing_drawn(client, world
     services.spotcheck_enter_entropy(actor=world.county_admin, spot_check=spot_check, entropy="1")
     client.force_login(world.county_admin)
     refused = client.post(url("draw", spot_check.pk))
-    assert refused.status_code == 400 and "检查人员库" in refused.content.decode()
+    assert refused.status_code == 200 and "检查人员库" in refused.content.decode()
     assert not SampledOrganization.objects.exists()
 
 
@@ -134,8 +163,11 @@ def test_the_inspector_reads_audited_and_a_problem_becomes_an_order_on_the_plan(
     assert read.actor == world.reviewer_a and read.organization == world.branch_a1
     item = ChecklistItem.objects.get_or_create(title="整改措施落实")[0]
     prefix = f"item-{item.pk}-"
+    assert 'checked' not in page.content.decode().split('name="%sresult"' % prefix, 1)[1].split(">", 1)[0]
+    unchosen = client.post(url("finding", sampled.pk, item.pk), {prefix + "note": "看过了"})
+    assert unchosen.status_code == 200 and "结果：请选择" in unchosen.content.decode() and not Finding.objects.exists()
     refused = client.post(url("finding", sampled.pk, item.pk), {prefix + "result": "problem", prefix + "note": "未按月更新"})
-    assert refused.status_code == 400 and "整改时限" in refused.content.decode() and "未按月更新" in refused.content.decode()
+    assert refused.status_code == 200 and "限期整改至" in refused.content.decode() and "未按月更新" in refused.content.decode()
     assert not Finding.objects.exists()
     saved = client.post(url("finding", sampled.pk, item.pk), {
         prefix + "result": "problem", prefix + "note": "整改台账未按月更新", prefix + "evidence": "查阅2026年台账",

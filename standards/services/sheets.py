@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import audit_record
+from core.uploads import attachment_check
 from orgs.models import Organization
 from standards import access, rules
 from standards.choices import AssessorKind, DeductionKind, VetoTrigger
@@ -97,7 +98,7 @@ def score_sheet_open(*, actor, organization: Organization, standard: Standard, a
     organization = Organization.objects.get(pk=organization.pk)  # its current data sets off data-bound vetoes
     access.check_enter(actor, organization, assessor_kind)
     if assessor_kind not in AssessorKind.values:
-        raise ValidationError({"assessor_kind": _("Assessed by: choose self-assessment or the superior's assessment.")})
+        raise ValidationError({"assessor_kind": _("Assessed by: choose one of the kinds of score sheet offered.")})
     if standard.sector != organization.sector:
         raise ValidationError({"standard": _("Standard: %(standard)s is for another sector than %(name)s.")
                                % {"standard": standard.name, "name": organization.name}})
@@ -136,6 +137,11 @@ def deduction_add(*, actor, sheet: ScoreSheet, item: Item, occurrences: int = 1,
         errors["occurrences"] = _("Item %(code)s: occurrences must be a whole number of 1 or more.") % {"code": item.code}
     if not (reason or "").strip():
         errors["reason"] = _("Item %(code)s: please give the reason for the deduction.") % {"code": item.code}
+    if evidence:
+        try:
+            attachment_check(evidence, label=_("Evidence file"))
+        except ValidationError as error:
+            errors["evidence"] = error.messages
     if errors:
         raise ValidationError(errors)
     points = rules.deduction_for(
@@ -172,6 +178,8 @@ def veto_mark(*, actor, sheet: ScoreSheet, clause: VetoClause, evidence: str, ev
         raise ValidationError({"clause": _("This veto clause does not belong to this sheet's standard.")})
     if not (evidence or "").strip():
         raise ValidationError({"evidence": _("Evidence: please say what shows the clause applies.")})
+    if evidence_file:
+        attachment_check(evidence_file, label=_("Evidence file"), field="evidence_file")
     existing = VetoMark.objects.filter(sheet=sheet, clause=clause).first()
     if existing:
         return existing

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from acceptance.demo import demo_acceptance_load
 from cycles.demo import demo_cycles_load
 from members.demo import demo_members_load
 from orgs.demo import demo_load
@@ -36,9 +37,10 @@ class Command(BaseCommand):
         members = demo_members_load(admin=admin)
         pledges = demo_pledges_load(admin=admin)
         plans = demo_rectification_load(admin=admin)
+        accepted = demo_acceptance_load(admin=admin)
         checks = demo_spotchecks_load(admin=admin)
         yearend = demo_yearend_load(admin=admin)
-        if result.changed or opened or members or pledges or plans or checks or yearend:
+        if result.changed or opened or members or pledges or plans or accepted or checks or yearend:
             self.stdout.write(self.style.SUCCESS(_(
                 "Demo loaded: %(organizations)d organizations, %(facts)d yearly basic facts, %(users)d users and "
                 "%(roles)d role assignments added."
