@@ -20,6 +20,9 @@ def world(world):
     shortlist_b = world.candidate_a.shortlist.__class__.objects.get(organization=world.town_b)
     world.candidate_b = services.candidate_add(actor=world.admin_b, shortlist=shortlist_b,
                                                organization=world.branch_b1, reason="表现突出")
+    for branch, actor in ((world.branch_a1, world.admin_a), (world.branch_b1, world.admin_b)):
+        services.summary_submit(actor=actor, summary=services.summary_save(actor=actor, cycle=world.cycle, level=branch,
+                                                                           text="支部总结"))
     return world
 
 
@@ -39,6 +42,13 @@ ENDPOINTS = [
           without_role="observer_a"),
     level("/shortlist"),
     level("/shortlist/propose", method="post", without_role="observer_a"),
+    level("/summary/draft", method="post", without_role="observer_a"),
+    level("/shortlist/candidates", method="post", data=lambda w: {"organization": w.branch_a2.pk, "reason": "抗洪"},
+          ok=(201,), without_role="observer_a"),
+    level("/shortlist/submit", method="post", without_role="observer_a"),
+    Endpoint("summary-reopen", lambda w: f"/api/yearend/{w.cycle.pk}/{w.branch_a1.pk}/summary/reopen", api=True,
+             outside_url=lambda w: f"/api/yearend/{w.cycle.pk}/{w.branch_b1.pk}/summary/reopen", method="post",
+             data={"reason": "请补充"}, without_role="observer_a"),
     Endpoint("candidate-remove", lambda w: f"/api/yearend/candidates/{w.candidate_a.pk}/remove", api=True,
              outside_url=lambda w: f"/api/yearend/candidates/{w.candidate_b.pk}/remove", method="post",
              data={"reason": "不符合"}, without_role="observer_a"),

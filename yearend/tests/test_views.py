@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(world):
+def world(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     world = year_end(world)
     world.summary_a = services.summary_save(actor=world.admin_a, cycle=world.cycle, level=world.town_a)
     world.summary_b = services.summary_save(actor=world.admin_b, cycle=world.cycle, level=world.town_b)
@@ -33,6 +35,14 @@ def world(world):
     world.candidate_a = Candidate.objects.get(organization=world.branch_a1, shortlist__organization=world.town_a)
     world.candidate_b = services.candidate_add(actor=world.admin_b, shortlist=world.shortlist_b,
                                                organization=world.branch_b1, reason="表现突出")
+    # A branch's own summary, submitted: its superior (town_a) reopens it.
+    for branch, actor in ((world.branch_a1, world.admin_a), (world.branch_b1, world.admin_b)):
+        services.summary_submit(actor=actor, summary=services.summary_save(actor=actor, cycle=world.cycle, level=branch,
+                                                                           text="支部总结"))
+    world.job_a, world.job_b = (SummaryJob.objects.create(
+        summary=summary, created_by=actor, filename="总结.pdf", state=SummaryJob.State.DONE,
+        file=ContentFile(b"%PDF-1.4 demo", name="总结.pdf")) for summary, actor in (
+        (world.summary_a, world.admin_a), (world.summary_b, world.admin_b)))
     return world
 
 
@@ -61,6 +71,16 @@ ENDPOINTS = [
     _level("shortlist"),
     _level("shortlist", method="post", data={"action": "propose"}, ok=(302,), without_role="observer_a"),
     _level("shortlist_xlsx"),
+    _level("report_new"),
+    _level("summary_pdf", method="post", ok=(302,)),
+    Endpoint("summary_reopen", lambda w: reverse("yearend:summary_reopen", args=[w.cycle.pk, w.branch_a1.pk]),
+             outside_url=lambda w: reverse("yearend:summary_reopen", args=[w.cycle.pk, w.branch_b1.pk]),
+             method="post", data={"reason": "请补充"}, ok=(302,), without_role="observer_a"),
+    *[Endpoint(name, lambda w, name=name: reverse(f"yearend:{name}", args=[w.job_a.pk]),
+               outside_url=lambda w, name=name: reverse(f"yearend:{name}", args=[w.job_b.pk]))
+      for name in ("job", "job_download")],
+    Endpoint("job_progress", lambda w: reverse("yearend:job_progress", args=[w.job_a.pk]),
+             outside_url=lambda w: reverse("yearend:job_progress", args=[w.job_b.pk])),
     Endpoint("report", lambda w: reverse("yearend:report", args=[w.report_a.pk]),
              outside_url=lambda w: reverse("yearend:report", args=[w.report_b.pk])),
     Endpoint("report_print", lambda w: reverse("yearend:report_print", args=[w.report_a.pk]),
