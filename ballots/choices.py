@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from standards.choices import Grade
+
 
 class SessionPurpose(models.TextChoices):
     """What a ballot session is for: one of the grading steps voted anonymously (seeds/002 群众初评,
@@ -10,14 +12,16 @@ class SessionPurpose(models.TextChoices):
     MEMBER_REVIEW = "member_review", _("Member review")
     MEETING_REVIEW = "meeting_review", _("Joint meeting review")
     SATISFACTION = "satisfaction", _("Satisfaction survey")
+    PLEDGE_RATING = "pledge_rating", _("Public rating of a pledge")  # 评诺 (seeds/003), scheduled by pledges
 
 
 class QuestionKind(models.TextChoices):
-    """What a ballot asks: a grade, agreement with the declared grade, or satisfaction."""
+    """What a ballot asks: a grade, agreement with the declared grade, satisfaction, or how well a pledge was kept."""
 
     GRADE = "grade", _("Choose a grade")
     AGREEMENT = "agreement", _("Agree or disagree with the declared grade")
     SATISFACTION = "satisfaction", _("Satisfaction")
+    PLEDGE = "pledge", _("Rate this pledge")
 
 
 class SessionState(models.TextChoices):
@@ -50,10 +54,22 @@ PURPOSE_KIND = {
     SessionPurpose.MEMBER_REVIEW: QuestionKind.GRADE,
     SessionPurpose.MEETING_REVIEW: QuestionKind.AGREEMENT,
     SessionPurpose.SATISFACTION: QuestionKind.SATISFACTION,
+    SessionPurpose.PLEDGE_RATING: QuestionKind.PLEDGE,
 }
 PURPOSE_STEP = {
     SessionPurpose.PUBLIC_RATING: "public_rating",
     SessionPurpose.MEMBER_REVIEW: "member_review",
     SessionPurpose.MEETING_REVIEW: "meeting_review",
     SessionPurpose.SATISFACTION: None,
+    SessionPurpose.PLEDGE_RATING: None,
 }
+# Purposes whose answers the caller gives (with their words) when it schedules the session, from the app above.
+CALLER_ANSWERS = frozenset({SessionPurpose.PLEDGE_RATING})
+
+
+def answer_label(answer: str, session=None) -> str:
+    """An answer in words: as the session states them (a pledge's rating scale), else the engine's choices."""
+    if session is not None and answer in (session.answer_labels or {}):
+        return session.answer_labels[answer]
+    labels = {**dict(Satisfaction.choices), **dict(Agreement.choices), **dict(Grade.choices)}
+    return str(labels.get(answer, answer))

@@ -3,15 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ballots.choices import Agreement, Satisfaction, SessionPurpose
+from ballots.choices import CALLER_ANSWERS, SessionPurpose, answer_label
 from ballots.services import MAX_CODES, MAX_VOTERS
-from standards.choices import Grade
-
-ANSWER_LABELS = {**dict(Satisfaction.choices), **dict(Agreement.choices), **dict(Grade.choices)}
-
-
-def answer_label(answer: str) -> str:
-    return str(ANSWER_LABELS.get(answer, answer))
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -24,7 +17,9 @@ class DateTimeInput(forms.DateTimeInput):
 class SessionForm(forms.Form):
     """Schedule a ballot: what it is for, when it is open, the quorum; a step's ballot names the grading."""
 
-    purpose = forms.ChoiceField(label=_("purpose"), choices=SessionPurpose.choices)
+    # A pledge's rating is scheduled from the pledge's page, which gives its answers.
+    purpose = forms.ChoiceField(label=_("purpose"), choices=[
+        choice for choice in SessionPurpose.choices if choice[0] not in CALLER_ANSWERS])
     grading = forms.ChoiceField(label=_("grading"), required=False)
     title = forms.CharField(label=_("title"), max_length=200, required=False,
                             help_text=_("Printed on the code slips; left empty, the organization and purpose."))
@@ -52,11 +47,11 @@ class CodesForm(forms.Form):
 class PaperTallyForm(forms.Form):
     """The counts of the paper ballots, one field per answer, and how many paper ballots were handed out."""
 
-    def __init__(self, *args, answers=(), **kwargs):
+    def __init__(self, *args, answers=(), session=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.answers = list(answers)
         for answer in self.answers:
-            self.fields[answer] = forms.IntegerField(label=answer_label(answer), min_value=0, max_value=MAX_VOTERS,
+            self.fields[answer] = forms.IntegerField(label=answer_label(answer, session), min_value=0, max_value=MAX_VOTERS,
                                                        initial=0)
         self.fields["issued"] = forms.IntegerField(label=_("paper ballots handed out"), min_value=0,
                                                    max_value=MAX_VOTERS, required=False)

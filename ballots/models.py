@@ -39,6 +39,8 @@ class BallotSession(models.Model):
     question_kind = models.CharField(_("question"), max_length=16, choices=QuestionKind.choices)
     # Fixed when the session is created, so a cast checks its answer against the session row alone.
     answers = models.JSONField(_("answers offered"), default=list)
+    # The words of answers that are not the engine's own (a pledge's rating scale), fixed with them.
+    answer_labels = models.JSONField(_("words of the answers"), default=dict, blank=True)
     title = models.CharField(_("title"), max_length=200)
     grade_voted_on = models.CharField(_("grade voted on"), max_length=32, choices=Grade.choices, blank=True)
     quorum = models.PositiveIntegerField(_("quorum"), default=1)

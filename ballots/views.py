@@ -25,10 +25,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ballots import access, selectors, services
-from ballots.choices import SessionState
-from ballots.forms import CodesForm, PaperTallyForm, SessionForm, answer_label
+from ballots.choices import SessionState, answer_label
+from ballots.forms import CodesForm, PaperTallyForm, SessionForm
 from ballots.models import BallotSession
 from core.forms import add_service_errors
+from core.http import client_address
 from core.keys import public_key_normalized
 from cycles.models import Grading
 from orgs import access as org_access
@@ -44,13 +45,13 @@ def _public_session(key) -> BallotSession:
     try:
         return BallotSession.objects.only(
             "id", "public_key", "title", "answers", "opens_at", "closes_at", "closed", "opened_at", "question_kind",
-            "grade_voted_on", "tallies").get(public_key=key)
+            "grade_voted_on", "tallies", "answer_labels").get(public_key=key)
     except BallotSession.DoesNotExist:
         raise Http404 from None
 
 
 def _vote_page(request, session, *, status=200, errors=None, answer="", device=""):
-    answers = [(value, answer_label(value)) for value in services.session_answers(session)]
+    answers = [(value, answer_label(value, session)) for value in services.session_answers(session)]
     return render(request, "ballots/vote.html", {
         "session": session, "answers": answers, "errors": errors or {}, "chosen": answer,
         "device": device or services.device_token(), "state": session.state, "States": SessionState}, status=status)
@@ -76,7 +77,7 @@ def vote(request, key: str):
     if key is None:
         raise Http404
     answer, device = request.POST.get("answer", ""), request.POST.get("device", "")
-    address = services.client_address(request)
+    address = client_address(request)
     try:
         cast = services.ballot_cast(public_key=key, code=request.POST.get("code", ""), answer=answer,
                                     client=services.client_key(address, key),
@@ -158,13 +159,13 @@ def _detail_page(request, session, *, codes_form=None, paper_form=None, close_er
     results = selectors.session_results(user=request.user, session=session)
     can_run = access.can_run(request.user, session.organization)
     answers = services.session_answers(session)
-    counts = [(answer_label(answer), (results or {}).get("counts", {}).get(answer, 0)) for answer in answers]
+    counts = [(answer_label(answer, session), (results or {}).get("counts", {}).get(answer, 0)) for answer in answers]
     return render(request, "ballots/detail.html", {
         "session": session, "organization": session.organization, "results": results, "counts": counts,
         "issued": selectors.session_issued(session=session),
-        "tallies": [(tally, [(answer_label(a), n) for a, n in tally.counts.items()])
+        "tallies": [(tally, [(answer_label(a, session), n) for a, n in tally.counts.items()])
                     for tally in selectors.paper_tally_list(session=session)],
-        "codes_form": codes_form or CodesForm(), "paper_form": paper_form or PaperTallyForm(answers=answers),
+        "codes_form": codes_form or CodesForm(), "paper_form": paper_form or PaperTallyForm(answers=answers, session=session),
         "close_errors": close_errors or [], "can_run": can_run,
         "second_person": can_run and access.is_second_person(request.user, session,
                                                              first_person_id=session.created_by_id),
@@ -265,7 +266,7 @@ def session_close(request, pk: int):
 @require_POST
 def paper_tally_enter(request, pk: int):
     session = access.get_session_for(request.user, pk, access.RUN)
-    form = PaperTallyForm(request.POST, answers=services.session_answers(session))
+    form = PaperTallyForm(request.POST, answers=services.session_answers(session), session=session)
     if form.is_valid():
         try:
             services.paper_tally_enter(actor=request.user, session=session, counts=form.counts(),

@@ -3,15 +3,17 @@
 A script, not a test: it prints its figures (docs/benchmarks.md records them). On first use it
 builds a province-shaped tree of ``--rows`` organizations (orgs.synthetic, root ``LEDBENCH``), opens
 a cycle over it, and writes every organization's basic facts, grades and rectification entry in
-bulk. Then, each phase in a child process of its own so that its peak memory is its own:
+bulk, with its plan of two problems and two measures (rectification's tables, in bulk: the benchmark
+reads no tally). Then, each phase in a child process of its own so that its peak memory is its own:
 
 * export: the Hunan ledger (附件二) of the whole tree through ``ledgers.layouts.write_hunan_ledger``
   (database read, the sample's sentences, the official layout) against the baseline of XlsxWriter
   alone writing the same cells (constant-memory mode, the values read back from the exported file
   and held in memory beforehand). Target ≤ 1.25×, peak memory < 300 MB.
 * import: ``ledgers.importing.ledger_import_commit`` of that file (reading in its child process,
-  matching, validation and the database writes of 100,000 facts and entries, which are deleted
-  first) against the baseline of a plain read of the same file with python-calamine (every cell
+  matching, validation, the database writes of 100,000 facts, which are deleted first, and the
+  comparison of every row's rectification columns with its plan, which stays: the plans are changed
+  through rectification's services only where a cell differs, and here none does) against the baseline of a plain read of the same file with python-calamine (every cell
   into Python values). Target ≤ 4×, peak memory of the import and its reader < 1 GB.
 
     DATABASE_URL=postgres://jinwei:jinwei@127.0.0.1:5432/jinwei_bench_ledgers .venv/bin/python bench/ledgers_bench.py
@@ -48,6 +50,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import datetime  # noqa: E402
 import random  # noqa: E402
 
 import xlsxwriter  # noqa: E402
@@ -61,12 +64,12 @@ from cycles import services as cycle_services  # noqa: E402
 from cycles.models import Cycle, Grading  # noqa: E402
 from ledgers.importing import ledger_import_commit  # noqa: E402
 from ledgers.layouts import write_hunan_ledger  # noqa: E402
-from ledgers.models import LedgerEntry  # noqa: E402
 from ledgers.printing import form_meta, level_ledger_rows  # noqa: E402
 from ledgers.selectors import LedgerFilters  # noqa: E402
 from orgs.choices import VenueStatus  # noqa: E402
 from orgs.models import Organization, OrganizationFacts  # noqa: E402
 from orgs.synthetic import synthetic_tree_create  # noqa: E402
+from rectification.models import Measure, Plan, Problem, Supporter  # noqa: E402
 
 ROOT_CODE = os.environ.setdefault("JINWEI_BENCH_ROOT", "LEDSMOKE" if "--smoke" in sys.argv else "LEDBENCH")
 YEAR = 2026
@@ -82,7 +85,7 @@ def admin():
 
 
 def build(rows: int) -> Cycle:
-    """The tree, its cycle, facts, grades and entries (once; reused by later runs)."""
+    """The tree, its cycle, facts, grades and plans (once; reused by later runs)."""
     root = Organization.objects.filter(code=ROOT_CODE).first()
     if root is None:
         started = time.perf_counter()
@@ -98,7 +101,7 @@ def build(rows: int) -> Cycle:
     rng = random.Random(7)
     with transaction.atomic():
         ids = list(Grading.objects.filter(cycle=cycle).values_list("organization_id", flat=True))
-        facts, entries = [], []
+        facts, plans = [], []
         for pk in ids:
             total = rng.randint(5, 120)
             facts.append(OrganizationFacts(
@@ -107,17 +110,25 @@ def build(rows: int) -> Cycle:
                 college_members=rng.randint(0, total // 4), leadership_size=rng.randint(3, 7),
                 mobile_members=rng.randint(0, 12), venue_status=VenueStatus.BUILT,
                 main_features="1、班子团结，制度健全；\n2、活动阵地建设好。", problems="1、党员年龄偏大；\n2、发展党员不足。"))
-            entries.append(LedgerEntry(
-                cycle=cycle, organization_id=pk, target_grade=rng.choice(GRADES[:2]),
-                measures="1、发展2名35岁以下的优秀青年入党；\n2、进一步完善未来五年发展规划。", deadline_text=f"{YEAR}年底",
-                assisting_unit="县委统战部", liaison_leader="赵志坚", responsible_person="廖仁旺", updated_by=actor))
+            plans.append(Plan(cycle=cycle, organization_id=pk, target_grade=rng.choice(GRADES[:2])))
         OrganizationFacts.objects.bulk_create(facts, batch_size=5000)
-        LedgerEntry.objects.bulk_create(entries, batch_size=5000)
+        Plan.objects.bulk_create(plans, batch_size=5000)
+        unit = Supporter.objects.create(owner=root, kind="unit", name="县委统战部", created_by=actor)
+        leader = Supporter.objects.create(owner=root, kind="leader", name="赵志坚", created_by=actor)
+        plans = list(Plan.objects.filter(cycle=cycle))
+        problems = Problem.objects.bulk_create(
+            [Problem(plan=plan, position=number, title=title, source="survey", created_by=actor)
+             for plan in plans for number, title in ((1, "党员年龄偏大"), (2, "发展党员不足"))], batch_size=5000)
+        Measure.objects.bulk_create(
+            [Measure(plan_id=problem.plan_id, problem=problem, text=text, responsible_person="廖仁旺",
+                     deadline=datetime.date(YEAR, 12, 31), assisting_unit=unit, liaison_leader=leader)
+             for problem, text in zip(problems, ["发展2名35岁以下的优秀青年入党", "进一步完善未来五年发展规划"] * len(plans),
+                                      strict=True)], batch_size=5000)
         # Grades written straight into the rows (the kept-current tallies are not read by this benchmark).
         for grade in GRADES:
             Grading.objects.filter(cycle=cycle, organization_id__in=ids[GRADES.index(grade)::3]).update(
                 declared_grade=grade, final_grade=grade)
-    print(f"cycle, {len(ids)} facts, grades and entries written in {time.perf_counter() - started:.1f} s")
+    print(f"cycle, {len(ids)} facts, grades and plans written in {time.perf_counter() - started:.1f} s")
     return cycle
 
 
@@ -142,16 +153,15 @@ def phase_export_baseline(path: str, out: str) -> dict:
 
 def phase_import(cycle: Cycle, path: str) -> dict:
     OrganizationFacts.objects.filter(organization__path__startswith=cycle.owner.path, year=YEAR).delete()
-    LedgerEntry.objects.filter(cycle=cycle).delete()
-    if connection.vendor == "postgresql":  # else autovacuum cleans the 193,000 deleted rows during the import
+    if connection.vendor == "postgresql":  # else autovacuum cleans the deleted rows during the import
         with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM ANALYZE {OrganizationFacts._meta.db_table}, {LedgerEntry._meta.db_table}")
+            cursor.execute(f"VACUUM ANALYZE {OrganizationFacts._meta.db_table}")
     content = Path(path).read_bytes()
     started = time.perf_counter()
     counts = ledger_import_commit(actor=admin(), cycle=cycle, level=cycle.owner, filename="ledger.xlsx", content=content)
     seconds = time.perf_counter() - started
     written = (OrganizationFacts.objects.filter(organization__path__startswith=cycle.owner.path, year=YEAR).count(),
-               LedgerEntry.objects.filter(cycle=cycle).count())
+               Plan.objects.filter(cycle=cycle).count())
     return {"seconds": seconds, "counts": counts, "written": written}
 
 
@@ -234,7 +244,7 @@ def main() -> None:
     export, export_baseline = exports[len(exports) // 2]
     imported, import_baseline = pairs[len(pairs) // 2]
     print(f"\nexported file: {size / 1e6:.1f} MB, {export_baseline['rows']} sheet rows; "
-          f"import wrote {imported['written'][0]} facts and {imported['written'][1]} entries")
+          f"import wrote {imported['written'][0]} facts and kept {imported['written'][1]} plans")
     print(f"{'phase':<46}{'seconds':>9}{'peak MB':>9}")
     for name, figures in (("export 附件二 (Jinwei)", export), ("  baseline: same cells, XlsxWriter alone", export_baseline),
                           ("import (Jinwei: read, checks, writes)", imported),

@@ -13,13 +13,23 @@ administrator ``bench_county``.
 
 Targets (DESIGN.md "Scale we build for"): children listing and subtree count under 50 ms at
 1,000,000 organizations on PostgreSQL; loading 1,000,000 in under 2 minutes.
+
+The import section (issue 22) writes a province's organization list of ``--import-count``
+organizations (100,000 by default) as .xlsx, then measures in the same run a plain read of that file
+(core.workbooks, the limited reader, every row), the import's check (read and plan) and its commit
+(read, plan, write, audit; rolled back afterwards, so that runs repeat), with their ratios to the
+plain read: the commit should take at most 4× the plain read. ``--import-only`` skips the tree figures.
+
+    .venv/bin/python bench/tree_bench.py --import-only --import-count 1000000    # a million: the reader's limits
 """
 
 import argparse
 import contextlib
 import os
+import resource
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,18 +45,25 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench.common import machine  # noqa: E402
+from core.workbooks import workbook_read  # noqa: E402
+from core.xlsx import new_workbook  # noqa: E402
 from orgs import selectors, services  # noqa: E402
-from orgs.choices import Role  # noqa: E402
+from orgs.choices import OrganizationKind, Role, Sector  # noqa: E402
+from orgs.importing.planning import tree_import_plan  # noqa: E402
+from orgs.importing.reading import LIMITS, read_rows  # noqa: E402
+from orgs.importing.writing import tree_import_commit  # noqa: E402
 from orgs.models import Organization  # noqa: E402
 from orgs.synthetic import organization_counts_recount, synthetic_tree_create  # noqa: E402
 
 ROOT_CODE = "BENCHSMOKE" if "--smoke" in sys.argv else "BENCH"  # a smoke run never reuses the real tree
 TARGET_MS = 50.0
+IMPORT_CODE = "BENCHIMPSMOKE" if "--smoke" in sys.argv else "BENCHIMP"
+IMPORT_TARGET = 4.0  # the commit at most 4× a plain read of the same file
 
 
 def timed(function, runs: int) -> tuple[float, float, float, object]:
@@ -92,7 +109,7 @@ def users(county: Organization):
         "bench_admin", password="bench-admin-pass-1"
     )
     scoped = User.objects.filter(username="bench_county").first()
-    if scoped is None:
+    if scoped is None and county is not None:
         scoped = services.user_create(actor=admin, username="bench_county", password="bench-county-pass-1")
         services.role_assignment_create(actor=admin, user=scoped, organization=county, role=Role.ADMIN)
     return admin, scoped
@@ -146,6 +163,93 @@ def proposed_search_indexes():
                 cursor.execute(f"DROP INDEX {name}")
 
 
+def province_file(path: str, count: int, prefix: str) -> None:
+    """A province's organization list of ``count`` rows as .xlsx: 13 cities, 10 counties each, 20 towns
+    each, the rest branches under the towns, each row after its parent, parents by code."""
+    workbook = new_workbook(path)
+    sheet = workbook.add_worksheet("组织")
+    sheet.write_string(0, 0, "某省基层党组织名册")
+    for column, header in enumerate(("组织代码", "党组织名称", "党组织类别", "所属领域", "上级组织代码", "书记")):
+        sheet.write_string(1, column, header)
+    rows, towns = [], []
+    for city in range(13):
+        city_code = f"{prefix}C{city:02d}"
+        rows.append((city_code, f"第{city + 1}市委", "党委", "地方", prefix))
+        for county in range(10):
+            county_code = f"{city_code}X{county:02d}"
+            rows.append((county_code, f"第{city + 1}市第{county + 1}县委", "党委", "地方", city_code))
+            for town in range(20):
+                towns.append(f"{county_code}Z{town:02d}")
+                rows.append((towns[-1], f"第{city + 1}市第{county + 1}县第{town + 1}镇党委", "党委", "乡镇", county_code))
+    rows = rows[:count]
+    for number in range(count - len(rows)):
+        town = towns[number % len(towns)]
+        rows.append((f"{town}B{number:07d}", f"{town}第{number + 1}村党支部", "党支部", "村", town))
+    for number, values in enumerate(rows, start=2):
+        for column, value in enumerate(values):
+            sheet.write_string(number, column, value)
+        sheet.write_string(number, 5, f"书记{number}")
+    workbook.close()
+
+
+def plain_read(path: str) -> int:
+    """Every row of the file through the limited reader, nothing else: the baseline."""
+    rows = 0
+    with workbook_read(path, filename="province.xlsx", limits=LIMITS) as workbook:
+        for sheet in workbook.sheets:
+            for _row in sheet.rows():
+                rows += 1
+    return rows
+
+
+class RolledBack(Exception):
+    pass
+
+
+def import_figures(count: int, admin) -> None:
+    print(f"\n== import of a province's organization list: {count:,} organizations (.xlsx), "
+          f"target commit ≤ {IMPORT_TARGET:.0f}× a plain read")
+    level = Organization.objects.filter(code=IMPORT_CODE).first() or services.organization_create(
+        actor=admin, parent=None, name="基准测试省委", code=IMPORT_CODE, kind=OrganizationKind.COMMITTEE,
+        sector=Sector.REGIONAL)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "province.xlsx")
+        started = time.perf_counter()
+        province_file(path, count, IMPORT_CODE)
+        size = os.path.getsize(path)
+        print(f"  file written          {time.perf_counter() - started:7.1f} s  ({size / 1024 / 1024:.1f} MB)")
+        with open(path, "rb") as handle:
+            content = handle.read()
+
+        started = time.perf_counter()
+        rows = plain_read(path)
+        read = time.perf_counter() - started
+        reader_memory = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"  plain read            {read:7.1f} s  ({rows:,} rows; the reader process peaked at "
+              f"{reader_memory:,.0f} MB of {LIMITS.memory_bytes / 1024**3:.0f} GB, {LIMITS.seconds} s allowed)")
+
+        started = time.perf_counter()
+        plan = tree_import_plan(level=level, reading=read_rows("province.xlsx", content))
+        check = time.perf_counter() - started
+        problems = plan.problems[:3]
+        print(f"  check (read + plan)   {check:7.1f} s  {check / read:5.1f}× the plain read  "
+              f"({plan.counts['created']:,} to create, {len(plan.problems)} problems{': ' if problems else ''}"
+              f"{'; '.join(p.message for p in problems)})")
+
+        started = time.perf_counter()
+        try:
+            with transaction.atomic():
+                counts = tree_import_commit(actor=admin, level=level, filename="province.xlsx", content=content)
+                written = time.perf_counter() - started
+                raise RolledBack
+        except RolledBack:
+            pass
+        verdict = "ok" if written / read <= IMPORT_TARGET else f"MISSES {IMPORT_TARGET:.0f}×"
+        print(f"  commit (read + plan + write + audit)  {written:7.1f} s  {written / read:5.1f}× the plain read  "
+              f"{verdict}  ({counts['created']:,} created; rolled back afterwards)")
+        print(f"  this process peaked at {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=1_000_000)
@@ -154,15 +258,22 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="print the query plans behind the figures")
     parser.add_argument("--what-if", action="store_true",
                         help="measure search again with the indexes proposed in docs/benchmarks.md, then drop them")
+    parser.add_argument("--import-count", type=int, default=100_000,
+                        help="organizations in the province file of the import figures")
+    parser.add_argument("--import-only", action="store_true", help="only the import figures")
     parser.add_argument("--smoke", action="store_true", help="a few seconds: that every figure still runs")
     options = parser.parse_args()
     if options.smoke:
-        options.count, options.runs = 2_000, 3
+        options.count, options.runs, options.import_count = 2_000, 3, 2_000
     call_command("migrate", verbosity=0)
 
     print("== Jinwei tree benchmark")
     for line in machine():
         print(line)
+    if options.import_only:
+        admin, _scoped = users(None)
+        import_figures(options.import_count, admin)
+        return
 
     root = Organization.objects.filter(code=ROOT_CODE).first()
     if root is None:
@@ -249,6 +360,8 @@ def main() -> None:
         with proposed_search_indexes() as described:
             print(f"\n== search again, with {described} (dropped afterwards)")
             search_figures(searches, runs)
+
+    import_figures(options.import_count, admin)
 
     if options.explain:
         print("\n== plans")

@@ -55,8 +55,14 @@ def _request(client, endpoint: Endpoint, url: str, world=None):
     return getattr(client, endpoint.method)(url, data)
 
 
+# Every endpoint given to access_tests, for the test that no URL pattern is left without them
+# (jinwei/tests/test_access_matrix.py).
+DECLARED: list[Endpoint] = []
+
+
 def access_tests(endpoints: list[Endpoint]):
     """The five access tests for each endpoint; assign the result to five test_ names in a module."""
+    DECLARED.extend(endpoints)
     ids = [endpoint.name for endpoint in endpoints]
     parametrize = pytest.mark.parametrize("endpoint", endpoints, ids=ids)
 

@@ -81,6 +81,7 @@ def on_http_error(request, exc: HttpError):
 
 
 api.add_router("/orgs", "orgs.api.router")
+api.add_router("/orgs", "orgs.api.jobs_router")
 api.add_router("/roles", "orgs.api.roles_router")
 api.add_router("/standards", "standards.api.router")
 api.add_router("/sheets", "standards.api.sheets_router")
@@ -91,3 +92,4 @@ api.add_router("/ballots", "ballots.api.router")
 api.add_router("/members", "members.api.router")
 api.add_router("/pledges", "pledges.api.router")
 api.add_router("/rectification", "rectification.api.router")
+api.add_router("/spotchecks", "spotchecks.api.router")

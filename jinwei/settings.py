@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "orgs.middleware.InitialPasswordMiddleware",
     "core.uploads.UploadRateMiddleware",
     "core.middleware.DatabaseBusyMiddleware",
 ]
@@ -162,7 +163,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "core.passwords.MinimumLengthValidator",
+     "OPTIONS": {"min_length": int(os.environ.get("JINWEI_PASSWORD_MIN_LENGTH", "10"))}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -170,12 +173,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login locks out after repeated failures (per user name and client address).
+# Login locks out after repeated wrong passwords (core.auth): an account after LOGIN_FAILURE_LIMIT from any
+# addresses, an address after LOGIN_ADDRESS_FAILURE_LIMIT at any accounts, for LOGIN_COOLOFF_MINUTES.
+AXES_HANDLER = "core.auth.LoginAttempts"
+AXES_LOCKOUT_CALLABLE = "core.auth.locked_out"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_address"
 AXES_FAILURE_LIMIT = int(os.environ.get("JINWEI_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("JINWEI_LOGIN_ADDRESS_FAILURE_LIMIT", "100"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("JINWEI_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# A try while locked does not lengthen the lock: the time the locked page names holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 
 # Sessions expire after a spell of inactivity and when the browser closes.

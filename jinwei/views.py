@@ -8,6 +8,7 @@ from orgs import selectors as org_selectors
 from orgs.access import MANAGING_ROLES, user_roles
 from pledges import selectors as pledge_selectors
 from rectification import selectors as rectification_selectors
+from spotchecks import selectors as spotcheck_selectors
 
 
 @login_required
@@ -25,6 +26,7 @@ def home(request):
         "todos": cycle_selectors.todo_list(user=user),
         "pledge_todos": pledge_selectors.todo_list(user=user),
         "rectification_todos": rectification_selectors.todo_list(user=user),
+        "spotcheck_todos": spotcheck_selectors.inspector_todos(user=user),
         "overviews": cycle_selectors.level_overviews(user=user),
         # orgs.services.user_create lets administrators create users; nobody else is offered it
         "can_create_users": user.is_superuser or any(role in MANAGING_ROLES for _path, role, _pk in roles),

@@ -1,8 +1,8 @@
 """Who may see and write a ledger, on top of cycles.access and orgs.access (written once there).
 
 A ledger is a cycle's rows under one organization: visible to whoever sees the organization and the
-cycle, and only for an organization inside the cycle's subtree. An organization's own rectification
-entry is written by those who keep its facts (its secretary, administrators above) or by its superior.
+cycle, and only for an organization inside the cycle's subtree. Its rectification columns are the
+organizations' plans, written under rectification.access.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -19,11 +19,6 @@ def get_ledger_for(user, cycle_pk, organization_pk, action: str = org_access.VIE
     """The (cycle, organization) of a ledger; 404 when either is not visible or the organization is
     outside the cycle's subtree."""
     return cycle_access.get_cycle_organization_for(user, cycle_pk, organization_pk, action)
-
-
-def can_edit_entry(user, organization) -> bool:
-    """Its secretary and administrators above it, or its superior (下管一级)."""
-    return org_access.can_edit_facts(user, organization) or org_access.can_decide(user, organization)
 
 
 def can_import(user, level) -> bool:

@@ -1,8 +1,8 @@
 """The ledger's JSON API, on the same access rules, filters, selectors and services as the pages.
 
 Rows (``/ledgers/{cycle}/{organization}/rows``) are filtered by the same ``LedgerFilterForm`` as the
-page and the exports, so what a user filters is what they get; an organization's rectification entry
-is read and written at ``…/entry``. POST ``/ledgers/imports`` uploads a file (multipart: ``cycle``,
+page and the exports, so what a user filters is what they get; their rectification columns come from
+the organizations' plans (written through ``/rectification/…``). POST ``/ledgers/imports`` uploads a file (multipart: ``cycle``,
 ``level``, ``file``) and queues its check; GET ``/ledgers/jobs/{id}`` reads a job's state, progress
 and problems (poll it about once a second while it runs: a worker process runs it); POST
 ``/ledgers/imports/{id}/commit`` imports the checked file: every row, or nothing. POST ``/ledgers/{cycle}/{organization}/exports/{form}`` writes an official
@@ -22,10 +22,10 @@ from ninja.files import UploadedFile
 from core.api import MAX_OFFSET, MAX_PAGE_SIZE
 from core.jobs import job_failure, job_status
 from cycles import selectors as cycle_selectors
-from ledgers import access, exports, importing, jobs, layouts, selectors, services
+from ledgers import access, exports, importing, jobs, layouts, selectors
 from ledgers.forms import ledger_filters
-from ledgers.models import LedgerEntry, LedgerJob
-from standards.choices import Grade
+from ledgers.models import LedgerJob
+from orgs.models import Organization
 
 router = Router(tags=["ledgers"])
 
@@ -61,7 +61,7 @@ class JobOut(Schema):
     cycle_id: int | None
     level_id: int
     problems: list[ProblemOut]
-    result: dict = Field(description="counts: rows, matched, facts_new, facts_changed, entries_new, entries_changed, "
+    result: dict = Field(description="counts: rows, matched, facts_new, facts_changed, plans_new, plans_changed, "
                                      "organizations_changed, unchanged, warnings, problems; committed once imported.")
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
@@ -121,14 +121,10 @@ def import_commit(request, job_id: JobId):
     return jobs.ledger_import_confirm(actor=request.user, job=job)
 
 
-# Ledger rows and rectification entries ---------------------------------------------------------
+# Ledger rows ---------------------------------------------------------
 
-CycleId = Path[int, {"title": LedgerEntry._meta.get_field("cycle").verbose_name}]
-OrganizationId = Path[int, {"title": LedgerEntry._meta.get_field("organization").verbose_name}]
-
-
-def _title(name: str):
-    return LedgerEntry._meta.get_field(name).verbose_name
+CycleId = Path[int, {"title": LedgerJob._meta.get_field("cycle").verbose_name}]
+OrganizationId = Path[int, {"title": Organization._meta.verbose_name}]
 
 
 class FiltersQuery(Schema):
@@ -168,38 +164,15 @@ class LedgerRowOut(Schema):
     target_grade: str
     measures: str
     deadline: datetime.date | None
-    deadline_text: str
     assisting_unit: str
     liaison_leader: str
     responsible_person: str
+    plan_id: int | None = Field(description="The organization's plan (升级办法) the rectification columns come from.")
 
 
 class RowsOut(Schema):
     count: int
     items: list[LedgerRowOut]
-
-
-class EntryIn(Schema):
-    target_grade: Grade | None = Field(None, title=_title("target_grade"))
-    measures: str = Field("", title=_title("measures"))
-    deadline: datetime.date | None = Field(None, title=_title("deadline"))
-    deadline_text: str = Field("", title=_title("deadline_text"))
-    assisting_unit: str = Field("", title=_title("assisting_unit"))
-    liaison_leader: str = Field("", title=_title("liaison_leader"))
-    responsible_person: str = Field("", title=_title("responsible_person"))
-
-
-class EntryOut(Schema):
-    cycle_id: int
-    organization_id: int
-    target_grade: str
-    measures: str
-    deadline: datetime.date | None
-    deadline_text: str
-    assisting_unit: str
-    liaison_leader: str
-    responsible_person: str
-    updated_at: datetime.datetime
 
 
 @router.get("/{cycle_id}/{organization_id}/rows", response=RowsOut)
@@ -211,23 +184,6 @@ def ledger_rows(request, cycle_id: CycleId, organization_id: OrganizationId, par
                                         limit=params.limit)
     return {"count": count, "items": [
         {**row.__dict__, "is_group": row.is_group, "basic_facts": row.basic_facts, "venue": row.venue} for row in rows]}
-
-
-@router.get("/{cycle_id}/{organization_id}/entry", response={200: EntryOut, 204: None})
-def entry_get(request, cycle_id: CycleId, organization_id: OrganizationId):
-    """The organization's upgrade target and rectification for the cycle; 204 when none is written yet."""
-    cycle, organization = access.get_ledger_for(request.user, cycle_id, organization_id)
-    entry = LedgerEntry.objects.filter(cycle=cycle, organization=organization).first()
-    return Status(200, entry) if entry else Status(204, None)
-
-
-@router.put("/{cycle_id}/{organization_id}/entry", response=EntryOut)
-def entry_save(request, cycle_id: CycleId, organization_id: OrganizationId, payload: EntryIn):
-    """Write the organization's upgrade target and rectification (晋位升级目标、整改措施、整改时限、帮扶单位、联系领导、整改责任人)."""
-    cycle, organization = access.get_ledger_for(request.user, cycle_id, organization_id)
-    values = payload.dict()
-    values["target_grade"] = values["target_grade"] or ""
-    return services.ledger_entry_save(actor=request.user, cycle=cycle, organization=organization, **values)
 
 
 # Exports ---------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, filters_of
+from core.forms import filters_of
 from ledgers.importing import upload_check
 from ledgers.reading import EXTENSIONS
 from ledgers.selectors import LedgerFilters
@@ -43,21 +43,6 @@ class LedgerFilterForm(forms.Form):
 def ledger_filters(params, *, grades: list[str]) -> LedgerFilters:
     """Filters from a query string (a page's GET, an export link, an API call), with the cycle's grades."""
     return LedgerFilterForm(params, grades=grades).filters()
-
-
-class LedgerEntryForm(forms.Form):
-    target_grade = forms.ChoiceField(label=_("Upgrade target"), required=False)
-    measures = forms.CharField(label=_("Measures"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput)
-    deadline_text = forms.CharField(label=_("Deadline as written"), required=False, max_length=64,
-                                    help_text=_("As the ledger prints it, e.g. 2012年底; empty prints the date."))
-    assisting_unit = forms.CharField(label=_("Assisting unit"), required=False, max_length=200)
-    liaison_leader = forms.CharField(label=_("Liaison leader"), required=False, max_length=64)
-    responsible_person = forms.CharField(label=_("Responsible person"), required=False, max_length=64)
-
-    def __init__(self, *args, grades: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["target_grade"].choices = [("", "—"), *((grade, Grade(grade).label) for grade in grades)]
 
 
 class ImportForm(forms.Form):

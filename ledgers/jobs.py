@@ -64,7 +64,7 @@ def _content(job: LedgerJob) -> bytes:
 def _preview(job: LedgerJob, progress) -> dict:
     preview = importing.ledger_import_preview(actor=job.created_by, cycle=job.cycle, level=job.organization,
                                               filename=job.filename, content=_content(job), progress=progress)
-    changed = [plan for plan in preview.plans if plan.organization or plan.facts is not None or plan.entry is not None]
+    changed = [plan for plan in preview.plans if plan.organization or plan.facts is not None or plan.plan is not None]
     return {"counts": preview.counts, "header_rows": preview.reading.header_rows,
             "columns": {key: preview.reading.letter(key) for key in preview.reading.columns},
             "ignored": preview.reading.ignored,

@@ -1,16 +1,20 @@
-"""The ledger (台账): one row per graded organization of a cycle in a subtree, read in one query."""
+"""The ledger (台账): one row per graded organization of a cycle in a subtree, read in one query, with its
+rectification columns read off the organizations' plans (rectification.selectors.ledger_columns), a chunk at a time."""
 
 import datetime
 import functools
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import FilteredRelation, Q
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from django.utils import translation
 
 from cycles.models import Cycle, Grading
 from orgs.choices import VenueStatus
 from orgs.models import Organization
+from rectification import selectors as rectification_selectors
+from rectification.models import Plan
 from standards.choices import Grade
 
 
@@ -53,13 +57,13 @@ class LedgerRow:
     declared_grade: str
     superior_grade: str
     final_stars: int | None
-    target_grade: str
-    measures: str
-    deadline: datetime.date | None
-    deadline_text: str
-    assisting_unit: str
-    liaison_leader: str
-    responsible_person: str
+    target_grade: str = ""  # 整改情况, from the organization's plan
+    measures: str = ""
+    deadline: datetime.date | None = None
+    assisting_unit: str = ""
+    liaison_leader: str = ""
+    responsible_person: str = ""
+    plan_id: int | None = None
 
     @property
     def is_group(self) -> bool:
@@ -89,9 +93,7 @@ class LedgerRow:
 
     @property
     def deadline_display(self) -> str:
-        if self.deadline_text:
-            return self.deadline_text
-        return f"{self.deadline.year}年{self.deadline.month}月{self.deadline.day}日" if self.deadline else ""
+        return deadline_text(self.deadline)
 
 
 # The sentence of the sample ledger (seeds/004 附件三), a part left out when its number is 0.
@@ -121,6 +123,15 @@ def basic_facts_text(row) -> str:
         return ""
     parts = [template.format(getattr(row, field)) for field, template in FACTS_PARTS if getattr(row, field)]
     return f"支部共有党员{row.members_total}人" + ("，其中" + "，".join(parts) if parts else "") + "。"
+
+
+def deadline_text(deadline: datetime.date | None) -> str:
+    """整改时限 as the sample writes it: the year's last day as "2012年底", any other as "2012年8月31日"."""
+    if deadline is None:
+        return ""
+    if (deadline.month, deadline.day) == (12, 31):
+        return f"{deadline.year}年底"
+    return f"{deadline.year}年{deadline.month}月{deadline.day}日"
 
 
 def venue_text(status: str | None, completion: datetime.date | None) -> str:
@@ -159,26 +170,17 @@ _FIELDS = {
     "declared_grade": "declared_grade",
     "superior_grade": "final_grade",
     "final_stars": "final_stars",
-    "target_grade": "entry__target_grade",
-    "measures": "entry__measures",
-    "deadline": "entry__deadline",
-    "deadline_text": "entry__deadline_text",
-    "assisting_unit": "entry__assisting_unit",
-    "liaison_leader": "entry__liaison_leader",
-    "responsible_person": "entry__responsible_person",
 }
-_TEXT_FIELDS = {"main_features", "problems", "target_grade", "measures", "deadline_text", "assisting_unit",
-                "liaison_leader", "responsible_person", "parent_name"}
+_TEXT_FIELDS = {"main_features", "problems", "parent_name"}
 
 
 def ledger_queryset(*, cycle: Cycle, organization: Organization, filters: LedgerFilters = LedgerFilters()):
-    """The cycle's gradings under ``organization`` (itself included) with the year's facts and the
-    cycle's ledger entry joined in, in tree order. The caller checks access to ``organization``."""
+    """The cycle's gradings under ``organization`` (itself included) with the year's facts joined in, in tree
+    order. The caller checks access to ``organization``."""
     gradings = Grading.objects.filter(
         cycle=cycle, organization__path__startswith=organization.path,
     ).annotate(
         year_facts=FilteredRelation("organization__facts", condition=Q(organization__facts__year=cycle.year)),
-        entry=FilteredRelation("organization__ledger_entries", condition=Q(organization__ledger_entries__cycle=cycle)),
     )
     if filters.sector:
         gradings = gradings.filter(organization__sector=filters.sector)
@@ -187,27 +189,37 @@ def ledger_queryset(*, cycle: Cycle, organization: Organization, filters: Ledger
     if filters.superior_grade:
         gradings = gradings.filter(final_grade=filters.superior_grade)
     if filters.target_grade:
-        gradings = gradings.filter(entry__target_grade=filters.target_grade)
+        gradings = gradings.filter(Exists(Plan.objects.filter(cycle=cycle, organization=OuterRef("organization"),
+                                                              target_grade=filters.target_grade)))
     if filters.query:
         gradings = gradings.filter(Q(organization__name__contains=filters.query) | Q(organization__code=filters.query))
     return gradings.order_by("organization__path")
 
 
-def _as_rows(values) -> Iterator[LedgerRow]:
+def _as_rows(cycle: Cycle, values, chunk_size: int) -> Iterator[LedgerRow]:
+    """The rows with their plans' columns, read for ``chunk_size`` rows at a time."""
     names = list(_FIELDS)
-    for value_tuple in values:
-        row = dict(zip(names, value_tuple, strict=True))
-        for field in _TEXT_FIELDS:
-            if row[field] is None:
-                row[field] = ""
-        yield LedgerRow(**row)
+    values = iter(values)
+    while chunk := list(itertools.islice(values, chunk_size)):
+        rows = [dict(zip(names, value_tuple, strict=True)) for value_tuple in chunk]
+        plans = rectification_selectors.ledger_columns(cycle=cycle, organization_ids=[row["organization_id"] for row in rows])
+        for row in rows:
+            for name in _TEXT_FIELDS:
+                if row[name] is None:
+                    row[name] = ""
+            plan = plans.get(row["organization_id"])
+            if plan is not None:
+                row.update(target_grade=plan.target_grade, measures=plan.measures, deadline=plan.deadline,
+                           assisting_unit=plan.assisting_unit, liaison_leader=plan.liaison_leader,
+                           responsible_person=plan.responsible_person, plan_id=plan.plan_id)
+            yield LedgerRow(**row)
 
 
 def ledger_rows(*, cycle: Cycle, organization: Organization, filters: LedgerFilters = LedgerFilters(),
                 chunk_size: int = 2000) -> Iterator[LedgerRow]:
     """The ledger's rows, streamed (a 100,000-row ledger never sits in memory as model objects)."""
     values = ledger_queryset(cycle=cycle, organization=organization, filters=filters).values_list(*_FIELDS.values())
-    return _as_rows(values.iterator(chunk_size=chunk_size))
+    return _as_rows(cycle, values.iterator(chunk_size=chunk_size), chunk_size)
 
 
 def ledger_page(*, cycle: Cycle, organization: Organization, filters: LedgerFilters = LedgerFilters(),
@@ -215,4 +227,4 @@ def ledger_page(*, cycle: Cycle, organization: Organization, filters: LedgerFilt
     """One page of the ledger and the number of rows the filters leave."""
     queryset = ledger_queryset(cycle=cycle, organization=organization, filters=filters)
     values = queryset.values_list(*_FIELDS.values())[offset:offset + limit]
-    return list(_as_rows(values)), queryset.count()
+    return list(_as_rows(cycle, values, limit)), queryset.count()

@@ -6,7 +6,6 @@ app_name = "ledgers"
 
 urlpatterns = [
     path("<int:cycle_pk>/<int:org_pk>/", views.ledger, name="ledger"),
-    path("<int:cycle_pk>/<int:org_pk>/entry/", views.entry_edit, name="entry"),
     path("<int:cycle_pk>/<int:org_pk>/import/", views.import_start, name="import"),
     path("<int:cycle_pk>/<int:org_pk>/print/<slug:form>/", views.print_form, name="print_form"),
     path("<int:cycle_pk>/<int:org_pk>/print/<slug:form>.xlsx", views.download_form, name="download_form"),

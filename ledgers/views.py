@@ -1,5 +1,5 @@
-"""Pages of the ledger (台账): the ledger of a cycle under one organization with its roll-up, an
-organization's rectification entry, and the import — upload a file, see every problem by row and
+"""Pages of the ledger (台账): the ledger of a cycle under one organization with its roll-up (its
+rectification columns read off the plans, each linked to its plan's page), and the import — upload a file, see every problem by row and
 column, confirm, see the result.
 
 Imports, exports and PDFs are jobs run by a worker (ledgers.jobs): a job's page shows a progress bar
@@ -8,25 +8,21 @@ it within two seconds. Rules live in ledgers.services and ledgers.importing; vie
 call one function, render.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from core import http
 from core import jobs as core_jobs
 from core.forms import add_service_errors
 from core.http import refused
-from cycles import access as cycle_access
 from cycles import selectors as cycle_selectors
-from cycles.models import Grading
-from ledgers import access, exports, jobs, layouts, printing, selectors, services
-from ledgers.forms import ImportForm, LedgerEntryForm, LedgerFilterForm, ledger_filters
-from ledgers.models import LedgerEntry, LedgerJob
+from ledgers import access, exports, jobs, layouts, printing, selectors
+from ledgers.forms import ImportForm, LedgerFilterForm, ledger_filters
+from ledgers.models import LedgerJob
 from orgs import access as org_access
 from orgs.models import Organization
 
@@ -144,37 +140,8 @@ def ledger(request, cycle_pk: int, org_pk: int):
         # The level above, linked only for those who may see it (a branch's secretary may not).
         "parent_visible": bool(organization.parent_id) and organization.pk != cycle.owner_id
         and org_access.can_view(request.user, organization.parent),
-        "editable": {org.pk for org in Organization.objects.filter(pk__in=[row.organization_id for row in rows])
-                     .only("pk", "path", "depth", "parent_id") if access.can_edit_entry(request.user, org)},
         **cycle_selectors.summary_tables(cycle=cycle, counts=counts),
     })
-
-
-@login_required
-def entry_edit(request, cycle_pk: int, org_pk: int):
-    """晋位升级目标 and 整改情况 of one organization for the cycle."""
-    cycle, organization = access.get_ledger_for(request.user, cycle_pk, org_pk)
-    grading = Grading.objects.filter(cycle=cycle, organization=organization).select_related("cycle", "organization").first()
-
-    cycle_access.require(request.user, access.can_edit_entry(request.user, organization) and grading is not None,
-                         organization)
-    entry = LedgerEntry.objects.filter(cycle=cycle, organization=organization).first()
-    grades = cycle_selectors.grading_grades(grading=grading)
-    initial = {field: getattr(entry, field) for field in services.ENTRY_FIELDS} if entry else {}
-    form = LedgerEntryForm(request.POST or None, initial=initial, grades=grades)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ledger_entry_save(actor=request.user, cycle=cycle, organization=organization, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, gettext("The rectification entry of %(name)s is saved.") % {"name": organization.name})
-            parent = organization.parent
-            back_to_parent = (parent is not None and cycle_access.in_cycle(cycle, parent)
-                              and org_access.can_view(request.user, parent))
-            return redirect("ledgers:ledger", cycle.pk, parent.pk if back_to_parent else organization.pk)
-    return render(request, "ledgers/entry.html", {"cycle": cycle, "organization": organization, "form": form,
-                                                  "grading": grading})
 
 
 # Official forms: print pages, PDFs, .xlsx ------------------------------------------------------

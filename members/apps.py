@@ -11,10 +11,13 @@ class MembersConfig(AppConfig):
         "member.create": _("Member added to the roster"),
         "member.update": _("Member's record changed"),
         "member.transfer": _("Member transferred"),
+        "roster.import": _("Roster imported"),
         "roster.export": _("Roster exported"),
     }
     audit_values = {
         "to_organization": AuditValue(field="members.Transfer.to_organization"),
         "from_organization": AuditValue(field="members.Transfer.from_organization"),
         "rows": AuditValue(_("rows")),
+        "added": AuditValue(_("members added")),
+        "changed": AuditValue(_("members changed")),
     }

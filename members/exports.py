@@ -1,13 +1,7 @@
 """A branch's roster as .xlsx, in the columns its import reads (members.importing.HEADERS), so that a
-roster exported, corrected and imported again updates the same members. Every export is audited."""
+roster exported, corrected and imported again updates the same members. Written by a worker (members.jobs),
+which audits every export."""
 
-import io
-from urllib.parse import quote
-
-from django.db import transaction
-from django.http import HttpResponse
-
-from core.services import audit_record
 from core.xlsx import new_workbook, text
 from members.importing import HEADERS
 from members.models import Member
@@ -21,6 +15,7 @@ WORDS = {"gender": {"male": "男", "female": "女"}, "probationary": {True: "预
          "education": {"primary": "小学及以下", "junior": "初中", "senior": "高中、中专", "college": "大专",
                        "bachelor": "本科", "postgraduate": "研究生"},
          "status": {"active": "在册", "transferred_out": "已转出", "deceased": "已去世"}}
+PROGRESS_EVERY = 1000
 
 
 def _cell(member: Member, name: str) -> str:
@@ -30,23 +25,20 @@ def _cell(member: Member, name: str) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-@transaction.atomic
-def roster_export(*, actor, organization) -> HttpResponse:
-    """The roster's every member (all statuses) as .xlsx; the export is audited with the rows it holds.
-    The caller has checked that ``actor`` sees the branch."""
-    output = io.BytesIO()
+def roster_write(*, organization, output, progress=None) -> int:
+    """Write the roster's every member (all statuses) as .xlsx to ``output``; returns how many rows it holds."""
+    members = member_list(organization=organization, status=None)
+    total = members.count()
     book = new_workbook(output)
     sheet = book.add_worksheet("花名册")
     bold = book.add_format({"bold": True})
     for column, name in enumerate(COLUMNS):
         sheet.write_string(0, column, HEADERS[name][0], bold)
     rows = 0
-    for rows, member in enumerate(member_list(organization=organization, status=None).iterator(), start=1):
+    for rows, member in enumerate(members.iterator(), start=1):
         for column, name in enumerate(COLUMNS):
             sheet.write_string(rows, column, text(_cell(member, name)))
+        if progress and rows % PROGRESS_EVERY == 0:
+            progress(rows, total)
     book.close()
-    audit_record(actor=actor, obj=organization, organization=organization, action="roster.export",
-                 after={"rows": rows})
-    response = HttpResponse(output.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(organization.name + '花名册.xlsx')}"
-    return response
+    return rows

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.services import audit_record_many, snapshot
+from core.services import audit_record, audit_record_many, snapshot
 from core.workbooks import Limits, UnreadableWorkbook, column_letter, workbook_read
 from members import services
 from members.choices import Education, Gender, MemberStatus
@@ -206,20 +206,41 @@ def _read_row(reading: RosterReading, number: int, cells: dict, seen: dict, toda
     reading.rows.append((number, cleaned))
 
 
-def _plan(organization, reading: RosterReading) -> tuple[list[Member], list[tuple[Member, dict]]]:
-    """(members to add, (member, changed fields) to update) for a reading without problems."""
+def _plan(organization, reading: RosterReading) -> tuple[list[dict], list[tuple[Member, dict]]]:
+    """(the fields of members to add, (member, changed fields) to update) for a reading without problems."""
     existing = {(m.name, m.birth_date): m for m in Member.objects.filter(organization=organization,
                                                                         status=MemberStatus.ACTIVE)}
     added, changed = [], []
     for _number, cleaned in reading.rows:
         member = existing.get((cleaned["name"], cleaned["birth_date"]))
         if member is None:
-            added.append(Member(organization=organization, **cleaned))
+            added.append(cleaned)
             continue
         changes = {name: value for name, value in cleaned.items() if getattr(member, name) != value}
         if changes:
             changed.append((member, changes))
     return added, changed
+
+
+def _insert(organization, added: list[dict]) -> None:
+    """The new members in one executemany of plain rows: bulk_create's model instances and per-value preparation
+    were most of a 100,000-row import (docs/benchmarks.md)."""
+    if not added:
+        return
+    operations = connection.ops
+    columns = ["organization_id", *services.MEMBER_FIELDS, "created_at"]
+    created_at = operations.adapt_datetimefield_value(timezone.now())
+    dates = [services.MEMBER_FIELDS.index(name) for name in ("birth_date", "joined_on")]
+    rows = []
+    for cleaned in added:
+        values = [cleaned[name] for name in services.MEMBER_FIELDS]
+        for index in dates:
+            values[index] = operations.adapt_datefield_value(values[index])
+        rows.append((organization.pk, *values, created_at))
+    sql = (f"INSERT INTO {operations.quote_name(Member._meta.db_table)} "
+           f"({', '.join(map(operations.quote_name, columns))}) VALUES ({', '.join(['%s'] * len(columns))})")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def roster_import_preview(*, actor, organization, path: str, filename: str, progress=None) -> dict:
@@ -232,9 +253,6 @@ def roster_import_preview(*, actor, organization, path: str, filename: str, prog
         result.update(added=len(added), changed=len(changed),
                       unchanged=len(reading.rows) - len(added) - len(changed))
     return result
-
-
-AUDITED = [name for name in services.MEMBER_FIELDS if name != "phone"]
 
 
 def roster_import_commit(*, actor, organization, path: str, filename: str, progress=None) -> dict:
@@ -250,11 +268,7 @@ def roster_import_commit(*, actor, organization, path: str, filename: str, progr
         error.problems = reading.problems
         raise error
     added, changed = _plan(organization, reading)
-    Member.objects.bulk_create(added, batch_size=2000)
-    if added and added[0].pk is None:  # SQLite before 3.35 and some backends return no keys
-        keys = {(m.name, m.birth_date) for m in added}
-        added = [m for m in Member.objects.filter(organization=organization, status=MemberStatus.ACTIVE)
-                 if (m.name, m.birth_date) in keys]
+    _insert(organization, added)
     before = {member.pk: snapshot(member, [f for f in changes if f != "phone"]) for member, changes in changed}
     fields = sorted({name for _member, changes in changed for name in changes})
     for member, changes in changed:
@@ -262,9 +276,12 @@ def roster_import_commit(*, actor, organization, path: str, filename: str, progr
             setattr(member, name, value)
     if changed:
         Member.objects.bulk_update([member for member, _c in changed], fields, batch_size=2000)
-    audit_record_many(actor=actor, action="member.create", reason=_("imported from %(file)s") % {"file": filename},
-                      changes=[(m, organization, None, snapshot(m, AUDITED)) for m in added])
-    audit_record_many(actor=actor, action="member.update", reason=_("imported from %(file)s") % {"file": filename},
+    reason = _("imported from %(file)s") % {"file": filename}
+    # The members added are the file's rows (its job keeps it): one event says how many. A changed member has
+    # a past the file does not hold, so each change keeps an event of its own with the values before.
+    audit_record(actor=actor, obj=organization, organization=organization, action="roster.import", reason=reason,
+                 after={"rows": len(reading.rows), "added": len(added), "changed": len(changed)})
+    audit_record_many(actor=actor, action="member.update", reason=reason,
                       changes=[(m, organization, before[m.pk], snapshot(m, [f for f in c if f != "phone"]))
                                for m, c in changed])
     return {"rows": len(reading.rows), "added": len(added), "changed": len(changed),

@@ -81,3 +81,19 @@ class RosterImport(Job):
 
     def __str__(self) -> str:
         return f"{self.filename} · {self.organization_id}"
+
+
+class RosterExport(Job):
+    """A roster's export as .xlsx, written by a worker (members.jobs) and audited there with the rows it holds;
+    personal data, so its file is for the one who asked for it only."""
+
+    organization = models.ForeignKey("orgs.Organization", verbose_name=_("branch"), on_delete=models.CASCADE,
+                                     related_name="+")
+    file = models.FileField(_("file"), upload_to="roster-exports/%Y/%m/", blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name = _("roster export")
+        verbose_name_plural = _("roster exports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} · {self.organization_id}"

@@ -12,5 +12,8 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_job, name="import_job"),
     path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("exports/<int:pk>/", views.export_job, name="export_job"),
+    path("exports/<int:pk>/progress/", views.export_progress, name="export_progress"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("<int:pk>/", views.member_detail, name="detail"),
 ]

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from core import http
 from core.forms import add_service_errors
-from core.jobs import job_status
+from core.jobs import job_failure, job_status, job_wait
 from members import access, exports, jobs, selectors, services
 from members.forms import MemberForm, RosterImportForm, TransferForm
+from members.models import RosterExport
 from orgs import access as org_access
 from orgs.models import OrganizationFacts
 
@@ -151,7 +152,40 @@ def import_confirm(request, pk: int):
 
 
 @login_required
+@require_POST
 def roster_export(request, org_pk: int):
-    """The roster as .xlsx, in the columns its import reads; audited."""
+    """The roster as .xlsx, in the columns its import reads, written and audited by a worker: the file within two
+    seconds, else the job's page with its progress and then the download."""
     organization = org_access.get_organization_for(request.user, org_pk)
-    return exports.roster_export(actor=request.user, organization=organization)
+    job = job_wait(jobs.roster_export_start(actor=request.user, organization=organization), jobs.EXPORT_WAIT_SECONDS)
+    if job.state == RosterExport.State.DONE:
+        return _export_file(job)
+    return redirect("members:export_job", pk=job.pk)
+
+
+def _export_file(job: RosterExport) -> FileResponse:
+    if job.state != RosterExport.State.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=exports.XLSX)
+
+
+@login_required
+def export_job(request, pk: int):
+    """A roster export: its progress while the worker writes it, then its file."""
+    job = access.get_roster_export_for(request.user, pk)
+    return render(request, "members/export_job.html", {"job": job, "organization": job.organization,
+                                                       "status": job_status(job), "failure": job_failure(job)})
+
+
+@login_required
+def export_progress(request, pk: int):
+    """The progress bar alone, polled every second; once the job ends, its page reloads."""
+    job = access.get_roster_export_for(request.user, pk)
+    return http.job_progress(request, job, page_url=reverse("members:export_job", args=(job.pk,)),
+                             template="members/_export_progress.html", context={"job": job, "status": job_status(job)})
+
+
+@login_required
+def export_download(request, pk: int):
+    """The file a roster export wrote, for its requester."""
+    return _export_file(access.get_roster_export_for(request.user, pk))

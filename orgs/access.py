@@ -10,6 +10,7 @@ An organization outside a user's reading scope answers 404, the same as a missin
 it that the user may not act on answers 403 with a reason.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -87,6 +88,11 @@ def scope_or_above_q(user, prefix: str) -> Q:
     return Q(**{f"{prefix}id__in": above}) | scope_q(user, prefix=prefix)
 
 
+def subtree_q(organization, prefix: str = "") -> Q:
+    """A filter for the rows inside the organization's subtree; ``prefix`` names the path field's relation."""
+    return Q(**{f"{prefix}path__gte": organization.path, f"{prefix}path__lt": paths.successor(organization.path)})
+
+
 def can_view(user, organization) -> bool:
     if user.is_authenticated and user.is_superuser:
         return True
@@ -161,3 +167,24 @@ def get_role_assignment_for(user, pk, action: str = VIEW):
         raise Http404 from None
     check(user, assignment.organization, action)
     return assignment
+
+
+def get_account_for(actor, organization: Organization, pk):
+    """A person holding a role in the organization's subtree, for an administrator of it; 404 otherwise. Changing
+    the account also needs every role of theirs inside the actor's managing scope (403)."""
+    check(actor, organization, MANAGE)
+    try:
+        user = get_user_model().objects.get(pk=int(pk))
+    except (get_user_model().DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not RoleAssignment.objects.filter(subtree_q(organization, prefix="organization__"), user=user).exists():
+        raise Http404
+    if user.is_superuser and not actor.is_superuser:
+        raise PermissionDenied(_("Only a system administrator may change a system administrator's account."))
+    elsewhere = [assignment.organization for assignment in
+                 RoleAssignment.objects.filter(user=user).select_related("organization")
+                 if not can_manage(actor, assignment.organization)]
+    if elsewhere:
+        raise PermissionDenied(_("%(user)s also holds a role on %(name)s, which you do not administer.")
+                               % {"user": user.get_username(), "name": elsewhere[0].name})
+    return user

@@ -19,6 +19,11 @@ class OrgsConfig(AppConfig):
         "role.assign": _("Role assigned"),
         "role.revoke": _("Role removed"),
         "user.create": _("User created"),
+        "user.initial_password": _("Initial password printed"),
+        "user.password_change": _("Password changed"),
+        "user.unlock": _("Login unlocked"),
+        "user.deactivate": _("Account deactivated"),
+        "user.reactivate": _("Account reactivated"),
     }
     audit_values = {
         "count": AuditValue(_("organizations generated")),
@@ -26,4 +31,6 @@ class OrgsConfig(AppConfig):
         "root_code": AuditValue(_("official code of the top organization")),
         "full_name": AuditValue(_("Full name")),
         "superuser": AuditValue(_("superuser")),
+        "username": AuditValue(_("User name")),
+        "is_active": AuditValue(_("may log in")),
     }

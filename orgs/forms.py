@@ -107,7 +107,7 @@ class RoleAssignmentForm(forms.Form):
 class UserForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)  # the service validates it
 
 
 class AuditFilterForm(forms.Form):
@@ -140,3 +140,21 @@ class TreeConfirmForm(forms.Form):
     def __init__(self, *args, offered: list[dict] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dissolve"].choices = [(gone["code"], f"{gone['name']}（{gone['code']}）") for gone in offered]
+
+
+class PeopleImportForm(TreeImportForm):
+    """A people list to import under the page's level: 姓名, 登录名, 角色, 组织代码."""
+
+    file = SpreadsheetField(label=_("People list (.xlsx, .xls or .csv)"), what=_("People list"),
+                            max_bytes=TREE_LIMITS.max_bytes)
+
+
+class SlipsForm(forms.Form):
+    """Whose initial passwords to print: the people chosen (new passwords; the old slips stop working)."""
+
+    people = forms.TypedMultipleChoiceField(label=_("People"), coerce=int, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, people: list = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].choices = [(person.pk, person.get_username()) for person in people]
+        self.fields["people"].error_messages["required"] = _("People: please choose whose slips to print.")

@@ -19,10 +19,11 @@ from django_tasks import task
 from core.jobs import job_execute, job_settle, job_start
 from orgs import access
 from orgs.importing.exporting import tree_export_filename, tree_export_write
+from orgs.importing.people import people_import_commit, people_import_plan, people_read
 from orgs.importing.planning import tree_import_plan
 from orgs.importing.reading import read_rows
 from orgs.importing.writing import tree_import_commit
-from orgs.models import TreeJob
+from orgs.models import PeopleJob, TreeJob
 
 
 def get_tree_job_for(user, pk) -> TreeJob:
@@ -137,3 +138,70 @@ def tree_commit(context, job_id: int, *, dissolve: list[str], dissolved_on: str,
 def tree_export(context, job_id: int, *, year: int | None) -> None:
     """A level's tree as .xlsx, in the columns the import reads."""
     job_execute(context, TreeJob, job_id, lambda job, progress: _export(job, progress, year=year))
+
+
+
+# People and their roles ------------------------------------------------------------------------
+
+
+def get_people_job_for(user, pk) -> PeopleJob:
+    """A people import: 404 unless the user administers its level."""
+    try:
+        job = PeopleJob.objects.select_related("organization", "created_by").get(pk=int(pk))
+    except (PeopleJob.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not access.can_manage(user, job.organization):
+        raise Http404
+    return job_settle(job)
+
+
+def people_import_start(*, actor, level, upload) -> PeopleJob:
+    """Keep the uploaded people list in a new job and queue its check; nothing is written."""
+    check_level(actor, level)
+    if not level.is_active:
+        raise ValidationError({"file": _("%(name)s is dissolved: nothing can be imported under it.")
+                               % {"name": level.name}})
+    name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255]
+    job = PeopleJob(created_by=actor, organization=level, filename=name)
+    job.file.save(name or "people", upload, save=False)
+    return job_start(job, people_preview, stage="preview")
+
+
+def people_import_confirm(*, actor, job: PeopleJob) -> PeopleJob:
+    """Queue the import of a checked people list without blocking problems: every row, or nothing."""
+    if job.created_by_id != actor.pk:
+        raise PermissionDenied(_("Only the person who uploaded the file may import it."))
+    cannot = ValidationError({"job": _("This file cannot be imported now: its check is not finished, "
+                                       "or it was imported already.")})
+    if job.stage != "preview" or job.state != PeopleJob.State.DONE:
+        raise cannot
+    if job.blocking_problems:
+        raise ValidationError({"job": _("The file has problems; please correct them and upload it again.")})
+    if not PeopleJob.objects.filter(pk=job.pk, stage="preview", state=PeopleJob.State.DONE).update(
+            stage="commit", state=PeopleJob.State.QUEUED):
+        raise cannot
+    job.refresh_from_db()
+    return job_start(job, people_commit, stage="commit")
+
+
+def _people_preview(job: PeopleJob, progress) -> dict:
+    check_level(job.created_by, job.organization)
+    reading = people_read(job.filename, _content(job))
+    progress(0, max(1, len(reading.rows)))
+    plan = people_import_plan(level=job.organization, reading=reading)
+    progress(len(reading.rows), len(reading.rows))
+    return plan.summary()
+
+
+@task(takes_context=True)
+def people_preview(context, job_id: int) -> None:
+    """A people import's check: every problem by row and column, who is created, which roles are given."""
+    job_execute(context, PeopleJob, job_id, _people_preview)
+
+
+@task(takes_context=True)
+def people_commit(context, job_id: int) -> None:
+    """A people import: the logins, roles and the job's outcome in one transaction."""
+    job_execute(context, PeopleJob, job_id, lambda job, progress: {"committed": True, "counts": people_import_commit(
+        actor=job.created_by, level=job.organization, filename=job.filename, content=_content(job), job=job,
+        progress=progress)}, atomic=True)

@@ -206,3 +206,56 @@ class TreeJob(Job):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.filename} · {self.organization_id}"
+
+
+class PeopleJob(Job):
+    """A people import (导入人员): users with their roles on organizations of a level, read from a
+    spreadsheet, checked ("preview"), then created and granted in one transaction ("commit"), run by
+    a worker (orgs.jobs). ``problems`` are its check's, ``result`` the preview (who is created, which
+    roles are granted) or, once committed, the counts; the people it created are its
+    ``initial_passwords``. ``organization`` is the level.
+    """
+
+    file = models.FileField(_("file"), upload_to="people-jobs/%Y/%m/", blank=True)
+    organization = models.ForeignKey(Organization, verbose_name=_("level"), on_delete=models.PROTECT,
+                                     related_name="people_jobs")
+
+    class Meta(Job.Meta):
+        verbose_name = _("people import")
+        verbose_name_plural = _("people imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} · {self.organization_id}"
+
+
+class InitialPassword(models.Model):
+    """The initial password of a login made by a people import, handed to its person on a printed slip.
+
+    Only its hash is kept, on the user (Django's password); this row says when the slip was printed
+    and by whom, and when the person set a password of their own. Until then, after logging in with
+    the slip, the person must set one before anything else (orgs.middleware).
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                                related_name="initial_password")
+    job = models.ForeignKey(PeopleJob, verbose_name=_("people import"), on_delete=models.SET_NULL, null=True,
+                            blank=True, related_name="initial_passwords")
+    level = models.ForeignKey(Organization, verbose_name=_("level"), on_delete=models.PROTECT,
+                              related_name="initial_passwords")
+    issued_at = models.DateTimeField(_("slip printed at"), null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("slip printed by"),
+                                  on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    changed_at = models.DateTimeField(_("own password set at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("initial password")
+        verbose_name_plural = _("initial passwords")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{person(self.user)} · {self.level_id}"
+
+    @property
+    def must_change(self) -> bool:
+        return self.issued_at is not None and self.changed_at is None

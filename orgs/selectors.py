@@ -126,3 +126,29 @@ def audit_event_list(
     if date_to:
         events = events.filter(time__date__lte=date_to)
     return events
+
+
+def people_never_logged_in(*, user, level: Organization) -> list[dict]:
+    """The people holding roles in the level's subtree who have never logged in, by login: each with
+    their roles there (organization, role), all their roles as ``access.user_roles`` gives them
+    (``all_roles``), and when their initial password slip was printed. Only the
+    level's administrators read it (403 inside, 404 outside)."""
+    access.check(user, level, access.MANAGE)
+    rows = (RoleAssignment.objects.filter(organization__path__gte=level.path,
+                                          organization__path__lt=paths.successor(level.path),
+                                          organization__dissolved_on__isnull=True, user__last_login__isnull=True,
+                                          user__is_active=True)
+            .select_related("user", "organization", "user__initial_password").order_by("user__username", "organization__path"))
+    people: dict[int, dict] = {}
+    for assignment in rows:
+        person = people.setdefault(assignment.user_id, {"user": assignment.user, "roles": [],
+                                                        "slip": getattr(assignment.user, "initial_password", None)})
+        person["roles"].append(assignment)
+    everywhere: dict[int, list] = {pk: [] for pk in people}  # all their roles, also outside the level
+    for user_id, path, role, pk in RoleAssignment.objects.filter(
+            user_id__in=list(people), organization__dissolved_on__isnull=True).values_list(
+            "user_id", "organization__path", "role", "organization_id"):
+        everywhere[user_id].append((path, role, pk))
+    for user_id, person in people.items():
+        person["all_roles"] = everywhere[user_id]
+    return list(people.values())

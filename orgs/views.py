@@ -3,12 +3,15 @@
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.utils.cache import add_never_cache_headers
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +20,7 @@ from core import http
 from core import jobs as core_jobs
 from core.forms import add_service_errors, filters_of
 from core.http import refused
-from orgs import access, jobs, selectors, services
+from orgs import access, accounts, jobs, selectors, services
 from orgs.forms import (
     AuditFilterForm,
     DissolveForm,
@@ -25,12 +28,15 @@ from orgs.forms import (
     MergeForm,
     MoveForm,
     OrganizationForm,
+    PeopleImportForm,
     RoleAssignmentForm,
+    SlipsForm,
     TreeConfirmForm,
     TreeImportForm,
     UserForm,
 )
-from orgs.models import TreeJob
+from orgs.middleware import password_change_done
+from orgs.models import PeopleJob, RoleAssignment, TreeJob
 
 
 @login_required
@@ -262,6 +268,44 @@ def user_create(request):
     return _form_page(request, "orgs/form.html", form, None, title=_("New user"))
 
 
+@login_required
+def account_list(request, pk: int):
+    """账号: the logins of the people with roles in the subtree, to unlock, deactivate or reactivate."""
+    organization = access.get_organization_for(request.user, pk, access.MANAGE)
+    query = request.GET.get("q", "")
+    page = Paginator(accounts.account_list(actor=request.user, organization=organization, query=query),
+                     settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "orgs/accounts.html", {"organization": organization, "page": page, "query": query})
+
+
+ACCOUNT_CHANGES = {
+    "unlock": (lambda actor, organization, user, reason: accounts.login_unlock(
+        actor=actor, organization=organization, user=user), _("The login of %(name)s was unlocked.")),
+    "deactivate": (lambda actor, organization, user, reason: accounts.user_deactivate(
+        actor=actor, organization=organization, user=user, reason=reason), _("The account of %(name)s was deactivated.")),
+    "reactivate": (lambda actor, organization, user, reason: accounts.user_reactivate(
+        actor=actor, organization=organization, user=user), _("The account of %(name)s may log in again.")),
+}
+
+
+@login_required
+@require_POST
+def account_change(request, pk: int, user_pk: int, change: str):
+    """Unlock, deactivate or reactivate one account from the accounts page."""
+    if change not in ACCOUNT_CHANGES:
+        raise Http404
+    organization = access.get_organization_for(request.user, pk, access.MANAGE)
+    user = access.get_account_for(request.user, organization, user_pk)
+    service, done = ACCOUNT_CHANGES[change]
+    try:
+        service(request.user, organization, user, request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done % {"name": user.get_full_name() or user.get_username()})
+    return redirect("orgs:accounts", pk=organization.pk)
+
+
 # The organization list: import and export --------------------------------------------------------
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -351,3 +395,139 @@ def tree_job_download(request, pk: int):
     if job.kind != TreeJob.Kind.EXPORT or job.state != TreeJob.State.DONE or not job.file:
         raise Http404
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX)
+
+
+# People and their roles: import, initial-password slips, who has never logged in ------------------
+
+SLIPS_PER_PAGE = 10
+
+
+@login_required
+def people_import(request, pk: int):
+    """导入人员: upload a people list for the level; its check runs at once, the job page shows it."""
+    level = access.get_organization_for(request.user, pk, access.MANAGE)
+    form = PeopleImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = jobs.people_import_start(actor=request.user, level=level, upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("orgs:people_job", pk=job.pk)
+    return render(request, "orgs/people_import.html", {"organization": level, "form": form})
+
+
+def _people_job_context(job: PeopleJob, user, errors=()) -> dict:
+    status = core_jobs.job_status(job)
+    result = job.result or {}
+    pending = list(job.initial_passwords.filter(issued_at__isnull=True).select_related("user")) \
+        if job.stage == "commit" and job.state == PeopleJob.State.DONE else []
+    return {
+        "job": job, "organization": job.organization, "status": status, "done": status.done, "total": status.total,
+        "percent": status.percent, "counts": result.get("counts", {}),
+        "preview": result if job.stage == "preview" else {},
+        "problems": job.problems[:PROBLEMS_SHOWN], "problems_left": max(0, len(job.problems) - PROBLEMS_SHOWN),
+        "blocking": job.blocking_problems, "warnings": len(job.problems) - job.blocking_problems,
+        "can_confirm": (job.stage == "preview" and job.state == PeopleJob.State.DONE and not job.blocking_problems
+                        and job.created_by_id == user.pk),
+        "pending": pending, "errors": errors,
+    }
+
+
+@login_required
+def people_job(request, pk: int):
+    """A people import's preview (problems by row and column, who is created, which roles), or its result."""
+    job = jobs.get_people_job_for(request.user, pk)
+    return render(request, "orgs/people_job.html", _people_job_context(job, request.user))
+
+
+@login_required
+def people_job_progress(request, pk: int):
+    job = jobs.get_people_job_for(request.user, pk)
+    return http.job_progress(request, job, page_url=reverse("orgs:people_job", args=(job.pk,)),
+                             template="orgs/_people_job_progress.html", context=_people_job_context(job, request.user))
+
+
+@login_required
+@require_POST
+def people_import_confirm(request, pk: int):
+    """确认导入: every row in one transaction, or nothing."""
+    job = jobs.get_people_job_for(request.user, pk)
+    try:
+        job = jobs.people_import_confirm(actor=request.user, job=job)
+    except ValidationError as error:
+        return render(request, "orgs/people_job.html", _people_job_context(job, request.user, error.messages),
+                      status=400)
+    return redirect("orgs:people_job", pk=job.pk)
+
+
+def _slips_page(request, level, issued):
+    login_url = request.build_absolute_uri(reverse("login"))
+    roles = {}
+    for assignment in RoleAssignment.objects.filter(user__in=[user for user, _p in issued]).select_related(
+            "organization").order_by("organization__path"):
+        roles.setdefault(assignment.user_id, []).append(assignment)
+    slips = [{"user": user, "password": services.initial_password_grouped(password), "roles": roles.get(user.pk, [])}
+             for user, password in issued]
+    response = render(request, "orgs/password_slips.html", {
+        "organization": level, "count": len(slips), "address": login_url,
+        "pages": [slips[n:n + SLIPS_PER_PAGE] for n in range(0, len(slips), SLIPS_PER_PAGE)]})
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_POST
+def people_job_slips(request, pk: int):
+    """The initial passwords of the people an import created, printed once as A4 slips."""
+    job = jobs.get_people_job_for(request.user, pk)
+    pending = [row.user for row in job.initial_passwords.filter(issued_at__isnull=True).select_related("user")]
+    if not pending:
+        messages.info(request, _("Every slip of this import was printed already; lost ones are printed again from "
+                                 "the list of people who have never logged in."))
+        return redirect("orgs:people_job", pk=job.pk)
+    issued = services.initial_passwords_issue(actor=request.user, level=job.organization, users=pending)
+    return _slips_page(request, job.organization, issued)
+
+
+@login_required
+def people(request, pk: int):
+    """从未登录的人员: who holds a role under the level and has never logged in, with a new slip for those
+    who lost theirs."""
+    level = access.get_organization_for(request.user, pk, access.MANAGE)
+    people = selectors.people_never_logged_in(user=request.user, level=level)
+    for person in people:
+        person["can_issue"] = services.can_issue_password(request.user, person["user"], person["all_roles"])
+    choosable = [person["user"] for person in people if person["can_issue"]]
+    form = SlipsForm(request.POST or None, people=choosable)
+    if request.method == "POST" and form.is_valid():
+        chosen = [user for user in choosable if user.pk in set(form.cleaned_data["people"])]
+        issued = services.initial_passwords_issue(actor=request.user, level=level, users=chosen)
+        return _slips_page(request, level, issued)
+    page = Paginator(people, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "orgs/people.html", {"organization": level, "page": page, "form": form,
+                                                "count": len(people)}, status=400 if form.errors else 200)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """修改密码: the person's own password; after an initial one, the first page they see."""
+
+    template_name = "orgs/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        services.user_password_change(actor=form.user, new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, form.user)
+        password_change_done(self.request)
+        messages.success(self.request, _("Your new password was saved."))
+        return redirect(self.get_success_url())
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if services.password_change_required(self.request.user):
+            form.fields["old_password"].label = _("Initial password (on your slip)")
+        return form
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "required": services.password_change_required(self.request.user)}

@@ -17,6 +17,7 @@ class PledgesConfig(AppConfig):
         "pledge.fulfil": _("Pledge being fulfilled"),
         "pledge.evaluate": _("Pledge evaluated"),
         "pledge.close": _("Pledge closed"),
+        "pledge.rating_schedule": _("Public rating of the pledge scheduled"),
         "board.withdraw": _("Public board withdrawn"),
         "board.restore": _("Public board restored"),
     }
@@ -29,4 +30,7 @@ class PledgesConfig(AppConfig):
         "baseline": AuditValue(field="pledges.PledgeItem.baseline"),
         "target": AuditValue(field="pledges.PledgeItem.target"),
         "deadline": AuditValue(field="pledges.PledgeItem.deadline"),
+        "session": AuditValue(field="pledges.PledgeRating.session"),
+        "voters": AuditValue(field="ballots.BallotSession.voters"),
+        "quorum": AuditValue(field="ballots.BallotSession.quorum"),
     }

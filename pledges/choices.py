@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PledgeState(models.TextChoices):
@@ -42,7 +43,20 @@ class PledgeResult(models.TextChoices):
     GOOD = "good", _("Good")
     FAIRLY_GOOD = "fairly_good", _("Fairly good")
     AVERAGE = "average", _("Average")
-    POOR = "poor", _("Poor")
+    POOR = "poor", pgettext_lazy("pledge result", "Poor")  # 差, where a grade's "poor" is 较差
 
 
 NOT_KEPT_RESULTS = frozenset({PledgeResult.POOR})
+# The states in which the public may rate a pledge: once public, until it is closed.
+RATED_STATES = frozenset({PledgeState.PUBLIC, PledgeState.FULFILLING, PledgeState.EVALUATED})
+
+
+def rating_result(counts: dict[str, int], scale: list[str]) -> str | None:
+    """The public's result from a rating's counts on a scale given best first: the mean of the ranks, rounded to the
+    nearer one (half a rank goes to the better), or None with no ballot."""
+    ballots = sum(counts.get(value, 0) for value in scale)
+    if not ballots:
+        return None
+    mean = sum(rank * counts.get(value, 0) for rank, value in enumerate(scale)) / ballots
+    rank = int(mean)
+    return scale[rank + 1] if mean - rank > 0.5 else scale[rank]

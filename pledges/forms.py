@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ballots.forms import DateTimeInput
+from ballots.services import MAX_VOTERS
 from core.forms import DateInput
 from pledges.choices import MEMBER_CATEGORIES, ORGANIZATION_CATEGORIES, Category, PledgeKind, PledgeResult
 from pledges.models import Pledge, PledgeItem, Progress
@@ -55,10 +57,22 @@ class EvaluateForm(forms.ModelForm):
         widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in
                    ("self_evaluation", "members_evaluation", "leader_comment", "explanation")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, public_result: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["result"].choices = [("", "—"), *PledgeResult.choices]
         self.fields["result"].required = True
+        if public_result and not self.instance.result:  # the public's result is where the evaluation starts
+            self.initial["result"] = public_result
 
     def _post_clean(self):
         """The service checks the evaluation."""
+
+
+class RatingForm(forms.Form):
+    """Schedule the public's anonymous rating of a pledge (评诺): when it is open, for how many, its quorum."""
+
+    opens_at = forms.DateTimeField(label=_("opens at"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    closes_at = forms.DateTimeField(label=_("closes at"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    voters = forms.IntegerField(label=_("voters"), min_value=1, max_value=MAX_VOTERS,
+                                help_text=_("How many people are asked: no more codes are issued before it opens."))
+    quorum = forms.IntegerField(label=_("quorum"), min_value=1, max_value=MAX_VOTERS, initial=1)

@@ -55,6 +55,24 @@ class Pledge(models.Model):
         return self.member.name if self.member_id else self.organization.name
 
 
+class PledgeRating(models.Model):
+    """评诺 by the public: an anonymous ballot (ballots, one-time codes) asking how well a pledge was kept, on the
+    pledge results' scale ("把群众满意作为衡量承诺践诺成效的重要标准", seeds/003). Its count stays sealed on the
+    session until it closes; the pledge reads it from there, beside the self, members' and leader's evaluations."""
+
+    pledge = models.ForeignKey(Pledge, verbose_name=_("pledge"), on_delete=models.CASCADE, related_name="ratings")
+    session = models.OneToOneField("ballots.BallotSession", verbose_name=_("ballot session"),
+                                   on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("public rating of a pledge")
+        verbose_name_plural = _("public ratings of pledges")
+        ordering = ["pledge_id", "-session_id"]
+
+    def __str__(self) -> str:
+        return f"{self.pledge_id} · {self.session_id}"
+
+
 class PledgeItem(models.Model):
     """One promise of a pledge: its category, what it promises, the baseline it starts from, a measurable
     target where one fits, and its deadline. "招待费比去年降低" with no baseline promises nothing: a

@@ -1,18 +1,63 @@
 """Reads of pledges: an organization's and its members' for a cycle, the public board, and what waits for a user."""
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q
 
+from ballots.choices import SessionState, answer_label
 from core.keys import public_key_normalized
 from orgs import access as org_access
 from pledges import access, tallies
-from pledges.choices import BOARD_STATES, PledgeKind, PledgeState
-from pledges.models import BoardWithdrawal, Pledge, PledgeItem, Progress, PublicBoard
+from pledges.choices import BOARD_STATES, PledgeKind, PledgeResult, PledgeState, rating_result
+from pledges.models import BoardWithdrawal, Pledge, PledgeItem, PledgeRating, Progress, PublicBoard
 
 
 def pledge_list(*, cycle, organization):
     """The organization's own pledge and its members' for a cycle, the organization's first."""
     return (Pledge.objects.filter(cycle=cycle, organization=organization)
             .select_related("member", "organization").order_by("-kind", "member__name", "pk"))
+
+
+@dataclass(frozen=True)
+class PublicRating:
+    """What the public said of a pledge: the open ballot's key (to vote), and the last count with its result."""
+
+    vote_key: str = ""
+    counts: tuple = ()
+    ballots: int = 0
+    result: str = ""
+
+    @property
+    def result_label(self) -> str:
+        return str(PledgeResult(self.result).label) if self.result else ""
+
+
+def _rating(ratings: list[PledgeRating]) -> PublicRating:
+    """From a pledge's ratings, newest first: the one open now, and the latest counted with its quorum met."""
+    open_now = next((r.session for r in ratings if r.session.state == SessionState.OPEN), None)
+    counted = next((r.session for r in ratings if r.session.closed and r.session.tallies.get("quorum_met")), None)
+    if counted is None:
+        return PublicRating(vote_key=open_now.public_key if open_now else "")
+    counts = counted.tallies["counts"]
+    scale = list(counted.answers)
+    return PublicRating(vote_key=open_now.public_key if open_now else "",
+                        counts=tuple((answer_label(value, counted), counts.get(value, 0)) for value in scale),
+                        ballots=counted.tallies["ballots"], result=rating_result(counts, scale) or "")
+
+
+def public_ratings(*, pledges) -> dict[int, PublicRating]:
+    """The public rating of each of these pledges, in one query (the board and the pledge's page)."""
+    by_pledge: dict[int, list[PledgeRating]] = {}
+    for rating in PledgeRating.objects.filter(pledge__in=[p.pk for p in pledges]).select_related("session").only(
+            "pledge_id", "session__public_key", "session__answers", "session__answer_labels", "session__tallies",
+            "session__closed", "session__opens_at", "session__closes_at", "session__opened_at").order_by("-session_id"):
+        by_pledge.setdefault(rating.pledge_id, []).append(rating)
+    return {pledge.pk: _rating(by_pledge.get(pledge.pk, [])) for pledge in pledges}
+
+
+def pledge_rating_list(*, pledge) -> list[PledgeRating]:
+    """The pledge's public ratings, newest first, with their sessions (for the pledge's keepers)."""
+    return list(PledgeRating.objects.filter(pledge=pledge).select_related("session").order_by("-session_id"))
 
 
 def board_by_key(key) -> PublicBoard | None:

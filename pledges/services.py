@@ -12,6 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ballots import services as ballot_services
+from ballots.choices import SessionPurpose
+from ballots.models import BallotSession
 from core.services import audit_record, snapshot
 from core.uploads import attachment_check
 from cycles.access import require
@@ -21,12 +24,13 @@ from pledges.choices import (
     MEMBER_CATEGORIES,
     NOT_KEPT_RESULTS,
     ORGANIZATION_CATEGORIES,
+    RATED_STATES,
     Category,
     PledgeKind,
     PledgeResult,
     PledgeState,
 )
-from pledges.models import BoardWithdrawal, Pledge, PledgeItem, Progress, PublicBoard
+from pledges.models import BoardWithdrawal, Pledge, PledgeItem, PledgeRating, Progress, PublicBoard
 
 
 def _refuse(field: str, message: str):
@@ -225,6 +229,28 @@ def pledge_evaluate(*, actor, pledge: Pledge, result: str, self_evaluation: str 
         setattr(pledge, name, value)
     return _move(actor=actor, pledge=pledge, before_keys=keys, action="pledge.evaluate", fields=list(changes),
                  before=before)
+
+
+@transaction.atomic
+def pledge_rating_schedule(*, actor, pledge: Pledge, opens_at: datetime.datetime, closes_at: datetime.datetime,
+                           voters: int | None, quorum: int = 1) -> BallotSession:
+    """评诺 by the public: schedule the anonymous ballot that rates the pledge on the results' scale (one-time codes,
+    opened and closed by a second person, as every ballot). One rating at a time; a new one once it is counted."""
+    pledge = _locked(pledge)
+    require(actor, access.can_keep(actor, pledge.organization), pledge.organization)
+    if pledge.state not in RATED_STATES:
+        _refuse("state", _("The pledge is %(state)s; the public rates it once it is public.") % {
+            "state": pledge.get_state_display()})
+    if PledgeRating.objects.filter(pledge=pledge, session__closed=False).exists():
+        _refuse("state", _("The pledge's public rating is under way; a new one is scheduled once it is counted."))
+    session = ballot_services.session_create(
+        actor=actor, organization=pledge.organization, purpose=SessionPurpose.PLEDGE_RATING, opens_at=opens_at,
+        closes_at=closes_at, quorum=quorum, voters=voters, answers=PledgeResult.choices,
+        title=_("%(who)s · public rating of the pledge of %(year)s") % {"who": pledge.pledger, "year": pledge.cycle.year})
+    rating = PledgeRating.objects.create(pledge=pledge, session=session)
+    audit_record(actor=actor, obj=pledge, organization=pledge.organization, action="pledge.rating_schedule",
+                 after={"session": session.pk, "voters": session.voters, "quorum": session.quorum})
+    return rating.session
 
 
 @transaction.atomic

@@ -17,8 +17,8 @@ from cycles import access as cycle_access
 from members import selectors as member_selectors
 from orgs import access as org_access
 from pledges import access, jobs, printing, selectors, services
-from pledges.choices import PledgeKind, PledgeState
-from pledges.forms import EvaluateForm, ItemForm, PledgeCreateForm, ProgressForm, ReturnForm
+from pledges.choices import RATED_STATES, PledgeKind, PledgeState
+from pledges.forms import EvaluateForm, ItemForm, PledgeCreateForm, ProgressForm, RatingForm, ReturnForm
 from pledges.models import PledgeJob
 
 
@@ -71,9 +71,13 @@ def pledge_detail(request, pk: int):
     return_form = ReturnForm(request.POST if action == "return" else None)
     progress_form = ProgressForm(request.POST if action == "progress" else None,
                                  request.FILES if action == "progress" else None)
-    evaluate_form = EvaluateForm(request.POST if action == "evaluate" else None, instance=pledge)
+    rating = selectors.public_ratings(pledges=[pledge])[pledge.pk]
+    evaluate_form = EvaluateForm(request.POST if action == "evaluate" else None, instance=pledge,
+                                 public_result=rating.result)
+    rating_form = RatingForm(request.POST if action == "rating" else None)
     if request.method == "POST":
-        form, call = _action(request, pledge, action, item_form, return_form, progress_form, evaluate_form)
+        form, call = _action(request, pledge, action, item_form, return_form, progress_form, evaluate_form,
+                             rating_form)
         if form is None or form.is_valid():
             try:
                 call(form.cleaned_data if form is not None else {})
@@ -89,10 +93,11 @@ def pledge_detail(request, pk: int):
     return render(request, "pledges/detail.html", {
         "pledge": pledge, "items": items, "can_keep": can_keep, "can_vet": can_vet, "States": PledgeState,
         "item_form": item_form, "return_form": return_form, "progress_form": progress_form,
-        "evaluate_form": evaluate_form})
+        "evaluate_form": evaluate_form, "rating_form": rating_form, "rating": rating,
+        "ratings": selectors.pledge_rating_list(pledge=pledge), "RATED_STATES": RATED_STATES})
 
 
-def _action(request, pledge, action, item_form, return_form, progress_form, evaluate_form):
+def _action(request, pledge, action, item_form, return_form, progress_form, evaluate_form, rating_form):
     """(the form to validate or None, the service call) for the button pressed."""
     user = request.user
     calls = {
@@ -104,6 +109,7 @@ def _action(request, pledge, action, item_form, return_form, progress_form, eval
             actor=user, item=access.get_item_for(user, request.POST.get("item")), **data)),
         "evaluate": (evaluate_form, lambda data: services.pledge_evaluate(actor=user, pledge=pledge, **data)),
         "close": (None, lambda data: services.pledge_close(actor=user, pledge=pledge)),
+        "rating": (rating_form, lambda data: services.pledge_rating_schedule(actor=user, pledge=pledge, **data)),
     }
     if action not in calls:
         raise Http404
@@ -122,6 +128,9 @@ def board(request, key: str):
             or selectors.board_is_withdrawn(cycle=cycle, organization=organization)):
         raise Http404
     pledges = selectors.board_pledges(cycle=cycle, organization=organization)
+    ratings = selectors.public_ratings(pledges=pledges)
+    for pledge in pledges:
+        pledge.public_rating = ratings[pledge.pk]
     return render(request, "pledges/board.html", {
         "cycle": cycle, "organization": organization,
         "own": [p for p in pledges if p.kind == PledgeKind.ORGANIZATION],

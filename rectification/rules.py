@@ -2,7 +2,7 @@
 dates and targets, and the ledger's 升级措施 text cut to its width."""
 
 import datetime
-from dataclasses import dataclass
+import re
 
 from cycles.calendar import SEED_DEADLINES, SEED_YEAR, shift_years
 
@@ -64,17 +64,19 @@ def target_below_current(*, current: str, target: str) -> bool:
     return bool(current and target) and target not in targets_for(current)
 
 
-@dataclass(frozen=True)
-class Cut:
-    text: str
-    cut: bool
+def ledger_measures(actions: list[str]) -> str:
+    """The measures numbered "1、…；" one a line, as the sample ledger's 整改措施 holds them (seeds/004 附件三;
+    附件3 cuts them to ``LEDGER_MEASURES_WIDTH``)."""
+    text = "；\n".join(f"{number}、{action.strip().rstrip('；;。')}" for number, action in enumerate(actions, 1))
+    return text + "。" if text else ""
 
 
-def ledger_measures(actions: list[str], width: int = LEDGER_MEASURES_WIDTH) -> Cut:
-    """The measures numbered "1、…；2、…" as the ledger's 升级措施 column holds them, at most ``width``
-    characters: cut with "…" (and said so) when longer."""
-    text = "；".join(f"{number}、{action.strip().rstrip('；;。')}" for number, action in enumerate(actions, 1))
-    text = text + "。" if text else ""
-    if len(text) <= width:
-        return Cut(text, False)
-    return Cut(text[: width - 1] + "…", True)
+NUMBERED = re.compile(r"^\s*[(（]?\d+[)）]?[、.．]\s*")
+ITEM_SPLIT = re.compile(r"[；;]\s*|\n+")
+
+
+def ledger_items(text: str) -> list[str]:
+    """A ledger cell's "1、…；2、…。" as its items, numbering and closing marks dropped (the reverse of
+    ``ledger_measures``): how a ledger's 整改措施 and 存在问题 become measures and problems."""
+    items = (NUMBERED.sub("", part).strip().rstrip("；;。").strip() for part in ITEM_SPLIT.split(text or ""))
+    return [item for item in items if item]

@@ -24,7 +24,6 @@ from rectification.choices import (
 )
 from rectification.models import Evidence, Measure, MidyearCheck, Plan, PlanVersion, Problem, ProgressReport, Supporter
 from rectification.services.common import settings_of
-from standards.choices import Grade
 
 
 def plan_of(*, cycle: Cycle, organization) -> Plan | None:
@@ -171,40 +170,50 @@ def level_problems(*, cycle: Cycle, level) -> QuerySet[Problem]:
 
 @dataclass(frozen=True)
 class LedgerColumns:
-    """整改情况 of seeds/004 as the plan gives it: 晋位升级目标, 整改措施, 整改时限, 帮扶单位, 联系领导, 整改责任人;
-    ``measures_cut`` says that 附件3's 150 characters cut the measures."""
+    """整改情况 of seeds/004 as the plan gives it: 晋位升级目标 (a grade's code name), 整改措施 (numbered),
+    整改时限 (the last measure's deadline), 帮扶单位, 联系领导, 整改责任人 (each named once, in the measures'
+    order); ``measures_cut`` says that 附件3's 150 characters cut the measures."""
 
+    plan_id: int
+    state: str
     target_grade: str
     measures: str
-    measures_cut: bool
     deadline: datetime.date | None
     assisting_unit: str
     liaison_leader: str
     responsible_person: str
+    measure_count: int
+
+    @property
+    def measures_cut(self) -> bool:
+        return len(self.measures) > rules.LEDGER_MEASURES_WIDTH
 
 
 def _joined(values) -> str:
     return "、".join(dict.fromkeys(v for v in values if v))
 
 
-def ledger_columns(*, cycle: Cycle, organization_ids) -> dict[int, LedgerColumns]:
-    """The rectification columns of each organization's plan (the approved version where a revision is under
-    review), for the ledger and the official tables."""
+def ledger_columns(*, cycle: Cycle, organization_ids=None, level: Organization | None = None) -> dict[int, LedgerColumns]:
+    """The rectification columns of the plans of the organizations named, or of every plan in ``level``'s
+    subtree (itself included), by organization id, in two queries. The plan as it stands: a revision under
+    review shows what is being proposed, as the plan's own page does."""
+    plans = Plan.objects.filter(cycle=cycle)
+    if level is not None:
+        plans = plans.filter(organization__path__startswith=level.path)
+    if organization_ids is not None:
+        plans = plans.filter(organization_id__in=list(organization_ids))
+    measures: dict[int, list[tuple]] = {}
+    for row in Measure.objects.filter(plan__in=plans).order_by("plan_id", "problem__position", "position", "pk").values_list(
+            "plan_id", "text", "deadline", "assisting_unit__name", "liaison_leader__name", "responsible_person"):
+        measures.setdefault(row[0], []).append(row)
     columns: dict[int, LedgerColumns] = {}
-    plans = Plan.objects.filter(cycle=cycle, organization_id__in=list(organization_ids))
-    measures: dict[int, list[Measure]] = {}
-    for measure in Measure.objects.filter(plan__in=plans).select_related("assisting_unit", "liaison_leader").order_by(
-            "problem__position", "position", "pk"):
-        measures.setdefault(measure.plan_id, []).append(measure)
-    for plan in plans:
-        found = measures.get(plan.pk, [])
-        cut = rules.ledger_measures([m.text for m in found])
-        columns[plan.organization_id] = LedgerColumns(
-            target_grade=str(Grade(plan.target_grade).label) if plan.target_grade else "", measures=cut.text,
-            measures_cut=cut.cut, deadline=max((m.deadline for m in found), default=None),
-            assisting_unit=_joined(m.assisting_unit.name if m.assisting_unit else "" for m in found),
-            liaison_leader=_joined(m.liaison_leader.name if m.liaison_leader else "" for m in found),
-            responsible_person=_joined(m.responsible_person for m in found))
+    for pk, organization_id, state, target_grade in plans.values_list("pk", "organization_id", "state", "target_grade"):
+        found = measures.get(pk, [])
+        columns[organization_id] = LedgerColumns(
+            plan_id=pk, state=state, target_grade=target_grade, measures=rules.ledger_measures([m[1] for m in found]),
+            deadline=max((m[2] for m in found), default=None), assisting_unit=_joined(m[3] for m in found),
+            liaison_leader=_joined(m[4] for m in found), responsible_person=_joined(m[5] for m in found),
+            measure_count=len(found))
     return columns
 
 

@@ -15,6 +15,7 @@ class SpotchecksConfig(AppConfig):
         "spotcheck.draw": _("Spot check sample drawn"),
         "spotcheck.close": _("Spot check closed"),
         "finding.record": _("Spot check finding recorded"),
+        "spotcheck.read": _("Records read by a spot check's inspector"),
     }
     audit_values = {
         "population_hash": AuditValue(field="spotchecks.SpotCheck.population_hash"),
@@ -27,4 +28,6 @@ class SpotchecksConfig(AppConfig):
         "note": AuditValue(field="spotchecks.Finding.note"),
         "deadline": AuditValue(field="spotchecks.Finding.deadline"),
         "measure": AuditValue(_("rectification order")),
+        "read": AuditValue(_("what was read")),
+        "evidence": AuditValue(_("evidence file")),
     }

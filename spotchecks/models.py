@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Job
 from spotchecks.choices import FindingResult, SpotCheckState, Stratification
 
 
@@ -185,3 +186,19 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sampled} · {self.item}"
+
+
+class SpotCheckJob(Job):
+    """An export of a check's draw and results as .xlsx (the population, the sample with its inspectors, the
+    findings), written by a worker (spotchecks.jobs)."""
+
+    spot_check = models.ForeignKey(SpotCheck, verbose_name=_("spot check"), on_delete=models.CASCADE,
+                                   related_name="+")
+    file = models.FileField(_("file"), upload_to="spotcheck-jobs/%Y/%m/", blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name = _("spot check export")
+        verbose_name_plural = _("spot check exports")
+
+    def __str__(self) -> str:
+        return self.filename

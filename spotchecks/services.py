@@ -25,7 +25,7 @@ from orgs.models import Organization, RoleAssignment
 from rectification import services as rectification_services
 from rectification.choices import OPEN_MEASURE_STATES
 from rectification.models import Measure
-from spotchecks import access, rules
+from spotchecks import access, rules, selectors
 from spotchecks.choices import FindingResult, SpotCheckState, Stratification
 from spotchecks.models import (
     ChecklistItem,
@@ -57,6 +57,16 @@ def _decimal(value, field: str, label, low: Decimal, high: Decimal) -> Decimal:
         refuse(field, _("%(field)s: enter a number from %(low)s to %(high)s.") % {
             "field": label, "low": low, "high": high})
     return number
+
+
+def pool_of(names) -> list:
+    """The active users with these login names, for a check's pool; an unknown name is refused, naming it."""
+    names = [name for name in dict.fromkeys(str(name).strip() for name in names) if name]
+    users = {user.username: user for user in get_user_model().objects.filter(username__in=names, is_active=True)}
+    unknown = [name for name in names if name not in users]
+    if unknown:
+        refuse("pool", _("Inspector pool: no active user has the login name %(names)s.") % {"names": "、".join(unknown)})
+    return [users[name] for name in names]
 
 
 @transaction.atomic
@@ -140,21 +150,13 @@ def population_of(spot_check: SpotCheck) -> list[tuple[int, rules.Candidate]]:
     return population
 
 
-def stratum_label(spot_check: SpotCheck, stratum: str) -> str:
-    if spot_check.stratify_by == Stratification.SECTOR:
-        return str(Sector(stratum).label) if stratum in Sector.values else stratum
-    if spot_check.stratify_by == Stratification.GRADE:
-        return str(Grade(stratum).label) if stratum in Grade.values else _("not graded")
-    return _("whole population")
-
-
 def _sizes(spot_check: SpotCheck, strata: dict[str, int]) -> dict[str, int]:
     try:
-        return rules.sample_sizes(strata, count=spot_check.sample_count, share=spot_check.sample_share)
+        return selectors.sample_sizes(spot_check, strata)
     except rules.SampleTooLarge as error:
         refuse("sample_count", _("Organizations per stratum: %(wanted)d are asked for, but the stratum “%(stratum)s” "
                                  "has only %(available)d.") % {
-            "wanted": error.wanted, "available": error.available, "stratum": stratum_label(spot_check, error.stratum)})
+            "wanted": error.wanted, "available": error.available, "stratum": selectors.stratum_label(spot_check, error.stratum)})
 
 
 @transaction.atomic
@@ -221,9 +223,11 @@ def role_paths_of(users) -> dict[str, list[str]]:
     return found
 
 
-def draw_of(spot_check: SpotCheck) -> tuple[dict[str, list[tuple[str, str]]], dict[str, list[tuple[str, str]]]]:
+def draw_of(spot_check: SpotCheck, *, recusal_errors: bool = True) -> tuple[
+        dict[str, list[tuple[str, str]]], dict[str, list[tuple[str, str]]]]:
     """The draw the frozen population, the entropy and the pool give: (stratum → [(code, digest)], code →
-    [(username, digest)]). What the draw stores and spotcheck_verify recomputes."""
+    [(username, digest)]). What the draw stores and spotcheck_verify recomputes; with ``recusal_errors`` off, an
+    organization the pool is too small for gets the inspectors there are."""
     entries = list(spot_check.population.values_list("code", "stratum", "weight"))
     candidates = [rules.Candidate(code=code, stratum=stratum, weight=weight) for code, stratum, weight in entries]
     strata: dict[str, int] = {}
@@ -236,12 +240,14 @@ def draw_of(spot_check: SpotCheck) -> tuple[dict[str, list[tuple[str, str]]], di
     pool = role_paths_of(list(spot_check.pool.all()))
     inspectors = {}
     for code in sorted(codes):
+        arguments = {"population": spot_check.population_hash, "entropy": spot_check.entropy, "code": code,
+                     "organization_path": paths_by_code[code], "level_path": spot_check.level.path, "pool": pool}
         try:
-            inspectors[code] = rules.draw_inspectors(
-                population=spot_check.population_hash, entropy=spot_check.entropy, code=code,
-                organization_path=paths_by_code[code], level_path=spot_check.level.path, pool=pool,
-                per_organization=spot_check.inspectors_per_organization)
+            inspectors[code] = rules.draw_inspectors(**arguments, per_organization=spot_check.inspectors_per_organization)
         except rules.PoolTooSmall as error:
+            if not recusal_errors:
+                inspectors[code] = rules.draw_inspectors(**arguments, per_organization=error.available)
+                continue
             name = Organization.objects.get(code=code).name
             refuse("pool", _("Inspector pool: %(name)s needs %(wanted)d inspectors with no role on it or above it, "
                              "but the pool has only %(available)d.") % {
@@ -332,3 +338,13 @@ def finding_record(*, actor, sampled: SampledOrganization, item: ChecklistItem, 
                  after={"item": item.pk, "result": result, "note": note,
                         "deadline": deadline.isoformat() if deadline else None, "measure": finding.measure_id})
     return finding
+
+
+@transaction.atomic
+def inspection_read(*, actor, sampled: SampledOrganization, what: str, evidence_id: int | None = None) -> None:
+    """Record that an inspector read a sampled organization's records through the check's grant (seeds/004
+    抽查调阅): the page of its ledger, plan, evidence and audit, or one evidence file. Others read them under their
+    own roles, which need no record here."""
+    access.require_inspector(actor, sampled)
+    audit_record(actor=actor, obj=sampled, organization=sampled.organization, action="spotcheck.read",
+                 after={"read": what, **({"evidence": evidence_id} if evidence_id else {})})

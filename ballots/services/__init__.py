@@ -12,7 +12,6 @@ from ballots.services.casting import (
     Cast,
     GuessesLimited,
     ballot_cast,
-    client_address,
     client_key,
     device_key,
     device_token,
@@ -33,7 +32,7 @@ from ballots.services.sessions import count_ballots, session_close, session_crea
 
 __all__ = [
     "CODE_ALPHABET", "CODE_LENGTH", "MAX_CODES", "MAX_VOTERS", "RECEIPT_LENGTH", "Cast", "GuessesLimited",
-    "ballot_cast", "client_address", "client_key", "device_key", "device_token", "device_token_kept", "code_hash", "codes_generate", "count_ballots", "grouped",
+    "ballot_cast", "client_key", "device_key", "device_token", "device_token_kept", "code_hash", "codes_generate", "count_ballots", "grouped",
     "guess_failed", "normalized_code", "normalized_receipt", "paper_tally_confirm", "paper_tally_discard",
     "paper_tally_enter", "session_answers", "session_close", "session_create", "session_open",
 ]

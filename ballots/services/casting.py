@@ -26,15 +26,6 @@ from ballots.services.common import CODE_ALPHABET, RECEIPT_LENGTH, refuse, sessi
 from core.keys import public_key_normalized
 
 
-def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or behind a proxy the header it sets (settings.CLIENT_ADDRESS_HEADER)."""
-    if settings.CLIENT_ADDRESS_HEADER:
-        forwarded = request.META.get("HTTP_" + settings.CLIENT_ADDRESS_HEADER.upper().replace("-", "_"), "")
-        if forwarded:  # the proxy adds the address it saw last: what comes before it, a client can write
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR") or ""
-
-
 def client_key(address: str | None, session_id: int | str) -> str:
     """The keyed hash that stands for a client's address in one session's guess counters (the address
     is never kept); one ballot's wrong codes do not slow the same room's phones in another. The session

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ballots import access
-from ballots.choices import PURPOSE_KIND, PURPOSE_STEP, QuestionKind, Satisfaction, SessionPurpose
+from ballots.choices import CALLER_ANSWERS, PURPOSE_KIND, PURPOSE_STEP, QuestionKind, Satisfaction, SessionPurpose
 from ballots.models import Ballot, BallotSession
 from ballots.services.common import MAX_VOTERS, answers_for, is_count, locked, refuse, require_run, session_answers
 from core.formatting import person
@@ -29,12 +29,14 @@ from standards.choices import Grade
 @transaction.atomic
 def session_create(*, actor, organization: Organization, purpose: str, opens_at: datetime.datetime,
                    closes_at: datetime.datetime, quorum: int = 0, grading: Grading | None = None,
-                   title: str = "", voters: int | None = None) -> BallotSession:
+                   title: str = "", voters: int | None = None,
+                   answers: list[tuple[str, str]] | None = None) -> BallotSession:
     """Schedule a ballot session for an organization; a step's ballot names the organization's grading.
 
     ``voters`` is how many people it is for, which bounds the codes issued before it opens: for a
     member review the party members in the organization's basic facts (of the cycle's year, else the
     latest), otherwise the number stated. It opens only when a second person opens it (``session_open``).
+    A pledge's rating states its ``answers`` as (value, words), best first: the engine does not know the scale.
     """
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     require_run(actor, organization)
@@ -51,6 +53,8 @@ def session_create(*, actor, organization: Organization, purpose: str, opens_at:
         if not grading.cycle.requires(step):
             refuse("purpose", _("Purpose: this cycle does not have the step %(step)s.") % {
                 "step": SessionPurpose(purpose).label})
+    if (purpose in CALLER_ANSWERS) != bool(answers):
+        refuse("purpose", _("Purpose: a pledge's public rating is scheduled from the pledge's page."))
     if opens_at is None or closes_at is None or closes_at <= opens_at:
         refuse("closes_at", _("Closing time: it must come after the opening time."))
     if purpose == SessionPurpose.MEMBER_REVIEW:
@@ -77,7 +81,11 @@ def session_create(*, actor, organization: Organization, purpose: str, opens_at:
         title=(title.strip() or _default_title(organization, purpose, grade_voted_on))[:200], quorum=quorum,
         voters=voters, grade_voted_on=grade_voted_on, opens_at=opens_at, closes_at=closes_at, created_by=actor,
         created_at=timezone.now())
-    session.answers = answers_for(session)
+    if answers:
+        session.answers = [str(value) for value, _words in answers]
+        session.answer_labels = {str(value): str(words) for value, words in answers}
+    else:
+        session.answers = answers_for(session)
     session.save()
     audit_record(actor=actor, obj=session, organization=organization, action="ballot.session_create",
                  after={"purpose": purpose, **({"grade_voted_on": grade_voted_on} if grade_voted_on else {}),

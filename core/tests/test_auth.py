@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
@@ -57,3 +58,68 @@ def test_session_expires_after_inactivity_setting(client):
     session = Session.objects.get()
     lifetime = session.expire_date - timezone.now()
     assert timedelta(seconds=settings.SESSION_COOKIE_AGE - 60) < lifetime <= timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+
+# The lock-out: per account for slowing, per address for flooding (core.auth) --------------------
+
+
+def log_in(client, username: str, password: str, address: str = "10.0.0.1", **headers):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address, **headers)
+
+
+def test_guesses_spread_over_twenty_addresses_lock_the_account(client):
+    make_user("zhang", password="right-pass-123")
+    for guess in range(80):
+        log_in(client, "zhang", f"guess-{guess}", address=f"10.1.0.{guess % 20 + 1}")
+    locked = log_in(client, "zhang", "right-pass-123", address="10.9.9.9")
+    assert locked.status_code == 429 and "_auth_user_id" not in client.session
+
+
+def test_colleagues_behind_one_address_are_not_locked_out_by_one_another(client):
+    for number in range(20):
+        make_user(f"staff{number}", password="right-pass-123")
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            log_in(client, f"staff{number}", "mistyped")
+    make_user("colleague", password="right-pass-123")
+    assert log_in(client, "colleague", "right-pass-123").status_code == 302
+
+
+def test_a_flood_from_one_address_locks_that_address(client, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 30
+    make_user("colleague", password="right-pass-123")
+    for number in range(30):
+        log_in(client, f"nobody{number}", "guess")
+    assert log_in(client, "colleague", "right-pass-123").status_code == 429
+    assert log_in(client, "colleague", "right-pass-123", address="10.0.0.2").status_code == 302
+
+
+def test_behind_a_proxy_the_client_address_header_decides(client, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT, settings.CLIENT_ADDRESS_HEADER = 30, "X-Real-IP"
+    make_user("colleague", password="right-pass-123")
+    for number in range(30):  # every request reaches Jinwei from the proxy, 10.0.0.1
+        log_in(client, f"nobody{number}", "guess", HTTP_X_REAL_IP="192.168.7.7")
+    assert log_in(client, "colleague", "right-pass-123", HTTP_X_REAL_IP="192.168.7.8").status_code == 302
+    client.logout()
+    assert log_in(client, "colleague", "right-pass-123", HTTP_X_REAL_IP="192.168.7.7").status_code == 429
+
+
+def test_a_right_password_elsewhere_does_not_wash_away_the_guesses(client):
+    make_user("zhang", password="right-pass-123")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        log_in(client, "zhang", "guess", address="10.6.6.6")
+    assert log_in(client, "zhang", "right-pass-123", address="10.0.0.1").status_code == 302
+    client.logout()
+    assert log_in(client, "zhang", "guess", address="10.6.6.6").status_code == 429
+
+
+def test_the_locked_page_says_when_to_try_again(client):
+    make_user("zhang", password="right-pass-123")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "zhang", "wrong")
+    until = timezone.localtime(AccessAttempt.objects.get().attempt_time + settings.AXES_COOLOFF_TIME)
+    page = log_in(client, "zhang", "right-pass-123")
+    assert page.status_code == 429
+    assert f"请在 {until:%Y-%m-%d %H:%M} 之后再试（约 15 分钟后）" in page.content.decode()
+    for _ in range(3):  # a try while locked does not push the time further away
+        log_in(client, "zhang", "wrong")
+    assert f"请在 {until:%Y-%m-%d %H:%M} 之后再试" in log_in(client, "zhang", "right-pass-123").content.decode()

@@ -112,3 +112,23 @@ def test_the_satisfaction_clause_is_marked_by_hand_on_a_phone(browsing, world):
     expect(page.locator("ul.vetoes li", has_text="满意度低于60%")).to_contain_text("纸质测评：满意度45%")
     fits(page)
     shot(tab, "marked")
+
+
+def test_a_secretary_reads_the_standard_on_a_phone_and_every_link_opens(browsing, world):
+    """The standard's table scrolls in its box; the pages a secretary reads link nothing above the branch's
+    scope (the county that issued the standard, the town's rectification level), which would answer 404."""
+    tab = browsing.tab(**PHONE)
+    tab.log_in_as(world.secretary_a1)
+    for path in (f"/standards/{world.standard.pk}/", f"/cycles/{world.grading.cycle_id}/",
+                 f"/rectification/cycles/{world.grading.cycle_id}/orgs/{world.branch_a1.pk}/"):
+        page = tab.goto(path)
+        fits(page)
+        links = page.eval_on_selector_all("main a[href^='/'], .breadcrumbs a[href^='/']",
+                                          "links => links.map(link => link.getAttribute('href'))")
+        for href in dict.fromkeys(links):
+            if href.endswith((".xlsx", ".pdf")) or "/export" in href:
+                continue
+            response = page.request.get(tab.url(href))
+            assert response.status == 200, (path, href, response.status)
+    tab.goto(f"/standards/{world.standard.pk}/")
+    tab.shot("standard")

@@ -9,8 +9,8 @@ from django.db import connection
 from django.urls import reverse
 
 from cycles import services as cycle_services
-from ledgers.models import LedgerEntry
 from orgs.testing import build_world
+from rectification.models import Measure, Plan
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,30 +43,35 @@ def ledger(client):
     return world, cycle
 
 
+PROBLEM = {"title": "阵地小", "source": "other", "text": "建好阵地", "kind": "planned", "responsible_person": "廖仁旺",
+           "deadline": "2026-12-31"}
+
+
 def test_a_change_while_another_holds_the_database_is_asked_to_try_again(client, ledger):
     world, cycle = ledger
-    url = reverse("ledgers:entry", args=[cycle.pk, world.branch_a1.pk])
-    assert client.get(url).status_code == 200
+    url = reverse("rectification:problem_file", args=[cycle.pk, world.branch_a1.pk])
+    assert client.get(reverse("rectification:plan", args=[cycle.pk, world.branch_a1.pk])).status_code == 200
     with database_held():
-        response = client.post(url, {"target_grade": "advanced", "measures": "1、建好阵地", "deadline": "2026-12-31"})
+        response = client.post(url, PROBLEM)
     page = response.content.decode()
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "请稍后再试" in page and "没有保存" in page
-    assert not LedgerEntry.objects.filter(organization=world.branch_a1).exists()
+    assert not Plan.objects.filter(organization=world.branch_a1).exists()
     # Once the other write is done, the same change goes through.
-    response = client.post(url, {"target_grade": "advanced", "measures": "1、建好阵地", "deadline": "2026-12-31"})
+    response = client.post(url, PROBLEM)
     assert response.status_code == 302
-    assert LedgerEntry.objects.get(organization=world.branch_a1).measures == "1、建好阵地"
+    assert Measure.objects.get(plan__organization=world.branch_a1).text == "建好阵地"
 
 
 def test_the_api_answers_the_same_in_its_json(client, ledger):
     world, cycle = ledger
-    url = f"/api/ledgers/{cycle.pk}/{world.branch_a1.pk}/entry"
-    body = {"target_grade": "advanced", "measures": "1、建好阵地", "deadline": "2026-12-31"}
+    url = f"/api/rectification/cycles/{cycle.pk}/orgs/{world.branch_a1.pk}/plan"
+    body = {"problems": [{"title": "阵地小", "measures": [{"text": "建好阵地", "responsible_person": "廖仁旺",
+                                                         "deadline": "2026-12-31"}]}]}
     with database_held():
-        response = client.put(url, body, content_type="application/json")
+        response = client.post(url, body, content_type="application/json")
     assert response.status_code == 503 and response["Retry-After"] == "30"
     detail = response.json()["detail"]
     assert "没有保存" in detail and "请稍后再试" in detail
-    assert not LedgerEntry.objects.filter(organization=world.branch_a1).exists()
-    assert client.put(url, body, content_type="application/json").status_code == 200
+    assert not Plan.objects.filter(organization=world.branch_a1).exists()
+    assert client.post(url, body, content_type="application/json").status_code == 201

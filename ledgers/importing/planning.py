@@ -6,8 +6,9 @@ compares them with what is stored; it writes nothing. The commit (``writing``) r
 checks and hands each row's plan to its writer.
 
 A row may change the year's basic facts (``OrganizationFacts`` of the cycle's year), the secretary
-and first secretary on the organization, and the cycle's ``LedgerEntry``. Empty cells leave the
-stored value as it is. Grades are not written: the grading workflow owns them (下管一级, with
+and first secretary on the organization, and the organization's plan of the cycle (``plans``: through
+rectification's services, which the preview runs in a transaction it rolls back). Empty cells leave
+the stored value as it is. Grades are not written: the grading workflow owns them (下管一级, with
 reasons and approvals); a grade in the file that differs from a recorded one is a non-blocking
 warning that says so.
 """
@@ -16,26 +17,29 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cycles import selectors as cycle_selectors
 from cycles.models import Cycle
 from ledgers.importing.matching import UNKNOWN, GradedOrganization, Matcher, graded_organizations, name_key
+from ledgers.importing.plans import PLAN_KEYS, PlanChange, plan_apply, plan_change, shown
 from ledgers.importing.values import (
     FACT_COUNTS,
     BadValue,
     parse_basic_facts,
-    parse_deadline,
     parse_grade,
     parse_venue,
     parse_whole_number,
 )
-from ledgers.models import ENTRY_FIELDS, LedgerEntry
 from ledgers.reading import Problem, Reading, ledger_read, normalizer
 from ledgers.selectors import grade_label
 from orgs import access
 from orgs.choices import VenueStatus
 from orgs.models import Organization, OrganizationFacts
+from rectification import selectors as rectification_selectors
+from rectification.models import Measure, Plan
+from rectification.selectors import LedgerColumns
 
 Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 1000
@@ -46,30 +50,28 @@ FACT_FIELDS = ["members_total", "probationary_members", "female_members", "membe
 ORGANIZATION_FIELDS = ["secretary", "first_secretary"]
 COUNT_PARTS = ["probationary_members", "female_members", "members_under_35", "college_members"]
 # Lengths the database allows, by import key.
-LIMITS = {key: model._meta.get_field(key).max_length for model, keys in (
-    (Organization, ORGANIZATION_FIELDS), (LedgerEntry, ["assisting_unit", "liaison_leader", "responsible_person"]))
-    for key in keys}
-# A new organization's facts and entry before the row.
+LIMITS = {key: Organization._meta.get_field(key).max_length for key in ORGANIZATION_FIELDS}
+# A new organization's facts before the row.
 EMPTY_FACTS = {"probationary_members": 0, "female_members": 0, "members_under_35": 0, "college_members": 0,
                "leadership_size": 0, "mobile_members": 0, "venue_status": VenueStatus.NONE,
                "venue_expected_completion": None, "main_features": "", "problems": ""}
-EMPTY_ENTRY = {"target_grade": "", "measures": "", "deadline": None, "deadline_text": "", "assisting_unit": "",
-               "liaison_leader": "", "responsible_person": ""}
+# The plan's fields the preview's list of changes names the columns by.
+PLAN_FIELD_NAMES = {"target_grade": Plan._meta.get_field("target_grade"), "measures": Measure._meta.get_field("text"),
+                    **{key: Measure._meta.get_field(key) for key in ("deadline", "assisting_unit", "liaison_leader",
+                                                                     "responsible_person")}}
 
 
 @dataclass(slots=True)  # made once per row
 class RowPlan:
-    """What one row changes: the organization's fields, its year's facts, its cycle's ledger entry."""
+    """What one row changes: the organization's fields, its year's facts, its plan of the cycle."""
 
     row: int
     graded: GradedOrganization
     organization: dict = field(default_factory=dict)  # changed fields only
     facts: dict | None = None  # all fields after the change, when the row changes them
     facts_id: int | None = None
-    entry: dict | None = None
-    entry_id: int | None = None
+    plan: PlanChange | None = None
     facts_before: dict | None = None  # what is stored, for the preview's list of changes
-    entry_before: dict | None = None
 
 
 @dataclass
@@ -95,15 +97,12 @@ class Preview:
 Stored = dict[int, tuple[int, dict]]  # organization id → (the row's id, its fields)
 
 
-def stored_rows(cycle: Cycle, level: Organization) -> tuple[Stored, Stored]:
-    """The year's facts and the cycle's entries under the level, by organization."""
+def stored_rows(cycle: Cycle, level: Organization) -> tuple[Stored, dict[int, LedgerColumns]]:
+    """The year's facts and the plans' rectification columns under the level, by organization."""
     facts = {organization: (pk, dict(zip(FACT_FIELDS, fields, strict=True))) for organization, pk, *fields in
              OrganizationFacts.objects.filter(year=cycle.year, organization__path__startswith=level.path)
              .values_list("organization_id", "id", *FACT_FIELDS).iterator(chunk_size=5000)}
-    entries = {organization: (pk, dict(zip(ENTRY_FIELDS, fields, strict=True))) for organization, pk, *fields in
-               LedgerEntry.objects.filter(cycle=cycle, organization__path__startswith=level.path)
-               .values_list("organization_id", "id", *ENTRY_FIELDS).iterator(chunk_size=5000)}
-    return facts, entries
+    return facts, rectification_selectors.ledger_columns(cycle=cycle, level=level)
 
 
 def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename: str, content: bytes,
@@ -125,19 +124,24 @@ def ledger_import_preview(*, actor, cycle: Cycle, level: Organization, filename:
     preview = Preview(reading=reading)
     try:
         if reading.ok:
-            _check_rows(preview, actor=actor, cycle=cycle, level=level, organizations=organizations, stored=stored,
-                        progress=progress, write=write)
+            # The plans' changes go through rectification's services, whose checks need their writes: the
+            # preview makes them and rolls them back; the commit's transaction keeps them.
+            with transaction.atomic():
+                _check_rows(preview, actor=actor, cycle=cycle, level=level, organizations=organizations,
+                            stored=stored, progress=progress, write=write)
+                if write is None:
+                    transaction.set_rollback(True)
     finally:
         reading.close()
     return preview
 
 
 def _check_rows(preview: Preview, *, actor, cycle: Cycle, level: Organization,
-                organizations: list[GradedOrganization], stored: tuple[Stored, Stored], progress: Progress | None,
+                organizations: list[GradedOrganization], stored: tuple[Stored, dict], progress: Progress | None,
                 write: Callable[[RowPlan], None] | None) -> None:
     reading = preview.reading
     matcher = Matcher(organizations, level)
-    existing_facts, existing_entries = stored
+    existing_facts, existing_plans = stored
     grades_by_sector = cycle_selectors.scheme_grades(cycle)
 
     def grades_for(sector: str) -> tuple[str, ...]:
@@ -146,8 +150,8 @@ def _check_rows(preview: Preview, *, actor, cycle: Cycle, level: Organization,
     all_grades = tuple(sorted({grade for graded in organizations for grade in grades_for(graded.sector)}))
     manages_level = access.can_manage(actor, level)
     seen: dict[int, int] = {}
-    counts = {"rows": 0, "matched": 0, "facts_new": 0, "facts_changed": 0, "entries_new": 0,
-              "entries_changed": 0, "organizations_changed": 0, "unchanged": 0, "warnings": 0}
+    counts = {"rows": 0, "matched": 0, "facts_new": 0, "facts_changed": 0, "plans_new": 0,
+              "plans_changed": 0, "organizations_changed": 0, "unchanged": 0, "warnings": 0}
     # Each row is read from the sheet as it comes, checked and (the commit) handed to the writer.
     for done, sheet_row in enumerate(reading.data_rows(), start=1):
         if progress is not None and done % PROGRESS_EVERY == 0:
@@ -168,9 +172,12 @@ def _check_rows(preview: Preview, *, actor, cycle: Cycle, level: Organization,
             continue
         counts["matched"] += 1
         plan = _plan(reading, sheet_row, graded, grades_for(graded.sector),
-                     existing_facts.get(graded.organization_id), existing_entries.get(graded.organization_id),
+                     existing_facts.get(graded.organization_id), existing_plans.get(graded.organization_id),
                      year=cycle.year, may_manage=manages_level or access.can_manage(actor, graded))
         if plan is None:
+            continue
+        if plan.plan is not None and not plan_apply(actor=actor, cycle=cycle, organization_id=graded.organization_id,
+                                                    change=plan.plan, reading=reading, number=number):
             continue
         if write is None:
             preview.plans.append(plan)
@@ -180,9 +187,9 @@ def _check_rows(preview: Preview, *, actor, cycle: Cycle, level: Organization,
             counts["organizations_changed"] += 1
         if plan.facts is not None:
             counts["facts_changed" if plan.facts_id else "facts_new"] += 1
-        if plan.entry is not None:
-            counts["entries_changed" if plan.entry_id else "entries_new"] += 1
-        if not plan.organization and plan.facts is None and plan.entry is None:
+        if plan.plan is not None:
+            counts["plans_changed" if plan.plan.before else "plans_new"] += 1
+        if not plan.organization and plan.facts is None and plan.plan is None:
             counts["unchanged"] += 1
     counts["rows"] = total = len(reading.rows)
     if progress is not None:
@@ -199,8 +206,9 @@ def _as_stored(key: str, value: str, stored: str) -> str:
 
 
 def _plan(reading: Reading, sheet_row, graded: GradedOrganization | None, grades: tuple[str, ...],
-          facts: tuple | None, entry: tuple | None, *, year: int, may_manage: bool) -> RowPlan | None:
-    """The row's changes against what is stored (``facts`` and ``entry``: (id, fields) or None); None when
+          facts: tuple | None, stored_plan: LedgerColumns | None, *, year: int, may_manage: bool) -> RowPlan | None:
+    """The row's changes against what is stored (``facts``: (id, fields) or None; ``stored_plan``: the plan's
+    columns or None); None when
     a value cannot be read (the problem is recorded). Without ``graded`` (an unknown organization)
     only the values themselves are checked. ``may_manage``: whether the actor may change the
     organization's own fields (orgs.services.organization_update's rule)."""
@@ -209,8 +217,7 @@ def _plan(reading: Reading, sheet_row, graded: GradedOrganization | None, grades
     if graded is None:
         graded = UNKNOWN
     plan = RowPlan(row=number, graded=graded, facts_id=facts[0] if facts else None,
-                   entry_id=entry[0] if entry else None, facts_before=facts[1] if facts else None,
-                   entry_before=entry[1] if entry else None)
+                   facts_before=facts[1] if facts else None)
 
     # Grades: compared with the grading, never written.
     for key, recorded in (("declared_grade", graded.declared_grade), ("superior_grade", graded.final_grade)):
@@ -280,30 +287,10 @@ def _plan(reading: Reading, sheet_row, graded: GradedOrganization | None, grades
                 if current is not None and "basic_facts" in values:
                     _warn_counts_cleared(reading, number, current, after)
 
-    # The cycle's ledger entry.
-    current_entry = entry[1] if entry else None
-    entry_given: dict = {}
-    if "target_grade" in values:
-        try:
-            entry_given["target_grade"] = parse_grade(values["target_grade"], grades)
-        except BadValue as error:
-            reading.problem(str(error), row=number, key="target_grade")
-    if "deadline" in values:
-        try:
-            entry_given["deadline"], entry_given["deadline_text"] = parse_deadline(values["deadline"])
-        except BadValue as error:
-            reading.problem(str(error), row=number, key="deadline")
-    for key in ("measures", "assisting_unit", "liaison_leader", "responsible_person"):
-        if key in values:
-            text = _as_stored(key, str(values[key]), current_entry[key]) if current_entry else str(values[key])
-            limit = LIMITS.get(key)
-            if limit and len(text) > limit:
-                reading.problem(_("at most %(limit)d characters.") % {"limit": limit}, row=number, key=key)
-            entry_given[key] = text
-    if entry_given:
-        after_entry = (current_entry or EMPTY_ENTRY) | entry_given
-        if after_entry != current_entry:
-            plan.entry = after_entry
+    # The organization's plan of the cycle.
+    if any(key in values for key in PLAN_KEYS):
+        plan.plan = plan_change(reading, number, values, grades, stored_plan, str(
+            values.get("problems") or (current or {}).get("problems") or ""))
     return plan if reading.blocking == blocking and graded.organization_id else None
 
 
@@ -323,12 +310,17 @@ def plan_changes(plan: RowPlan) -> list[tuple[str, str, str]]:
     field that changes; for a new record, its fields that the file fills."""
     changes = [(str(Organization._meta.get_field(name).verbose_name), getattr(plan.graded, name), value)
                for name, value in plan.organization.items()]
-    for model, names, after, before in ((OrganizationFacts, FACT_FIELDS, plan.facts, plan.facts_before),
-                                        (LedgerEntry, ENTRY_FIELDS, plan.entry, plan.entry_before)):
-        for name in names if after else ():
-            value, old = after[name], before[name] if before else None
-            if value != old and (before is not None or value not in ("", None, 0, VenueStatus.NONE)):
-                changes.append((str(model._meta.get_field(name).verbose_name), _shown(name, old), _shown(name, value)))
+    after, before = plan.facts, plan.facts_before
+    for name in FACT_FIELDS if after else ():
+        value, old = after[name], before[name] if before else None
+        if value != old and (before is not None or value not in ("", None, 0, VenueStatus.NONE)):
+            changes.append((str(OrganizationFacts._meta.get_field(name).verbose_name), _shown(name, old),
+                            _shown(name, value)))
+    if plan.plan is not None:
+        for name, value in plan.plan.values.items():
+            old = getattr(plan.plan.before, name) if plan.plan.before else ""
+            changes.append((str(PLAN_FIELD_NAMES[name].verbose_name), shown(name, old, grade_label),
+                            shown(name, value, grade_label)))
     return changes
 
 

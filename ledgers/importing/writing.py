@@ -1,10 +1,11 @@
 """The import's commit: the preview's checks run again in one transaction, and every row is written, or none.
 
 The rows' changes are written through the ORM in batches while the rows after them are still
-checked, so that the rows of a large file never sit in memory at once: the facts and the entries
-as upserts (``bulk_create(update_conflicts=True)``, one statement per batch for new and changed
-rows alike), the organizations' own fields through ``orgs.services.organizations_update_many``,
-which applies the organization's rules and audits each. When a later row has a blocking problem
+checked, so that the rows of a large file never sit in memory at once: the facts as upserts
+(``bulk_create(update_conflicts=True)``, one statement per batch for new and changed rows alike), the
+organizations' own fields through ``orgs.services.organizations_update_many``, which applies the
+organization's rules and audits each. A row's plan is changed as the row is checked, through
+rectification's services (ledgers.importing.plans). When a later row has a blocking problem
 the transaction is rolled back, batches written before it included.
 """
 
@@ -15,7 +16,6 @@ from django.utils.translation import gettext as _
 from core.services import audit_record
 from cycles.models import Cycle
 from ledgers.importing.planning import FACT_FIELDS, Progress, RowPlan, ledger_import_preview
-from ledgers.models import ENTRY_FIELDS, LedgerEntry
 from orgs import access
 from orgs import services as org_services
 from orgs.models import Organization, OrganizationFacts
@@ -40,7 +40,6 @@ class Writer:
     def __init__(self, *, actor, cycle: Cycle, filename: str):
         self.actor, self.cycle, self.filename = actor, cycle, filename
         self.facts: list[OrganizationFacts] = []
-        self.entries: list[LedgerEntry] = []
         self.organizations: dict[int, dict[str, str]] = {}
 
     def add(self, plan: RowPlan) -> None:
@@ -49,10 +48,7 @@ class Writer:
             self.organizations[organization_id] = plan.organization
         if plan.facts is not None:
             self.facts.append(OrganizationFacts(organization_id=organization_id, year=self.cycle.year, **plan.facts))
-        if plan.entry is not None:
-            self.entries.append(LedgerEntry(cycle_id=self.cycle.pk, organization_id=organization_id,
-                                            updated_by=self.actor, **plan.entry))
-        if max(len(self.facts), len(self.entries), len(self.organizations)) >= BATCH_SIZE:
+        if max(len(self.facts), len(self.organizations)) >= BATCH_SIZE:
             self.write()
 
     def write(self) -> None:
@@ -63,11 +59,7 @@ class Writer:
             OrganizationFacts.objects.bulk_create(
                 self.facts, batch_size=STATEMENT_ROWS, update_conflicts=True, unique_fields=["organization", "year"],
                 update_fields=[*FACT_FIELDS, "updated_at"])
-        if self.entries:
-            LedgerEntry.objects.bulk_create(
-                self.entries, batch_size=STATEMENT_ROWS, update_conflicts=True, unique_fields=["cycle", "organization"],
-                update_fields=[*ENTRY_FIELDS, "updated_by", "updated_at"])
-        self.facts, self.entries, self.organizations = [], [], {}
+        self.facts, self.organizations = [], {}
 
 
 @transaction.atomic
@@ -78,7 +70,7 @@ def ledger_import_commit(*, actor, cycle: Cycle, level: Organization, filename: 
     The preview runs again inside the transaction, on the data as it is now, and hands each row's
     changes to the writer as it goes. The level is locked (orgs.services.organization_lock) before
     what is stored is loaded and until the import ends: two imports into one subtree, and an import
-    and the edits of facts and entries under its level, run one after the other.
+    and the edits of facts under its level, run one after the other.
     """
     access.check(actor, level, access.VIEW)
     writer = Writer(actor=actor, cycle=cycle, filename=filename)

@@ -11,6 +11,7 @@ from cycles import services as cycle_services
 from ledgers.tests.files.lanshan import flat_header, workbook_bytes
 from orgs.models import OrganizationFacts
 from orgs.testing import build_world
+from rectification.models import Measure, Plan
 
 pytestmark = pytest.mark.browser
 
@@ -32,8 +33,8 @@ def ledger(rows) -> bytes:
 
 
 def row(name, members, mobile, target="一般"):
-    return [name, "张三", "", f"支部共有党员{members}人，其中女党员3人。", mobile, "已建", "1、团结；\n2、肯干。", "",
-            "", "", target, "1、加强学习；\n2、建好阵地。", f"{YEAR}年底", "县委组织部", "李四", "张三"]
+    return [name, "张三", "", f"支部共有党员{members}人，其中女党员3人。", mobile, "已建", "1、团结；\n2、肯干。",
+            "1、学习不够；\n2、阵地小。", "", "", target, "1、加强学习；\n2、建好阵地。", f"{YEAR}年底", "县委组织部", "李四", "张三"]
 
 
 def test_upload_a_ledger_with_mistakes_correct_it_and_import(browsing, world):
@@ -64,3 +65,7 @@ def test_upload_a_ledger_with_mistakes_correct_it_and_import(browsing, world):
     tab.shot("imported")
     assert OrganizationFacts.objects.get(organization=world.branch_a1, year=YEAR).mobile_members == 2
     assert OrganizationFacts.objects.get(organization=world.branch_a2, year=YEAR).members_total == 9
+    # The rectification columns became the branches' plans, through rectification's services.
+    assert list(Measure.objects.filter(plan__organization=world.branch_a1).order_by("position", "pk").values_list(
+        "text", flat=True)) == ["加强学习", "建好阵地"]
+    assert Plan.objects.get(organization=world.branch_a2).target_grade == "average"

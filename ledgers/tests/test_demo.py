@@ -1,4 +1,5 @@
-"""The demo ledger: Lanshan's 2012 ledger reads back as the sample (seeds/004 附件三)."""
+"""The demo ledger: Lanshan's 2012 ledger reads back as the sample (seeds/004 附件三), its rectification
+columns from the demo's plans."""
 
 from io import StringIO
 
@@ -8,8 +9,8 @@ from django.db import transaction
 
 from cycles.models import Cycle
 from ledgers import selectors
-from ledgers.models import LedgerEntry
 from orgs.demo import LANSHAN_LEDGER, SICUN
+from rectification.models import Measure, Plan
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +32,8 @@ def test_lanshan_ledger_reads_as_the_sample_and_loading_again_adds_nothing(demo)
     assert (sicun.deadline_display, sicun.assisting_unit, sicun.liaison_leader, sicun.responsible_person) == (
         "2012年底", "县检察院", "杨书郎", "黄玉生")
     assert {sample.code for sample in LANSHAN_LEDGER} <= set(rows)
-    count = LedgerEntry.objects.count()
+    assert sicun.measures.startswith("1、8月底前建好村级活动阵地；\n2、") and sicun.plan_id
+    plans, measures = Plan.objects.filter(cycle=cycle).count(), Measure.objects.filter(plan__cycle=cycle).count()
     call_command("load_demo", stdout=StringIO())
-    assert LedgerEntry.objects.count() == count == len(LANSHAN_LEDGER)
+    assert (Plan.objects.filter(cycle=cycle).count(), Measure.objects.filter(plan__cycle=cycle).count()) == (
+        plans, measures) and plans == len(LANSHAN_LEDGER)

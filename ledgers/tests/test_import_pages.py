@@ -15,14 +15,16 @@ from core.jobs import job_key
 from core.models import JobRun, Worker
 from core.testing import Endpoint, access_tests
 from cycles import services as cycle_services
-from ledgers.models import LedgerEntry, LedgerJob
+from ledgers.models import LedgerJob
 from ledgers.tests.files.lanshan import csv_bytes
 from ledgers.views import PROBLEMS_SHOWN
 from orgs.models import Organization, OrganizationFacts
 from orgs.testing import build_world
+from rectification.models import Measure
 
 YEAR = datetime.date.today().year
-GOOD = [["甲一村党支部", "张三", "", "支部共有党员20人，其中女党员5人，班子成员3人。", 2, "已建", "", "", "", "", "一般",
+GOOD = [["甲一村党支部", "张三", "", "支部共有党员20人，其中女党员5人，班子成员3人。", 2, "已建", "", "1、学习不够；\n2、阵地小。", "", "",
+         "一般",
          "1、加强学习；\n2、建好阵地。", f"{YEAR}年底", "县委组织部", "李四", "张三"],
         ["甲二村  党支部", "王五", "", "支部共有党员12人", 0, "没有", "", "", "", "", "", "", "", "", "", ""]]
 BAD = [GOOD[0], ["甲三村党支部", "王五", "", "支部共有党员12人", "很多", "", "", "", "", "", "", "", "", "", "", ""]]
@@ -110,7 +112,8 @@ def test_upload_see_the_problems_correct_the_file_and_import(client, world):
     assert job.stage == "commit" and job.state == "done" and job.result["counts"]["matched"] == 2
     assert OrganizationFacts.objects.get(organization=world.branch_a1, year=YEAR).members_total == 20
     assert Organization.objects.get(pk=world.branch_a2.pk).secretary == "王五"
-    assert LedgerEntry.objects.get(organization=world.branch_a1).deadline == datetime.date(YEAR, 12, 31)
+    assert set(Measure.objects.filter(plan__organization=world.branch_a1).values_list("deadline", flat=True)) == {
+        datetime.date(YEAR, 12, 31)}
     # A second confirmation of the same upload is refused.
     assert client.post(f"/ledgers/jobs/{job.pk}/confirm/").status_code == 400
 

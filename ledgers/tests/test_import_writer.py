@@ -8,10 +8,10 @@ import pytest
 from core.models import AuditEvent
 from core.tests.test_workbooks import cut_reader
 from ledgers.importing import ImportRefused, ledger_import_commit, writing
-from ledgers.models import LedgerEntry
 from ledgers.tests.files.builders import build_lanshan
 from ledgers.tests.files.lanshan import ROWS, lanshan_xlsx, workbook_bytes
 from orgs.models import Organization, OrganizationFacts
+from rectification.models import Measure, Plan
 
 
 @pytest.fixture
@@ -28,9 +28,9 @@ def commit(lanshan, content: bytes):
 def test_rows_written_in_batches_while_others_are_checked_all_arrive_new_or_changed(lanshan):
     cycle, county, _admin, _orgs = lanshan
     counts = commit(lanshan, lanshan_xlsx())
-    assert (counts["facts_new"], counts["entries_new"], counts["organizations_changed"]) == (5, 5, 5)
+    assert (counts["facts_new"], counts["plans_new"], counts["organizations_changed"]) == (5, 5, 5)
     assert OrganizationFacts.objects.filter(year=2012).count() == 5
-    assert LedgerEntry.objects.filter(cycle=cycle).count() == 5
+    assert Plan.objects.filter(cycle=cycle).count() == 5
     assert Organization.objects.get(code="431127-01-001").secretary == "廖仁旺"
     assert AuditEvent.objects.filter(action="organization.update").count() == 5
 
@@ -41,9 +41,10 @@ def test_rows_written_in_batches_while_others_are_checked_all_arrive_new_or_chan
             row[4] = 9  # 流动党员
             row[13] = "县委办"  # 帮扶单位
     counts = commit(lanshan, workbook_bytes(rows))
-    assert (counts["facts_changed"], counts["entries_changed"], counts["organizations_changed"]) == (5, 5, 0)
+    assert (counts["facts_changed"], counts["plans_changed"], counts["organizations_changed"]) == (5, 5, 0)
     assert set(OrganizationFacts.objects.filter(year=2012).values_list("mobile_members", flat=True)) == {9}
-    assert set(LedgerEntry.objects.filter(cycle=cycle).values_list("assisting_unit", flat=True)) == {"县委办"}
+    assert set(Measure.objects.filter(plan__cycle=cycle).values_list("assisting_unit__name", flat=True)) == {"县委办"}
+    assert Plan.objects.filter(cycle=cycle).count() == 5
     assert OrganizationFacts.objects.filter(year=2012).count() == 5  # updated, not added
     assert AuditEvent.objects.filter(action="organization.update").count() == 5
 
@@ -55,7 +56,7 @@ def test_a_problem_found_after_batches_were_written_leaves_nothing_written(lansh
     with pytest.raises(ImportRefused) as refused:
         commit(lanshan, workbook_bytes(rows))
     assert [(problem["row"], problem["column"]) for problem in refused.value.problems] == [(9, "E")]
-    assert not OrganizationFacts.objects.exists() and not LedgerEntry.objects.exists()
+    assert not OrganizationFacts.objects.exists() and not Plan.objects.exists()
     assert not Organization.objects.exclude(secretary="").exists()
     assert not AuditEvent.objects.filter(action__in=["organization.update", "ledger.import"]).exists()
 
@@ -65,5 +66,5 @@ def test_a_reader_that_dies_leaves_nothing_written(lanshan, monkeypatch, tmp_pat
     with pytest.raises(ImportRefused) as refused:
         commit(lanshan, lanshan_xlsx())
     assert [problem["row"] for problem in refused.value.problems] == [None]
-    assert not OrganizationFacts.objects.exists() and not LedgerEntry.objects.exists()
+    assert not OrganizationFacts.objects.exists() and not Plan.objects.exists()
     assert not Organization.objects.exclude(secretary="").exists()

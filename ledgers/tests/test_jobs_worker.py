@@ -20,12 +20,13 @@ from core.models import JobRun
 from core.testing import wait_for_job
 from cycles import services as cycle_services
 from cycles.models import Grading
-from ledgers.models import LedgerEntry, LedgerJob
+from ledgers.models import LedgerJob
 from ledgers.tests.files.lanshan import flat_header, workbook_bytes
 from orgs.choices import VenueStatus
 from orgs.models import Organization, OrganizationFacts
 from orgs.synthetic import synthetic_tree_create
 from orgs.testing import build_world
+from rectification.models import Measure
 
 YEAR = datetime.date.today().year
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,8 +41,8 @@ def world(transactional_db):
 
 
 def ledger_file(rows) -> SimpleUploadedFile:
-    cells = [[name, "张三", "", f"支部共有党员{members}人，其中女党员3人。", mobile, "已建", "1、团结；\n2、肯干。", "", "", "",
-              "一般", "1、加强学习；\n2、建好阵地。", f"{YEAR}年底", "县委组织部", "李四", "张三"]
+    cells = [[name, "张三", "", f"支部共有党员{members}人，其中女党员3人。", mobile, "已建", "1、团结；\n2、肯干。", "1、学习不够；\n2、阵地小。", "",
+              "", "一般", "1、加强学习；\n2、建好阵地。", f"{YEAR}年底", "县委组织部", "李四", "张三"]
              for name, members, mobile in rows]
     content = workbook_bytes(cells, title=False, header=(flat_header(),), note=False)
     return SimpleUploadedFile("甲镇台账.xlsx", content, content_type=XLSX)
@@ -60,7 +61,8 @@ def test_an_import_is_checked_and_committed_by_the_worker(task_worker, world, cl
     job = wait_for_job(job)
     assert (job.stage, job.state, job.result["committed"]) == ("commit", "done", True)
     assert OrganizationFacts.objects.get(organization=world.branch_a1, year=YEAR).members_total == 20
-    assert LedgerEntry.objects.get(cycle=world.cycle, organization=world.branch_a2).measures.startswith("1、加强学习")
+    assert Measure.objects.filter(plan__cycle=world.cycle, plan__organization=world.branch_a2).order_by(
+        "position", "pk").first().text == "加强学习"
     assert "import-result success" in client.get(f"/ledgers/jobs/{job.pk}/").content.decode()
 
 
@@ -149,6 +151,5 @@ def test_a_worker_killed_in_the_middle_of_a_commit_leaves_the_job_failed_and_no_
     job.refresh_from_db()
     assert (job.stage, job.state) == ("commit", "failed") and "重新开始" in job.problems[0]["message"]
     assert not OrganizationFacts.objects.filter(organization__path__startswith=root.path, year=YEAR).exists()
-    assert not LedgerEntry.objects.filter(cycle=cycle).exists()
     answer = client.get(f"/api/ledgers/jobs/{job.pk}").json()
     assert answer["state"] == "failed" and "重新开始" in answer["message"]

@@ -33,7 +33,7 @@ def ledger_row(name="毛俊村党支部", *, children=0, sector="village", code=
         venue_status="built", venue_expected_completion=None, main_features="1、班子有战斗力；\n2、制度健全。",
         problems="党员、干部结构不够优化。", state="approved", declared_grade="good", superior_grade="good", final_stars=None,
         target_grade="good", measures="1、发展2名35岁以下的优秀青年入党；", deadline=datetime.date(2012, 12, 31),
-        deadline_text="2012年底", assisting_unit="毛俊镇人民政府", liaison_leader="赵志坚", responsible_person="廖仁旺")
+        assisting_unit="毛俊镇人民政府", liaison_leader="赵志坚", responsible_person="廖仁旺")
     fields.update(values)
     return LedgerRow(**fields)
 

@@ -9,12 +9,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from ledgers import services
 from ledgers.importing import ledger_import_commit
-from ledgers.models import LedgerEntry
 from ledgers.tests.files.builders import build_lanshan
 from ledgers.tests.files.lanshan import lanshan_xlsx
+from orgs import services as org_services
 from orgs.demo import MAOJUN
+from orgs.models import OrganizationFacts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,20 +50,24 @@ def import_paused(outcome: dict):
     return cycle, admin, orgs[MAOJUN], importer, release
 
 
-def test_an_entry_edited_during_an_import_waits_and_is_kept():
+def edit_facts(admin, cycle, maojun):
+    return org_services.facts_save(actor=admin, organization=maojun, year=cycle.year, members_total=30,
+                                   main_features="秘书处改过的特点")
+
+
+def test_facts_edited_during_an_import_wait_and_are_kept():
     outcome = {}
     cycle, admin, maojun, importer, release = import_paused(outcome)
-    editor = in_thread(lambda: services.ledger_entry_save(actor=admin, cycle=cycle, organization=maojun,
-                                                          measures="秘书处改过的措施"), outcome, "edit")
+    editor = in_thread(lambda: edit_facts(admin, cycle, maojun), outcome, "edit")
     time.sleep(0.5)
     assert editor.is_alive(), outcome  # the edit waits for the import
     release.set()
     importer.join(30)
     editor.join(30)
     assert isinstance(outcome["import"], dict), outcome
-    assert isinstance(outcome["edit"], LedgerEntry), outcome
+    assert isinstance(outcome["edit"], OrganizationFacts), outcome
     # The edit ran after the import, on what the import wrote: the import did not overwrite it.
-    assert LedgerEntry.objects.get(cycle=cycle, organization=maojun).measures == "秘书处改过的措施"
+    assert OrganizationFacts.objects.get(year=cycle.year, organization=maojun).main_features == "秘书处改过的特点"
 
 
 def test_an_edit_that_waits_too_long_for_an_import_is_asked_to_try_again(settings):
@@ -76,8 +80,7 @@ def test_an_edit_that_waits_too_long_for_an_import_is_asked_to_try_again(setting
     outcome = {}
     cycle, admin, maojun, importer, release = import_paused(outcome)
     started = time.monotonic()
-    editor = in_thread(lambda: services.ledger_entry_save(actor=admin, cycle=cycle, organization=maojun,
-                                                          measures="秘书处改过的措施"), outcome, "edit")
+    editor = in_thread(lambda: edit_facts(admin, cycle, maojun), outcome, "edit")
     editor.join(10)
     waited = time.monotonic() - started
     release.set()
@@ -86,4 +89,4 @@ def test_an_edit_that_waits_too_long_for_an_import_is_asked_to_try_again(setting
     assert maojun.name in outcome["edit"].messages[0] and "请稍后再试" in outcome["edit"].messages[0]
     assert 1 <= waited < 5
     assert isinstance(outcome["import"], dict), outcome
-    assert not LedgerEntry.objects.filter(cycle=cycle, organization=maojun, measures="秘书处改过的措施").exists()
+    assert not OrganizationFacts.objects.filter(year=cycle.year, organization=maojun, main_features="秘书处改过的特点").exists()

@@ -15,13 +15,14 @@ from core.testing import Endpoint, access_tests
 from cycles import services
 from cycles.models import Grading
 from ledgers import layouts, printing
-from ledgers.models import LedgerEntry
+from ledgers.tests.plans import file_plan
 from orgs.choices import Sector
 from orgs.testing import build_world, make_org, system_user
 from standards.tests.factories import make_standard
 
 HELD_ON = datetime.date(2026, 3, 1)
 LONG_MEASURES = "加强党员教育管理，" * 20  # 180 characters
+LEDGER_MEASURES = f"1、{LONG_MEASURES}。"  # as the ledger numbers the plan's one measure
 
 
 def grade(cycle, organization, declared: str, final: str) -> None:
@@ -47,9 +48,8 @@ def graded(world):
     grade(world.cycle, world.branch_a1, "advanced", "advanced")
     grade(world.cycle, world.branch_a2, "average", "lagging")
     grade(world.cycle, world.branch_b1, "advanced", "average")
-    LedgerEntry.objects.create(cycle=world.cycle, organization=world.branch_a2, target_grade="average",
-                               measures=LONG_MEASURES, deadline_text="2026年底", assisting_unit="县委组织部",
-                               updated_by=system_user())
+    file_plan(world.cycle, world.branch_a2, system_user(), target_grade="average", measures=[LONG_MEASURES],
+              deadline=datetime.date(2026, 12, 31), assisting_unit="县委组织部")
     return world
 
 
@@ -146,7 +146,7 @@ def test_roster_cuts_long_measures_and_says_so(client, world):
     row = next(row for row in xlsx_cells(response) if row[1] == "甲二村党支部")
     assert row[2:5] == ["", "", "√"] and row[5] == "争创“一般”" and len(row[6]) == 150 and row[6].endswith("…")
     page = client.get(print_url("roster")(world)).content.decode()
-    assert LONG_MEASURES[:149] + "…" in page and LONG_MEASURES not in page
+    assert LEDGER_MEASURES[:149] + "…" in page and LEDGER_MEASURES not in page
     assert 'class="warning"' in page
 
 

@@ -14,7 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from core.models import AuditEvent
 from members import jobs
-from members.models import Member, RosterImport
+from members.models import Member, RosterExport, RosterImport
 from members.tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,9 @@ def test_a_good_file_is_checked_then_imported_without_the_id_card_column(world):
     assert (li.birth_date, li.joined_on, li.probationary, li.mobile_where) == (
         datetime.date(1990, 3, 8), datetime.date(2015, 7, 1), True, "广东省深圳市")
     assert not any("430000" in str(value) for value in Member.objects.values_list())
-    assert AuditEvent.objects.filter(action="member.create").count() == 2
+    event = AuditEvent.objects.get(action="roster.import")
+    assert (event.object_id, event.after) == (str(world.branch_a1.pk), {"rows": 2, "added": 2, "changed": 0})
+    assert not AuditEvent.objects.filter(action="member.create").exists()
 
 
 def test_an_xlsx_with_date_cells_updates_who_is_there(world):
@@ -118,8 +120,8 @@ def test_an_export_is_audited_and_imports_back_unchanged(client, world):
     jobs.roster_import_confirm(actor=world.secretary_a1, job=jobs.roster_import_start(
         actor=world.secretary_a1, organization=world.branch_a1, upload=csv_upload(GOOD)))
     client.force_login(world.reviewer_a)
-    response = client.get(reverse("members:export", args=[world.branch_a1.pk]))
-    content = response.content
+    response = client.post(reverse("members:export", args=[world.branch_a1.pk]))
+    content = b"".join(response.streaming_content)
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
     assert rows[0][:3] == ["姓名", "性别", "出生日期"] and {row[0] for row in rows[1:]} == {"张三", "李红"}
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
@@ -129,5 +131,11 @@ def test_an_export_is_audited_and_imports_back_unchanged(client, world):
     job = jobs.roster_import_start(actor=world.secretary_a1, organization=world.branch_a1,
                                    upload=SimpleUploadedFile("花名册.xlsx", content))
     assert (job.result["added"], job.result["changed"], job.result["unchanged"]) == (0, 0, 2), job.problems
+    export = RosterExport.objects.get()
+    assert client.get(reverse("members:export_download", args=[export.pk])).status_code == 200
+    client.force_login(world.secretary_a1)  # inside the branch, but not the one who asked: each export is audited
+    assert client.get(reverse("members:export_download", args=[export.pk])).status_code == 403
+    assert client.get(reverse("members:export", args=[world.branch_a1.pk])).status_code == 405
     client.force_login(world.admin_b)
-    assert client.get(reverse("members:export", args=[world.branch_a1.pk])).status_code == 404
+    assert client.post(reverse("members:export", args=[world.branch_a1.pk])).status_code == 404
+    assert client.get(reverse("members:export_job", args=[export.pk])).status_code == 404

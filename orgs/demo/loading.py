@@ -128,7 +128,7 @@ def demo_load(*, year: int | None = None) -> DemoLoadResult:
         existed = user is not None
         if user is None:
             user = services.user_create(actor=admin, username=spec.username, password=spec.password,
-                                        full_name=spec.full_name)
+                                        full_name=spec.full_name, published_password=True)
             result.users += 1
         organization = by_code[spec.organization_code]
         if not RoleAssignment.objects.filter(user=user, organization=organization, role=spec.role).exists():

@@ -86,33 +86,34 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def _matches(row: list) -> dict[int, str]:
+def _matches(row: list, index: dict[str, str]) -> dict[int, str]:
     found: dict[int, str] = {}
-    for index, value in enumerate(row):
-        key = HEADER_INDEX.get(squeeze(cell_text(value)))
+    for column, value in enumerate(row):
+        key = index.get(squeeze(cell_text(value)))
         if key is not None and key not in found.values():
-            found[index] = key
+            found[column] = key
     return found
 
 
-def find_header(grid: list[list]) -> tuple[list[int], dict[str, int]]:
-    """The header rows (0-based) and key → column index; ([], {}) when no row names two columns."""
+def find_header(grid: list[list], index: dict[str, str] = HEADER_INDEX) -> tuple[list[int], dict[str, int]]:
+    """The header rows (0-based) and key → column index; ([], {}) when no row names two columns.
+    ``index``: the wordings of the columns (a squeezed header → its key)."""
     best, best_count = None, 1
     for number, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-        count = len(_matches(row))
+        count = len(_matches(row, index))
         if count > best_count:
             best, best_count = number, count
     if best is None:
         return [], {}
     rows = [best]
-    if best > 0 and len(_matches(grid[best - 1])) >= 1 and len(grid[best - 1]) > 1 \
+    if best > 0 and len(_matches(grid[best - 1], index)) >= 1 and len(grid[best - 1]) > 1 \
             and sum(1 for value in grid[best - 1] if squeeze(cell_text(value))) > 1:
         rows.insert(0, best - 1)
     columns: dict[str, int] = {}
     for number in reversed(rows):  # the lower row's sub-headers name the column
-        for index, key in _matches(grid[number]).items():
-            if key not in columns and index not in columns.values():
-                columns[key] = index
+        for column, key in _matches(grid[number], index).items():
+            if key not in columns and column not in columns.values():
+                columns[key] = column
     return rows, columns
 
 

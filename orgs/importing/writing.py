@@ -22,6 +22,7 @@ from orgs.importing.columns import FACT_KEYS
 from orgs.importing.planning import FIELDS, TreePlan, tree_import_plan
 from orgs.importing.reading import read_rows
 from orgs.models import Organization, OrganizationFacts
+from orgs.services import organizations
 
 BATCH = 2000
 
@@ -160,7 +161,7 @@ def counts_correct(level: Organization) -> int:
     Organization.objects.bulk_update(wrong, ["children_count", "descendants_count"], batch_size=1000)
     gained = descendants.get(level.pk, 0) - before
     if gained:
-        services._adjust_counts(level.path, descendants=gained)
+        organizations._adjust_counts(level.path, descendants=gained)
     return len(wrong)
 
 

@@ -30,7 +30,7 @@ def test_lanshan_plans_carry_the_sample_ledgers_rectification_columns(demo):
     sicun = plans.get(organization__code=SICUN)
     assert (sicun.current_grade, sicun.target_grade) == ("average", "fairly_good")
     columns = selectors.ledger_columns(cycle=cycle, organization_ids=[sicun.organization_id])[sicun.organization_id]
-    assert columns.measures.startswith("1、8月底前建好村级活动阵地；2、加大新农村建设力度")
+    assert columns.measures.startswith("1、8月底前建好村级活动阵地；\n2、加大新农村建设力度")
     assert (columns.assisting_unit, columns.liaison_leader, columns.responsible_person) == ("县检察院", "杨书郎", "黄玉生")
     assert len(columns.measures) <= LEDGER_MEASURES_WIDTH
     first = Measure.objects.filter(plan=sicun).order_by("pk").first()

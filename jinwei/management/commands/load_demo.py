@@ -1,4 +1,4 @@
-"""``manage.py load_demo``: each app's demo data, lower layers first (organizations, cycles, ledgers), and the
+"""``manage.py load_demo``: each app's demo data, lower layers first (organizations, cycles, rectification…), and the
 demo logins; safe to run again."""
 
 from django.conf import settings
@@ -7,11 +7,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from cycles.demo import demo_cycles_load
-from ledgers.demo import demo_ledger_load
 from members.demo import demo_members_load
 from orgs.demo import demo_load
 from pledges.demo import demo_pledges_load
 from rectification.demo import demo_rectification_load
+from spotchecks.demo import demo_spotchecks_load
 
 
 class Command(BaseCommand):
@@ -32,11 +32,11 @@ class Command(BaseCommand):
         result = demo_load()
         admin = get_user_model().objects.get(username="admin")
         opened = demo_cycles_load(admin=admin)
-        entries = demo_ledger_load(admin=admin)
         members = demo_members_load(admin=admin)
         pledges = demo_pledges_load(admin=admin)
         plans = demo_rectification_load(admin=admin)
-        if result.changed or opened or entries or members or pledges or plans:
+        checks = demo_spotchecks_load(admin=admin)
+        if result.changed or opened or members or pledges or plans or checks:
             self.stdout.write(self.style.SUCCESS(_(
                 "Demo loaded: %(organizations)d organizations, %(facts)d yearly basic facts, %(users)d users and "
                 "%(roles)d role assignments added."

@@ -9,8 +9,6 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Value
@@ -20,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from core.services import audit_record, audit_record_many, changed_fields, snapshot
 from orgs import access, paths
-from orgs.choices import OrganizationKind, Role, Sector, VenueStatus
-from orgs.models import Organization, OrganizationFacts, RoleAssignment
+from orgs.choices import OrganizationKind, Sector, VenueStatus
+from orgs.models import Organization, OrganizationFacts
 
 ORGANIZATION_FIELDS = [
     "name",
@@ -426,54 +424,3 @@ def facts_save(*, actor, organization: Organization, year: int, **data: Any) -> 
     audit_record(actor=actor, obj=facts, organization=organization, action="facts.update",
                  before=before, after=snapshot(facts, list(changes)))
     return facts
-
-
-@transaction.atomic
-def role_assignment_create(*, actor, user, organization: Organization, role: str) -> RoleAssignment:
-    """Give a user a role on an organization inside the actor's managing scope."""
-    organization = organization_lock(organization)
-    access.check(actor, organization, access.MANAGE)
-    if role not in Role.values:
-        raise ValidationError({"role": _("Role: %(value)s is not a role.") % {"value": role}})
-    if not organization.is_active:
-        raise ValidationError({"organization": _("Organization: %(name)s is dissolved.") % {"name": organization.name}})
-    existing = RoleAssignment.objects.filter(user=user, organization=organization, role=role).first()
-    if existing:
-        return existing
-    assignment = RoleAssignment.objects.create(user=user, organization=organization, role=role)
-    access.forget_roles(user)
-    audit_record(actor=actor, obj=assignment, organization=organization, action="role.assign",
-                 after={"user": user.get_username(), "role": role})
-    return assignment
-
-
-@transaction.atomic
-def role_assignment_delete(*, actor, assignment: RoleAssignment, reason: str = "") -> None:
-    """Take a role away."""
-    assignment = RoleAssignment.objects.select_for_update(of=("self",)).select_related("organization", "user").get(pk=assignment.pk)
-    access.check(actor, assignment.organization, access.MANAGE)
-    audit_record(actor=actor, obj=assignment, organization=assignment.organization, action="role.revoke",
-                 before={"user": assignment.user.get_username(), "role": assignment.role}, reason=reason)
-    assignment.delete()
-    access.forget_roles(assignment.user)
-
-
-@transaction.atomic
-def user_create(*, actor, username: str, password: str, full_name: str = "") -> Any:
-    """Create a login for a person; any administrator may, the roles then say what it reaches."""
-    _require(actor.is_superuser or any(role == Role.ADMIN for _p, role, _pk in access.user_roles(actor)),
-             _("Only an administrator may create users."))
-    User = get_user_model()
-    username = username.strip()
-    if not username:
-        raise ValidationError({"username": _("User name: please enter a user name.")})
-    if User.objects.filter(username=username).exists():
-        raise ValidationError({"username": _("User name: %(name)s is already taken.") % {"name": username}})
-
-    try:
-        validate_password(password)
-    except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from None
-    user = User.objects.create_user(username=username, password=password, first_name=full_name.strip()[:150])
-    audit_record(actor=actor, obj=user, action="user.create", after={"username": username, "full_name": full_name})
-    return user
