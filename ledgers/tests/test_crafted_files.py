@@ -16,9 +16,10 @@ from django.test.client import encode_multipart
 
 from core.testing import WebServer, peak_memory, wait_for_job
 from cycles import services as cycle_services
-from ledgers.models import LedgerEntry, LedgerJob
+from ledgers.models import LedgerJob
 from orgs.models import OrganizationFacts
 from orgs.testing import build_world
+from rectification.models import Plan
 from standards.models import StandardImport
 from standards.tests.factories import make_standard
 
@@ -183,7 +184,7 @@ def test_crafted_files_are_refused_in_words_and_bound_every_process(task_worker,
         messages = " ".join(problem["message"] for problem in job.problems)
         assert job.blocking_problems and words in messages, (make.__name__, messages)
         assert len(job.problems) == 1 and "请" in messages  # one problem, saying what to do
-    assert not LedgerEntry.objects.exists() and not OrganizationFacts.objects.exists()
+    assert not OrganizationFacts.objects.exists() and not Plan.objects.exists()
 
     # A far cell sent to a standard's import is refused the same way, and the standard is unchanged.
     site = Site(web, client, world.county_admin)
