@@ -118,11 +118,11 @@ def main() -> None:
     code = "PLGSYN"
     if args.smoke:
         args.levels, args.reads, code = 2000, 50, "PLGSMOKE"
-    lines = machine()
     if connection.vendor != "postgresql":
-        print("\n".join([*lines, "counts: PostgreSQL only (skipped)"]))
+        print("\n".join([*machine(), "counts: PostgreSQL only (skipped)"]))
         return
     ensure_database()
+    lines = machine()
     call_command("migrate", verbosity=0)
     _root, ids = _tree(code, args.levels)
     cycle = _cycle(f"{code}-OWNER")

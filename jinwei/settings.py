@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "pledges",
     "rectification",
     "spotchecks",
+    "acceptance",
+    "yearend",
     "jinwei",  # the project: the home page and the demo loader, above every app
     # After core, whose db_worker (the same worker, with a heartbeat) takes the place of django_tasks_db's.
     "django_tasks",

@@ -16,6 +16,8 @@ urlpatterns = [
     path("pledges/", include("pledges.urls")),
     path("rectification/", include("rectification.urls")),
     path("spotchecks/", include("spotchecks.urls")),
+    path("acceptance/", include("acceptance.urls")),
+    path("yearend/", include("yearend.urls")),
     path("", include("ballots.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from acceptance import selectors as acceptance_selectors
 from cycles import selectors as cycle_selectors
 from orgs import selectors as org_selectors
 from orgs.access import MANAGING_ROLES, user_roles
@@ -27,6 +28,7 @@ def home(request):
         "pledge_todos": pledge_selectors.todo_list(user=user),
         "rectification_todos": rectification_selectors.todo_list(user=user),
         "spotcheck_todos": spotcheck_selectors.inspector_todos(user=user),
+        "acceptance_todos": acceptance_selectors.todo_list(user=user),
         "overviews": cycle_selectors.level_overviews(user=user),
         # orgs.services.user_create lets administrators create users; nobody else is offered it
         "can_create_users": user.is_superuser or any(role in MANAGING_ROLES for _path, role, _pk in roles),

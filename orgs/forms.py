@@ -142,7 +142,7 @@ class TreeConfirmForm(forms.Form):
         self.fields["dissolve"].choices = [(gone["code"], f"{gone['name']}（{gone['code']}）") for gone in offered]
 
 
-class PeopleImportForm(TreeImportForm):
+class PeopleImportForm(forms.Form):
     """A people list to import under the page's level: 姓名, 登录名, 角色, 组织代码."""
 
     file = SpreadsheetField(label=_("People list (.xlsx, .xls or .csv)"), what=_("People list"),

@@ -46,7 +46,7 @@ def get_standard_import_for(user, pk):
 
 
 def can_enter(user, organization, assessor_kind: str) -> bool:
-    if assessor_kind == AssessorKind.SELF:
+    if assessor_kind in (AssessorKind.SELF, AssessorKind.ACCEPTANCE_SELF):
         return org_access.can_edit_facts(user, organization)
     return org_access.can_decide(user, organization)
 

@@ -49,3 +49,14 @@ class VetoTrigger(models.TextChoices):
 class AssessorKind(models.TextChoices):
     SELF = "self", _("Self-assessment")  # 组织自评
     SUPERIOR = "superior", _("Superior's assessment")  # 上级党组织评定
+    # The year-end acceptance scores again on the same standard (seeds/002 (四) 自查自评 … 上级组织评定).
+    ACCEPTANCE_SELF = "accept_self", _("Acceptance self-check")  # 验收自查
+    ACCEPTANCE_SUPERIOR = "accept_superior", _("Superior's acceptance assessment")  # 验收认定
+
+
+# The sheet a sheet's page sets beside it: the other assessor's of the same round.
+OTHER_ASSESSOR = {
+    AssessorKind.SELF: AssessorKind.SUPERIOR, AssessorKind.SUPERIOR: AssessorKind.SELF,
+    AssessorKind.ACCEPTANCE_SELF: AssessorKind.ACCEPTANCE_SUPERIOR,
+    AssessorKind.ACCEPTANCE_SUPERIOR: AssessorKind.ACCEPTANCE_SELF,
+}

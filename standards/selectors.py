@@ -172,7 +172,8 @@ def quota_report(*, user, organization, standard: Standard) -> list[QuotaLine]:
     org_access.check(user, organization, org_access.VIEW)
     grades: dict[int, str] = {}
     sheets = ScoreSheet.objects.filter(standard=standard, organization__parent=organization,
-                                       organization__dissolved_on__isnull=True)
+                                       organization__dissolved_on__isnull=True,
+                                       assessor_kind__in=[AssessorKind.SELF, AssessorKind.SUPERIOR])
     for org_id, kind, grade in sheets.values_list("organization_id", "assessor_kind", "grade"):
         if kind == AssessorKind.SUPERIOR or org_id not in grades:
             grades[org_id] = grade

@@ -17,7 +17,7 @@ from core.jobs import job_status
 from orgs import access as org_access
 from orgs.choices import Sector
 from standards import access, jobs, selectors, services
-from standards.choices import AssessorKind
+from standards.choices import OTHER_ASSESSOR, AssessorKind
 from standards.excel import standard_to_xlsx
 from standards.forms import (
     DeductionForm,
@@ -173,7 +173,7 @@ def sheet_page(request, org_pk: int, standard_pk: int, assessor_kind: str):
 
 
 def _sheet_context(request, organization, standard, assessor_kind, sheet, sheets):
-    other_kind = AssessorKind.SUPERIOR if assessor_kind == AssessorKind.SELF else AssessorKind.SELF
+    other_kind = OTHER_ASSESSOR[AssessorKind(assessor_kind)]
     other = sheets.get(other_kind)
     explanation = selectors.sheet_explanation(user=request.user, sheet=sheet) if sheet else None
     if other is not None and explanation is not None:

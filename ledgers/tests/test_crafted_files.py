@@ -184,7 +184,7 @@ def test_crafted_files_are_refused_in_words_and_bound_every_process(task_worker,
         messages = " ".join(problem["message"] for problem in job.problems)
         assert job.blocking_problems and words in messages, (make.__name__, messages)
         assert len(job.problems) == 1 and "请" in messages  # one problem, saying what to do
-    assert not OrganizationFacts.objects.exists() and not Plan.objects.exists()
+    assert not Plan.objects.exists() and not OrganizationFacts.objects.exists()
 
     # A far cell sent to a standard's import is refused the same way, and the standard is unchanged.
     site = Site(web, client, world.county_admin)

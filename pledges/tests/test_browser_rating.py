@@ -40,6 +40,7 @@ def _local(moment: datetime.datetime) -> str:
 def test_a_citizen_rates_a_pledge_from_the_public_board_and_the_evaluation_follows(browsing, world):
     tab = browsing.tab(**PHONE)
     tab.log_in_as(world.secretary_a1)
+    tab.page.goto(tab.url("/"), timeout=60_000)  # the server's first page imports every app's views: a slow start
     page = tab.goto(f"/pledges/{world.pledge.pk}/")
     form = page.locator("form.rating-form")
     now = timezone.now()

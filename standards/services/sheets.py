@@ -98,7 +98,7 @@ def score_sheet_open(*, actor, organization: Organization, standard: Standard, a
     organization = Organization.objects.get(pk=organization.pk)  # its current data sets off data-bound vetoes
     access.check_enter(actor, organization, assessor_kind)
     if assessor_kind not in AssessorKind.values:
-        raise ValidationError({"assessor_kind": _("Assessed by: choose self-assessment or the superior's assessment.")})
+        raise ValidationError({"assessor_kind": _("Assessed by: choose one of the kinds of score sheet offered.")})
     if standard.sector != organization.sector:
         raise ValidationError({"standard": _("Standard: %(standard)s is for another sector than %(name)s.")
                                % {"standard": standard.name, "name": organization.name}})

@@ -12,6 +12,7 @@ from orgs.demo import demo_load
 from pledges.demo import demo_pledges_load
 from rectification.demo import demo_rectification_load
 from spotchecks.demo import demo_spotchecks_load
+from yearend.demo import demo_yearend_load
 
 
 class Command(BaseCommand):
@@ -36,7 +37,8 @@ class Command(BaseCommand):
         pledges = demo_pledges_load(admin=admin)
         plans = demo_rectification_load(admin=admin)
         checks = demo_spotchecks_load(admin=admin)
-        if result.changed or opened or members or pledges or plans or checks:
+        yearend = demo_yearend_load(admin=admin)
+        if result.changed or opened or members or pledges or plans or checks or yearend:
             self.stdout.write(self.style.SUCCESS(_(
                 "Demo loaded: %(organizations)d organizations, %(facts)d yearly basic facts, %(users)d users and "
                 "%(roles)d role assignments added."
