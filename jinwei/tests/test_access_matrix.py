@@ -18,6 +18,7 @@ from core.testing import DECLARED, Endpoint, access_tests
 PUBLIC = {
     "login/": "the login page itself",
     "logout/": "ends whatever session there is; no data",
+    "health/": "for load balancers: whether the database, its migrations and the workers answer; no data",
     "i18n/setlang/": "chooses the page language (Django's set_language); no data",
     "v/<str:key>/": "a voter's page: anonymous by design, reached by the session's random key and a one-time code",
     "v/<str:key>/receipts/": "the receipts a closed ballot publishes for its voters to check, by its random key",
@@ -270,6 +271,6 @@ def test_every_url_pattern_is_in_the_access_matrix(world):
 
 def test_the_public_patterns_answer_without_a_login(client, db):
     """What PUBLIC lists holds: its pages answer the anonymous without sending them to the login page."""
-    for route in ("login/", "i18n/setlang/"):
+    for route in ("login/", "i18n/setlang/", "health/"):
         response = client.get("/" + route)
         assert response.status_code != 302 or "/login/" not in response.get("Location", ""), route
