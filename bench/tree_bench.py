@@ -110,7 +110,7 @@ def users(county: Organization):
     )
     scoped = User.objects.filter(username="bench_county").first()
     if scoped is None and county is not None:
-        scoped = services.user_create(actor=admin, username="bench_county", password="bench-county-pass-1")
+        scoped = services.user_create(actor=admin, username="bench_county", password="Tree-bench-7f3q-Lk")
         services.role_assignment_create(actor=admin, user=scoped, organization=county, role=Role.ADMIN)
     return admin, scoped
 
