@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from ballots.forms import DateTimeInput
 from ballots.services import MAX_VOTERS
 from core.forms import DateInput
+from core.versions import VersionField, version_of
 from pledges.choices import MEMBER_CATEGORIES, ORGANIZATION_CATEGORIES, Category, PledgeKind, PledgeResult
 from pledges.models import Pledge, PledgeItem, Progress
 
@@ -51,6 +52,10 @@ class ProgressForm(forms.ModelForm):
 
 
 class EvaluateForm(forms.ModelForm):
+    """The pledge's evaluation as read at ``version`` (core.versions)."""
+
+    version = VersionField()
+
     class Meta:
         model = Pledge
         fields = ["self_evaluation", "members_evaluation", "leader_comment", "result", "explanation"]
@@ -61,6 +66,7 @@ class EvaluateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["result"].choices = [("", "—"), *PledgeResult.choices]
         self.fields["result"].required = True
+        self.initial["version"] = version_of(self.instance)
         if public_result and not self.instance.result:  # the public's result is where the evaluation starts
             self.initial["result"] = public_result
 

@@ -17,6 +17,7 @@ from ballots.choices import SessionPurpose
 from ballots.models import BallotSession
 from core.services import audit_record, snapshot
 from core.uploads import attachment_check
+from core.versions import refuse_if_newer
 from cycles.access import require
 from members.choices import MemberStatus
 from pledges import access, tallies
@@ -204,9 +205,10 @@ def progress_add(*, actor, item: PledgeItem, happened_on: datetime.date, text: s
 
 @transaction.atomic
 def pledge_evaluate(*, actor, pledge: Pledge, result: str, self_evaluation: str = "", members_evaluation: str = "",
-                    leader_comment: str = "", explanation: str = "") -> Pledge:
+                    leader_comment: str = "", explanation: str = "", version: str | None = None) -> Pledge:
     """评诺: the self-evaluation, the members' evaluation, the leader's comment and the result; a pledge not kept
-    (差) carries a public explanation. Recorded by whoever vets the pledge."""
+    (差) carries a public explanation. Recorded by whoever vets the pledge. ``version`` is the one the
+    evaluation form was read at (core.versions)."""
     pledge = _locked(pledge)
     require(actor, access.can_vet(actor, pledge), pledge.organization)
     if pledge.state not in (PledgeState.PUBLIC, PledgeState.FULFILLING, PledgeState.EVALUATED):
@@ -221,6 +223,7 @@ def pledge_evaluate(*, actor, pledge: Pledge, result: str, self_evaluation: str 
               "members_evaluation": str(members_evaluation or "").strip(),
               "leader_comment": str(leader_comment or "").strip(), "explanation": explanation,
               "state": PledgeState.EVALUATED}
+    refuse_if_newer(pledge, version, {name: value for name, value in values.items() if name != "state"})
     changes = {name: value for name, value in values.items() if getattr(pledge, name) != value}
     if not changes:
         return pledge

@@ -15,9 +15,12 @@ def _label(model, name):
 
 
 class TargetForm(forms.Form):
+    """The plan's target grade and stars as read at ``version`` (core.versions)."""
+
     target_grade = forms.ChoiceField(label=_label(Plan, "target_grade"), required=False)
     target_stars = forms.TypedChoiceField(label=_label(Plan, "target_stars"), required=False, coerce=int,
                                           empty_value=None, choices=[("", "—"), *[(n, "★" * n or "0") for n in range(6)]])
+    version = VersionField()
 
     def __init__(self, *args, grades=(), **kwargs):
         super().__init__(*args, **kwargs)

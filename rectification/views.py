@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from core.files import file_download
 from core.forms import add_service_errors
 from core.models import AuditEvent
+from core.versions import EditConflict, version_of
 from cycles import access as cycle_access
 from cycles.models import CycleStandard
 from orgs import access as org_access
@@ -75,7 +76,8 @@ def _sheet_findings(cycle, organization, plan):
     return deductions, vetoes
 
 
-def _plan_page(request, cycle, organization, *, errors=(), problem_form=None, forms_by_measure=None):
+def _plan_page(request, cycle, organization, *, errors=(), problem_form=None, forms_by_measure=None,
+               target_form=None):
     user = request.user
     plan = selectors.plan_of(cycle=cycle, organization=organization)
     can_edit = org_access.can_edit_facts(user, organization)
@@ -93,9 +95,10 @@ def _plan_page(request, cycle, organization, *, errors=(), problem_form=None, fo
         "today": today, "can_edit": can_edit, "can_review": can_review, "editable": editable,
         "is_branch": not organization.children_count,
         "problem_count": len(problems), "problems_missing": max(0, terms.min_problems - len(problems)),
-        "target_form": TargetForm(grades=rules.targets_for(plan.current_grade if plan else ""),
-                                  initial={"target_grade": plan.target_grade, "target_stars": plan.target_stars})
-        if editable else None,
+        "target_form": target_form or TargetForm(
+            grades=rules.targets_for(plan.current_grade if plan else ""),
+            initial={"target_grade": plan.target_grade, "target_stars": plan.target_stars,
+                     "version": version_of(plan)}) if editable else None,
         "problem_form": problem_form or (ProblemForm(initial={"deadline": terms.ends_on}) if editable or (
             plan is None and can_edit) else None),
         "measure_form": MeasureFields(initial={"deadline": terms.ends_on}),
@@ -196,7 +199,11 @@ def plan_targets(request, pk: int):
         if not form.is_valid():
             raise ValidationError({name: errors for name, errors in form.errors.items()})
         services.plan_update(actor=request.user, plan=plan, target_grade=form.cleaned_data["target_grade"],
-                             target_stars=form.cleaned_data["target_stars"], overall_targets=_overall_from(request.POST))
+                             target_stars=form.cleaned_data["target_stars"], overall_targets=_overall_from(request.POST),
+                             version=form.cleaned_data["version"])
+    except EditConflict as error:
+        add_service_errors(form, error)
+        return _plan_page(request, plan.cycle, plan.organization, target_form=form)
     except ValidationError as error:
         return _refused(request, plan.cycle, plan.organization, error)
     messages.success(request, _("The targets are saved."))

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import SpreadsheetField
+from core.versions import VersionField
 from orgs.choices import Sector
 from orgs.forms import OrganizationCodeField, ScopedForm
 from standards.choices import AssessorKind, DeductionKind
@@ -30,6 +31,7 @@ class ItemForm(forms.Form):
     deduction_points = forms.DecimalField(label=_("Points deducted"), max_digits=5, decimal_places=1, min_value=0)
     guidance = forms.CharField(label=_("Guidance"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     reason = forms.CharField(label=_("Reason for the change"), required=False)
+    version = VersionField()
 
 
 class ImportForm(forms.Form):

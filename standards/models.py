@@ -93,6 +93,7 @@ class Item(models.Model):
         _("editable default"), default=False,
         help_text=_("The seeds give no item list for this sector: this item is a default to adjust."),
     )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("item")

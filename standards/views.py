@@ -14,6 +14,7 @@ from core.files import file_download
 from core.forms import add_service_errors, filters_of
 from core.http import refused
 from core.jobs import job_status
+from core.versions import version_of
 from orgs import access as org_access
 from orgs.choices import Sector
 from standards import access, jobs, selectors, services
@@ -29,7 +30,6 @@ from standards.forms import (
     VetoForm,
 )
 from standards.models import Deduction, Item, StandardImport, VetoClause, VetoMark
-from standards.structure import replace_item
 
 
 @login_required
@@ -90,13 +90,14 @@ def item_edit(request, pk: int, code: str):
     item = Item.objects.filter(indicator__standard=standard, code=code).first()
     if item is None:
         raise Http404
-    form = ItemForm(request.POST or None, initial={name: getattr(item, name) for name in ItemForm.base_fields if name != "reason"})
+    form = ItemForm(request.POST or None, initial={name: getattr(item, name) for name in ItemForm.base_fields
+                                                   if name not in ("reason", "version")} | {"version": version_of(item)})
     if request.method == "POST" and form.is_valid():
-        changes = {name: value for name, value in form.cleaned_data.items() if name != "reason"}
-        data = replace_item(selectors.standard_structure(standard=standard), code, **changes)
+        changes = {name: value for name, value in form.cleaned_data.items() if name not in ("reason", "version")}
         try:
-            result = services.standard_revise(actor=request.user, standard=standard, data=data,
-                                              reason=form.cleaned_data["reason"])
+            result = services.item_update(actor=request.user, standard=standard, code=code,
+                                          version=form.cleaned_data["version"], reason=form.cleaned_data["reason"],
+                                          **changes)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

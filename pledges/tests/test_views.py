@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from core.keys import PUBLIC_KEY_PATTERN, public_key
 from core.testing import Endpoint, access_tests
+from core.versions import version_of
 from members.tests.factories import make_member
 from pledges import services
 from pledges.choices import PledgeState
@@ -122,7 +123,8 @@ def test_the_secretary_walks_a_pledge_through_the_forms(client, world):
                       "text": "完成第一件"})
     response = client.post(url, {"action": "evaluate", "result": "poor"})
     assert "公开说明" in response.content.decode()
-    client.post(url, {"action": "evaluate", "result": "fairly_good", "self_evaluation": "基本完成"})
+    client.post(url, {"action": "evaluate", "result": "fairly_good", "self_evaluation": "基本完成",
+                      "version": version_of(Pledge.objects.get(pk=world.pledge_a.pk))})
     pledge = Pledge.objects.get(pk=world.pledge_a.pk)
     assert (pledge.state, pledge.result) == (PledgeState.EVALUATED, "fairly_good")
 

@@ -170,11 +170,15 @@ def _check_target(plan: Plan, target_grade: str) -> None:
 
 @transaction.atomic
 def plan_update(*, actor, plan: Plan, target_grade: str | None = None, target_stars: int | None = None,
-                overall_targets: list[dict] | None = None) -> Plan:
-    """The plan's targets: its target grade and stars; a committee's overall targets over its subordinates."""
+                overall_targets: list[dict] | None = None, version: str | None = None) -> Plan:
+    """The plan's targets: its target grade and stars; a committee's overall targets over its subordinates.
+    ``version`` is the one the targets form was read at (core.versions)."""
     plan = locked_plan(plan)
     access.require(actor, access.can_edit(actor, plan), plan.organization)
     check_editable(plan)
+    refuse_if_newer(plan, version, {name: value for name, value in (("target_grade", target_grade),
+                                                                    ("target_stars", target_stars))
+                                    if value is not None})
     changes = {}
     if target_grade is not None:
         _check_target(plan, target_grade)

@@ -39,3 +39,36 @@ def test_a_stale_measure_form_does_not_revert_a_newer_save(world):
     assert "在您打开本页之后保存了" in body and "您填写的是 唐辉；他人已保存为 王五" in body
     measure.refresh_from_db()
     assert measure.responsible_person == "王五" and str(measure.deadline) == "2026-10-31"
+
+
+def targets_form(client, url: str) -> dict:
+    """The targets form's values as the plan page shows them, its version among them."""
+    form = client.get(url).context["target_form"]
+    return {name: form[name].value() for name in form.fields if form[name].value() is not None}
+
+
+def test_a_stale_targets_form_does_not_revert_a_newer_save(world):
+    plan = filed_plan(world, make_cycle(world))
+    page_url = reverse("rectification:plan", args=(plan.cycle_id, plan.organization_id))
+    first, second = Client(), Client()
+    first.force_login(world.secretary_a1)
+    second.force_login(make_user("deputy_a1", roles=[(world.branch_a1, Role.SECRETARY)]))
+    mine, theirs = targets_form(first, page_url), targets_form(second, page_url)
+    url = reverse("rectification:targets", args=[plan.pk])
+    assert first.post(url, mine | {"target_stars": "3"}).status_code == 302
+    response = second.post(url, theirs | {"target_stars": "4"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "在您打开本页之后保存了" in body and "您填写的是 4；他人已保存为 3" in body
+    plan.refresh_from_db()
+    assert plan.target_stars == 3
+    again = targets_form_of(response)
+    assert again["version"] != theirs["version"]
+    assert second.post(url, again).status_code == 302  # saved knowingly: the person's own value
+    plan.refresh_from_db()
+    assert plan.target_stars == 4
+
+
+def targets_form_of(response) -> dict:
+    form = response.context["target_form"]
+    return {name: form[name].value() for name in form.fields if form[name].value() is not None}

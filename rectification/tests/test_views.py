@@ -10,6 +10,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from core.testing import Endpoint, access_tests
+from core.versions import version_of
 from rectification import services, views
 from rectification.models import Measure, MidyearCheck, Plan, Problem, RectificationJob, RectificationSettings
 from rectification.tests.factories import DEADLINE, PDF_BYTES, approved_plan, filed_plan, make_cycle, png, two_problems
@@ -71,7 +72,8 @@ def test_a_secretary_files_a_problem_and_a_refusal_keeps_what_was_typed(client, 
                                       "assisting_unit": "县委统战部"})
         assert done.status_code == 302
     plan = Plan.objects.get()
-    client.post(reverse("rectification:targets", args=(plan.pk,)), {"target_grade": "advanced", "target_stars": ""})
+    client.post(reverse("rectification:targets", args=(plan.pk,)), {"target_grade": "advanced", "target_stars": "",
+                                                                    "version": version_of(plan)})
     assert client.post(reverse("rectification:submit", args=(plan.pk,))).status_code == 302
     plan.refresh_from_db()
     assert plan.state == "submitted" and plan.measures.count() == 2
@@ -185,7 +187,8 @@ def test_a_committee_sets_its_overall_targets_on_its_page(client, world):
     page = client.get(reverse("rectification:plan", args=(cycle.pk, world.town_a.pk))).content.decode()
     assert 'name="overall-share-0" inputmode="decimal" placeholder="30%" aria-label' in page and 'value="30"' in page
     data = {"target_grade": "", "target_stars": "", "overall-from-0": "average", "overall-to-0": "advanced",
-            "overall-share-0": "35", "overall-from-1": "", "overall-to-1": "", "overall-share-1": ""}
+            "overall-share-0": "35", "overall-from-1": "", "overall-to-1": "", "overall-share-1": "",
+            "version": version_of(plan)}
     client.post(reverse("rectification:targets", args=(plan.pk,)), data)
     plan.refresh_from_db()
     assert plan.overall_targets == [{"from": "average", "to": "advanced", "share": "0.35"}]

@@ -23,6 +23,7 @@ from standards.services.sheets import (
     veto_unmark,
 )
 from standards.services.standard import (
+    item_update,
     standard_correct,
     standard_create,
     standard_create_default,
@@ -30,4 +31,4 @@ from standards.services.standard import (
     standard_revise,
 )
 
-__all__ = ["standard_create", "standard_create_default", "standard_derive", "standard_revise", "standard_correct", "SHEET_WRITE_BATCH", "scheme_of", "star_bands_of", "sheets_rescore", "score_sheet_open", "deduction_add", "deduction_remove", "veto_mark", "veto_unmark", "sheets_follow_data", "satisfaction_record", "organization_sheets_follow"]
+__all__ = ["standard_create", "standard_create_default", "standard_derive", "standard_revise", "item_update", "standard_correct", "SHEET_WRITE_BATCH", "scheme_of", "star_bands_of", "sheets_rescore", "score_sheet_open", "deduction_add", "deduction_remove", "veto_mark", "veto_unmark", "sheets_follow_data", "satisfaction_record", "organization_sheets_follow"]

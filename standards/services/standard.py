@@ -6,6 +6,7 @@ from django.db.models import F, Value
 from django.utils.translation import gettext as _
 
 from core.services import audit_record
+from core.versions import refuse_if_newer
 from orgs import access as org_access
 from orgs.choices import Sector
 from orgs.models import Organization
@@ -21,7 +22,7 @@ from standards.models import (
 )
 from standards.selectors import standard_structure
 from standards.services.sheets import sheets_follow_data, sheets_rescore
-from standards.structure import IndicatorData, ItemData, StandardData, VetoData, validate
+from standards.structure import IndicatorData, ItemData, StandardData, VetoData, replace_item, validate
 
 
 def _bands_json(scheme: rules.Scheme) -> list[dict]:
@@ -166,6 +167,21 @@ def standard_revise(*, actor, standard: Standard, data: StandardData, reason: st
 
 
 @transaction.atomic
+def item_update(*, actor, standard: Standard, code: str, version: str | None = None, reason: str = "",
+                **values) -> Standard:
+    """Change one item through ``standard_revise``, read under the standard's lock so that a stale edit form
+    (``version``, core.versions) does not revert another person's save of the item."""
+    standard = Standard.objects.select_for_update().get(pk=standard.pk)
+    _check_issuer(actor, standard.issuer)
+    item = Item.objects.filter(indicator__standard=standard, code=code).first()
+    if item is None:
+        raise ValidationError({"structure": [_("Item %(code)s is no longer in this standard.") % {"code": code}]})
+    refuse_if_newer(item, version, values)
+    data = replace_item(standard_structure(standard=standard), code, **values)
+    return standard_revise(actor=actor, standard=standard, data=data, reason=reason)
+
+
+@transaction.atomic
 def standard_correct(*, actor, standard: Standard, data: StandardData, reason: str) -> int:
     """Correct an error in a standard already in use, in place, and re-score every sheet that uses it.
 
@@ -187,7 +203,7 @@ def standard_correct(*, actor, standard: Standard, data: StandardData, reason: s
         rule_changed = (item.deduction_kind, item.deduction_points) != (new.deduction_kind, new.deduction_points)
         item.text, item.max_points, item.guidance = new.text, new.max_points, new.guidance
         item.deduction_kind, item.deduction_points = new.deduction_kind, new.deduction_points
-        item.save(update_fields=["text", "max_points", "guidance", "deduction_kind", "deduction_points"])
+        item.save(update_fields=["text", "max_points", "guidance", "deduction_kind", "deduction_points", "updated_at"])
         if rule_changed:
             _reprice_deductions(item)
     for clause, veto in zip(standard.vetoes.order_by("position"), data.vetoes, strict=False):

@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.testing import Endpoint, access_tests
+from core.versions import version_of
 from orgs import services as org_services
 from standards import services
-from standards.models import ScoreSheet
+from standards.models import Item, ScoreSheet
 from standards.tests.factories import make_standard
 
 
@@ -107,7 +108,8 @@ def test_editing_a_frozen_item_makes_a_new_version(client, world):
     services.score_sheet_open(actor=world.secretary_a1, organization=world.branch_a1, standard=world.standard, assessor_kind="self")
     client.force_login(world.county_admin)
     url = reverse("standards:item_edit", args=[world.standard.pk, "1.2"])
-    data = {"text": "班子健全，分工明确", "max_points": "20", "deduction_kind": "fixed", "deduction_points": "10", "guidance": ""}
+    data = {"text": "班子健全，分工明确", "max_points": "20", "deduction_kind": "fixed", "deduction_points": "10", "guidance": "",
+            "version": version_of(Item.objects.get(indicator__standard=world.standard, code="1.2"))}
     response = client.post(url, data)
     assert response.status_code == 302
     new = world.standard.next_versions.get()
