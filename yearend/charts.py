@@ -36,8 +36,11 @@ def option(table: Table) -> dict:
 def targets_option(table: Table) -> dict:
     """Each target: its rate and its minimum share side by side, the rate's bar labelled met or missed by N."""
     categories = [row[0] for row in table.rows]
+    # No organization started at the origin: no rate to draw, only the words.
     rates = [{"value": row[1] if row[1] is not None else 0,
-              "label": {"show": True, "position": "right", "formatter": f"{{c}}% · {row[5]}"}} for row in table.rows]
+              "label": {"show": True, "position": "right",
+                        "formatter": f"{{c}}% · {row[5]}" if row[1] is not None else str(row[5])}}
+             for row in table.rows]
     shares = [row[2] for row in table.rows]
     return {
         "aria": {"enabled": True},

@@ -162,6 +162,8 @@ class TargetLine:
 
     @property
     def result(self) -> str:
+        if not self.base:
+            return _("No organization at the origin")
         return _("Met") if self.met else _("Missed by %(n)d") % {"n": self.missing}
 
 

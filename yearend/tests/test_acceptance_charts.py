@@ -50,6 +50,11 @@ def test_the_targets_chart_shows_each_rate_beside_its_minimum_share(client, worl
     assert [bar["value"] for bar in rate_bars["data"]] == [float(t.rate.rate * 100) for t in found]
     assert share_bars["data"] == [float(t.share * 100) for t in found]
     assert [bar["label"]["formatter"] for bar in rate_bars["data"]][:2] == ["{c}% · 已达标", "{c}% · 差1个"]
+    acceptance_services.target_set(actor=world.admin_b, cycle=cycle, level=world.town_b, sector="",
+                                   origin="grade:lagging", goal="grade:average", share="0.5")
+    client.force_login(world.county_admin)
+    option = _get(client, cycle, world.town_b, "targets").json()["option"]  # no 后进 below town_b: no rate
+    assert "无起点党组织" in [bar["label"]["formatter"] for bar in option["series"][0]["data"]]
 
 def test_the_transitions_heat_map_is_the_acceptances_matrix(client, world, cycle):
     client.force_login(world.county_admin)
