@@ -111,9 +111,24 @@ def describe(reason: dict, labels: dict[str, str]) -> str:
     return str(kind)
 
 
-def draft_text(figures: dict, labels: dict[str, str]) -> str:
+def targets_paragraph(targets) -> str:
+    """The draft's paragraph on the targets in force (selectors.TargetLine): those met, those missed and by how many."""
+    if not targets:
+        return _("4. Targets. No target is in force at this level this year.")
+    def line(target):
+        rate = "—" if target.rate is None else f"{target.rate:g}%"
+        return _("%(name)s (%(rate)s of %(base)d, at least %(share)s%%)") % {
+            "name": target.name, "rate": rate, "base": target.base, "share": f"{target.share:g}"}
+    met = [line(t) for t in targets if t.met]
+    missed = [line(t) + _(", %(n)d short") % {"n": t.missing} for t in targets if not t.met]
+    return _("4. Targets. Met: %(met)s. Missed: %(missed)s.") % {"met": "；".join(met) or _("none"),
+                                                                "missed": "；".join(missed) or _("none")}
+
+
+def draft_text(figures: dict, labels: dict[str, str], targets=()) -> str:
     """A first draft of the year summary written from the level's figures, for the level to edit ("对照年初
-    制定的…工作目标，总结成绩和经验", seeds/002 四); ``labels`` names grade codes."""
+    制定的…工作目标，总结成绩和经验", seeds/002 四); ``labels`` names grade codes; ``targets`` are the targets in
+    force with their rates (selectors.TargetLine)."""
     graded = sum(figures["grades"].values())
     grades = "、".join(f"{labels.get(code, code)}{count}" for code, count in figures["grades"].items() if count)
     measures = figures["measures"]
@@ -132,7 +147,7 @@ def draft_text(figures: dict, labels: dict[str, str]) -> str:
             "verified": measures.get("verified", 0), "overdue": figures["overdue"]},
         _("3. Pledges. %(pledged)d pledges made, %(rated)d evaluated, %(good)d rated good.") % {
             "pledged": pledged, "rated": rated, "good": good},
-        _("4. Targets met and missed, and the upgrades of the year: (to be written by the level)."),
+        targets_paragraph(list(targets)),
         _("5. Problems and next year's plans: (to be written by the level)."),
     ]
     return "\n\n".join(paragraphs)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from acceptance import selectors as acceptance_selectors
 from cycles import access as cycle_access
 from cycles import tallies as cycle_tallies
 from cycles.choices import GradingState, Step
@@ -139,13 +140,73 @@ def years_table(*, user, cycle: Cycle, level) -> Table:
     return Table("years", _("Grades year by year"), [_("Year"), *[_grade_label(c) for c in codes]], rows)
 
 
-CHARTS = ("progress", "grades", "rectification", "pledges", "years")
+def _percent(value) -> float | None:
+    return None if value is None else float(round(value * 100, 1))
+
+
+@dataclass
+class TargetLine:
+    """A target in force at the level with its rate this year: a chart's bar, a row of its table, a line of the
+    summary's draft."""
+
+    name: str
+    rate: float | None  # per cent of the organizations that started at the origin; None when none did
+    share: float  # the minimum share, per cent
+    base: int
+    reached: int
+    missing: int
+
+    @property
+    def met(self) -> bool:
+        return self.missing == 0
+
+    @property
+    def result(self) -> str:
+        if not self.base:
+            return _("No organization at the origin")
+        return _("Met") if self.met else _("Missed by %(n)d") % {"n": self.missing}
+
+
+def target_lines(*, cycle: Cycle, level) -> list[TargetLine]:
+    """The targets in force at the level, each with its rate read off the acceptance's kept-current moves."""
+    lines = []
+    for target in acceptance_selectors.target_rates(cycle=cycle, organization=level):
+        start, end = acceptance_selectors.target_words(target.origin, target.goal)
+        sector = str(Sector(target.sector).label) + " · " if target.sector in Sector.values else ""
+        lines.append(TargetLine(f"{sector}{start} → {end}", _percent(target.rate.rate), _percent(target.share),
+                                target.rate.base, target.rate.reached, target.rate.missing))
+    return lines
+
+
+def targets_table(*, cycle: Cycle, level) -> Table:
+    """Each target's rate beside its minimum share (seeds/002: the share of organizations to upgrade)."""
+    rows = [[line.name, line.rate, line.share, line.base, line.reached, line.result]
+            for line in target_lines(cycle=cycle, level=level)]
+    return Table("targets", _("Rates against targets"), [
+        _("Target"), _("Rate (%)"), _("Minimum share (%)"), _("Organizations at the origin"), _("Reached the goal"),
+        _("Result")], rows)
+
+
+def transitions_table(*, cycle: Cycle, level) -> Table:
+    """The grade → grade matrix: the start of the year's grade (rows) to the acceptance's (columns)."""
+    matrix = acceptance_selectors.transition_matrix(cycle=cycle, organization=level, kind="grade")
+    rows = [[acceptance_selectors.label(row), *[matrix.count(row, column) for column in matrix.columns]]
+            for row in matrix.rows]
+    return Table("transitions", _("Transitions: start of the year → acceptance"), [
+        _("At the start of the year"), *[acceptance_selectors.label(column) for column in matrix.columns]], rows)
+
+
+CHARTS = ("progress", "grades", "rectification", "pledges", "targets", "transitions", "years")
 
 
 def chart_table(*, user, cycle: Cycle, level, chart: str, today: datetime.date, figures: dict | None = None) -> Table:
     """One dashboard chart's table (``chart`` one of CHARTS)."""
     if chart == "years":
         return years_table(user=user, cycle=cycle, level=level)
+    if chart == "targets":
+        return targets_table(cycle=cycle, level=level)
+    if chart == "transitions":
+        return transitions_table(cycle=cycle, level=level)
     figures = figures or level_figures(cycle=cycle, level=level, today=today)
     if chart == "progress":
         return progress_table(cycle, figures)

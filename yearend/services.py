@@ -68,7 +68,7 @@ def summary_save(*, actor, cycle: Cycle, level, text: str | None = None,
             if summary is not None:
                 return summary
             figures = selectors.level_figures(cycle=cycle, level=level, today=today)
-            text = rules.draft_text(figures, _grade_labels())
+            text = rules.draft_text(figures, _grade_labels(), selectors.target_lines(cycle=cycle, level=level))
         text = text.strip()
         if summary is None:
             summary = YearSummary(cycle=cycle, organization=level, text=text, updated_by=actor)

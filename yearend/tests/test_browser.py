@@ -3,9 +3,12 @@ self-only policy; a town's reviewer, on a 390-pixel phone, reads its dashboard, 
 figures, is refused an empty one by field, writes it, attaches the secretary's report and submits it; the
 county sees it submitted, and draws up its commendation shortlist."""
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
+from acceptance import services as acceptance_services
 from core.browser_testing import fits, zh
 from orgs.testing import build_world
 from yearend.models import YearSummary
@@ -18,7 +21,14 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 @pytest.fixture
 def world(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    return year_end(build_world())
+    world = year_end(build_world())
+    # The acceptance round opened and a target set: the targets chart and the heat map have figures to draw.
+    acceptance_services.acceptance_round_open(actor=world.county_admin, cycle=world.cycle,
+                                              self_check_due=datetime.date.today() + datetime.timedelta(days=10),
+                                              decision_due=datetime.date.today() + datetime.timedelta(days=20))
+    acceptance_services.target_set(actor=world.county_admin, cycle=world.cycle, level=world.county, sector="",
+                                   origin="grade:average", goal="grade:advanced", share="0.5")
+    return world
 
 
 def test_the_dashboards_and_the_year_summary(browsing, world):
@@ -27,8 +37,8 @@ def test_the_dashboards_and_the_year_summary(browsing, world):
     desk.log_in_as(world.county_admin)
     page = desk.goto(f"/yearend/{world.cycle.pk}/{world.county.pk}/")
     charts = page.locator("[data-chart-url]")
-    expect(charts).to_have_count(5)
-    for n in range(5):
+    expect(charts).to_have_count(7)
+    for n in range(7):
         expect(charts.nth(n)).to_have_attribute("data-drawn", "yes")
         expect(charts.nth(n).locator("canvas")).to_have_count(1)
     desk.shot("county-dashboard")
@@ -37,7 +47,8 @@ def test_the_dashboards_and_the_year_summary(browsing, world):
     phone.page.set_default_timeout(20_000)
     phone.log_in_as(world.reviewer_a)
     page = phone.goto(f"/yearend/{world.cycle.pk}/{world.town_a.pk}/")
-    expect(page.locator("#chart-grades [data-chart-url]")).to_have_attribute("data-drawn", "yes")
+    for chart in ("grades", "targets", "transitions"):
+        expect(page.locator(f"#chart-{chart} [data-chart-url]")).to_have_attribute("data-drawn", "yes")
     fits(page)
     phone.shot("town-dashboard")
     page.get_by_role("link", name=zh("Year summary")).first.click()
