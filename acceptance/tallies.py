@@ -14,8 +14,6 @@ level's matrix and rates are a read of its own rows.
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import connection
-
 from acceptance import rules
 from acceptance.choices import DECIDED_STATES, AcceptanceState, Presence
 from acceptance.models import Acceptance, TransitionTally
@@ -61,28 +59,7 @@ def keys_of(acceptance: Acceptance) -> set[tuple[str, str]]:
 
 def apply(*, cycle, changes: Iterable[tuple[str, set, set]]) -> None:
     """Move contributions: each change is (organization path, old keys, new keys)."""
-    owner_path = cycle.owner.path
-    deltas: Counter = Counter()
-    for organization_path, old, new in changes:
-        if old == new:
-            continue
-        for level in cycle_tallies.levels_above(organization_path=organization_path, owner_path=owner_path):
-            for dimension, key in old - new:
-                deltas[(level, dimension, key)] -= 1
-            for dimension, key in new - old:
-                deltas[(level, dimension, key)] += 1
-    rows = [(cycle.pk, level, dimension, key, delta) for (level, dimension, key), delta in deltas.items() if delta]
-    if not rows:
-        return
-    q = connection.ops.quote_name
-    table = q(TransitionTally._meta.db_table)
-    unique = ", ".join(map(q, ["cycle_id", "organization_id", "dimension", "key"]))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({unique}, {q('count')}) VALUES (%s, %s, %s, %s, %s) ON CONFLICT ({unique}) "
-            f"DO UPDATE SET {q('count')} = {table}.{q('count')} + excluded.{q('count')}",
-            rows,
-        )
+    cycle_tallies.apply_to(TransitionTally, cycle=cycle, changes=changes)
 
 
 def level_rows(*, cycle, organization, dimensions: tuple[str, ...] = ()) -> dict[str, dict[str, int]]:

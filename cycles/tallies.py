@@ -36,12 +36,19 @@ def levels_above(*, organization_path: str, owner_path: str) -> list[int]:
 
 def apply(*, cycle, changes: Iterable[tuple[str, set, set]]) -> None:
     """Move contributions: each change is (organization path, old keys, new keys)."""
+    apply_to(Tally, cycle=cycle, changes=changes)
+
+
+def apply_to(model, *, cycle, changes: Iterable[tuple[str, set, set]], levels=levels_above) -> None:
+    """Move contributions in a tally table of ``model``'s shape (cycle, organization, dimension, key, count),
+    one upsert per level and key: each change is (organization path, old keys, new keys); ``levels`` names the
+    levels that count an organization. The other apps' kept-current counts share it."""
     owner_path = cycle.owner.path
     deltas: Counter = Counter()
     for organization_path, old, new in changes:
         if old == new:
             continue
-        for level in levels_above(organization_path=organization_path, owner_path=owner_path):
+        for level in levels(organization_path=organization_path, owner_path=owner_path):
             for dimension, key in old - new:
                 deltas[(level, dimension, key)] -= 1
             for dimension, key in new - old:
@@ -50,7 +57,7 @@ def apply(*, cycle, changes: Iterable[tuple[str, set, set]]) -> None:
     if not rows:
         return
     q = connection.ops.quote_name
-    table = q(Tally._meta.db_table)
+    table = q(model._meta.db_table)
     unique = ", ".join(map(q, ["cycle_id", "organization_id", "dimension", "key"]))
     with connection.cursor() as cursor:
         cursor.executemany(

@@ -4,8 +4,7 @@
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import connection
-
+from cycles import tallies as cycle_tallies
 from orgs import paths
 from pledges.models import Pledge, PledgeTally
 
@@ -28,28 +27,7 @@ def levels_counting(*, organization_path: str, owner_path: str) -> list[int]:
 
 def apply(*, cycle, changes: Iterable[tuple[str, set, set]]) -> None:
     """Move contributions: each change is (organization path, old keys, new keys)."""
-    owner_path = cycle.owner.path
-    deltas: Counter = Counter()
-    for organization_path, old, new in changes:
-        if old == new:
-            continue
-        for level in levels_counting(organization_path=organization_path, owner_path=owner_path):
-            for dimension, key in old - new:
-                deltas[(level, dimension, key)] -= 1
-            for dimension, key in new - old:
-                deltas[(level, dimension, key)] += 1
-    rows = [(cycle.pk, level, dimension, key, delta) for (level, dimension, key), delta in deltas.items() if delta]
-    if not rows:
-        return
-    q = connection.ops.quote_name
-    table = q(PledgeTally._meta.db_table)
-    unique = ", ".join(map(q, ["cycle_id", "organization_id", "dimension", "key"]))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({unique}, {q('count')}) VALUES (%s, %s, %s, %s, %s) ON CONFLICT ({unique}) "
-            f"DO UPDATE SET {q('count')} = {table}.{q('count')} + excluded.{q('count')}",
-            rows,
-        )
+    cycle_tallies.apply_to(PledgeTally, cycle=cycle, changes=changes, levels=levels_counting)
 
 
 def level_counts(*, cycle, organization) -> dict[str, dict[str, int]]:
